@@ -1,0 +1,116 @@
+"""Opening the configured store, with the embedded store's snapshot as its memory between runs.
+
+The embedded store lives in one process; its snapshot file is both what ``chainkg load`` leaves
+behind for ``chainkg serve`` and the fast start for ``serve``. Rules:
+
+- no snapshot yet → build the graph from the bundled dataset and save a snapshot;
+- a snapshot whose inputs changed since (the manifest's hashes differ), or which was written by
+  another schema version, or is corrupt → rebuilt from its inputs, never served;
+- a stale snapshot whose inputs are gone cannot be rebuilt faithfully → a clear error, not a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.settings import Settings
+from loaders import default_loaders, loader_named
+from loaders.pipeline import LoadReport, file_entry, run_load
+from queries.memory_store import MemoryStore
+from queries.snapshot import SnapshotError, read_header
+from queries.store import GraphStore, ManifestEntry
+
+__all__ = ["OpenedStore", "StateError", "is_fresh", "open_store", "rebuild"]
+
+log = logging.getLogger("chainkg.state")
+
+
+class StateError(RuntimeError):
+    """The store cannot be opened as configured; the message says what to do."""
+
+
+@dataclass
+class OpenedStore:
+    store: GraphStore
+    origin: str  # "snapshot" | "built" | "rebuilt"
+    reason: str = ""
+    reports: list[LoadReport] = field(default_factory=list)
+
+
+def open_store(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
+    """Open the embedded store from its snapshot, building or rebuilding it when needed."""
+    path = settings.snapshot_path
+    try:
+        store = MemoryStore.open(path)
+    except SnapshotError as exc:
+        if exc.reason == "missing":
+            if not bootstrap:
+                return OpenedStore(MemoryStore(), "empty", "no snapshot")
+            entries = [_dataset_entry(settings.dataset)]
+            reason = f"no snapshot at {path}; built from {settings.dataset}"
+        else:
+            entries = _manifest_from_header(path) or [_dataset_entry(settings.dataset)]
+            reason = f"snapshot unusable ({exc.reason}: {exc.detail}); rebuilt from its inputs"
+        log.warning(reason)
+        store, reports = rebuild(entries, settings)
+        store.save(path)
+        return OpenedStore(store, "built" if exc.reason == "missing" else "rebuilt", reason, reports)
+    stale = [m for m in store.manifest() if not is_fresh(m)]
+    if not stale:
+        return OpenedStore(store, "snapshot")
+    reason = "snapshot is stale: " + "; ".join(f"{m.path} changed" for m in stale)
+    log.warning(reason)
+    store, reports = rebuild(store.manifest(), settings)
+    store.save(path)
+    return OpenedStore(store, "rebuilt", reason, reports)
+
+
+def rebuild(entries: list[ManifestEntry], settings: Settings) -> tuple[MemoryStore, list[LoadReport]]:
+    """Replay the inputs, in their original order, into a new embedded store."""
+    missing = [m.path for m in entries if not Path(m.path).exists()]
+    if missing:
+        raise StateError(
+            "cannot rebuild the graph: input(s) " + ", ".join(missing) + " no longer exist; "
+            "run `chainkg load --reset <inputs…>` with the inputs you want"
+        )
+    store = MemoryStore()
+    reports: list[LoadReport] = []
+    for entry in entries:
+        reports += run_load(
+            store,
+            [Path(entry.path)],
+            [loader_named(entry.loader)],
+            report_dir=settings.reports_dir,
+            batch_size=settings.batch_size,
+        )
+    return store, reports
+
+
+def is_fresh(entry: ManifestEntry) -> bool:
+    """True when the input still has the content it had when loaded (size+mtime, else hash)."""
+    path = Path(entry.path)
+    if not path.exists():
+        return False
+    loader = loader_named(entry.loader)
+    files = list(loader.inputs(path))
+    size = sum(f.stat().st_size for f in files)
+    mtime = max((f.stat().st_mtime_ns for f in files), default=0)
+    if size == entry.size and mtime == entry.mtime_ns:
+        return True
+    return file_entry(entry.loader, path, files).sha256 == entry.sha256
+
+
+def _dataset_entry(dataset: Path) -> ManifestEntry:
+    loader = next((ld for ld in default_loaders() if ld.accepts(dataset)), None)
+    if loader is None:
+        raise StateError(f"bundled dataset {dataset} is missing or not a dataset directory (no sources.yaml)")
+    return file_entry(loader.name, dataset, list(loader.inputs(dataset)))
+
+
+def _manifest_from_header(path: Path) -> list[ManifestEntry]:
+    try:
+        return [ManifestEntry.from_dict(m) for m in read_header(path, check_version=False)["manifest"]]
+    except (SnapshotError, KeyError, TypeError, ValueError):
+        return []

@@ -1,0 +1,561 @@
+"""The curated dataset loader: a directory of YAML files describing chains and the facts behind them.
+
+A dataset directory holds (see ``data/README.md`` for every field)::
+
+    sources.yaml       the articles and documents facts cite          (loaded first)
+    regions.yaml       city → districts, counties, functional zones
+    parks.yaml         parks and bases, with their region
+    chains/*.yaml      one chain each: segments with stages, FEEDS links, its office
+    enterprises.yaml   groups and subsidiaries, where they sit, segments, 链主 roles
+    projects.yaml      investment projects with per-source claims
+
+Files load in that order, each in two passes — first every record's node, then its links — so a
+record may refer to one further down the same file. A record that fails validation is rejected as a
+whole; a link whose target cannot be found is dropped with a reason and the record is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pydantic import ValidationError
+
+from graph_schema.kinds import Certainty, EdgeKind, InvestRole, NodeKind
+from graph_schema.models import (
+    Chain,
+    ChainOffice,
+    Enterprise,
+    NodeModel,
+    Park,
+    Project,
+    Region,
+    Segment,
+    Source,
+    make_edge,
+)
+from graph_schema.money import MoneyError, parse_amount
+from graph_schema.normalize import normalize_name
+from graph_schema.records import Batch, Provenance
+from loaders.pipeline import FILE_REJECTED, FileRejected, LoadContext, RecordError, Reject
+from loaders.yaml_records import Located, plain, read_yaml
+
+__all__ = ["DatasetLoader"]
+
+_DATE_FIELDS = {
+    "date",
+    "established",
+    "status_as_of",
+    "negotiation_date",
+    "signed_date",
+    "start_date",
+    "construction_date",
+    "production_date",
+    "planned_production_date",
+}
+#: Project fields a source may claim (and so may be disputed between sources).
+_CLAIMABLE = {"total_investment", "currency", "status", "capacity", "area"} | _DATE_FIELDS - {"date", "established"}
+
+
+class DatasetLoader:
+    name = "dataset"
+
+    def accepts(self, path: Path) -> bool:
+        return path.is_dir() and (path / "sources.yaml").is_file()
+
+    def inputs(self, path: Path) -> Iterator[Path]:
+        yield from sorted(p for p in path.rglob("*.yaml") if p.is_file())
+
+    def estimate(self, path: Path) -> int | None:
+        return None
+
+    def load(self, path: Path, ctx: LoadContext) -> None:
+        steps = [
+            ("sources.yaml", self._sources),
+            ("regions.yaml", self._regions),
+            ("parks.yaml", self._parks),
+        ]
+        for name, step in steps:
+            self._file(path / name, ctx, step)
+        # Chains in two passes over all files: every segment exists before any FEEDS link is read,
+        # so a link may name a segment defined in a chain file that sorts later.
+        chain_files = sorted((path / "chains").glob("*.yaml")) if (path / "chains").is_dir() else []
+        state = _ChainState()
+        for file in chain_files:
+            self._file(file, ctx, lambda f, doc, c: state.parsed.append(self._chain(f, doc, c, state)), single=True)
+        for parsed in state.parsed:
+            if parsed is not None:
+                self._feeds(ctx, *parsed)
+        ctx.flush()
+        self._file(path / "enterprises.yaml", ctx, self._enterprises)
+        self._file(path / "projects.yaml", ctx, self._projects)
+
+    # --- file plumbing ---------------------------------------------------------------------
+
+    def _file(self, file: Path, ctx: LoadContext, step: Any, single: bool = False) -> None:
+        if not file.is_file():
+            ctx.report.files.append(str(file))
+            ctx.note(str(file), 0, "", "file not present in dataset; nothing loaded from it")
+            return
+        ctx.start_file(file, None)
+        try:
+            doc = read_yaml(file)
+        except FileRejected as exc:
+            ctx.report.rejects.append(_file_reject(file, exc.reason))
+            return
+        if single:
+            if not isinstance(doc.value, dict):
+                ctx.report.rejects.append(
+                    _file_reject(file, "a chain file must be one mapping (name, segments, feeds…)")
+                )
+                return
+            step(str(file), doc, ctx)
+        else:
+            items = doc.value if isinstance(doc.value, list) else None
+            if items is None:
+                ctx.report.rejects.append(_file_reject(file, "expected a list of records (each starting with '- ')"))
+                return
+            step(str(file), items, ctx)
+        ctx.flush()
+
+    # --- sources ---------------------------------------------------------------------------
+
+    def _sources(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+        for item in items:
+            ctx.read()
+            data = _mapping(item)
+            if data is None:
+                ctx.reject(file, item.line, RecordError("", "expected a mapping"))
+                continue
+            data = plain(data)
+            title = data.pop("title", None)
+            try:
+                model = Source.model_validate({"name": title, **_coerce_dates(data)})
+            except ValidationError as exc:
+                ctx.reject(file, item.line, _validation_error(exc))
+                continue
+            ctx.resolver.add(NodeKind.SOURCE, model.id, [normalize_name(model.key)], model.props())
+            ctx.accept(Batch(nodes=[model.to_record()]), file, item.line)
+
+    # --- regions and parks -----------------------------------------------------------------
+
+    def _regions(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+        kept = self._nodes(file, items, ctx, Region, drop=("parent",))
+        for line, data, model, prov in kept:
+            parent = data.get("parent")
+            if parent:
+                target = ctx.resolver.resolve(NodeKind.REGION, parent)
+                if target is None:
+                    ctx.note(file, line, "parent", "no region of that name in regions.yaml or the graph", parent)
+                    continue
+                if target == model.id:
+                    ctx.note(file, line, "parent", "a region cannot be part of itself", parent)
+                    continue
+                edge = make_edge(EdgeKind.PART_OF, model.id, target, provenance=prov)
+                ctx.accept(Batch(edges=[edge]), file, line, count=False)
+
+    def _parks(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+        kept = self._nodes(file, items, ctx, Park, drop=("region", "within"), amounts=("planned_investment",))
+        for line, data, model, prov in kept:
+            edges = []
+            for field_name, kinds in (("region", (NodeKind.REGION,)), ("within", (NodeKind.PARK,))):
+                for name in _as_list(data.get(field_name)):
+                    target = _resolve_any(ctx, kinds, name)
+                    if target is None or target == model.id:
+                        ctx.note(file, line, field_name, f"no {'/'.join(k.zh for k in kinds)} named so", name)
+                        continue
+                    edges.append(make_edge(EdgeKind.LOCATED_IN, model.id, target, provenance=prov))
+            self._link(ctx, file, line, edges)
+
+    # --- chains ----------------------------------------------------------------------------
+
+    def _chain(
+        self, file: str, doc: Located, ctx: LoadContext, state: _ChainState
+    ) -> tuple[str, list[str], Located | None, list[Provenance]] | None:
+        """Chain, office and segments of one file; returns what the FEEDS pass needs."""
+        fields: dict[str, Located] = doc.value
+        ctx.read()
+        data = plain(fields)
+        segments = fields.get("segments")
+        feeds = fields.get("feeds")
+        office_name = data.pop("office", None)
+        for key in ("segments", "feeds"):
+            data.pop(key, None)
+        try:
+            prov = self._provenance(data.pop("sources", None), ctx)
+            chain = Chain.model_validate(data)
+        except RecordError as exc:
+            ctx.reject(file, doc.line, exc)
+            return None
+        except ValidationError as exc:
+            ctx.reject(file, doc.line, _validation_error(exc))
+            return None
+        if not prov:
+            ctx.reject(file, doc.line, RecordError("sources", "every chain must cite at least one source"))
+            return None
+        ctx.resolver.add(NodeKind.CHAIN, chain.id, chain.keys(), chain.props())
+        batch = Batch(nodes=[chain.to_record(prov)])
+        if office_name:
+            try:
+                office = ChainOffice(name=office_name)
+                batch.nodes.append(office.to_record(prov))
+                batch.edges.append(make_edge(EdgeKind.OVERSEES, office.id, chain.id, provenance=prov))
+            except ValidationError as exc:
+                ctx.note(file, doc.line, "office", _validation_error(exc).reason, office_name)
+        ctx.accept(batch, file, doc.line)
+        ctx.flush()
+
+        # Segments: each at its own line; a shared segment must agree with its first definition.
+        members: list[str] = []
+        for item in segments.value if segments and isinstance(segments.value, list) else []:
+            ctx.read()
+            seg_data = _mapping(item)
+            try:
+                if seg_data is None:
+                    raise RecordError("segments", "each segment must be a mapping with name and stage")
+                segment = Segment.model_validate(plain(seg_data))
+            except RecordError as exc:
+                ctx.reject(file, item.line, exc)
+                continue
+            except ValidationError as exc:
+                ctx.reject(file, item.line, _validation_error(exc, prefix="segments."))
+                continue
+            first = state.segments.get(segment.id)
+            if first is not None and first[0].stage != segment.stage:
+                ctx.reject(
+                    file,
+                    item.line,
+                    RecordError(
+                        "stage",
+                        f"segment {segment.name} is {first[0].stage.value} in {first[1]}; "
+                        "a shared segment has one stage",
+                        segment.stage.value,
+                    ),
+                )
+                continue
+            state.segments.setdefault(segment.id, (segment, chain.name))
+            ctx.resolver.add(NodeKind.SEGMENT, segment.id, segment.keys(), segment.props())
+            members.append(segment.id)
+            seg_batch = Batch(
+                nodes=[segment.to_record(prov)],
+                edges=[make_edge(EdgeKind.PART_OF, segment.id, chain.id, provenance=prov)],
+            )
+            ctx.accept(seg_batch, file, item.line)
+        return file, members, feeds, prov
+
+    def _feeds(
+        self, ctx: LoadContext, file: str, members: list[str], feeds: Located | None, prov: list[Provenance]
+    ) -> None:
+        """FEEDS links of one chain, by segment name (possibly of another chain); no cycles."""
+        dag = nx.DiGraph()
+        dag.add_nodes_from(members)
+        member_set = set(members)
+        for item in feeds.value if feeds and isinstance(feeds.value, list) else []:
+            ctx.read()
+            pair = plain(item)
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                ctx.reject(file, item.line, RecordError("feeds", "each link is [from, to]: two segment names", pair))
+                continue
+            ends = [ctx.resolver.resolve(NodeKind.SEGMENT, name) for name in pair]
+            missing = [name for name, end in zip(pair, ends, strict=True) if end is None]
+            if missing:
+                ctx.reject(file, item.line, RecordError("feeds", f"unknown segment {'、'.join(missing)}", pair))
+                continue
+            src, dst = ends
+            assert src is not None and dst is not None
+            if src == dst:
+                ctx.reject(file, item.line, RecordError("feeds", "a segment cannot feed itself", pair))
+                continue
+            if src in member_set and dst in member_set:
+                dag.add_edge(src, dst)
+                if not nx.is_directed_acyclic_graph(dag):
+                    dag.remove_edge(src, dst)
+                    ctx.reject(
+                        file, item.line, RecordError("feeds", "this link would close a cycle in the chain", pair)
+                    )
+                    continue
+            if src not in member_set and dst not in member_set:
+                ctx.reject(
+                    file, item.line, RecordError("feeds", "at least one end must be a segment of this chain", pair)
+                )
+                continue
+            ctx.accept(Batch(edges=[make_edge(EdgeKind.FEEDS, src, dst, provenance=prov)]), file, item.line)
+
+    # --- enterprises -----------------------------------------------------------------------
+
+    def _enterprises(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+        kept = self._nodes(
+            file,
+            items,
+            ctx,
+            Enterprise,
+            drop=("located_in", "segments", "parent", "leads"),
+            amounts=("registered_capital",),
+            rename={"kind": "enterprise_kind"},
+        )
+        for line, data, model, prov in kept:
+            edges = []
+            edges += self._located(ctx, file, line, model.id, data.get("located_in"), prov)
+            edges += self._segments(ctx, file, line, model.id, data.get("segments"), prov)
+            parent = data.get("parent")
+            if parent:
+                spec = parent if isinstance(parent, dict) else {"name": parent}
+                try:
+                    edge_prov = self._provenance(spec.get("sources"), ctx) or prov
+                    edge_prov = _with_certainty(edge_prov, spec.get("certainty"), spec.get("evidence"))
+                    target = ctx.resolver.resolve(NodeKind.ENTERPRISE, str(spec.get("name", "")))
+                    if target is None:
+                        raise RecordError(
+                            "parent", "no enterprise of that name in enterprises.yaml or the graph", spec.get("name")
+                        )
+                    if target == model.id:
+                        raise RecordError("parent", "an enterprise cannot be its own parent", spec.get("name"))
+                    props = {"stake_pct": spec["stake_pct"]} if spec.get("stake_pct") is not None else {}
+                    edges.append(make_edge(EdgeKind.SUBSIDIARY_OF, model.id, target, props, edge_prov))
+                except RecordError as exc:
+                    ctx.note(file, line, exc.field, exc.reason, exc.value)
+                except (ValidationError, ValueError) as exc:
+                    ctx.note(file, line, "parent", str(exc).splitlines()[0], parent)
+            for lead in _as_list(data.get("leads")):
+                spec = lead if isinstance(lead, dict) else {"chain": lead}
+                chain = ctx.resolver.resolve(NodeKind.CHAIN, str(spec.get("chain", "")))
+                if chain is None:
+                    ctx.note(file, line, "leads", "no chain of that name", spec.get("chain"))
+                    continue
+                props: dict[str, Any] = {}
+                if spec.get("scope"):
+                    scope = _resolve_any(ctx, (NodeKind.REGION, NodeKind.PARK), str(spec["scope"]))
+                    if scope is None:
+                        ctx.note(file, line, "leads.scope", "no region or park named so", spec["scope"])
+                        continue
+                    props["scope"] = scope
+                edges.append(make_edge(EdgeKind.LEADS, model.id, chain, props, prov))
+            self._link(ctx, file, line, edges)
+
+    # --- projects --------------------------------------------------------------------------
+
+    def _projects(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+        kept = self._nodes(
+            file,
+            items,
+            ctx,
+            Project,
+            drop=("located_in", "segments", "investors"),
+            amounts=("total_investment",),
+        )
+        for line, data, model, prov in kept:
+            edges = []
+            edges += self._located(ctx, file, line, model.id, data.get("located_in"), prov)
+            edges += self._segments(ctx, file, line, model.id, data.get("segments"), prov)
+            for investor in _as_list(data.get("investors")):
+                spec = investor if isinstance(investor, dict) else {"name": investor}
+                target = ctx.resolver.resolve(NodeKind.ENTERPRISE, str(spec.get("name", "")))
+                if target is None:
+                    ctx.note(
+                        file,
+                        line,
+                        "investors",
+                        "no enterprise of that name in enterprises.yaml or the graph",
+                        spec.get("name"),
+                    )
+                    continue
+                props: dict[str, Any] = {"role": spec.get("role", InvestRole.INVESTOR.value)}
+                try:
+                    if spec.get("amount") is not None:
+                        money = parse_amount(spec["amount"])
+                        props.update(amount=money.amount, currency=money.currency.value)
+                    edges.append(make_edge(EdgeKind.INVESTS_IN, target, model.id, props, prov))
+                except (MoneyError, ValidationError, ValueError) as exc:
+                    ctx.note(file, line, "investors", str(exc).splitlines()[0], spec)
+            self._link(ctx, file, line, edges)
+
+    # --- shared steps ----------------------------------------------------------------------
+
+    def _nodes(
+        self,
+        file: str,
+        items: list[Located],
+        ctx: LoadContext,
+        model_cls: type[NodeModel],
+        drop: tuple[str, ...] = (),
+        amounts: tuple[str, ...] = (),
+        rename: dict[str, str] | None = None,
+    ) -> list[tuple[int, dict[str, Any], Any, list[Provenance]]]:
+        """Pass one: validate every record's node; returns what pass two needs to link them."""
+        kept = []
+        for item in items:
+            ctx.read()
+            raw = _mapping(item)
+            if raw is None:
+                ctx.reject(file, item.line, RecordError("", "expected a mapping of field: value"))
+                continue
+            data = _coerce_dates(plain(raw))
+            for old, new in (rename or {}).items():
+                if old in data:
+                    data[new] = data.pop(old)
+            try:
+                prov = self._provenance(data.pop("sources", None), ctx)
+                if not prov:
+                    raise RecordError("sources", "every record must cite at least one source from sources.yaml")
+                fields = {k: v for k, v in data.items() if k not in drop}
+                for amount_field in amounts:
+                    if fields.get(amount_field) is not None:
+                        money = _amount(amount_field, fields[amount_field])
+                        fields[amount_field] = money.amount
+                        if amount_field == "total_investment":
+                            fields.setdefault("currency", money.currency.value)
+                if model_cls is Project:
+                    _validate_claims(prov, fields)
+                model = _validate(model_cls, fields)
+            except RecordError as exc:
+                ctx.reject(file, item.line, exc)
+                continue
+            record = model.to_record(prov)
+            if _claimed_fields(prov):
+                # Values written on the record itself are the curator's decision; claims don't override them.
+                record.props["curated_fields"] = sorted(k for k in model.model_fields_set if k in _CLAIMABLE)
+            ctx.resolver.add(model_cls.kind, model.id, model.keys(), record.props)
+            ctx.accept(Batch(nodes=[record]), file, item.line)
+            kept.append((item.line, data, model, prov))
+        ctx.flush()
+        return kept
+
+    def _link(self, ctx: LoadContext, file: str, line: int, edges: list[Any]) -> None:
+        if edges:
+            ctx.accept(Batch(edges=edges), file, line, count=False)  # counted with its node
+
+    def _located(
+        self, ctx: LoadContext, file: str, line: int, node: str, names: Any, prov: list[Provenance]
+    ) -> list[Any]:
+        edges = []
+        for name in _as_list(names):
+            target = _resolve_any(ctx, (NodeKind.PARK, NodeKind.REGION), str(name))
+            if target is None:
+                ctx.note(file, line, "located_in", "no park or region named so", name)
+                continue
+            edges.append(make_edge(EdgeKind.LOCATED_IN, node, target, provenance=prov))
+        return edges
+
+    def _segments(
+        self, ctx: LoadContext, file: str, line: int, node: str, names: Any, prov: list[Provenance]
+    ) -> list[Any]:
+        edges = []
+        for name in _as_list(names):
+            target = ctx.resolver.resolve(NodeKind.SEGMENT, str(name))
+            if target is None:
+                ctx.note(file, line, "segments", "no segment of that name in the chain files", name)
+                continue
+            edges.append(make_edge(EdgeKind.IN_SEGMENT, node, target, provenance=prov))
+        return edges
+
+    def _provenance(self, value: Any, ctx: LoadContext) -> list[Provenance]:
+        out: list[Provenance] = []
+        for i, entry in enumerate(_as_list(value)):
+            spec = entry if isinstance(entry, dict) else {"source": entry}
+            key = str(spec.get("source", "")).strip()
+            sid = ctx.resolver.resolve(NodeKind.SOURCE, key) if key else None
+            if sid is None:
+                raise RecordError(f"sources[{i}]", "unknown source key; define it in sources.yaml", key)
+            claims = dict(spec.get("claims") or {})
+            for name, raw in list(claims.items()):
+                if name == "total_investment":
+                    money = _amount(f"sources[{i}].claims.total_investment", raw)
+                    claims["total_investment"] = money.amount
+                    claims.setdefault("currency", money.currency.value)
+                elif name in _DATE_FIELDS:
+                    claims[name] = str(raw)
+                elif name not in _CLAIMABLE:
+                    raise RecordError(
+                        f"sources[{i}].claims.{name}", f"not a claimable field; use one of {sorted(_CLAIMABLE)}"
+                    )
+            try:
+                certainty = Certainty(spec.get("certainty", Certainty.STATED.value))
+            except ValueError as exc:
+                raise RecordError(
+                    f"sources[{i}].certainty", "must be stated or inferred", spec.get("certainty")
+                ) from exc
+            out.append(Provenance(sid, str(spec.get("evidence", "") or ""), tuple(sorted(claims.items())), certainty))
+        return out
+
+
+class _ChainState:
+    """Across chain files: segments seen so far (a shared segment keeps its first stage) and the
+    parsed files waiting for the FEEDS pass."""
+
+    def __init__(self) -> None:
+        self.segments: dict[str, tuple[Segment, str]] = {}
+        self.parsed: list[tuple[str, list[str], Located | None, list[Provenance]] | None] = []
+
+
+def _claimed_fields(prov: list[Provenance]) -> set[str]:
+    return {name for p in prov for name, _ in p.claims}
+
+
+def _validate_claims(prov: list[Provenance], fields: dict[str, Any]) -> None:
+    """Each source's claims must be valid values on their own (an impossible status is an error)."""
+    for i, p in enumerate(prov):
+        if not p.claims:
+            continue
+        trial = {"name": fields.get("name", "x"), **dict(p.claims)}
+        try:
+            Project.model_validate(trial)
+        except ValidationError as exc:
+            raise _validation_error(exc, prefix=f"sources[{i}].claims.") from exc
+
+
+def _validate(model_cls: type[NodeModel], fields: dict[str, Any]) -> NodeModel:
+    try:
+        return model_cls.model_validate(fields)
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+
+
+def _validation_error(exc: ValidationError, prefix: str = "") -> RecordError:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "record"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown field (check the spelling against data/README.md)"
+    return RecordError(prefix + loc, message, first.get("input"))
+
+
+def _amount(field_name: str, raw: Any) -> Any:
+    try:
+        return parse_amount(raw)
+    except MoneyError as exc:
+        raise RecordError(field_name, str(exc), raw) from exc
+
+
+def _mapping(item: Located) -> dict[str, Located] | None:
+    return item.value if isinstance(item.value, dict) else None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _coerce_dates(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v) if k in _DATE_FIELDS and isinstance(v, int) else v) for k, v in data.items()}
+
+
+def _resolve_any(ctx: LoadContext, kinds: tuple[NodeKind, ...], name: str) -> str | None:
+    for kind in kinds:
+        found = ctx.resolver.resolve(kind, name)
+        if found:
+            return found
+    return None
+
+
+def _with_certainty(prov: list[Provenance], certainty: Any, evidence: Any) -> list[Provenance]:
+    if certainty is None and not evidence:
+        return prov
+    level = Certainty(certainty) if certainty else Certainty.STATED
+    return [Provenance(p.source, str(evidence or p.evidence), p.claims, level) for p in prov]
+
+
+def _file_reject(file: Path, reason: str) -> Reject:
+    return Reject(str(file), 0, "", reason, FILE_REJECTED)

@@ -1,0 +1,35 @@
+"""Shared fixtures: the bundled Dezhou dataset loaded into a store, and a clean state directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loaders import default_loaders
+from loaders.pipeline import LoadReport, run_load
+from queries.memory_store import MemoryStore
+
+REPO = Path(__file__).resolve().parent.parent
+DATASET = REPO / "data" / "dezhou"
+#: The source articles of the dataset, where this checkout sits in the chainkg workplace.
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def load_dataset(store: MemoryStore, path: Path = DATASET, report_dir: Path | None = None) -> LoadReport:
+    (report,) = run_load(store, [path], default_loaders(), report_dir=report_dir)
+    return report
+
+
+@pytest.fixture(scope="session")
+def dezhou() -> MemoryStore:
+    """The Dezhou graph, loaded once per test session. Tests must not modify it."""
+    store = MemoryStore()
+    report = load_dataset(store)
+    assert report.rejects == [], report.rejects
+    return store
+
+
+@pytest.fixture
+def fresh_store() -> MemoryStore:
+    return MemoryStore()
