@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,15 @@ from queries.memory_store import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"
-#: The source articles of the dataset, where this checkout sits in the chainkg workplace.
-SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def _seeds() -> Path:
+    """The source articles of the dataset: $CHAINKG_SEEDS, else the workplace's shared/seeds."""
+    candidates = [os.environ.get("CHAINKG_SEEDS", ""), REPO.parent / "shared" / "seeds", "/work/shared/seeds"]
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[1]))
+
+
+SEEDS = _seeds()
 
 
 def load_dataset(store: MemoryStore, path: Path = DATASET, report_dir: Path | None = None) -> LoadReport:
