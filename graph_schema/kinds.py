@@ -61,6 +61,7 @@ class EdgeKind(StrEnum):
     FEEDS = "FEEDS"  # Segment → downstream Segment
     LEADS = "LEADS"  # 链主 Enterprise → Chain
     OVERSEES = "OVERSEES"  # ChainOffice → Chain
+    SUPPLIES = "SUPPLIES"  # supplier Enterprise → customer Enterprise (product)
     CITES = "CITES"  # any node → Source (evidence); edges carry their sources as a property
 
     @property
@@ -77,6 +78,7 @@ _EDGE_ZH = {
     EdgeKind.FEEDS: "供给",
     EdgeKind.LEADS: "链主",
     EdgeKind.OVERSEES: "主管",
+    EdgeKind.SUPPLIES: "供货",
     EdgeKind.CITES: "来源",
 }
 
@@ -99,6 +101,7 @@ EDGE_ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] 
     EdgeKind.FEEDS: (frozenset({NodeKind.SEGMENT}), frozenset({NodeKind.SEGMENT})),
     EdgeKind.LEADS: (frozenset({NodeKind.ENTERPRISE}), frozenset({NodeKind.CHAIN})),
     EdgeKind.OVERSEES: (frozenset({NodeKind.CHAIN_OFFICE}), frozenset({NodeKind.CHAIN})),
+    EdgeKind.SUPPLIES: (frozenset({NodeKind.ENTERPRISE}), frozenset({NodeKind.ENTERPRISE})),
     EdgeKind.CITES: (frozenset(set(NodeKind) - {NodeKind.SOURCE}), frozenset({NodeKind.SOURCE})),
 }
 

@@ -42,6 +42,7 @@ __all__ = [
     "Segment",
     "Source",
     "SubsidiaryOfProps",
+    "SuppliesProps",
     "make_edge",
 ]
 
@@ -251,6 +252,10 @@ class LeadsProps(_EdgeProps):
     scope: str | None = Field(default=None, description="id of the region or park where it leads the chain")
 
 
+class SuppliesProps(_EdgeProps):
+    product: str | None = Field(default=None, max_length=200, description="what is supplied")
+
+
 class FeedsProps(_EdgeProps):
     weight: float | None = Field(default=None, ge=0, description="strength of the supply relation, if known")
 
@@ -260,6 +265,7 @@ _EDGE_PROPS: dict[EdgeKind, type[_EdgeProps]] = {
     EdgeKind.INVESTS_IN: InvestsInProps,
     EdgeKind.LEADS: LeadsProps,
     EdgeKind.FEEDS: FeedsProps,
+    EdgeKind.SUPPLIES: SuppliesProps,
 }
 
 

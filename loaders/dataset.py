@@ -291,7 +291,7 @@ class DatasetLoader:
             items,
             ctx,
             Enterprise,
-            drop=("located_in", "segments", "parent", "leads"),
+            drop=("located_in", "segments", "parent", "leads", "supplies"),
             amounts=("registered_capital",),
             rename={"kind": "enterprise_kind"},
         )
@@ -332,6 +332,14 @@ class DatasetLoader:
                         continue
                     props["scope"] = scope
                 edges.append(make_edge(EdgeKind.LEADS, model.id, chain, props, prov))
+            for supply in _as_list(data.get("supplies")):
+                spec = supply if isinstance(supply, dict) else {"customer": supply}
+                customer = ctx.resolver.resolve(NodeKind.ENTERPRISE, str(spec.get("customer", "")))
+                if customer is None or customer == model.id:
+                    ctx.note(file, line, "supplies", "no other enterprise of that name", spec.get("customer"))
+                    continue
+                props = {"product": spec["product"]} if spec.get("product") else {}
+                edges.append(make_edge(EdgeKind.SUPPLIES, model.id, customer, props, prov))
             self._link(ctx, file, line, edges)
 
     # --- projects --------------------------------------------------------------------------
