@@ -203,6 +203,9 @@ class Park(NodeModel):
 class Region(NodeModel):
     kind: ClassVar[NodeKind] = NodeKind.REGION
     level: RegionLevel
+    home: bool | None = Field(
+        default=None, description="the city this graph serves: the default scope of every query (本地)"
+    )
     description: str | None = None
 
 

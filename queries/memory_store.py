@@ -61,6 +61,7 @@ class MemoryStore:
 
     def write(self, batch: Batch) -> WriteResult:
         self._check_batch(batch)
+        self._bump()
         result = WriteResult()
         graph = self.graph
         for record in batch.nodes:
@@ -155,6 +156,7 @@ class MemoryStore:
             result.edges_changed += 1
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
+        self._bump()
         for node_id, props in updates.items():
             attrs = self.graph.nodes.get(node_id)
             if attrs is None:
@@ -168,6 +170,10 @@ class MemoryStore:
     def record_input(self, entry: ManifestEntry) -> None:
         self._manifest = [m for m in self._manifest if (m.loader, m.path) != (entry.loader, entry.path)]
         self._manifest.append(entry)
+
+    def _bump(self) -> None:
+        """Count mutations, so derived indexes (:mod:`queries.nx_index`) know when to rebuild."""
+        self.graph.graph["version"] = self.graph.graph.get("version", 0) + 1
 
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()

@@ -1,0 +1,142 @@
+"""Entity detail (详情): one node, the sources that state it, and its neighbours by edge kind.
+
+Definition. For node N:
+
+- ``properties``: N's stored properties (the internal ``keys`` list left out);
+- ``sources``: N's CITES edges — each source with its title, date, the evidence and the values it
+  claims — ordered by source date (newest first, undated last), then id;
+- ``neighbours``: N's other edges grouped by (edge kind, direction); for a Source node, the facts
+  citing it appear as the group (CITES, in). Each group gives its ``total`` and one page of items
+  (``offset``, ``limit``), ordered by neighbour id; each item shows the neighbour, the edge's
+  properties and the sources of the edge. ``edge_kind`` restricts to one kind. Groups are ordered
+  by edge kind, then direction (out before in).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from graph_schema.kinds import EdgeKind, NodeKind
+from queries.common import NodeRef, node_ref, require
+
+__all__ = ["EdgeSource", "Neighbour", "NeighbourGroup", "Params", "Result", "SourceEntry", "run_networkx"]
+
+
+class Params(BaseModel):
+    id: str = Field(description="node id", examples=["ent:有研科技集团有限公司"])
+    edge_kind: EdgeKind | None = Field(default=None, description="only this edge kind")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="items to skip in each group")
+    limit: int = Field(default=20, ge=1, le=100, description="items per group")
+
+
+class SourceEntry(BaseModel):
+    source: NodeRef
+    date: str | None
+    publisher: str | None
+    url: str | None
+    evidence: str
+    claims: dict[str, Any]
+    certainty: str
+
+
+class EdgeSource(BaseModel):
+    source: str
+    evidence: str
+    certainty: str
+
+
+class Neighbour(BaseModel):
+    node: NodeRef
+    properties: dict[str, Any]
+    sources: list[EdgeSource]
+
+
+class NeighbourGroup(BaseModel):
+    edge_kind: EdgeKind
+    direction: Literal["out", "in"]
+    total: int
+    items: list[Neighbour]
+
+
+class Result(BaseModel):
+    node: NodeRef
+    properties: dict[str, Any]
+    sources: list[SourceEntry]
+    neighbours: list[NeighbourGroup]
+
+
+def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+    attrs = require(graph, params.id, tuple(NodeKind), "node")
+    is_source = attrs["kind"] == NodeKind.SOURCE.value
+    sources: list[SourceEntry] = []
+    groups: dict[tuple[str, str], list[Neighbour]] = {}
+
+    def add(kind: str, direction: str, other: str, edge: dict[str, Any]) -> None:
+        if params.edge_kind is not None and kind != params.edge_kind.value:
+            return
+        groups.setdefault((kind, direction), []).append(
+            Neighbour(node=node_ref(graph, other), properties=edge_properties(edge), sources=edge_sources(edge))
+        )
+
+    for _, other, edge in graph.out_edges(params.id, data=True):
+        if edge["kind"] == EdgeKind.CITES.value:
+            src = graph.nodes[other]
+            sources.append(
+                SourceEntry(
+                    source=node_ref(graph, other),
+                    date=src.get("date"),
+                    publisher=src.get("publisher"),
+                    url=src.get("url"),
+                    evidence=edge.get("evidence", ""),
+                    claims=json.loads(edge.get("claims") or "{}"),
+                    certainty=edge.get("certainty", "stated"),
+                )
+            )
+        else:
+            add(edge["kind"], "out", other, edge)
+    for other, _, edge in graph.in_edges(params.id, data=True):
+        if edge["kind"] != EdgeKind.CITES.value or is_source:
+            add(edge["kind"], "in", other, edge)
+
+    sources.sort(key=lambda s: (s.date is None, _neg(s.date or ""), s.source.id))
+    neighbours = []
+    for (kind, direction), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "out")):
+        items.sort(key=lambda n: (n.node.id, json.dumps(n.properties, sort_keys=True, ensure_ascii=False)))
+        neighbours.append(
+            NeighbourGroup(
+                edge_kind=EdgeKind(kind),
+                direction=direction,  # type: ignore[arg-type]
+                total=len(items),
+                items=items[params.offset : params.offset + params.limit],
+            )
+        )
+    properties = {k: v for k, v in attrs.items() if k not in ("kind", "keys")}
+    return Result(node=node_ref(graph, params.id), properties=properties, sources=sources, neighbours=neighbours)
+
+
+def edge_properties(edge: dict[str, Any]) -> dict[str, Any]:
+    """An edge's own properties, without its kind and provenance (reported separately)."""
+    if edge.get("kind") == EdgeKind.CITES.value:
+        return {"evidence": edge.get("evidence", ""), "claims": json.loads(edge.get("claims") or "{}")}
+    return {k: v for k, v in edge.items() if k not in ("kind", "provenance")}
+
+
+def edge_sources(edge: dict[str, Any]) -> list[EdgeSource]:
+    out = []
+    for text in edge.get("provenance", []):
+        data = json.loads(text)
+        out.append(
+            EdgeSource(
+                source=data["source"], evidence=data.get("evidence", ""), certainty=data.get("certainty", "stated")
+            )
+        )
+    return sorted(out, key=lambda s: (s.source, s.evidence))
+
+
+def _neg(text: str) -> str:
+    """A key that sorts text in descending order."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
