@@ -87,3 +87,27 @@ def test_serve_answers_health_and_readiness(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_query_commands_resolve_names_and_print_json(tmp_path: Path) -> None:
+    gaps = run("gaps", "芯片产业链", "--scope", "天衢新区", "--json", home=tmp_path)
+    assert gaps.returncode == 0, gaps.stderr
+    data = json.loads(gaps.stdout)
+    assert data["chain"]["id"] == "chain:集成电路" and data["scope"]["id"] == "region:天衢新区"
+    assert {s["name"] for s in data["covered"]} >= {"硅片", "溅射靶材"}
+    footprint = json.loads(run("footprint", "有研集团", "--json", home=tmp_path).stdout)
+    assert footprint["total_investment_cny"] == 8_600_000_000
+    table = run("recommend", "高纯金属", "--scope", "天衢新区", home=tmp_path)
+    assert table.returncode == 0 and "有研新材料股份有限公司" in table.stdout
+    for command in (["chain", "集成电路"], ["upstream", "英望科技"], ["profile", "临邑县"], ["search", "有研"]):
+        result = run(*command, home=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+
+
+def test_query_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    unknown = run("gaps", "不存在的产业链", home=tmp_path)
+    assert unknown.returncode == 2 and "no chain" in unknown.stderr and "Traceback" not in unknown.stderr
+    ambiguous = run("profile", "天衢", home=tmp_path)
+    assert ambiguous.returncode == 2 and "matches several" in ambiguous.stderr
+    too_deep = run("upstream", "英望科技", "--depth", "9", home=tmp_path)
+    assert too_deep.returncode == 2 and "Traceback" not in too_deep.stderr

@@ -1,0 +1,81 @@
+"""Writes ``docs/queries.md`` from the query modules themselves, so the two cannot disagree.
+
+Run ``python -m queries.docs > docs/queries.md``; a test fails when the file is out of date.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import ModuleType
+
+from pydantic import BaseModel
+
+from queries import chain_map, common, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+
+__all__ = ["QUERIES", "render"]
+
+#: (CLI command, module) for every query, in the order the docs present them.
+QUERIES: list[tuple[str, ModuleType]] = [
+    ("chain", chain_map),
+    ("gaps", gaps),
+    ("upstream", supply_chain),
+    ("recommend", recommend),
+    ("footprint", footprint),
+    ("profile", profile),
+    ("search", search),
+    ("entity", entity),
+    ("explain", explain),
+    ("stats", stats),
+]
+
+
+def _params_table(model: type[BaseModel]) -> list[str]:
+    rows = ["| parameter | type | default | limits | meaning |", "| --- | --- | --- | --- | --- |"]
+    for name, field in model.model_fields.items():
+        annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
+        annotation = annotation.replace("typing.", "").replace("queries.", "").replace("graph_schema.kinds.", "")
+        default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
+        limits = ", ".join(
+            f"{k} {getattr(m, k)}"
+            for m in field.metadata
+            for k in ("ge", "le", "gt", "lt", "min_length", "max_length")
+            if getattr(m, k, None) is not None
+        )
+        cells = [f"`{name}`", f"`{annotation}`", f"`{default}`", limits, field.description or ""]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return rows
+
+
+def render() -> str:
+    out = [
+        "# Queries",
+        "",
+        "Generated from the query modules by `python -m queries.docs` — edit the docstrings, not this file.",
+        "Every query returns the same result model through the CLI (`--json`), the API and notebooks;",
+        "ordering is deterministic; unknown ids raise `not_found` with close names, bad parameters `invalid_query`",
+        "or a validation error naming the field.",
+        "",
+        "## Shared definitions",
+        "",
+        inspect.cleandoc(common.__doc__ or ""),
+        "",
+    ]
+    for command, module in QUERIES:
+        doc = inspect.cleandoc(module.__doc__ or "")
+        title, _, body = doc.partition("\n")
+        out += [
+            f"## {title.rstrip('.')}",
+            "",
+            f"Module `{module.__name__}` · CLI `chainkg {command}`",
+            "",
+            body.strip(),
+            "",
+        ]
+        out += ["### Parameters", "", *_params_table(module.Params), ""]
+        result_fields = ", ".join(f"`{n}`" for n in module.Result.model_fields)
+        out += ["### Result", "", f"`{module.__name__}.Result` with fields {result_fields}.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

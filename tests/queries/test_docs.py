@@ -1,0 +1,19 @@
+"""docs/queries.md is generated from the query modules; it must be current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from queries import docs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_queries_doc_is_up_to_date() -> None:
+    current = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    assert current == docs.render(), "run: python -m queries.docs > docs/queries.md"
+
+
+def test_every_query_module_has_the_four_parts() -> None:
+    for _, module in docs.QUERIES:
+        assert module.__doc__ and module.Params and module.Result and module.run_networkx, module.__name__
