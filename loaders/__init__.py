@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loaders.ashare import AshareLoader
 from loaders.dataset import DatasetLoader
 from loaders.pipeline import Loader
 from loaders.registry import RegistryLoader
@@ -11,7 +12,7 @@ __all__ = ["default_loaders", "loader_named"]
 
 def default_loaders() -> list[Loader]:
     """Every loader, in the order they are offered an input."""
-    return [DatasetLoader(), RegistryLoader()]
+    return [DatasetLoader(), AshareLoader(), RegistryLoader()]
 
 
 def loader_named(name: str) -> Loader:

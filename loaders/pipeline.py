@@ -269,7 +269,8 @@ def file_entry(loader: str, path: Path, files: Iterable[Path], options: dict[str
         stat = file.stat()
         size += stat.st_size
         mtime = max(mtime, stat.st_mtime_ns)
-        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
+        inside = path.is_dir() and file.is_relative_to(path)
+        digest.update(str(file.relative_to(path) if inside else file.name).encode())
         digest.update(b"\0")
         with file.open("rb") as handle:
             for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
