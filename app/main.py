@@ -1,54 +1,140 @@
-"""The HTTP service. For now: health and readiness; the query API is added router by router."""
+"""The HTTP service: ``create_app`` assembles the versioned query API, health probes and offline docs.
+
+Layers, outermost first: CORS (only when origins are configured) → gzip → unexpected-error catch
+(500 in the error shape, traceback to the log) → request body limit (413) → FastAPI's exception
+handlers (:mod:`app.errors`) → thin routers (:mod:`app.routers`) → ``store.run(query, params)``.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 
+from app.errors import CatchUnexpected, html_error_page, install_error_handlers
+from app.limits import BodySizeLimit
+from app.routers import chains, enterprises, entities, loads, ops, paths, places, search, segments, stats, viz
 from app.settings import Settings
-from app.state import open_store
-from queries.store import GraphStore
+from app.state import StateError, open_store
+from app.swagger import install_docs
+from app.writes import Writer
+from queries.store import GraphStore, StoreUnavailable
 
-__all__ = ["create_app"]
+__all__ = ["API_PREFIX", "create_app"]
+
+log = logging.getLogger("chainkg.api")
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+chainkg — industrial-chain knowledge graph of Dezhou (德州产业链知识图谱): chains and their segments,
+enterprises and their groups, projects, parks and regions, every fact with its source.
+
+**Ids and names / id 与名称.** A parameter that names a node takes its id (`chain:集成电路`,
+`ent:有研科技集团有限公司` — percent-encoded in URLs) or a name/简称 that identifies one node
+(`集成电路`, `有研集团`). Unknown → 404 with the closest names in `details.suggestions`; a name that
+fits several nodes → 400 `ambiguous` listing them.
+
+**Errors / 错误.** Every error has one shape: `{"status", "code", "message", "details"}`;
+`details.field` names the offending parameter of a 422. 503 responses carry `Retry-After`.
+
+**Lists / 列表.** Ordered by id; `limit` (at most 200) and the opaque `cursor` from the previous
+page's `next_cursor`; `total` counts every match.
+
+**Writes / 写入.** `POST /api/v1/loads` is off unless the server sets `CHAINKG_API_KEY`, and then
+needs that key in `X-API-Key` or `Authorization: Bearer`.
+
+Query definitions: `docs/queries.md` in the repository (查询定义).
+"""
+
+TAGS = [
+    {"name": "chains", "description": "Chains, chain maps and gap analysis / 产业链、图谱与延链补链强链"},
+    {"name": "segments", "description": "Segments and whom to approach for them / 环节与招商推荐"},
+    {"name": "enterprises", "description": "Enterprises and group footprints / 企业与央企布局"},
+    {"name": "places", "description": "Parks, regions and their profiles / 园区、区域与画像"},
+    {
+        "name": "entities",
+        "description": "Any node: detail, up/downstream, connecting paths / 实体详情、上下游、关系路径",
+    },
+    {"name": "search", "description": "Find nodes by name or 简称 / 名称检索"},
+    {"name": "stats", "description": "Counts / 统计"},
+    {"name": "loads", "description": "Loading data (needs the API key) / 数据导入（需密钥）"},
+    {"name": "ops", "description": "Liveness and readiness probes / 健康与就绪检查"},
+    {"name": "viz", "description": "Visualisation pages / 可视化页面"},
+]
+
+
+def _version() -> str:
+    try:
+        return version("chainkg")
+    except PackageNotFoundError:
+        return "0.0.0"
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """Build the app. Tests pass a ready store; ``chainkg serve`` passes the one it opened."""
+    """Build the app. Tests pass a ready store; ``chainkg serve`` passes the one it opened; with
+    none, the lifespan opens the configured one (:func:`app.state.open_store` picks the backend).
+
+    A store that cannot be opened does not stop the process: /healthz still answers, /readyz and
+    every query answer 503 with the reason, so an operator sees why instead of a restart loop.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if getattr(app.state, "store", None) is None:
-            app.state.store = open_store(settings).store
+        opened_here = False
+        if app.state.store is None:
+            try:
+                app.state.store = open_store(settings).store
+                opened_here = True
+            except (StateError, StoreUnavailable) as exc:
+                log.error("the graph store could not be opened: %s", exc)
+                app.state.store_error = str(exc)
         try:
             yield
         finally:
-            app.state.store.close()
+            if opened_here and app.state.store is not None:
+                app.state.store.close()
 
-    app = FastAPI(title="chainkg", version="0.1.0", lifespan=lifespan)
-    app.state.store = store
+    app = FastAPI(
+        title="chainkg",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
+    app.state.store = store
+    app.state.store_error = None
+    app.state.writer = Writer()
+    # Pages read by people answer errors (bad parameters included) as pages, not JSON.
+    app.state.error_pages = {viz.router.prefix: html_error_page}
 
-    @app.get("/healthz", tags=["ops"], operation_id="healthz")
-    def healthz() -> dict[str, str]:
-        """The process is up."""
-        return {"status": "ok"}
+    install_error_handlers(app)
+    # add_middleware wraps: the last added runs first.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CatchUnexpected)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
 
-    @app.get("/readyz", tags=["ops"], operation_id="readyz")
-    def readyz() -> Any:
-        """The store is reachable and holds a graph."""
-        current: GraphStore | None = app.state.store
-        if current is None:
-            return JSONResponse({"status": "starting"}, status_code=503, headers={"Retry-After": "5"})
-        counts = current.counts()
-        if counts.total_nodes == 0:
-            return JSONResponse(
-                {"status": "empty", "backend": current.backend}, status_code=503, headers={"Retry-After": "30"}
-            )
-        return {"status": "ready", "backend": current.backend, "nodes": counts.nodes, "edges": counts.edges}
-
+    app.include_router(ops.router)
+    for module in (chains, segments, enterprises, places, entities, paths, search, stats, loads):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(viz.router)
+    install_docs(app)
     return app

@@ -7,6 +7,8 @@ behind for ``chainkg serve`` and the fast start for ``serve``. Rules:
 - a snapshot whose inputs changed since (the manifest's hashes differ), or which was written by
   another schema version, or is corrupt → rebuilt from its inputs, never served;
 - a stale snapshot whose inputs are gone cannot be rebuilt faithfully → a clear error, not a guess.
+
+With ``CHAINKG_STORE=neo4j`` the graph lives in Neo4j instead: no snapshot, see :func:`open_neo4j`.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from app.settings import Settings
 from loaders import default_loaders, loader_named
 from loaders.pipeline import LoadReport, file_entry, run_load
 from queries.memory_store import MemoryStore
+from queries.neo4j_store import Neo4jStore
 from queries.snapshot import SnapshotError, read_header
-from queries.store import GraphStore, ManifestEntry
+from queries.store import GraphStore, ManifestEntry, StoreError, StoreUnavailable
 
-__all__ = ["OpenedStore", "StateError", "is_fresh", "open_store", "rebuild"]
+__all__ = ["OpenedStore", "StateError", "is_fresh", "open_neo4j", "open_store", "rebuild"]
 
 log = logging.getLogger("chainkg.state")
 
@@ -34,13 +37,16 @@ class StateError(RuntimeError):
 @dataclass
 class OpenedStore:
     store: GraphStore
-    origin: str  # "snapshot" | "built" | "rebuilt"
+    origin: str  # "snapshot" | "built" | "rebuilt" | "empty" | "neo4j"
     reason: str = ""
     reports: list[LoadReport] = field(default_factory=list)
 
 
 def open_store(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
-    """Open the embedded store from its snapshot, building or rebuilding it when needed."""
+    """Open the configured store: the embedded one from its snapshot (building or rebuilding it when
+    needed), or Neo4j (:func:`open_neo4j`)."""
+    if settings.store == "neo4j":
+        return open_neo4j(settings, bootstrap=bootstrap)
     path = settings.snapshot_path
     try:
         store = MemoryStore.open(path)
@@ -65,6 +71,43 @@ def open_store(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     store, reports = rebuild(store.manifest(), settings)
     store.save(path)
     return OpenedStore(store, "rebuilt", reason, reports)
+
+
+def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
+    """Connect to Neo4j (``CHAINKG_NEO4J_*``) and make sure its schema exists; no snapshot is involved.
+
+    Neo4j keeps the graph itself, so nothing is rebuilt: an input that changed since it was loaded is
+    only reported (load it again to update the graph). An empty graph is filled from the bundled
+    dataset when ``bootstrap`` is set, as the embedded store is on its first start. Raises
+    :class:`StoreUnavailable` when the server cannot be reached (retrying later may work) and
+    :class:`StateError` when it refuses the connection (credentials, database name).
+    """
+    store = Neo4jStore.from_settings(settings)
+    try:
+        store.connect()
+        if bootstrap and store.counts().total_nodes == 0:
+            entry = _dataset_entry(settings.dataset)
+            reports = run_load(
+                store,
+                [Path(entry.path)],
+                [loader_named(entry.loader)],
+                report_dir=settings.reports_dir,
+                batch_size=settings.batch_size,
+            )
+            reason = f"the Neo4j graph at {store.uri} was empty; built from {settings.dataset}"
+            log.warning(reason)
+            return OpenedStore(store, "built", reason, reports)
+        stale = [m for m in store.manifest() if not is_fresh(m)]
+    except StoreUnavailable:
+        store.close()
+        raise
+    except StoreError as exc:
+        store.close()
+        raise StateError(str(exc)) from exc
+    reason = "; ".join(f"{m.path} changed since it was loaded (load it again to update the graph)" for m in stale)
+    if reason:
+        log.warning(reason)
+    return OpenedStore(store, "neo4j", reason)
 
 
 def rebuild(entries: list[ManifestEntry], settings: Settings) -> tuple[MemoryStore, list[LoadReport]]:

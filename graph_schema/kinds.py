@@ -106,6 +106,19 @@ EDGE_ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] 
 }
 
 
+class StoreLabel(StrEnum):
+    """Labels the Neo4j store adds of its own; a node's kind is always its :class:`NodeKind` label.
+
+    ``ENTITY`` sits on every graph node beside its kind label, so one uniqueness constraint and one
+    index find any node by id without knowing its kind (entity detail, edge endpoints).
+    ``META`` marks the store's single bookkeeping node (the manifest of loaded inputs); it carries
+    no ``ENTITY`` label, so it never appears in a query, a count or a search.
+    """
+
+    ENTITY = "Entity"
+    META = "ChainkgMeta"
+
+
 class Stage(StrEnum):
     """Position of a segment in its chain."""
 

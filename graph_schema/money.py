@@ -1,4 +1,4 @@
-"""Amounts as people write them (18亿元, 5000万元, 3000万美元, 约5.1亿) → integer + currency.
+"""Amounts as people write them (18亿元, 5000万元, 3000万美元, 约5.1亿, 1100余亿元, 人民币5亿元) → integer + currency.
 
 Investment figures are summed across projects; floating point would make 18亿 + 62亿 + 6亿 drift,
 so amounts are exact integers in the currency's base unit (元 for CNY).
@@ -43,8 +43,8 @@ _CURRENCIES = {
     "港币": Currency.HKD,
 }
 _AMOUNT = re.compile(
-    r"^(?:约|近|超|超过|逾|计|共计|合计|总计)?\s*"
-    r"(?P<number>\d+(?:\.\d+)?)\s*"
+    r"^(?:约|近|超|超过|逾|计|共计|合计|总计)?\s*(?:人民币)?\s*"
+    r"(?P<number>\d+(?:\.\d+)?)\s*(?:余|多)?\s*"
     r"(?P<unit>万亿|[十百千]?亿|[十百千]?万|[十百千])?\s*"
     r"(?P<currency>元人民币|人民币|元|美元|美金|欧元|日元|港元|港币)?\s*(?:以上|左右|多)?$"
 )

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["clean_display", "normalize_name", "strip_pinyin_glosses", "to_simplified"]
+__all__ = ["clean_display", "fold_equivalents", "normalize_name", "strip_pinyin_glosses", "to_simplified"]
 
 # Characters NFKC leaves alone but that people use interchangeably.
 _EQUIVALENTS = str.maketrans(
@@ -66,6 +66,15 @@ def clean_display(text: str) -> str:
     """
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return _WHITESPACE.sub(" ", to_simplified(text)).strip()
+
+
+def fold_equivalents(text: str) -> str:
+    """Unify quotes, dashes, middle dots and 、 as :func:`normalize_name` does, keeping every position.
+
+    For finding normalised names inside running text: the text keeps its length, so a match's
+    offsets are offsets into the original.
+    """
+    return text.translate(_EQUIVALENTS)
 
 
 def normalize_name(text: str) -> str:

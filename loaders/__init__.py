@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from loaders.ashare import AshareLoader
 from loaders.dataset import DatasetLoader
+from loaders.news_accept import NewsLoader
 from loaders.pipeline import Loader
 from loaders.registry import RegistryLoader
 
@@ -12,7 +13,7 @@ __all__ = ["default_loaders", "loader_named"]
 
 def default_loaders() -> list[Loader]:
     """Every loader, in the order they are offered an input."""
-    return [DatasetLoader(), AshareLoader(), RegistryLoader()]
+    return [DatasetLoader(), AshareLoader(), RegistryLoader(), NewsLoader()]
 
 
 def loader_named(name: str) -> Loader:

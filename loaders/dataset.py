@@ -12,11 +12,16 @@ A dataset directory holds (see ``data/README.md`` for every field)::
 Files load in that order, each in two passes — first every record's node, then its links — so a
 record may refer to one further down the same file. A record that fails validation is rejected as a
 whole; a link whose target cannot be found is dropped with a reason and the record is kept.
+
+Any list file may instead (or as well) be JSON Lines — ``sources.jsonl`` … ``projects.jsonl``, one
+record per line with the same fields — because YAML parsing is far too slow for generated or exported
+datasets of a city or a province. When both exist the YAML file loads first; the reject report names
+the line number of a JSONL record. Chain files stay YAML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +43,9 @@ from graph_schema.models import (
 )
 from graph_schema.money import MoneyError, parse_amount
 from graph_schema.normalize import normalize_name
-from graph_schema.records import Batch, Provenance
+from graph_schema.records import Batch, EdgeRecord, Provenance
+from loaders.fast_nodes import fast_node_record
+from loaders.jsonl_records import InvalidLine, JsonLine, iter_jsonl
 from loaders.pipeline import FILE_REJECTED, FileRejected, LoadContext, RecordError, Reject
 from loaders.yaml_records import Located, plain, read_yaml
 
@@ -62,23 +69,33 @@ _CLAIMABLE = {"total_investment", "currency", "status", "capacity", "area"} | _D
 class DatasetLoader:
     name = "dataset"
 
+    def __init__(self) -> None:
+        # per load (keyed by its context): source key → its Provenance, for records citing bare keys
+        self._plain_citations: dict[int, dict[str, Provenance]] = {}
+
     def accepts(self, path: Path) -> bool:
-        return path.is_dir() and (path / "sources.yaml").is_file()
+        return path.is_dir() and ((path / "sources.yaml").is_file() or (path / "sources.jsonl").is_file())
 
     def inputs(self, path: Path) -> Iterator[Path]:
-        yield from sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        yield from sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".jsonl") and p.is_file())
 
     def estimate(self, path: Path) -> int | None:
         return None
 
     def load(self, path: Path, ctx: LoadContext) -> None:
+        try:
+            self._load(path, ctx)
+        finally:
+            self._plain_citations.pop(id(ctx), None)
+
+    def _load(self, path: Path, ctx: LoadContext) -> None:
         steps = [
-            ("sources.yaml", self._sources),
-            ("regions.yaml", self._regions),
-            ("parks.yaml", self._parks),
+            ("sources", self._sources),
+            ("regions", self._regions),
+            ("parks", self._parks),
         ]
-        for name, step in steps:
-            self._file(path / name, ctx, step)
+        for stem, step in steps:
+            self._list_files(path, stem, ctx, step)
         # Chains in two passes over all files: every segment exists before any FEEDS link is read,
         # so a link may name a segment defined in a chain file that sorts later.
         chain_files = sorted((path / "chains").glob("*.yaml")) if (path / "chains").is_dir() else []
@@ -89,10 +106,16 @@ class DatasetLoader:
             if parsed is not None:
                 self._feeds(ctx, *parsed)
         ctx.flush()
-        self._file(path / "enterprises.yaml", ctx, self._enterprises)
-        self._file(path / "projects.yaml", ctx, self._projects)
+        self._list_files(path, "enterprises", ctx, self._enterprises)
+        self._list_files(path, "projects", ctx, self._projects)
 
     # --- file plumbing ---------------------------------------------------------------------
+
+    def _list_files(self, path: Path, stem: str, ctx: LoadContext, step: Any) -> None:
+        """The YAML and/or JSONL file of one list; a missing list is noted under its YAML name."""
+        files = [f for f in (path / f"{stem}.yaml", path / f"{stem}.jsonl") if f.is_file()]
+        for file in files or [path / f"{stem}.yaml"]:
+            self._file(file, ctx, step)
 
     def _file(self, file: Path, ctx: LoadContext, step: Any, single: bool = False) -> None:
         if not file.is_file():
@@ -100,6 +123,13 @@ class DatasetLoader:
             ctx.note(str(file), 0, "", "file not present in dataset; nothing loaded from it")
             return
         ctx.start_file(file, None)
+        if file.suffix == ".jsonl":
+            try:
+                step(str(file), iter_jsonl(file), ctx)
+            except OSError as exc:
+                ctx.report.rejects.append(_file_reject(file, f"cannot read: {exc}"))
+            ctx.flush()
+            return
         try:
             doc = read_yaml(file)
         except FileRejected as exc:
@@ -122,12 +152,12 @@ class DatasetLoader:
 
     # --- sources ---------------------------------------------------------------------------
 
-    def _sources(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+    def _sources(self, file: str, items: Iterable[Located], ctx: LoadContext) -> None:
         for item in items:
             ctx.read()
             data = _mapping(item)
             if data is None:
-                ctx.reject(file, item.line, RecordError("", "expected a mapping"))
+                ctx.reject(file, item.line, _not_a_mapping(item, "expected a mapping"))
                 continue
             data = plain(data)
             title = data.pop("title", None)
@@ -141,9 +171,9 @@ class DatasetLoader:
 
     # --- regions and parks -----------------------------------------------------------------
 
-    def _regions(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+    def _regions(self, file: str, items: Iterable[Located], ctx: LoadContext) -> None:
         kept = self._nodes(file, items, ctx, Region, drop=("parent",))
-        for line, data, model, prov in kept:
+        for line, data, model, prov in _drain(kept):
             parent = data.get("parent")
             if parent:
                 target = ctx.resolver.resolve(NodeKind.REGION, parent)
@@ -153,12 +183,12 @@ class DatasetLoader:
                 if target == model.id:
                     ctx.note(file, line, "parent", "a region cannot be part of itself", parent)
                     continue
-                edge = make_edge(EdgeKind.PART_OF, model.id, target, provenance=prov)
+                edge = _make_edge(EdgeKind.PART_OF, model.id, target, provenance=prov)
                 ctx.accept(Batch(edges=[edge]), file, line, count=False)
 
-    def _parks(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+    def _parks(self, file: str, items: Iterable[Located], ctx: LoadContext) -> None:
         kept = self._nodes(file, items, ctx, Park, drop=("region", "within"), amounts=("planned_investment",))
-        for line, data, model, prov in kept:
+        for line, data, model, prov in _drain(kept):
             edges = []
             for field_name, kinds in (("region", (NodeKind.REGION,)), ("within", (NodeKind.PARK,))):
                 for name in _as_list(data.get(field_name)):
@@ -166,7 +196,7 @@ class DatasetLoader:
                     if target is None or target == model.id:
                         ctx.note(file, line, field_name, f"no {'/'.join(k.zh for k in kinds)} named so", name)
                         continue
-                    edges.append(make_edge(EdgeKind.LOCATED_IN, model.id, target, provenance=prov))
+                    edges.append(_make_edge(EdgeKind.LOCATED_IN, model.id, target, provenance=prov))
             self._link(ctx, file, line, edges)
 
     # --- chains ----------------------------------------------------------------------------
@@ -201,7 +231,7 @@ class DatasetLoader:
             try:
                 office = ChainOffice(name=office_name)
                 batch.nodes.append(office.to_record(prov))
-                batch.edges.append(make_edge(EdgeKind.OVERSEES, office.id, chain.id, provenance=prov))
+                batch.edges.append(_make_edge(EdgeKind.OVERSEES, office.id, chain.id, provenance=prov))
             except ValidationError as exc:
                 ctx.note(file, doc.line, "office", _validation_error(exc).reason, office_name)
         ctx.accept(batch, file, doc.line)
@@ -240,7 +270,7 @@ class DatasetLoader:
             members.append(segment.id)
             seg_batch = Batch(
                 nodes=[segment.to_record(prov)],
-                edges=[make_edge(EdgeKind.PART_OF, segment.id, chain.id, provenance=prov)],
+                edges=[_make_edge(EdgeKind.PART_OF, segment.id, chain.id, provenance=prov)],
             )
             ctx.accept(seg_batch, file, item.line)
         return file, members, feeds, prov
@@ -281,11 +311,11 @@ class DatasetLoader:
                     file, item.line, RecordError("feeds", "at least one end must be a segment of this chain", pair)
                 )
                 continue
-            ctx.accept(Batch(edges=[make_edge(EdgeKind.FEEDS, src, dst, provenance=prov)]), file, item.line)
+            ctx.accept(Batch(edges=[_make_edge(EdgeKind.FEEDS, src, dst, provenance=prov)]), file, item.line)
 
     # --- enterprises -----------------------------------------------------------------------
 
-    def _enterprises(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+    def _enterprises(self, file: str, items: Iterable[Located], ctx: LoadContext) -> None:
         kept = self._nodes(
             file,
             items,
@@ -295,7 +325,7 @@ class DatasetLoader:
             amounts=("registered_capital",),
             rename={"kind": "enterprise_kind"},
         )
-        for line, data, model, prov in kept:
+        for line, data, model, prov in _drain(kept):
             edges = []
             edges += self._located(ctx, file, line, model.id, data.get("located_in"), prov)
             edges += self._segments(ctx, file, line, model.id, data.get("segments"), prov)
@@ -313,7 +343,7 @@ class DatasetLoader:
                     if target == model.id:
                         raise RecordError("parent", "an enterprise cannot be its own parent", spec.get("name"))
                     props = {"stake_pct": spec["stake_pct"]} if spec.get("stake_pct") is not None else {}
-                    edges.append(make_edge(EdgeKind.SUBSIDIARY_OF, model.id, target, props, edge_prov))
+                    edges.append(_make_edge(EdgeKind.SUBSIDIARY_OF, model.id, target, props, edge_prov))
                 except RecordError as exc:
                     ctx.note(file, line, exc.field, exc.reason, exc.value)
                 except (ValidationError, ValueError) as exc:
@@ -331,7 +361,7 @@ class DatasetLoader:
                         ctx.note(file, line, "leads.scope", "no region or park named so", spec["scope"])
                         continue
                     props["scope"] = scope
-                edges.append(make_edge(EdgeKind.LEADS, model.id, chain, props, prov))
+                edges.append(_make_edge(EdgeKind.LEADS, model.id, chain, props, prov))
             for supply in _as_list(data.get("supplies")):
                 spec = supply if isinstance(supply, dict) else {"customer": supply}
                 customer = ctx.resolver.resolve(NodeKind.ENTERPRISE, str(spec.get("customer", "")))
@@ -339,12 +369,12 @@ class DatasetLoader:
                     ctx.note(file, line, "supplies", "no other enterprise of that name", spec.get("customer"))
                     continue
                 props = {"product": spec["product"]} if spec.get("product") else {}
-                edges.append(make_edge(EdgeKind.SUPPLIES, model.id, customer, props, prov))
+                edges.append(_make_edge(EdgeKind.SUPPLIES, model.id, customer, props, prov))
             self._link(ctx, file, line, edges)
 
     # --- projects --------------------------------------------------------------------------
 
-    def _projects(self, file: str, items: list[Located], ctx: LoadContext) -> None:
+    def _projects(self, file: str, items: Iterable[Located], ctx: LoadContext) -> None:
         kept = self._nodes(
             file,
             items,
@@ -353,7 +383,7 @@ class DatasetLoader:
             drop=("located_in", "segments", "investors"),
             amounts=("total_investment",),
         )
-        for line, data, model, prov in kept:
+        for line, data, model, prov in _drain(kept):
             edges = []
             edges += self._located(ctx, file, line, model.id, data.get("located_in"), prov)
             edges += self._segments(ctx, file, line, model.id, data.get("segments"), prov)
@@ -374,7 +404,7 @@ class DatasetLoader:
                     if spec.get("amount") is not None:
                         money = parse_amount(spec["amount"])
                         props.update(amount=money.amount, currency=money.currency.value)
-                    edges.append(make_edge(EdgeKind.INVESTS_IN, target, model.id, props, prov))
+                    edges.append(_make_edge(EdgeKind.INVESTS_IN, target, model.id, props, prov))
                 except (MoneyError, ValidationError, ValueError) as exc:
                     ctx.note(file, line, "investors", str(exc).splitlines()[0], spec)
             self._link(ctx, file, line, edges)
@@ -384,7 +414,7 @@ class DatasetLoader:
     def _nodes(
         self,
         file: str,
-        items: list[Located],
+        items: Iterable[Located],
         ctx: LoadContext,
         model_cls: type[NodeModel],
         drop: tuple[str, ...] = (),
@@ -397,9 +427,9 @@ class DatasetLoader:
             ctx.read()
             raw = _mapping(item)
             if raw is None:
-                ctx.reject(file, item.line, RecordError("", "expected a mapping of field: value"))
+                ctx.reject(file, item.line, _not_a_mapping(item, "expected a mapping of field: value"))
                 continue
-            data = _coerce_dates(plain(raw))
+            data = _coerce_dates(raw if isinstance(item, JsonLine) else plain(raw))
             for old, new in (rename or {}).items():
                 if old in data:
                     data[new] = data.pop(old)
@@ -416,17 +446,25 @@ class DatasetLoader:
                             fields.setdefault("currency", money.currency.value)
                 if model_cls is Project:
                     _validate_claims(prov, fields)
-                model = _validate(model_cls, fields)
+                # plain enterprises and projects skip building a model; anything else is the model's call
+                fast = fast_node_record(model_cls, fields, prov)
+                if fast is None:
+                    model = _validate(model_cls, fields)
+                    record, fields_set = model.to_record(prov), model.model_fields_set
+                else:
+                    record, fields_set = fast
             except RecordError as exc:
                 ctx.reject(file, item.line, exc)
                 continue
-            record = model.to_record(prov)
             if _claimed_fields(prov):
                 # Values written on the record itself are the curator's decision; claims don't override them.
-                record.props["curated_fields"] = sorted(k for k in model.model_fields_set if k in _CLAIMABLE)
-            ctx.resolver.add(model_cls.kind, model.id, model.keys(), record.props)
+                record.props["curated_fields"] = sorted(k for k in fields_set if k in _CLAIMABLE)
+            # Ids and keys were computed once by to_record; pass two needs only the id and the link
+            # fields (``drop``), so the model and the node's fields are not kept for it. The node's
+            # props are not handed to the resolver: after the flush below the store holds them.
+            ctx.resolver.add(model_cls.kind, record.id, record.props.get("keys") or (), None)
             ctx.accept(Batch(nodes=[record]), file, item.line)
-            kept.append((item.line, data, model, prov))
+            kept.append((item.line, {k: data[k] for k in drop if k in data}, _NodeRef(record.id), prov))
         ctx.flush()
         return kept
 
@@ -443,7 +481,7 @@ class DatasetLoader:
             if target is None:
                 ctx.note(file, line, "located_in", "no park or region named so", name)
                 continue
-            edges.append(make_edge(EdgeKind.LOCATED_IN, node, target, provenance=prov))
+            edges.append(_make_edge(EdgeKind.LOCATED_IN, node, target, provenance=prov))
         return edges
 
     def _segments(
@@ -455,12 +493,16 @@ class DatasetLoader:
             if target is None:
                 ctx.note(file, line, "segments", "no segment of that name in the chain files", name)
                 continue
-            edges.append(make_edge(EdgeKind.IN_SEGMENT, node, target, provenance=prov))
+            edges.append(_make_edge(EdgeKind.IN_SEGMENT, node, target, provenance=prov))
         return edges
 
     def _provenance(self, value: Any, ctx: LoadContext) -> list[Provenance]:
         out: list[Provenance] = []
+        memo = self._plain_citations.setdefault(id(ctx), {})
         for i, entry in enumerate(_as_list(value)):
+            if isinstance(entry, str) and entry in memo:  # a bare key: the same Provenance every time
+                out.append(memo[entry])
+                continue
             spec = entry if isinstance(entry, dict) else {"source": entry}
             key = str(spec.get("source", "")).strip()
             sid = ctx.resolver.resolve(NodeKind.SOURCE, key) if key else None
@@ -485,7 +527,62 @@ class DatasetLoader:
                     f"sources[{i}].certainty", "must be stated or inferred", spec.get("certainty")
                 ) from exc
             out.append(Provenance(sid, str(spec.get("evidence", "") or ""), tuple(sorted(claims.items())), certainty))
+            if isinstance(entry, str):
+                memo[entry] = out[-1]
         return out
+
+
+_EDGE_MEMO_MAX = 50_000
+_edge_props: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+
+
+def _make_edge(
+    kind: EdgeKind,
+    source: str,
+    target: str,
+    props: dict[str, Any] | None = None,
+    provenance: list[Provenance] | None = None,
+) -> EdgeRecord:
+    """:func:`make_edge` for the many edges of a dataset, each distinct property set validated once.
+
+    Validation and the edge key depend only on ``kind`` and ``props``, so a remembered result is
+    exactly what make_edge returns. A value's type is part of the memo key (``1``, ``1.0`` and
+    ``True`` are equal in Python but validate differently); unhashable values skip the memo; props
+    that fail validation are never remembered, so they raise every time, as before.
+    """
+    try:
+        memo_key = (kind, *((name, type(value), value) for name, value in props.items())) if props else (kind,)
+        hit = _edge_props.get(memo_key)
+    except TypeError:  # an unhashable value (a list or mapping): validate it directly
+        return make_edge(kind, source, target, props, provenance)
+    if hit is None:
+        edge = make_edge(kind, source, target, props, provenance)
+        if len(_edge_props) >= _EDGE_MEMO_MAX:
+            _edge_props.clear()
+        _edge_props[memo_key] = (edge.key, dict(edge.props))
+        return edge
+    key, clean = hit
+    return EdgeRecord(kind, source, target, key, dict(clean), list(provenance or []))
+
+
+def _drain(items: list[Any]) -> Iterator[Any]:
+    """The items in order, each released from the list as it is handed out.
+
+    Pass two turns each kept record into edges; releasing the record as its edges are made keeps
+    the peak memory of a large file near the finished graph's instead of graph plus every record.
+    """
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+class _NodeRef:
+    """What the link pass needs of a validated node: its id."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, node_id: str):
+        self.id = node_id
 
 
 class _ChainState:
@@ -529,15 +626,39 @@ def _validation_error(exc: ValidationError, prefix: str = "") -> RecordError:
     return RecordError(prefix + loc, message, first.get("input"))
 
 
+_AMOUNT_MEMO_MAX = 50_000
+_amounts: dict[tuple[type, Any], Any] = {}
+
+
 def _amount(field_name: str, raw: Any) -> Any:
+    """:func:`parse_amount`, remembered per distinct text (amounts repeat; a bad one raises every time)."""
     try:
-        return parse_amount(raw)
+        memo_key = (type(raw), raw)
+        hit = _amounts.get(memo_key)
+    except TypeError:
+        memo_key, hit = None, None
+    if hit is not None:
+        return hit
+    try:
+        money = parse_amount(raw)
     except MoneyError as exc:
         raise RecordError(field_name, str(exc), raw) from exc
+    if memo_key is not None:
+        if len(_amounts) >= _AMOUNT_MEMO_MAX:
+            _amounts.clear()
+        _amounts[memo_key] = money
+    return money
 
 
 def _mapping(item: Located) -> dict[str, Located] | None:
     return item.value if isinstance(item.value, dict) else None
+
+
+def _not_a_mapping(item: Located, reason: str) -> RecordError:
+    """Why a record is not a mapping: an unreadable JSONL line says what is wrong with it."""
+    if isinstance(item.value, InvalidLine):
+        return RecordError("", item.value.reason, item.value.text)
+    return RecordError("", reason)
 
 
 def _as_list(value: Any) -> list[Any]:

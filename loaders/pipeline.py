@@ -28,6 +28,7 @@ from graph_schema.conflicts import Claim, resolve_claims
 from graph_schema.kinds import NodeKind
 from graph_schema.normalize import normalize_name
 from graph_schema.records import Batch
+from queries.gc_pause import gc_paused
 from queries.store import GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 ROW_REJECTED = "row rejected"
+_NORMALIZED_MAX = 100_000
 FIELD_IGNORED = "field ignored"
 FILE_REJECTED = "file rejected"
 
@@ -124,6 +126,7 @@ class Resolver:
 
     def __init__(self, store: GraphStore):
         self.store = store
+        self._normalized: dict[str, str] = {}
         self._pending: dict[NodeKind, dict[str, str]] = {}
         self._bulk: dict[NodeKind, dict[str, str]] = {}
         self._cache: dict[tuple[NodeKind, str], str | None] = {}
@@ -137,7 +140,7 @@ class Resolver:
             self.props[node_id] = props
 
     def resolve(self, kind: NodeKind, name: str) -> str | None:
-        key = normalize_name(name)
+        key = self._key(name)
         if not key:
             return None
         found = self._pending.get(kind, {}).get(key)
@@ -152,6 +155,18 @@ class Resolver:
             ids = self.store.find_ids(kind, key)
             self._cache[cache_key] = ids[0] if ids else None
         return self._cache[cache_key]
+
+    def _key(self, name: str) -> str:
+        """:func:`normalize_name`, remembered: a load names the same segments, regions, parks and
+        sources thousands of times, and normalising (NFKC, OpenCC) costs more than the lookup."""
+        if not isinstance(name, str):
+            return normalize_name(name)
+        key = self._normalized.get(name)
+        if key is None:
+            if len(self._normalized) >= _NORMALIZED_MAX:
+                self._normalized.clear()  # bounded: a registry of a million distinct names must not grow it
+            key = self._normalized[name] = normalize_name(name)
+        return key
 
     def keys(self, kind: NodeKind) -> dict[str, str]:
         """All known key → id of a small kind (store and pending), for fuzzy matching."""
@@ -332,43 +347,54 @@ def run_load(
     console: Console | None = None,
 ) -> list[LoadReport]:
     """Load each path with the first loader that accepts it. Never raises for bad input."""
-    reports: list[LoadReport] = []
-    for path in paths:
-        loader = next((ld for ld in loaders if ld.accepts(path)), None)
-        report = LoadReport(loader=loader.name if loader else "none")
-        started = time.perf_counter()
-        if loader is None:
-            report.files.append(str(path))
-            reason = (
-                "no such file or directory"
-                if not path.exists()
-                else "not a dataset directory (sources.yaml), .csv/.tsv/.txt or .xlsx file"
-            )
-            report.rejects.append(Reject(str(path), 0, "", reason, FILE_REJECTED))
-        else:
-            bar = _progress(console) if progress else None
-            ctx = LoadContext(store, report, batch_size, bar)
+    with gc_paused():  # a load only adds live objects; collecting while it runs finds nothing
+        return [_load_one(store, path, loaders, report_dir, batch_size, progress, console) for path in paths]
+
+
+def _load_one(
+    store: GraphStore,
+    path: Path,
+    loaders: list[Loader],
+    report_dir: Path | None,
+    batch_size: int,
+    progress: bool,
+    console: Console | None,
+) -> LoadReport:
+    """Load one input with the first loader that accepts it."""
+    loader = next((ld for ld in loaders if ld.accepts(path)), None)
+    report = LoadReport(loader=loader.name if loader else "none")
+    started = time.perf_counter()
+    if loader is None:
+        report.files.append(str(path))
+        reason = (
+            "no such file or directory"
+            if not path.exists()
+            else "not a dataset directory (sources.yaml), .csv/.tsv/.txt or .xlsx file"
+        )
+        report.rejects.append(Reject(str(path), 0, "", reason, FILE_REJECTED))
+    else:
+        bar = _progress(console) if progress else None
+        ctx = LoadContext(store, report, batch_size, bar)
+        try:
+            if bar is not None:
+                bar.start()
             try:
-                if bar is not None:
-                    bar.start()
-                try:
-                    loader.load(path, ctx)
-                except FileRejected as exc:
-                    report.rejects.append(Reject(str(path), 0, exc.field, exc.reason, FILE_REJECTED))
-                ctx.flush()
-            finally:
-                if bar is not None:
-                    bar.stop()
-            reconcile_claims(store, ctx.claimed_nodes)
-            if report.records_loaded:
-                store.record_input(file_entry(loader.name, path, list(loader.inputs(path))))
-        report.seconds = time.perf_counter() - started
-        if report_dir is not None:
-            stem = path.name if path.name else "input"
-            report.report_path = report_dir / f"{stem}.rejects.csv"
-            write_reject_report(report.report_path, report.rejects)
-        reports.append(report)
-    return reports
+                loader.load(path, ctx)
+            except FileRejected as exc:
+                report.rejects.append(Reject(str(path), 0, exc.field, exc.reason, FILE_REJECTED))
+            ctx.flush()
+        finally:
+            if bar is not None:
+                bar.stop()
+        reconcile_claims(store, ctx.claimed_nodes)
+        if report.records_loaded:
+            store.record_input(file_entry(loader.name, path, list(loader.inputs(path))))
+    report.seconds = time.perf_counter() - started
+    if report_dir is not None:
+        stem = path.name if path.name else "input"
+        report.report_path = report_dir / f"{stem}.rejects.csv"
+        write_reject_report(report.report_path, report.rejects)
+    return report
 
 
 def _progress(console: Console | None) -> Progress:

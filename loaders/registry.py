@@ -194,7 +194,12 @@ class RegistryLoader:
 
         model = self._validate(file, row_no, fields, ctx)
         node_id = self._identity(model, ctx)
-        record = NodeRecord(NodeKind.ENTERPRISE, node_id, model.props(), prov)
+        props = model.props()
+        if ctx.resolver.node_props(node_id) is not None:
+            # Enriching a known enterprise: write only what the row states, never a default over
+            # what the graph already knows (a one-column list must not turn an SOE into "other").
+            props = {k: v for k, v in props.items() if k in model.model_fields_set or k == "keys"}
+        record = NodeRecord(NodeKind.ENTERPRISE, node_id, props, prov)
         ctx.resolver.add(NodeKind.ENTERPRISE, node_id, model.keys())
         batch = Batch(nodes=[record])
 

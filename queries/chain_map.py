@@ -18,10 +18,21 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import EdgeKind, NodeKind, Stage
-from queries.common import NodeRef, ScopeRef, chain_segments, cny, node_ref, require, resolve_scope, segment_chains
+from queries import neo4j_common as cy
+from queries.common import (
+    NodeRef,
+    ScopeRef,
+    chain_segments,
+    cny,
+    node_ref,
+    order_segments,
+    require,
+    resolve_scope,
+    segment_chains,
+)
 from queries.coverage import chain_leaders, segment_facts
 
-__all__ = ["ChainLeader", "Feed", "Params", "Result", "SegmentState", "Totals", "run_networkx"]
+__all__ = ["CYPHER", "ChainLeader", "Feed", "Params", "Result", "SegmentState", "Totals", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -120,5 +131,85 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             enterprises=len(all_enterprises),
             projects=len(all_projects),
             investment_cny=sum(cny(graph.nodes[p]) for p in all_projects),
+        ),
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+#: The Cypher twin: statements over one chain (``$chain``) and the scope's places (``$places``).
+CYPHER = {
+    # every segment of the chain with its local enterprises, local active projects and its chains
+    "segments": f"""
+MATCH (s)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+{cy.segment_members("s")}
+{cy.segment_chains("s")}
+RETURN s.id AS id, s.name AS name, s.stage AS stage, enterprises, projects, chains""",
+    # FEEDS between two segments of the chain
+    "feeds": f"""
+MATCH (a)-[:{cy.PART_OF}]->(c:{cy.CHAIN} {{id: $chain}})
+MATCH (b)-[:{cy.PART_OF}]->(c)
+MATCH (a)-[:{cy.FEEDS}]->(b)
+RETURN a.id AS source, b.id AS target""",
+    # local enterprises leading the chain, with the place the LEADS edge names
+    "leaders": f"""
+MATCH (e:{cy.ENTERPRISE})-[lead:{cy.LEADS}]->(:{cy.CHAIN} {{id: $chain}})
+WHERE {cy.local("e")}
+OPTIONAL MATCH (place:{cy.ENTITY} {{id: lead.scope}})
+RETURN e.id AS id, e.name AS name, lead.scope AS scope, place.id AS place, place.name AS place_name
+ORDER BY id, scope""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    scope, places = cy.resolve_scope(execute, params.scope)
+    args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
+    rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
+    feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
+    order = order_segments(
+        {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
+    )
+    states: list[SegmentState] = []
+    all_enterprises: set[str] = set()
+    investment: dict[str, int] = {}
+    for segment in order:
+        row = rows[segment]
+        enterprises, projects = row["enterprises"], row["projects"]
+        all_enterprises.update(e["id"] for e in enterprises)
+        investment.update((p["id"], p["cny"]) for p in projects)
+        states.append(
+            SegmentState(
+                segment=cy.ref(segment, row["name"]),
+                stage=Stage(row["stage"]),
+                covered=bool(enterprises or projects),
+                enterprise_count=len(enterprises),
+                enterprises=cy.refs(enterprises[: params.max_members]),
+                project_count=len(projects),
+                projects=cy.refs(projects[: params.max_members]),
+                investment_cny=sum(p["cny"] for p in projects),
+                other_chains=[c for c in cy.refs(row["chains"]) if c.id != params.chain],
+            )
+        )
+    leaders = [
+        ChainLeader(
+            enterprise=cy.ref(row["id"], row["name"]),
+            scope=cy.ref(row["place"], row["place_name"]) if row["place"] else None,
+        )
+        for row in execute(CYPHER["leaders"], args)
+    ]
+    return Result(
+        chain=cy.ref(params.chain, chain.get("name")),
+        scope=scope,
+        segments=states,
+        feeds=[Feed(source=u, target=v) for u, v in feeds],
+        leaders=leaders,
+        totals=Totals(
+            segments=len(states),
+            covered=sum(s.covered for s in states),
+            enterprises=len(all_enterprises),
+            projects=len(investment),
+            investment_cny=sum(investment.values()),
         ),
     )

@@ -13,6 +13,7 @@ Definitions used throughout (``docs/queries.md`` repeats them):
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -28,12 +29,14 @@ __all__ = [
     "NodeRef",
     "ScopeRef",
     "chain_segments",
+    "closest_names",
     "cny",
     "feeds_in",
     "feeds_out",
     "home_region",
     "is_active",
     "node_ref",
+    "order_segments",
     "require",
     "resolve_scope",
     "segment_chains",
@@ -65,14 +68,19 @@ def node_ref(graph: nx.MultiDiGraph, node_id: str) -> NodeRef:
 
 def suggest(graph: nx.MultiDiGraph, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
     """Closest names of the given kinds, for 'did you mean' in not-found errors."""
+    pairs = [(node, graph.nodes[node].get("name")) for kind in kinds for node in nodes_of_kind(graph, kind)]
+    return closest_names(pairs, text, limit)
+
+
+def closest_names(pairs: Iterable[tuple[str, str | None]], text: str, limit: int = 5) -> list[dict[str, str]]:
+    """:func:`suggest` on (id, name) pairs given in kind order, then id order (both stores share it)."""
     key = normalize_name(text.split(":", 1)[-1])
-    names: dict[str, str] = {}
-    for kind in kinds:
-        for node in nodes_of_kind(graph, kind):
-            names.setdefault(normalize_name(graph.nodes[node].get("name", node)), node)
+    names: dict[str, tuple[str, str | None]] = {}
+    for node, name in pairs:
+        names.setdefault(normalize_name(name if name is not None else node), (node, name))
     close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.3)
     contained = [n for n in names if key and (key in n or n in key) and n not in close]
-    return [{"id": names[n], "name": graph.nodes[names[n]].get("name", "")} for n in (close + contained)[:limit]]
+    return [{"id": names[n][0], "name": names[n][1] or ""} for n in (close + contained)[:limit]]
 
 
 def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:
@@ -120,20 +128,31 @@ def chain_segments(graph: nx.MultiDiGraph, chain: str) -> list[str]:
 
     def build() -> list[str]:
         members = {u for u, _, k in graph.in_edges(chain, data="kind") if k == EdgeKind.PART_OF.value}
-        inner = nx.DiGraph()
-        inner.add_nodes_from(members)
-        for seg in members:
-            for _, target, k in graph.out_edges(seg, data="kind"):
-                if k == EdgeKind.FEEDS.value and target in members:
-                    inner.add_edge(seg, target)
-        try:
-            topo = list(nx.lexicographical_topological_sort(inner, key=lambda n: graph.nodes[n].get("name", n)))
-        except nx.NetworkXUnfeasible:  # a cycle slipped in: fall back to names
-            topo = sorted(members, key=lambda n: graph.nodes[n].get("name", n))
-        rank = {n: i for i, n in enumerate(topo)}
-        return sorted(members, key=lambda n: (Stage(graph.nodes[n]["stage"]).order, rank[n]))
+        feeds = [
+            (seg, target)
+            for seg in members
+            for _, target, k in graph.out_edges(seg, data="kind")
+            if k == EdgeKind.FEEDS.value and target in members
+        ]
+        return order_segments({n: (graph.nodes[n].get("name", n), graph.nodes[n]["stage"]) for n in members}, feeds)
 
     return cached(graph, ("chain_segments", chain), build)
+
+
+def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[str, str]]) -> list[str]:
+    """Segment ids (id → (name, stage)) in stage order, then FEEDS (topological) order, then name.
+
+    ``feeds`` are the FEEDS edges between members. Shared by both stores' chain queries.
+    """
+    inner = nx.DiGraph()
+    inner.add_nodes_from(members)
+    inner.add_edges_from(feeds)
+    try:
+        topo = list(nx.lexicographical_topological_sort(inner, key=lambda n: members[n][0]))
+    except nx.NetworkXUnfeasible:  # a cycle slipped in: fall back to names
+        topo = sorted(members, key=lambda n: members[n][0])
+    rank = {n: i for i, n in enumerate(topo)}
+    return sorted(members, key=lambda n: (Stage(members[n][1]).order, rank[n]))
 
 
 def segment_chains(graph: nx.MultiDiGraph, segment: str) -> list[str]:

@@ -10,12 +10,30 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from queries import chain_map, common, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from queries import (
+    chain_map,
+    common,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    listing,
+    listing_chains,
+    listing_enterprises,
+    listing_parks,
+    listing_regions,
+    listing_segments,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
 
 __all__ = ["QUERIES", "render"]
 
-#: (CLI command, module) for every query, in the order the docs present them.
-QUERIES: list[tuple[str, ModuleType]] = [
+#: (CLI command, module) for every query, in the order the docs present them; None: HTTP API only.
+QUERIES: list[tuple[str | None, ModuleType]] = [
     ("chain", chain_map),
     ("gaps", gaps),
     ("upstream", supply_chain),
@@ -26,6 +44,11 @@ QUERIES: list[tuple[str, ModuleType]] = [
     ("entity", entity),
     ("explain", explain),
     ("stats", stats),
+    (None, listing_chains),
+    (None, listing_segments),
+    (None, listing_parks),
+    (None, listing_regions),
+    (None, listing_enterprises),
 ]
 
 
@@ -59,6 +82,10 @@ def render() -> str:
         "",
         inspect.cleandoc(common.__doc__ or ""),
         "",
+        "## Listings and paging",
+        "",
+        inspect.cleandoc(listing.__doc__ or ""),
+        "",
     ]
     for command, module in QUERIES:
         doc = inspect.cleandoc(module.__doc__ or "")
@@ -66,7 +93,8 @@ def render() -> str:
         out += [
             f"## {title.rstrip('.')}",
             "",
-            f"Module `{module.__name__}` · CLI `chainkg {command}`",
+            f"Module `{module.__name__}` · "
+            + (f"CLI `chainkg {command}`" if command else "HTTP API only (README: HTTP API)"),
             "",
             body.strip(),
             "",

@@ -21,9 +21,20 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import EdgeKind, NodeKind
+from queries import neo4j_common as cy
 from queries.common import NodeRef, node_ref, require
 
-__all__ = ["EdgeSource", "Neighbour", "NeighbourGroup", "Params", "Result", "SourceEntry", "run_networkx"]
+__all__ = [
+    "CYPHER",
+    "EdgeSource",
+    "Neighbour",
+    "NeighbourGroup",
+    "Params",
+    "Result",
+    "SourceEntry",
+    "run_cypher",
+    "run_networkx",
+]
 
 
 class Params(BaseModel):
@@ -140,3 +151,93 @@ def edge_sources(edge: dict[str, Any]) -> list[EdgeSource]:
 def _neg(text: str) -> str:
     """A key that sorts text in descending order."""
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+#: The Cypher twin. ``neighbours`` groups the node's relationships by (type, direction), orders each
+#: group by neighbour id and cuts the page in Cypher; see :func:`run_cypher` for how ties are kept exact.
+CYPHER = {
+    "sources": f"""
+MATCH (:{cy.ENTITY} {{id: $id}})-[c:{cy.CITES}]->(s)
+RETURN s.id AS id, s.name AS name, s.date AS date, s.publisher AS publisher, s.url AS url,
+       c.evidence AS evidence, c.claims AS claims, c.certainty AS certainty""",
+    "neighbours": f"""
+MATCH (n:{cy.ENTITY} {{id: $id}})
+CALL (n) {{
+  MATCH (n)-[r]->(other) WHERE type(r) <> '{cy.CITES}'
+  RETURN r, other, 'out' AS direction
+  UNION ALL
+  MATCH (n)<-[r]-(other) WHERE type(r) <> '{cy.CITES}' OR $is_source
+  RETURN r, other, 'in' AS direction
+}}
+WITH type(r) AS kind, direction, r, other WHERE $kind IS NULL OR kind = $kind
+ORDER BY other.id, r.key
+WITH kind, direction, collect({{id: other.id, name: other.name, props: properties(r)}}) AS items
+WITH kind, direction, items, items[$offset..$offset + $limit] AS page
+RETURN kind, direction, size(items) AS total,
+       CASE WHEN size(page) = 0 THEN [] ELSE [x IN items WHERE page[0].id <= x.id <= page[-1].id] END AS window,
+       CASE WHEN size(page) = 0 THEN 0 ELSE size([x IN items WHERE x.id < page[0].id]) END AS before""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`.
+
+    Cypher orders each group by neighbour id and returns the page's *window*: every item whose
+    neighbour id lies between the page's first and last. Parallel edges (an investor that also
+    builds the project) share a neighbour id; their order — by properties, as defined — is settled
+    here in Python within the window, so the page holds exactly the items it holds on networkx.
+    """
+    attrs = cy.require(execute, params.id, tuple(NodeKind), "node")
+    is_source = attrs["kind"] == NodeKind.SOURCE.value
+    sources = [
+        SourceEntry(
+            source=cy.ref(row["id"], row["name"]),
+            date=row["date"],
+            publisher=row["publisher"],
+            url=row["url"],
+            evidence=row["evidence"] if row["evidence"] is not None else "",
+            claims=json.loads(row["claims"] or "{}"),
+            certainty=row["certainty"] if row["certainty"] is not None else "stated",
+        )
+        for row in execute(CYPHER["sources"], {"id": params.id})
+    ]
+    sources.sort(key=lambda s: (s.date is None, _neg(s.date or ""), s.source.id))
+    rows = execute(
+        CYPHER["neighbours"],
+        {
+            "id": params.id,
+            "is_source": is_source,
+            "kind": params.edge_kind.value if params.edge_kind is not None else None,
+            "offset": params.offset,
+            "limit": params.limit,
+        },
+    )
+    neighbours = []
+    for row in sorted(rows, key=lambda r: (r["kind"], r["direction"] != "out")):
+        items = []
+        for item in row["window"]:
+            edge = {k: v for k, v in item["props"].items() if k != "key"}
+            edge["kind"] = row["kind"]
+            items.append(
+                Neighbour(
+                    node=cy.ref(item["id"], item["name"]),
+                    properties=edge_properties(edge),
+                    sources=edge_sources(edge),
+                )
+            )
+        items.sort(key=lambda n: (n.node.id, json.dumps(n.properties, sort_keys=True, ensure_ascii=False)))
+        start = params.offset - row["before"]
+        neighbours.append(
+            NeighbourGroup(
+                edge_kind=EdgeKind(row["kind"]),
+                direction=row["direction"],
+                total=row["total"],
+                items=items[start : start + params.limit],
+            )
+        )
+    properties = {k: v for k, v in attrs.items() if k not in ("kind", "keys")}
+    return Result(
+        node=cy.ref(params.id, attrs.get("name")), properties=properties, sources=sources, neighbours=neighbours
+    )

@@ -4,12 +4,14 @@ Definition. Edges are taken in either direction; Source nodes and CITES edges ar
 facts citing the same article are not related by that). The result holds the shortest paths from
 ``source`` to ``target`` — all of the shortest length, if that length is at most ``max_length`` —
 enumerated in lexicographic order of their node ids and cut at ``max_paths``. Each hop lists every
-edge joining its two nodes (kind, direction as stored, properties), ordered by kind then direction.
+edge joining its two nodes (kind, direction as stored, properties), ordered by kind, then direction
+(from the hop's start first), then properties.
 No path within ``max_length`` gives an empty list (and ``length`` None), not an error.
 """
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from typing import Any
 
@@ -17,10 +19,11 @@ import networkx as nx
 from pydantic import BaseModel, Field, model_validator
 
 from graph_schema.kinds import EdgeKind, NodeKind
+from queries import neo4j_common as cy
 from queries.common import NodeRef, node_ref, require
 from queries.entity import edge_properties
 
-__all__ = ["Hop", "HopEdge", "Params", "Path", "Result", "run_networkx"]
+__all__ = ["CYPHER", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -137,6 +140,83 @@ def _path(graph: nx.MultiDiGraph, nodes: list[str]) -> Path:
             for attrs in (graph.get_edge_data(u, v) or {}).values()
             if attrs["kind"] != EdgeKind.CITES.value
         ]
-        edges.sort(key=lambda e: (e.kind.value, e.source != a))
-        hops.append(Hop(start=node_ref(graph, a), end=node_ref(graph, b), edges=edges))
+        hops.append(Hop(start=node_ref(graph, a), end=node_ref(graph, b), edges=_ordered(edges, a)))
     return Path(nodes=[node_ref(graph, n) for n in nodes], hops=hops)
+
+
+def _ordered(edges: list[HopEdge], start: str) -> list[HopEdge]:
+    """A hop's edges by kind, then direction (from the hop's start first), then properties — so two
+    parallel edges of one kind (investor and builder) come in the same order whatever the load order."""
+    return sorted(
+        edges,
+        key=lambda e: (e.kind.value, e.source != start, json.dumps(e.properties, sort_keys=True, ensure_ascii=False)),
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+
+def _shortest(max_length: int) -> str:
+    """All shortest paths of at most ``max_length`` hops, in either direction, avoiding CITES and Sources."""
+    return f"""
+MATCH (a:{cy.ENTITY} {{id: $source}}), (b:{cy.ENTITY} {{id: $target}})
+MATCH path = allShortestPaths((a)-[*..{max_length}]-(b))
+WHERE none(r IN relationships(path) WHERE type(r) = '{cy.CITES}')
+  AND none(n IN nodes(path) WHERE n:{cy.SOURCE})
+RETURN DISTINCT [n IN nodes(path) | n.id] AS ids"""
+
+
+#: The Cypher twin. Path lengths cannot be parameters: one ``shortest`` statement per ``max_length``.
+CYPHER = {
+    **{f"shortest_{n}": _shortest(n) for n in range(1, 7)},
+    # every non-CITES relationship between consecutive nodes of the chosen paths
+    "hops": f"""
+UNWIND $pairs AS pair
+MATCH (a:{cy.ENTITY} {{id: pair[0]}})-[r]-(b:{cy.ENTITY} {{id: pair[1]}})
+WHERE type(r) <> '{cy.CITES}'
+RETURN pair[0] AS a, pair[1] AS b, type(r) AS kind, startNode(r).id AS source, endNode(r).id AS target,
+       properties(r) AS props""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`: Neo4j finds every shortest path, Python keeps the first
+    ``max_paths`` in the definition's (lexicographic) order."""
+    kinds = tuple(k for k in NodeKind if k is not NodeKind.SOURCE)
+    source = cy.require(execute, params.source, kinds, "node (not a Source)")
+    target = cy.require(execute, params.target, kinds, "node (not a Source)")
+    found = sorted(
+        row["ids"]
+        for row in execute(CYPHER[f"shortest_{params.max_length}"], {"source": params.source, "target": params.target})
+    )
+    chosen = found[: params.max_paths]
+    pairs = sorted({(a, b) for nodes in chosen for a, b in pairwise(nodes)})
+    edges: dict[tuple[str, str], list[HopEdge]] = {}
+    for row in execute(CYPHER["hops"], {"pairs": [list(p) for p in pairs]}):
+        attrs = {k: v for k, v in row["props"].items() if k != "key"}
+        attrs["kind"] = row["kind"]
+        edges.setdefault((row["a"], row["b"]), []).append(
+            HopEdge(
+                kind=EdgeKind(row["kind"]),
+                source=row["source"],
+                target=row["target"],
+                properties=edge_properties(attrs),
+            )
+        )
+    names = cy.names(execute, sorted({n for nodes in chosen for n in nodes}))
+    paths = [
+        Path(
+            nodes=[cy.ref(n, names[n]) for n in nodes],
+            hops=[
+                Hop(start=cy.ref(a, names[a]), end=cy.ref(b, names[b]), edges=_ordered(edges.get((a, b), []), a))
+                for a, b in pairwise(nodes)
+            ],
+        )
+        for nodes in chosen
+    ]
+    return Result(
+        source=cy.ref(params.source, source.get("name")),
+        target=cy.ref(params.target, target.get("name")),
+        length=len(chosen[0]) - 1 if chosen else None,
+        paths=paths,
+    )

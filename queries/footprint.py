@@ -17,14 +17,27 @@ Definition. For enterprise G (usually a central SOE group) and scope S:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import Currency, EdgeKind, NodeKind
+from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope, segment_chains
-from queries.groups import holdings
+from queries.groups import Holding, holdings, walk_holdings
 
-__all__ = ["Bucket", "Params", "ProjectEntry", "Result", "Subsidiary", "run_networkx"]
+__all__ = [
+    "CYPHER",
+    "Bucket",
+    "Params",
+    "ProjectEntry",
+    "Result",
+    "Subsidiary",
+    "assemble",
+    "run_cypher",
+    "run_networkx",
+]
 
 
 class Params(BaseModel):
@@ -92,9 +105,6 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
                 )
 
     entries: list[ProjectEntry] = []
-    by_status: dict[str, list[str]] = {}
-    by_park: dict[str, list[str]] = {}
-    by_chain: dict[str, list[str]] = {}
     for project in sorted(invested):
         attrs = graph.nodes[project]
         parks = sorted(
@@ -115,23 +125,53 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
                 chains=[node_ref(graph, c) for c in chains],
             )
         )
-        by_status.setdefault(attrs.get("status") or "未知", []).append(project)
-        for park in parks:
-            by_park.setdefault(park, []).append(project)
-        for chain in chains:
-            by_chain.setdefault(chain, []).append(project)
+    return assemble(
+        node_ref(graph, params.group),
+        scope,
+        tree,
+        lambda n: node_ref(graph, n),
+        {h.enterprise for h in tree if h.enterprise in local},
+        entries,
+        {p: cny(graph.nodes[p]) for p in invested},
+    )
+
+
+def assemble(
+    group: NodeRef,
+    scope: ScopeRef,
+    tree: list[Holding],
+    ref: Callable[[str], NodeRef],
+    local: set[str],
+    entries: list[ProjectEntry],
+    investment: dict[str, int],
+) -> Result:
+    """The result from the holdings, the local subsidiaries, the project entries (by id) and each
+    project's CNY investment; shared by both twins."""
+    by_status: dict[str, list[str]] = {}
+    by_park: dict[str, list[str]] = {}
+    by_chain: dict[str, list[str]] = {}
+    keys: dict[str, NodeRef] = {}
+    for entry in entries:
+        project = entry.project.id
+        by_status.setdefault(entry.status or "未知", []).append(project)
+        for park in entry.parks:
+            by_park.setdefault(park.id, []).append(project)
+            keys[park.id] = park
+        for chain in entry.chains:
+            by_chain.setdefault(chain.id, []).append(project)
+            keys[chain.id] = chain
 
     def total(projects: list[str]) -> int:
-        return sum(cny(graph.nodes[p]) for p in projects)
+        return sum(investment[p] for p in projects)
 
     return Result(
-        group=node_ref(graph, params.group),
+        group=group,
         scope=scope,
         subsidiaries=[
             Subsidiary(
-                enterprise=node_ref(graph, h.enterprise),
+                enterprise=ref(h.enterprise),
                 level=h.level,
-                parent=node_ref(graph, h.parent),
+                parent=ref(h.parent),
                 stake_pct=h.stake_pct,
                 effective_stake_pct=round(h.effective_stake_pct, 6) if h.effective_stake_pct is not None else None,
                 certainty=h.certainty,
@@ -141,13 +181,96 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         ],
         projects=entries,
         total_projects=len(entries),
-        total_investment_cny=total(list(invested)),
+        total_investment_cny=total([e.project.id for e in entries]),
         by_status=[Bucket(status=s, projects=len(p), investment_cny=total(p)) for s, p in sorted(by_status.items())],
-        by_park=[
-            Bucket(key=node_ref(graph, k), projects=len(p), investment_cny=total(p)) for k, p in sorted(by_park.items())
-        ],
-        by_chain=[
-            Bucket(key=node_ref(graph, k), projects=len(p), investment_cny=total(p))
-            for k, p in sorted(by_chain.items())
-        ],
+        by_park=[Bucket(key=keys[k], projects=len(p), investment_cny=total(p)) for k, p in sorted(by_park.items())],
+        by_chain=[Bucket(key=keys[k], projects=len(p), investment_cny=total(p)) for k, p in sorted(by_chain.items())],
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+
+def _subsidiaries(max_depth: int) -> str:
+    """The SUBSIDIARY_OF links below every enterprise that can be a parent within ``max_depth`` levels."""
+    return f"""
+MATCH (:{cy.ENTITY} {{id: $group}})<-[:{cy.SUBSIDIARY_OF}*0..{max_depth - 1}]-(parent)
+WITH DISTINCT parent
+MATCH (child)-[link:{cy.SUBSIDIARY_OF}]->(parent)
+RETURN parent.id AS parent, child.id AS child, child.name AS name, link.stake_pct AS stake_pct,
+       link.provenance AS provenance"""
+
+
+#: The Cypher twin. Variable-length bounds cannot be parameters: one ``subsidiaries`` statement per depth.
+CYPHER = {
+    **{f"subsidiaries_{n}": _subsidiaries(n) for n in range(1, 11)},
+    # local projects the members invest in, with their parks and chains
+    "projects": f"""
+UNWIND $members AS member
+MATCH (m:{cy.ENTITY} {{id: member}})-[investment:{cy.INVESTS_IN}]->(p)
+WHERE (p:{cy.PROJECT} OR p:{cy.ENTERPRISE}) AND {cy.local("p")}
+WITH p, collect({{id: m.id, name: m.name, role: coalesce(investment.role, 'investor')}}) AS investors
+CALL (p) {{
+  OPTIONAL MATCH (p)-[:{cy.LOCATED_IN}]->(park:{cy.PARK})
+  WITH DISTINCT park ORDER BY park.id
+  RETURN collect(park {{.id, .name}}) AS parks
+}}
+CALL (p) {{
+  OPTIONAL MATCH (p)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(chain)
+  WITH DISTINCT chain ORDER BY chain.id
+  RETURN collect(chain {{.id, .name}}) AS chains
+}}
+RETURN p.id AS id, p.name AS name, p.status AS status, p.total_investment AS total_investment,
+       coalesce(p.currency, '{Currency.CNY.value}') AS currency, {cy.cny("p")} AS cny, investors, parks, chains
+ORDER BY id""",
+    # which of the given enterprises are local
+    "local": f"""
+UNWIND $ids AS id
+MATCH (e:{cy.ENTITY} {{id: id}}) WHERE (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {cy.local("e")}
+RETURN e.id AS id""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    group = cy.require(execute, params.group, (NodeKind.ENTERPRISE,), "enterprise")
+    scope, places = cy.resolve_scope(execute, params.scope)
+    links = execute(CYPHER[f"subsidiaries_{params.max_depth}"], {"group": params.group})
+    children: dict[str, list[tuple[str, dict]]] = {}
+    names: dict[str, str | None] = {params.group: group.get("name")}
+    for row in links:
+        names[row["child"]] = row["name"]
+        attrs = {"stake_pct": row["stake_pct"], "provenance": row["provenance"] or []}
+        children.setdefault(row["parent"], []).append((row["child"], attrs))
+    for kids in children.values():
+        kids.sort(key=lambda kid: kid[0])
+    tree = walk_holdings(params.group, params.max_depth, lambda parent: children.get(parent, []))
+    members = [params.group, *(h.enterprise for h in tree)]
+    rows = execute(CYPHER["projects"], {"members": members, "places": places})
+    entries = [
+        ProjectEntry(
+            project=cy.ref(row["id"], row["name"]),
+            status=row["status"],
+            total_investment=row["total_investment"],
+            currency=row["currency"],
+            investors=sorted(
+                (Investor(enterprise=cy.ref(i["id"], i["name"]), role=i["role"]) for i in row["investors"]),
+                key=lambda i: (i.enterprise.id, i.role),
+            ),
+            parks=cy.refs(row["parks"]),
+            chains=cy.refs(row["chains"]),
+        )
+        for row in rows
+    ]
+    local_members = [
+        row["id"] for row in execute(CYPHER["local"], {"ids": [h.enterprise for h in tree], "places": places})
+    ]
+    return assemble(
+        cy.ref(params.group, group.get("name")),
+        scope,
+        tree,
+        lambda n: cy.ref(n, names[n]),
+        set(local_members),
+        entries,
+        {row["id"]: row["cny"] for row in rows},
     )

@@ -35,10 +35,15 @@ segment id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
 
 from graph_schema.kinds import NodeKind, Stage
+from queries import neo4j_common as cy
 from queries.common import (
     NodeRef,
     ScopeRef,
@@ -46,13 +51,14 @@ from queries.common import (
     feeds_in,
     feeds_out,
     node_ref,
+    order_segments,
     require,
     resolve_scope,
     segment_chains,
 )
 from queries.coverage import SegmentFacts, segment_facts
 
-__all__ = ["Completeness", "Gap", "Params", "Result", "run_networkx"]
+__all__ = ["CYPHER", "Completeness", "Gap", "Params", "Result", "SegmentView", "analyse", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -106,40 +112,81 @@ class Result(BaseModel):
     extend: list[Gap] = Field(description="延链")
 
 
+@dataclass(frozen=True)
+class SegmentView:
+    """What gap analysis needs of one segment: its chains, FEEDS neighbours and facts in the scope.
+
+    Both twins build these — for the chain's segments and their FEEDS neighbours — and hand them to
+    :func:`analyse`, which holds the definition above once for both stores.
+    """
+
+    ref: NodeRef
+    stage: Stage
+    chains: tuple[NodeRef, ...]  # the chains it is PART_OF, by id
+    feeds_out: tuple[str, ...]  # segments it FEEDS, by id
+    feeds_in: tuple[str, ...]  # segments that FEED it, by id
+    facts: SegmentFacts
+
+
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
     members = chain_segments(graph, params.chain)
+    wanted = dict.fromkeys(members)
+    for segment in members:
+        wanted.update(dict.fromkeys(feeds_out(graph, segment) + feeds_in(graph, segment)))
+    views = {
+        segment: SegmentView(
+            ref=node_ref(graph, segment),
+            stage=Stage(graph.nodes[segment]["stage"]),
+            chains=tuple(node_ref(graph, c) for c in segment_chains(graph, segment)),
+            feeds_out=tuple(feeds_out(graph, segment)),
+            feeds_in=tuple(feeds_in(graph, segment)),
+            facts=segment_facts(graph, segment, local),
+        )
+        for segment in wanted
+    }
+    return analyse(node_ref(graph, params.chain), scope, members, views, lambda n: node_ref(graph, n), params)
+
+
+def analyse(
+    chain: NodeRef,
+    scope: ScopeRef,
+    members: list[str],
+    views: dict[str, SegmentView],
+    ref: Callable[[str], NodeRef],
+    params: Params,
+) -> Result:
+    """The gaps of ``chain`` (its ``members`` in chain order) from the views of its segments and
+    their FEEDS neighbours; ``ref`` gives the reference of an enterprise or project."""
     member_set = set(members)
-    facts: dict[str, SegmentFacts] = {}
 
     def fact(segment: str) -> SegmentFacts:
-        if segment not in facts:
-            facts[segment] = segment_facts(graph, segment, local)
-        return facts[segment]
+        return views[segment].facts
 
     covered = [s for s in members if fact(s).covered]
     covered_set = set(covered)
     chain_investment = sum(fact(s).investment_cny for s in members)
 
     def name(node: str) -> str:
-        return graph.nodes[node].get("name", node)
+        return views[node].ref.name
 
     def covered_neighbours(segment: str, only_chain: bool) -> tuple[list[str], list[str]]:
         def keep(s: str) -> bool:
-            return fact(s).covered and (not only_chain or s in member_set)
+            return (not only_chain or s in member_set) and fact(s).covered
 
-        return [s for s in feeds_out(graph, segment) if keep(s)], [s for s in feeds_in(graph, segment) if keep(s)]
+        view = views[segment]
+        return [s for s in view.feeds_out if keep(s)], [s for s in view.feeds_in if keep(s)]
 
     def evidence_path(segment: str, demand: list[str], supply: list[str]) -> list[NodeRef]:
         neighbour = (demand or supply or [None])[0]
         if neighbour is None:
-            return [node_ref(graph, segment), node_ref(graph, params.chain)]
-        tail = [node_ref(graph, neighbour)]
+            return [views[segment].ref, chain]
+        tail = [views[neighbour].ref]
         holders = fact(neighbour).enterprises or fact(neighbour).projects
         if holders:
-            tail.append(node_ref(graph, holders[0]))
-        return [node_ref(graph, segment), *tail]
+            tail.append(ref(holders[0]))
+        return [views[segment].ref, *tail]
 
     fill: list[Gap] = []
     for segment in members:
@@ -153,8 +200,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             parts.append("可承接本地" + "、".join(name(s) for s in supply) + "的产出")
         fill.append(
             _gap(
-                graph,
-                segment,
+                views[segment],
                 1 + 2 * len(demand) + len(supply),
                 "；".join(parts),
                 evidence_path(segment, demand, supply),
@@ -177,11 +223,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             parts.append(f"投资占全链{share:.1%}，低于{params.min_investment_share:.0%}")
         if demand or supply:
             parts.append("与本地" + "、".join(name(s) for s in demand + supply) + "相连")
-        path = [node_ref(graph, segment)] + [node_ref(graph, e) for e in (f.enterprises or f.projects)[:3]]
-        strengthen.append(_gap(graph, segment, score, "；".join(p for p in parts if p), path))
+        path = [views[segment].ref] + [ref(e) for e in (f.enterprises or f.projects)[:3]]
+        strengthen.append(_gap(views[segment], score, "；".join(p for p in parts if p), path))
 
     extend: list[Gap] = []
-    candidates = sorted({n for s in covered for n in feeds_out(graph, s) + feeds_in(graph, s) if not fact(n).covered})
+    candidates = sorted({n for s in covered for n in views[s].feeds_out + views[s].feeds_in if not fact(n).covered})
     for segment in candidates:
         demand, supply = covered_neighbours(segment, only_chain=True)
         in_chain = segment in member_set
@@ -191,30 +237,30 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         if demand:
             direction.append("向上游延伸：它供给本地" + "、".join(name(s) for s in demand))
         if not in_chain:
-            direction.append("属相邻产业链" + "、".join(name(c) for c in segment_chains(graph, segment)))
+            direction.append("属相邻产业链" + "、".join(c.name for c in views[segment].chains))
         score = 2 * len(demand) + len(supply) + (0 if in_chain else 0.5)
-        gap = _gap(graph, segment, score, "；".join(direction), evidence_path(segment, demand, supply))
+        gap = _gap(views[segment], score, "；".join(direction), evidence_path(segment, demand, supply))
         extend.append(gap.model_copy(update={"in_chain": in_chain}))
 
     return Result(
-        chain=node_ref(graph, params.chain),
+        chain=chain,
         scope=scope,
-        completeness=_completeness(graph, members, covered_set, params.stage_weights),
-        covered=[node_ref(graph, s) for s in covered],
+        completeness=_completeness(views, members, covered_set, params.stage_weights),
+        covered=[views[s].ref for s in covered],
         fill=_top(fill, params.limit),
         strengthen=_top(strengthen, params.limit),
         extend=_top(extend, params.limit),
     )
 
 
-def _gap(graph: nx.MultiDiGraph, segment: str, score: float, reason: str, path: list[NodeRef]) -> Gap:
+def _gap(view: SegmentView, score: float, reason: str, path: list[NodeRef]) -> Gap:
     return Gap(
-        segment=node_ref(graph, segment),
-        stage=Stage(graph.nodes[segment]["stage"]),
+        segment=view.ref,
+        stage=view.stage,
         score=round(score, 6),
         reason=reason,
         path=path,
-        chains=[node_ref(graph, c) for c in segment_chains(graph, segment)],
+        chains=list(view.chains),
     )
 
 
@@ -223,11 +269,11 @@ def _top(gaps: list[Gap], limit: int) -> list[Gap]:
 
 
 def _completeness(
-    graph: nx.MultiDiGraph, members: list[str], covered: set[str], weights: dict[Stage, float]
+    views: dict[str, SegmentView], members: list[str], covered: set[str], weights: dict[Stage, float]
 ) -> Completeness:
     by_stage: dict[Stage, tuple[int, int]] = {}
     for stage in Stage:
-        in_stage = [s for s in members if graph.nodes[s]["stage"] == stage.value]
+        in_stage = [s for s in members if views[s].stage is stage]
         if in_stage:
             by_stage[stage] = (sum(s in covered for s in in_stage), len(in_stage))
     total = len(members)
@@ -240,3 +286,68 @@ def _completeness(
         stage_weighted=round(weighted_sum / weight_total, 6) if weight_total else 0.0,
         by_stage=by_stage,
     )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+#: The Cypher twin: the chain's segments and their FEEDS neighbours, each with its facts in the scope
+#: (``$places``), its chains and its FEEDS neighbours; :func:`analyse` then applies the definition.
+CYPHER = {
+    "segments": f"""
+MATCH (member)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+OPTIONAL MATCH (member)-[:{cy.FEEDS}]-(neighbour)
+WITH collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
+UNWIND members + neighbours AS s
+WITH DISTINCT s, s IN members AS member
+{cy.segment_members("s")}
+{cy.segment_chains("s")}
+CALL (s) {{
+  OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
+  WITH customer ORDER BY customer.id
+  RETURN collect(customer.id) AS feeds_out
+}}
+CALL (s) {{
+  OPTIONAL MATCH (supplier)-[:{cy.FEEDS}]->(s)
+  WITH supplier ORDER BY supplier.id
+  RETURN collect(supplier.id) AS feeds_in
+}}
+RETURN s.id AS id, s.name AS name, s.stage AS stage, member, enterprises, projects, chains, feeds_out, feeds_in""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    scope, places = cy.resolve_scope(execute, params.scope)
+    rows = execute(CYPHER["segments"], {"chain": params.chain, "places": places, "active": cy.ACTIVE})
+    views, names = views_from_rows(rows)
+    members = [row["id"] for row in rows if row["member"]]
+    member_set = set(members)
+    order = order_segments(
+        {s: (views[s].ref.name, views[s].stage.value) for s in members},
+        [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
+    )
+    return analyse(cy.ref(params.chain, chain.get("name")), scope, order, views, lambda n: cy.ref(n, names[n]), params)
+
+
+def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:
+    """Segment views from rows of :data:`CYPHER` ``segments``, and the names of their enterprises/projects."""
+    views: dict[str, SegmentView] = {}
+    names: dict[str, str | None] = {}
+    for row in rows:
+        enterprises, projects = row["enterprises"], row["projects"]
+        names.update((m["id"], m["name"]) for m in enterprises + projects)
+        views[row["id"]] = SegmentView(
+            ref=cy.ref(row["id"], row["name"]),
+            stage=Stage(row["stage"]),
+            chains=tuple(cy.refs(row["chains"])),
+            feeds_out=tuple(row["feeds_out"]),
+            feeds_in=tuple(row["feeds_in"]),
+            facts=SegmentFacts(
+                row["id"],
+                tuple(e["id"] for e in enterprises),
+                tuple(p["id"] for p in projects),
+                sum(p["cny"] for p in projects),
+            ),
+        )
+    return views, names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -10,7 +11,15 @@ import networkx as nx
 from graph_schema.kinds import EdgeKind
 from queries.nx_index import cached
 
-__all__ = ["Holding", "ancestors", "edge_certainty", "group_of", "holdings"]
+__all__ = [
+    "Holding",
+    "ancestors",
+    "edge_certainty",
+    "follow_parents",
+    "group_of",
+    "holdings",
+    "walk_holdings",
+]
 
 
 def edge_certainty(attrs: dict) -> str:
@@ -25,11 +34,16 @@ def _parents(graph: nx.MultiDiGraph, enterprise: str) -> list[str]:
 
 def ancestors(graph: nx.MultiDiGraph, enterprise: str) -> list[str]:
     """Parent, grandparent, … following the first parent (by id) at each level; stops on a cycle."""
+    return follow_parents(enterprise, lambda e: _parents(graph, e))
+
+
+def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> list[str]:
+    """:func:`ancestors` given ``parents_of(enterprise)``: its SUBSIDIARY_OF parents, by id."""
     chain: list[str] = []
     seen = {enterprise}
     current = enterprise
     while True:
-        parents = [p for p in _parents(graph, current) if p not in seen]
+        parents = [p for p in parents_of(current) if p not in seen]
         if not parents:
             return chain
         current = parents[0]
@@ -57,9 +71,23 @@ class Holding:
 
 
 def holdings(graph: nx.MultiDiGraph, group: str, max_depth: int) -> list[Holding]:
+    """Every subsidiary under ``group`` down to ``max_depth`` levels (see :func:`walk_holdings`)."""
+
+    def children(parent: str) -> list[tuple[str, dict]]:
+        return sorted(
+            (u, attrs)
+            for u, _, attrs in graph.in_edges(parent, data=True)
+            if attrs.get("kind") == EdgeKind.SUBSIDIARY_OF.value
+        )
+
+    return walk_holdings(group, max_depth, children)
+
+
+def walk_holdings(group: str, max_depth: int, children: Callable[[str], list[tuple[str, dict]]]) -> list[Holding]:
     """Every subsidiary under ``group`` down to ``max_depth`` levels, breadth-first, each once.
 
-    The effective stake multiplies stakes along the path when all are known.
+    ``children(parent)`` lists (child, SUBSIDIARY_OF edge attributes) by child id. The effective
+    stake multiplies stakes along the path when all are known.
     """
     out: list[Holding] = []
     seen = {group}
@@ -67,12 +95,7 @@ def holdings(graph: nx.MultiDiGraph, group: str, max_depth: int) -> list[Holding
     for level in range(1, max_depth + 1):
         next_frontier: list[tuple[str, float | None]] = []
         for parent, parent_stake in frontier:
-            children = sorted(
-                (u, attrs)
-                for u, _, attrs in graph.in_edges(parent, data=True)
-                if attrs.get("kind") == EdgeKind.SUBSIDIARY_OF.value
-            )
-            for child, attrs in children:
+            for child, attrs in children(parent):
                 if child in seen:
                     continue
                 seen.add(child)

@@ -4,7 +4,7 @@ Queries at city scale must answer in milliseconds; scanning tens of thousands of
 per request would not. These helpers memoise what every chain query needs — which places a scope
 covers, which enterprises and projects sit there, who is in each segment — keyed by the graph
 object and its mutation counter (``graph.graph["version"]``, bumped by every store write) plus its
-size, so any change to the graph rebuilds them.
+node count, so any change made through a store rebuilds them.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from graph_schema.kinds import EdgeKind, NodeKind
 __all__ = ["cached", "located_in_places", "members_by_segment", "nodes_of_kind", "places_under"]
 
 T = TypeVar("T")
-_CACHES: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int, int], dict[Hashable, Any]]] = (
+_CACHES: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], dict[Hashable, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def cached(graph: nx.MultiDiGraph, key: Hashable, build: Callable[[], T]) -> T:
     """``build()`` once per graph state; later calls with the same key return the stored value."""
-    stamp = (graph.graph.get("version", 0), graph.number_of_nodes(), graph.number_of_edges())
+    # number_of_nodes is O(1); number_of_edges would walk the whole graph on every call.
+    stamp = (graph.graph.get("version", 0), graph.number_of_nodes())
     entry = _CACHES.get(graph)
     if entry is None or entry[0] != stamp:
         entry = (stamp, {})

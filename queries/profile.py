@@ -18,10 +18,11 @@ from pydantic import BaseModel, Field
 
 from graph_schema.kinds import EdgeKind, NodeKind
 from queries import gaps
+from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
 from queries.nx_index import nodes_of_kind, places_under
 
-__all__ = ["ChainPresence", "Params", "Result", "StatusCount", "run_networkx"]
+__all__ = ["CYPHER", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -94,5 +95,71 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             for s, p in sorted(by_status.items())
         ],
         investment_cny=sum(cny(graph.nodes[p]) for p in projects),
+        chains=presence,
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+_LOCAL_MEMBERS = f"""
+UNWIND $places AS id
+MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
+WHERE m:{cy.ENTERPRISE} OR m:{cy.PROJECT}
+WITH DISTINCT m"""
+
+#: The Cypher twin: counts over the local enterprises and projects of the place (``$places``), and
+#: the chains with a covered segment there, whose gaps :func:`queries.gaps.run_cypher` then finds.
+CYPHER = {
+    "enterprises": f"""{_LOCAL_MEMBERS}
+WHERE m:{cy.ENTERPRISE}
+RETURN count(m) AS enterprises,
+       collect(CASE WHEN EXISTS {{ (m)-[:{cy.LEADS}]->() }} THEN m {{.id, .name}} END) AS leaders""",
+    "projects": f"""{_LOCAL_MEMBERS}
+WHERE m:{cy.PROJECT}
+RETURN CASE WHEN m.status IS NULL OR m.status = '' THEN '未知' ELSE m.status END AS status,
+       count(m) AS projects, sum({cy.cny("m")}) AS investment_cny""",
+    "chains": f"""
+MATCH (c:{cy.CHAIN})<-[:{cy.PART_OF}]-(s)
+WHERE EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
+   OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
+RETURN DISTINCT c.id AS id ORDER BY id""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    cy.require(execute, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    scope, places = cy.resolve_scope(execute, params.place)
+    args = {"places": places, "active": cy.ACTIVE}
+    (ents,) = execute(CYPHER["enterprises"], args)
+    statuses = sorted(execute(CYPHER["projects"], args), key=lambda r: r["status"])
+    presence: list[ChainPresence] = []
+    for row in execute(CYPHER["chains"], args):
+        result = gaps.run_cypher(
+            execute, gaps.Params(chain=row["id"], scope=params.place, limit=max(params.top_gaps, 1))
+        )
+        if not result.covered:
+            continue
+        presence.append(
+            ChainPresence(
+                chain=result.chain,
+                covered=result.completeness.covered,
+                total=result.completeness.total,
+                completeness=result.completeness.index,
+                covered_segments=result.covered,
+                top_gaps=result.fill[: params.top_gaps],
+            )
+        )
+    presence.sort(key=lambda c: (-c.completeness, c.chain.id))
+    inside = sorted(set(places) - {params.place})
+    place_names = cy.names(execute, inside)
+    return Result(
+        place=scope,
+        places=[cy.ref(p, place_names[p]) for p in inside],
+        enterprises=ents["enterprises"],
+        leaders=sorted(cy.refs(ents["leaders"]), key=lambda r: r.id),
+        projects=sum(r["projects"] for r in statuses),
+        projects_by_status=[StatusCount(**r) for r in statuses],
+        investment_cny=sum(r["investment_cny"] for r in statuses),
         chains=presence,
     )

@@ -22,16 +22,21 @@ Ordered by score (descending), then enterprise id; at most ``limit``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind
+from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, is_active, node_ref, require, resolve_scope, segment_chains
 from queries.coverage import segment_facts
-from queries.groups import ancestors, group_of
+from queries.groups import ancestors, follow_parents, group_of
 from queries.nx_index import members_by_segment
 
-__all__ = ["Candidate", "Params", "Result", "run_networkx"]
+__all__ = ["CYPHER", "Candidate", "Facts", "Params", "Result", "rank", "run_cypher", "run_networkx"]
 
 _STATE_KINDS = {EnterpriseKind.SOE.value, EnterpriseKind.CENTRAL_SOE_GROUP.value}
 
@@ -64,17 +69,36 @@ class Result(BaseModel):
     total_candidates: int
 
 
+@dataclass
+class Facts:
+    """What the ranking needs to know of the graph; each twin gathers it, :func:`rank` applies the
+    definition above once for both stores."""
+
+    segment: NodeRef
+    scope: ScopeRef
+    covered_here: bool
+    pool: list[str]  # the candidates, by id
+    present: set[str]  # present enterprises (those in an ownership structure suffice)
+    group_of: Callable[[str], str]
+    ancestors: Callable[[str], list[str]]
+    has_subsidiaries: Callable[[str], bool]
+    chains: list[str]  # chains the segment is PART_OF, by id
+    leaders: list[str]  # local leaders of those chains, by id
+    leader_segments: dict[str, set[str]]
+    led_chains: dict[str, list[str]]  # leader → those of ``chains`` it LEADS, in chain order
+    fed: set[str]  # segments the segment FEEDS
+    supplies: Callable[[str], list[str]]  # a candidate's SUPPLIES targets
+    projects: Callable[[str], int]  # a candidate's INVESTS_IN edges
+    attrs: Callable[[str], dict[str, Any]]  # a candidate's properties (stock_code, enterprise_kind)
+    anchor: Callable[[str], str | None]  # a present peer's first place if local, else first local project
+    ref: Callable[[str], NodeRef]
+
+
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, local = resolve_scope(graph, params.scope)
     members = members_by_segment(graph)
     present = _present(graph, local)
-    pool = sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - present)
-    present_by_group: dict[str, list[str]] = {}
-    for enterprise in sorted(present):
-        present_by_group.setdefault(group_of(graph, enterprise), []).append(enterprise)
-    real_groups = sorted(g for g, peers in present_by_group.items() if peers != [g] or _has_subsidiaries(graph, g))
-
     chains = segment_chains(graph, params.segment)
     leaders = sorted(
         {
@@ -84,49 +108,93 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             if k == EdgeKind.LEADS.value and u in local
         }
     )
-    leader_segments = {
-        leader: {v for _, v, k in graph.out_edges(leader, data="kind") if k == EdgeKind.IN_SEGMENT.value}
-        for leader in leaders
-    }
-    fed = {v for _, v, k in graph.out_edges(params.segment, data="kind") if k == EdgeKind.FEEDS.value}
 
+    def out(node: str, kind: EdgeKind) -> list[str]:
+        return [v for _, v, k in graph.out_edges(node, data="kind") if k == kind.value]
+
+    def anchor(peer: str) -> str | None:
+        if peer in local:
+            places = sorted(out(peer, EdgeKind.LOCATED_IN))
+        else:  # present as an investor: show the local project
+            places = sorted(v for v in out(peer, EdgeKind.INVESTS_IN) if v in local)
+        return places[0] if places else None
+
+    facts = Facts(
+        segment=node_ref(graph, params.segment),
+        scope=scope,
+        covered_here=segment_facts(graph, params.segment, local).covered,
+        pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - present),
+        present=present,
+        group_of=lambda e: group_of(graph, e),
+        ancestors=lambda e: ancestors(graph, e),
+        has_subsidiaries=lambda g: _has_subsidiaries(graph, g),
+        chains=chains,
+        leaders=leaders,
+        leader_segments={leader: set(out(leader, EdgeKind.IN_SEGMENT)) for leader in leaders},
+        led_chains={
+            leader: [c for c in chains if graph.has_edge(leader, c, EdgeKind.LEADS.value)] for leader in leaders
+        },
+        fed=set(out(params.segment, EdgeKind.FEEDS)),
+        supplies=lambda e: out(e, EdgeKind.SUPPLIES),
+        projects=lambda e: len(out(e, EdgeKind.INVESTS_IN)),
+        attrs=lambda e: graph.nodes[e],
+        anchor=anchor,
+        ref=lambda n: node_ref(graph, n),
+    )
+    return rank(facts, params)
+
+
+def rank(facts: Facts, params: Params) -> Result:
+    """Score and order the candidates (the definition in the module docstring)."""
+    present = facts.present
+    present_by_group: dict[str, list[str]] = {}
+    for enterprise in sorted(present):
+        present_by_group.setdefault(facts.group_of(enterprise), []).append(enterprise)
+    real_groups = sorted(g for g, peers in present_by_group.items() if peers != [g] or facts.has_subsidiaries(g))
+
+    def name(node: str) -> str:
+        return facts.ref(node).name
+
+    def group_path(candidate: str, peer: str) -> list[str]:
+        """candidate → … → their lowest common owner → … → peer → where the peer is (or its project)."""
+        up = [candidate, *facts.ancestors(candidate)]
+        down = [peer, *facts.ancestors(peer)]
+        common = next(n for n in up if n in down)
+        path = up[: up.index(common) + 1] + list(reversed(down[: down.index(common)]))
+        anchor = facts.anchor(peer)
+        return [*path, anchor] if anchor is not None else path
+
+    leaders, leader_segments, fed = facts.leaders, facts.leader_segments, facts.fed
     candidates: list[Candidate] = []
-    for enterprise in pool:
+    for enterprise in facts.pool:
         reasons: list[str] = []
         path: list[str] = []
         group_score = 0.0
-        group = group_of(graph, enterprise)
+        group = facts.group_of(enterprise)
         if group in present_by_group:
             group_score = 1.0
-            path = min(
-                (_group_path(graph, enterprise, peer, local) for peer in present_by_group[group]),
-                key=lambda p: (len(p), p),
-            )
+            path = min((group_path(enterprise, peer) for peer in present_by_group[group]), key=lambda p: (len(p), p))
             peer = next(n for n in reversed(path) if n in present)
-            reasons.append(f"以商招商：与本地的{_name(graph, peer)}同属{_name(graph, group)}")
+            reasons.append(f"以商招商：与本地的{name(peer)}同属{name(group)}")
 
         supplier_score = 0.0
-        direct = sorted(
-            v
-            for _, v, k in graph.out_edges(enterprise, data="kind")
-            if k == EdgeKind.SUPPLIES.value and v in leader_segments
-        )
+        direct = sorted(v for v in facts.supplies(enterprise) if v in leader_segments)
         if direct:
             supplier_score = 1.0
-            reasons.append(f"为本地链主{_name(graph, direct[0])}供货")
+            reasons.append(f"为本地链主{name(direct[0])}供货")
             if not path:
-                path = [enterprise, direct[0], *_led_chain(graph, direct[0], chains)]
+                path = [enterprise, direct[0], *facts.led_chains[direct[0]][:1]]
         else:
             fed_leaders = [ld for ld in leaders if leader_segments[ld] & fed]
             if fed_leaders:
                 supplier_score = 0.5
                 target = sorted(leader_segments[fed_leaders[0]] & fed)[0]
-                reasons.append(f"所在环节供给本地链主{_name(graph, fed_leaders[0])}所在的{_name(graph, target)}")
+                reasons.append(f"所在环节供给本地链主{name(fed_leaders[0])}所在的{name(target)}")
                 if not path:
-                    path = [enterprise, params.segment, target, fed_leaders[0]]
+                    path = [enterprise, facts.segment.id, target, fed_leaders[0]]
 
-        attrs = graph.nodes[enterprise]
-        projects = sum(1 for _, _, k in graph.out_edges(enterprise, data="kind") if k == EdgeKind.INVESTS_IN.value)
+        attrs = facts.attrs(enterprise)
+        projects = facts.projects(enterprise)
         big = bool(attrs.get("stock_code")) or attrs.get("enterprise_kind") in _STATE_KINDS
         record = 0.5 * big + 0.5 * min(1.0, projects / 5)
         if big:
@@ -134,25 +202,25 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         if projects:
             reasons.append(f"投资项目{projects}个")
         if not path:
-            path = [enterprise, params.segment]
+            path = [enterprise, facts.segment.id]
         score = params.w_group * group_score + params.w_supplier * supplier_score + params.w_record * record
         candidates.append(
             Candidate(
-                enterprise=node_ref(graph, enterprise),
+                enterprise=facts.ref(enterprise),
                 score=round(score, 6),
                 group=group_score,
                 supplier=supplier_score,
                 record=round(record, 6),
                 reasons=reasons or ["在该环节经营"],
-                path=[node_ref(graph, n) for n in path],
+                path=[facts.ref(n) for n in path],
             )
         )
     candidates.sort(key=lambda c: (-c.score, c.enterprise.id))
     return Result(
-        segment=node_ref(graph, params.segment),
-        scope=scope,
-        covered_here=segment_facts(graph, params.segment, local).covered,
-        present_groups=[node_ref(graph, g) for g in real_groups],
+        segment=facts.segment,
+        scope=facts.scope,
+        covered_here=facts.covered_here,
+        present_groups=[facts.ref(g) for g in real_groups],
         candidates=candidates[: params.limit],
         total_candidates=len(candidates),
     )
@@ -171,27 +239,149 @@ def _has_subsidiaries(graph: nx.MultiDiGraph, enterprise: str) -> bool:
     return any(k == EdgeKind.SUBSIDIARY_OF.value for _, _, k in graph.in_edges(enterprise, data="kind"))
 
 
-def _group_path(graph: nx.MultiDiGraph, candidate: str, peer: str, local: frozenset[str]) -> list[str]:
-    """candidate → … → their lowest common owner → … → peer → where the peer is (or its project)."""
-    up = [candidate, *ancestors(graph, candidate)]
-    down = [peer, *ancestors(graph, peer)]
-    common = next(n for n in up if n in down)
-    path = up[: up.index(common) + 1] + list(reversed(down[: down.index(common)]))
-    if peer in local:
-        places = sorted(v for _, v, k in graph.out_edges(peer, data="kind") if k == EdgeKind.LOCATED_IN.value)
-        path.extend(places[:1])
-    else:  # present as an investor: show the local project
-        projects = sorted(
-            v for _, v, k in graph.out_edges(peer, data="kind") if k == EdgeKind.INVESTS_IN.value and v in local
-        )
-        path.extend(projects[:1])
-    return path
+# --- Cypher twin -------------------------------------------------------------------------------
+
+_PRESENT = (
+    f"""EXISTS {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p:{cy.PROJECT}) WHERE p.status IN $active AND {cy.local("p")} }}"""
+)
+
+#: The Cypher twin. An enterprise is *present* when it is local or invests in a local active project.
+CYPHER = {
+    # the segment: its chains, what it FEEDS, whether it is covered here
+    "segment": f"""
+MATCH (s:{cy.ENTITY} {{id: $segment}})
+{cy.segment_members("s")}
+CALL (s) {{
+  OPTIONAL MATCH (s)-[:{cy.PART_OF}]->(chain)
+  WITH chain ORDER BY chain.id
+  RETURN collect(chain.id) AS chains
+}}
+CALL (s) {{
+  OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
+  RETURN collect(customer.id) AS fed
+}}
+RETURN chains, fed, size(enterprises) + size(projects) > 0 AS covered""",
+    # local leaders of the segment's chains: the segments they work in, the chains they lead
+    "leaders": f"""
+MATCH (:{cy.ENTITY} {{id: $segment}})-[:{cy.PART_OF}]->(chain)<-[:{cy.LEADS}]-(leader)
+WHERE (leader:{cy.ENTERPRISE} OR leader:{cy.PROJECT}) AND {cy.local("leader")}
+WITH DISTINCT leader
+RETURN leader.id AS id,
+       COLLECT {{ MATCH (leader)-[:{cy.IN_SEGMENT}]->(s) RETURN s.id }} AS segments,
+       COLLECT {{ MATCH (leader)-[lead:{cy.LEADS}]->(c) WHERE c.id IN $chains AND lead.key = $leads_key
+                  RETURN c.id }} AS led
+ORDER BY id""",
+    # the candidates: the segment's enterprises that are not present, with their record
+    "candidates": f"""
+MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
+WHERE NOT {cy.local("e")} AND NOT {_PRESENT}
+RETURN DISTINCT e.id AS id, e.stock_code AS stock_code, e.enterprise_kind AS enterprise_kind,
+       COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }} AS projects,
+       COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }} AS supplies
+ORDER BY id""",
+    # present enterprises that belong to an ownership structure (the others cannot share a group)
+    "present": f"""
+UNWIND $places AS id
+MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
+WHERE m:{cy.ENTERPRISE} OR m:{cy.PROJECT}
+WITH DISTINCT m
+CALL (m) {{
+  WITH m WHERE m:{cy.ENTERPRISE}
+  RETURN m AS e
+  UNION
+  WITH m WHERE m:{cy.PROJECT} AND m.status IN $active
+  MATCH (e)-[:{cy.INVESTS_IN}]->(m)
+  RETURN e
+}}
+WITH DISTINCT e WHERE EXISTS {{ (e)-[:{cy.SUBSIDIARY_OF}]-() }}
+RETURN e.id AS id""",
+    # SUBSIDIARY_OF links above the given enterprises, up to the tops of their groups
+    "owners": f"""
+UNWIND $ids AS id
+MATCH (:{cy.ENTITY} {{id: id}})-[:{cy.SUBSIDIARY_OF}*0..]->(owned)
+WITH DISTINCT owned
+MATCH (owned)-[:{cy.SUBSIDIARY_OF}]->(parent)
+RETURN owned.id AS child, parent.id AS parent""",
+    "has_subsidiaries": f"""
+UNWIND $ids AS id
+MATCH (g:{cy.ENTITY} {{id: id}}) WHERE EXISTS {{ ()-[:{cy.SUBSIDIARY_OF}]->(g) }}
+RETURN g.id AS id""",
+    # where a present enterprise is: its first place if local, else its first local project
+    "anchors": f"""
+UNWIND $ids AS id
+MATCH (e:{cy.ENTITY} {{id: id}})
+RETURN id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {cy.local("e")}
+  THEN COLLECT {{ MATCH (e)-[:{cy.LOCATED_IN}]->(place) RETURN place.id ORDER BY place.id LIMIT 1 }}
+  ELSE COLLECT {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p) WHERE (p:{cy.PROJECT} OR p:{cy.ENTERPRISE}) AND {cy.local("p")}
+                  RETURN p.id ORDER BY p.id LIMIT 1 }}
+  END AS anchor""",
+}
 
 
-def _led_chain(graph: nx.MultiDiGraph, leader: str, chains: list[str]) -> list[str]:
-    led = [c for c in chains if graph.has_edge(leader, c, EdgeKind.LEADS.value)]
-    return led[:1]
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`: Cypher gathers the candidates, the present groups'
+    ownership links and the local leaders; :func:`rank` scores them."""
+    segment = cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
+    scope, places = cy.resolve_scope(execute, params.scope)
+    args: dict[str, Any] = {"segment": params.segment, "places": places, "active": cy.ACTIVE}
+    (seg,) = execute(CYPHER["segment"], args)
+    leaders = execute(CYPHER["leaders"], {**args, "chains": seg["chains"], "leads_key": EdgeKind.LEADS.value})
+    candidates = {row["id"]: row for row in execute(CYPHER["candidates"], args)}
+    present = {row["id"] for row in execute(CYPHER["present"], args)}
+
+    parents: dict[str, list[str]] = {}
+    for row in execute(CYPHER["owners"], {"ids": sorted(present | set(candidates))}):
+        parents.setdefault(row["child"], []).append(row["parent"])
+    for ps in parents.values():
+        ps.sort()
+    lineage: dict[str, list[str]] = {}
+
+    def ancestors_of(enterprise: str) -> list[str]:
+        if enterprise not in lineage:
+            lineage[enterprise] = follow_parents(enterprise, lambda e: parents.get(e, []))
+        return lineage[enterprise]
+
+    def group(enterprise: str) -> str:
+        chain = ancestors_of(enterprise)
+        return chain[-1] if chain else enterprise
+
+    groups = {group(e) for e in present}
+    with_subsidiaries = {row["id"] for row in execute(CYPHER["has_subsidiaries"], {"ids": sorted(groups)})}
+    wanted = groups & {group(c) for c in candidates}
+    peers = sorted(e for e in present if group(e) in wanted)
+    anchors = {row["id"]: (row["anchor"] or [None])[0] for row in execute(CYPHER["anchors"], {**args, "ids": peers})}
+
+    facts = Facts(
+        segment=cy.ref(params.segment, segment.get("name")),
+        scope=scope,
+        covered_here=seg["covered"],
+        pool=sorted(candidates),
+        present=present,
+        group_of=group,
+        ancestors=ancestors_of,
+        has_subsidiaries=lambda g: g in with_subsidiaries,
+        chains=seg["chains"],
+        leaders=[row["id"] for row in leaders],
+        leader_segments={row["id"]: set(row["segments"]) for row in leaders},
+        led_chains={row["id"]: [c for c in seg["chains"] if c in row["led"]] for row in leaders},
+        fed=set(seg["fed"]),
+        supplies=lambda e: candidates[e]["supplies"],
+        projects=lambda e: candidates[e]["projects"],
+        attrs=lambda e: candidates[e],
+        anchor=lambda e: anchors.get(e),
+        ref=_Refs(execute),
+    )
+    return rank(facts, params)
 
 
-def _name(graph: nx.MultiDiGraph, node: str) -> str:
-    return graph.nodes[node].get("name", node)
+class _Refs:
+    """Node references fetched on first use (ranking names only the nodes it shows)."""
+
+    def __init__(self, execute: cy.Execute):
+        self._execute = execute
+        self._names: dict[str, str | None] = {}
+
+    def __call__(self, node: str) -> NodeRef:
+        if node not in self._names:
+            self._names.update(cy.names(self._execute, [node]))
+        return cy.ref(node, self._names.get(node))

@@ -28,11 +28,25 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import NodeKind
+from graph_schema.neo4j_ddl import KEYS_INDEX, escape_lucene
 from graph_schema.normalize import normalize_name
+from queries import neo4j_common as cy
 from queries.common import NodeRef
 from queries.errors import InvalidQuery
 
-__all__ = ["KIND_ORDER", "Hit", "Params", "Result", "bigrams", "rank", "run_networkx", "score_keys"]
+__all__ = [
+    "CYPHER",
+    "KIND_ORDER",
+    "Hit",
+    "Params",
+    "Result",
+    "bigrams",
+    "candidate_query",
+    "rank",
+    "run_cypher",
+    "run_networkx",
+    "score_keys",
+]
 
 KIND_ORDER = [
     NodeKind.ENTERPRISE,
@@ -112,4 +126,44 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             hits.append(
                 Hit(id=node, kind=NodeKind(attrs["kind"]), name=attrs.get("name", node), score=score, matched=matched)
             )
+    return Result(query=query, hits=rank(hits, params.limit), total=len(hits))
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+#: The Cypher twin: the candidates come from the keyword full-text index over ``keys``
+#: (:data:`graph_schema.neo4j_ddl.KEYS_INDEX`), then :func:`score_keys` scores them as above.
+CYPHER = {
+    "candidates": """
+CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
+WHERE any(label IN labels(node) WHERE label IN $kinds)
+RETURN node.id AS id, node.name AS name, node.keys AS keys""",
+}
+
+
+def candidate_query(query: str) -> str:
+    """The Lucene query for every key that can score above 0 against the normalised ``query``.
+
+    A key scores only if it contains the query, lies inside it (≥ 2 characters) or shares a
+    character bigram with it — and each of those means the key contains one of the query's
+    bigrams (or, for a one-character query, the query itself). So the candidates are the keys
+    matching ``*bigram*`` for some bigram: none is missed, and the index, not a scan, finds them.
+    """
+    parts = sorted(bigrams(query)) if len(query) >= 2 else [query]
+    return " OR ".join(f"keys:*{escape_lucene(part)}*" for part in parts)
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    query = normalize_name(params.text)
+    if not query:
+        raise InvalidQuery("the search text is empty once spaces and punctuation variants are removed")
+    kinds = [k.value for k in (params.kinds or [k for k in KIND_ORDER if k is not NodeKind.SOURCE])]
+    rows = execute(CYPHER["candidates"], {"index": KEYS_INDEX, "lucene": candidate_query(query), "kinds": kinds})
+    hits: list[Hit] = []
+    for row in rows:
+        score, matched = score_keys(query, row["keys"] or [normalize_name(row["name"] or "")])
+        if score > 0:
+            ref = cy.ref(row["id"], row["name"])
+            hits.append(Hit(id=ref.id, kind=ref.kind, name=ref.name, score=score, matched=matched))
     return Result(query=query, hits=rank(hits, params.limit), total=len(hits))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph_schema import SCHEMA_VERSION
+from queries.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from queries.store import Counts
@@ -45,7 +46,8 @@ class SnapshotError(RuntimeError):
 
 def write_snapshot(path: Path, graph: nx.MultiDiGraph, manifest: list[dict[str, Any]], counts: Counts) -> None:
     """Write atomically (temp file + rename), so a crash mid-write leaves the old snapshot intact."""
-    payload = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
+    with gc_paused():  # the pickler's memo allocates a container per object; collecting meanwhile finds nothing
+        payload = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
     header = {
         "format": FORMAT_VERSION,
         "schema": SCHEMA_VERSION,
@@ -88,7 +90,8 @@ def read_snapshot(path: Path) -> tuple[nx.MultiDiGraph, list[dict[str, Any]]]:
     if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
         raise SnapshotError(path, "corrupt", "payload checksum does not match its header")
     try:
-        graph = pickle.loads(payload)
+        with gc_paused():  # unpickling builds millions of containers; collecting meanwhile finds nothing
+            graph = pickle.loads(payload)
     except Exception as exc:  # checksum matched, so this is a writer bug or a foreign file
         raise SnapshotError(path, "corrupt", f"payload cannot be read: {exc}") from exc
     if not isinstance(graph, nx.MultiDiGraph):

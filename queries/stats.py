@@ -20,8 +20,9 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import Currency, EdgeKind, NodeKind
+from queries.neo4j_common import Execute
 
-__all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_networkx"]
+__all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -92,35 +93,51 @@ _CHAIN = NodeKind.CHAIN.value
 _SEGMENT = NodeKind.SEGMENT.value
 _ENTERPRISE = NodeKind.ENTERPRISE.value
 _PROJECT = NodeKind.PROJECT.value
+_CNY = Currency.CNY.value
 
-#: The Cypher twin. Labels and types come from the schema enums; there are no parameters.
+#: The Cypher twin. Labels and types come from the schema enums; there are no parameters. Node and
+#: relationship counts are one ``count`` per kind (answered from Neo4j's count store, not a scan).
 CYPHER = {
-    "nodes": "MATCH (n) RETURN labels(n)[0] AS kind, count(*) AS n",
-    "edges": "MATCH ()-[r]->() RETURN type(r) AS kind, count(*) AS n",
+    "nodes": "\nUNION ALL\n".join(f"MATCH (n:{k.value}) RETURN '{k.value}' AS kind, count(n) AS n" for k in NodeKind),
+    "edges": "\nUNION ALL\n".join(
+        f"MATCH ()-[r:{k.value}]->() RETURN '{k.value}' AS kind, count(r) AS n" for k in EdgeKind
+    ),
     "chains": f"""
 MATCH (c:{_CHAIN})
-OPTIONAL MATCH (s:{_SEGMENT})-[:{EdgeKind.PART_OF.value}]->(c)
-WITH c, collect(DISTINCT s) AS segs
-OPTIONAL MATCH (e:{_ENTERPRISE})-[:{EdgeKind.IN_SEGMENT.value}]->(s1:{_SEGMENT}) WHERE s1 IN segs
-WITH c, segs, collect(DISTINCT e) AS ents
-OPTIONAL MATCH (p:{_PROJECT})-[:{EdgeKind.IN_SEGMENT.value}]->(s2:{_SEGMENT}) WHERE s2 IN segs
-WITH c, segs, ents, collect(DISTINCT p) AS projs
-OPTIONAL MATCH (l:{_ENTERPRISE})-[:{EdgeKind.LEADS.value}]->(c)
-WITH c, segs, ents, projs, collect(DISTINCT l) AS leads
-RETURN c.id AS chain_id, c.name AS name, size(segs) AS segments, size(ents) AS enterprises,
-       size(projs) AS projects,
-       reduce(t = 0, p IN projs | t + CASE WHEN coalesce(p.currency, '{Currency.CNY.value}') = '{Currency.CNY.value}'
-                                           THEN coalesce(p.total_investment, 0) ELSE 0 END) AS investment_cny,
-       size(leads) AS leaders
+OPTIONAL MATCH (s)-[:{EdgeKind.PART_OF.value}]->(c)
+WITH c, collect(DISTINCT s) AS segments
+CALL (segments) {{
+  UNWIND segments AS s
+  OPTIONAL MATCH (e:{_ENTERPRISE})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
+  RETURN count(DISTINCT e) AS enterprises
+}}
+CALL (segments) {{
+  UNWIND segments AS s
+  MATCH (p:{_PROJECT})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
+  WITH DISTINCT p
+  RETURN count(p) AS projects,
+         sum(CASE WHEN coalesce(p.currency, '{_CNY}') = '{_CNY}' THEN coalesce(p.total_investment, 0) ELSE 0 END)
+           AS investment_cny
+}}
+CALL (c) {{
+  OPTIONAL MATCH (leader)-[:{EdgeKind.LEADS.value}]->(c)
+  RETURN count(DISTINCT leader) AS leaders
+}}
+RETURN c.id AS chain_id, c.name AS name, size(segments) AS segments, enterprises, projects, investment_cny, leaders
 ORDER BY name, chain_id
 """,
 }
 
 
 def cypher_result(rows: dict[str, list[dict[str, Any]]]) -> Result:
-    """Build the result from the rows of the three CYPHER statements."""
+    """Build the result from the rows of the three CYPHER statements (kinds with no items left out)."""
     return Result(
-        nodes={r["kind"]: r["n"] for r in sorted(rows["nodes"], key=lambda r: r["kind"])},
-        edges={r["kind"]: r["n"] for r in sorted(rows["edges"], key=lambda r: r["kind"])},
+        nodes={r["kind"]: r["n"] for r in sorted(rows["nodes"], key=lambda r: r["kind"]) if r["n"]},
+        edges={r["kind"]: r["n"] for r in sorted(rows["edges"], key=lambda r: r["kind"]) if r["n"]},
         chains=[ChainStats(**r) for r in rows["chains"]],
     )
+
+
+def run_cypher(execute: Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`: the three statements of :data:`CYPHER`."""
+    return cypher_result({name: execute(statement, {}) for name, statement in CYPHER.items()})

@@ -18,6 +18,7 @@ from graph_schema.kinds import EdgeKind, NodeKind
 from graph_schema.records import Batch, Provenance
 
 __all__ = [
+    "UNION_LISTS",
     "ClaimRow",
     "Counts",
     "GraphStore",
@@ -26,6 +27,11 @@ __all__ = [
     "StoreUnavailable",
     "WriteResult",
 ]
+
+#: List properties that accumulate across writes instead of being replaced (aliases from a registry
+#: and from the curated data both stay). Every store merges them the same way: the stored list, then
+#: the written values it does not hold yet, in their order.
+UNION_LISTS = ("aliases", "keys")
 
 
 class StoreError(RuntimeError):

@@ -158,3 +158,21 @@ def test_header_aliases() -> None:
 def test_decode_refuses_binary() -> None:
     with pytest.raises(EncodingError, match="binary"):
         decode(b"PK\x03\x04\x00\x00")
+
+
+def test_big5_export_is_read_as_big5_not_gbk(graph: MemoryStore, tmp_path: Path) -> None:
+    """Most Big5 byte pairs are valid GBK too; the reading that looks like ordinary text must win."""
+    path = tmp_path / "taiwan.csv"
+    path.write_bytes("公司名稱,所屬行業,地址\n德州測試電子股份有限公司,封裝測試,山東省德州市天衢新區\n".encode("big5"))
+    assert decode(path.read_bytes())[1] == "big5"
+    report = _load(graph, path, tmp_path)
+    assert report.rejects == []
+    assert graph.graph.has_edge("ent:德州测试电子股份有限公司", "seg:封装测试")
+
+
+def test_enriching_a_known_enterprise_keeps_what_the_row_does_not_state(graph: MemoryStore, tmp_path: Path) -> None:
+    path = tmp_path / "one-column.csv"
+    path.write_text("企业名称\n有研亿金新材料（山东）有限公司\n", encoding="utf-8")
+    _load(graph, path, tmp_path)
+    attrs = graph.node("ent:有研亿金新材料(山东)有限公司")
+    assert attrs is not None and attrs["enterprise_kind"] == "soe"

@@ -1,0 +1,163 @@
+"""The measured steps, each run in its own child process by :mod:`benchmarks.run`.
+
+``python -m benchmarks.workers <step> --out result.json …`` with step one of:
+
+- ``generate``: write a synthetic dataset (the generator's time and memory);
+- ``load``: load a dataset into a new embedded store through the normal pipeline, then save the
+  snapshot where ``chainkg serve --home`` finds it; while loading, a progress line is written every
+  few seconds, so a load that runs out of memory still leaves partial figures;
+- ``open``: restore the embedded store from that snapshot, then run the query-latency cases.
+
+Each writes one JSON object to ``--out``; the parent adds the wall/CPU time and peak RSS it sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import peak_rss_mb, rss_mb
+
+__all__ = ["main"]
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def generate(args: argparse.Namespace) -> dict[str, Any]:
+    from loaders.synthetic import generate as write_dataset
+    from loaders.synthetic import preset_named
+
+    preset = preset_named(args.preset)
+    if args.enterprises:
+        preset = preset.resized(args.enterprises)
+    started = time.perf_counter()
+    summary = write_dataset(Path(args.dataset), preset, seed=args.seed)
+    return {"seconds": time.perf_counter() - started, **summary.to_dict(), "peak_rss_mb": peak_rss_mb()}
+
+
+class _Progress(threading.Thread):
+    """Every few seconds: elapsed time, graph records written so far, RSS — to a side file."""
+
+    def __init__(self, path: Path, store: Any, every_s: float = 5.0):
+        super().__init__(daemon=True)
+        self.path = path
+        self.store = store
+        self.every_s = every_s
+        self.started = time.perf_counter()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        with self.path.open("w", encoding="utf-8") as out:
+            while not self.stopped.wait(self.every_s):
+                line = {
+                    "elapsed_s": round(time.perf_counter() - self.started, 1),
+                    "graph_records_written": self.store.written,
+                    "rss_mb": round(rss_mb(), 1),
+                }
+                out.write(json.dumps(line) + "\n")
+                out.flush()
+
+
+def load(args: argparse.Namespace) -> dict[str, Any]:
+    from loaders import default_loaders
+    from loaders.pipeline import run_load
+    from queries.memory_store import MemoryStore
+
+    class CountingStore(MemoryStore):
+        """The embedded store, counting what it writes so the progress thread can report it."""
+
+        written = 0
+
+        def write(self, batch: Any) -> Any:
+            result = super().write(batch)
+            self.written += len(batch)
+            return result
+
+    home = Path(args.home)
+    home.mkdir(parents=True, exist_ok=True)
+    store = CountingStore()
+    progress = _Progress(Path(args.out).with_suffix(".progress.jsonl"), store)
+    progress.start()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    (report,) = run_load(store, [Path(args.dataset)], default_loaders(), report_dir=home / "reports")
+    load_wall, load_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    progress.stopped.set()
+    load_peak = peak_rss_mb()
+    graph = store.graph
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    snapshot = home / "memory.snapshot"
+    started = time.perf_counter()
+    store.save(snapshot)
+    save_s = time.perf_counter() - started
+    return {
+        "records_read": report.records_read,
+        "records_loaded": report.records_loaded,
+        "rows_rejected": report.rows_rejected,
+        "report_lines": len(report.rejects),
+        "nodes": nodes,
+        "edges": edges,
+        "load_s": load_wall,
+        "load_cpu_s": load_cpu,
+        "records_per_s": report.records_read / load_wall,
+        "graph_records_per_s": (nodes + edges) / load_wall,
+        "load_peak_rss_mb": load_peak,
+        "rss_after_load_mb": rss_mb(),
+        "snapshot_save_s": save_s,
+        "snapshot_mb": snapshot.stat().st_size / 2**20,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def open_snapshot(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import query_latency
+    from queries.memory_store import MemoryStore
+
+    started = time.perf_counter()
+    store = MemoryStore.open(Path(args.snapshot))
+    open_s = time.perf_counter() - started
+    out: dict[str, Any] = {"snapshot_open_s": open_s, "rss_after_open_mb": rss_mb()}
+    if args.queries:
+        out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.workers")
+    steps = parser.add_subparsers(dest="step", required=True)
+    gen = steps.add_parser("generate")
+    gen.add_argument("--dataset", required=True)
+    gen.add_argument("--preset", required=True)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--enterprises", type=int, default=None)
+    ld = steps.add_parser("load")
+    ld.add_argument("--dataset", required=True)
+    ld.add_argument("--home", required=True)
+    op = steps.add_parser("open")
+    op.add_argument("--snapshot", required=True)
+    op.add_argument("--queries", action="store_true")
+    op.add_argument("--repeats", type=int, default=50)
+    op.add_argument("--seed", type=int, default=0)
+    for sub in (gen, ld, op):
+        sub.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    step = {"generate": generate, "load": load, "open": open_snapshot}[args.step]
+    try:
+        result = {"status": "ok", **step(args)}
+    except MemoryError:
+        result = {"status": "out of memory", "peak_rss_mb": peak_rss_mb()}
+        _write(Path(args.out), result)
+        return 3
+    _write(Path(args.out), result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

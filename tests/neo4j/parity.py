@@ -1,0 +1,56 @@
+"""Running one query on both stores and saying precisely where the answers differ."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel
+
+from queries.errors import QueryError
+from queries.store import GraphStore
+
+
+def outcome(store: GraphStore, module: ModuleType, params: BaseModel) -> Any:
+    """The result model, or for a query error its type, message and details (both must agree on those too)."""
+    try:
+        return store.run(module, params)
+    except QueryError as exc:
+        return ("error", type(exc).__name__, exc.message, exc.details)
+
+
+def differences(
+    memory: GraphStore, neo4j: GraphStore, module: ModuleType, params: Iterable[BaseModel], show: int = 3
+) -> tuple[int, list[str]]:
+    """(how many params were run, a description of each of the first ``show`` mismatches)."""
+    found: list[str] = []
+    count = 0
+    for p in params:
+        count += 1
+        expected, got = outcome(memory, module, p), outcome(neo4j, module, p)
+        if expected == got:
+            continue
+        if len(found) < show:
+            found.append(f"{module.__name__} {p!r}:\n{_diff(expected, got)}")
+        else:
+            found.append(f"{module.__name__} {p!r}")
+    return count, found
+
+
+def _diff(expected: Any, got: Any) -> str:
+    if isinstance(expected, BaseModel) and isinstance(got, BaseModel):
+        a, b = expected.model_dump(), got.model_dump()
+        return "\n".join(
+            f"  {field}:\n    memory: {str(a[field])[:600]}\n    neo4j:  {str(b[field])[:600]}"
+            for field in a
+            if a[field] != b.get(field)
+        )
+    return f"  memory: {str(expected)[:600]}\n  neo4j:  {str(got)[:600]}"
+
+
+def assert_same(memory: GraphStore, neo4j: GraphStore, module: ModuleType, params: Iterable[BaseModel]) -> int:
+    """Every params gives equal answers on both stores; returns how many were compared."""
+    count, found = differences(memory, neo4j, module, params)
+    assert not found, f"{len(found)} of {count} differ:\n" + "\n".join(found)
+    return count

@@ -1,0 +1,289 @@
+"""Parity on the Dezhou graph: loaded through the normal pipeline into both stores, every query with a
+spread of parameters answers the same, and so does every store-level read the loaders use."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, RegionLevel, Stage
+from loaders.pipeline import LoadReport
+from queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    listing_chains,
+    listing_enterprises,
+    listing_parks,
+    listing_regions,
+    listing_segments,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
+from queries.memory_store import MemoryStore
+from queries.neo4j_store import Neo4jStore
+from queries.nx_index import nodes_of_kind
+from tests.conftest import load_dataset
+from tests.neo4j.contents import memory_contents, neo4j_contents
+from tests.neo4j.parity import assert_same
+
+Stores = tuple[MemoryStore, Neo4jStore, LoadReport, LoadReport]
+
+
+@pytest.fixture(scope="module")
+def stores(neo4j_store: Neo4jStore) -> Iterator[Stores]:
+    """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store, both through run_load."""
+    memory = MemoryStore()
+    memory_report = load_dataset(memory)
+    neo4j_store.clear()
+    neo4j_report = load_dataset(neo4j_store)
+    yield memory, neo4j_store, memory_report, neo4j_report
+
+
+@pytest.fixture(scope="module")
+def memory(stores: Stores) -> MemoryStore:
+    return stores[0]
+
+
+@pytest.fixture(scope="module")
+def neo(stores: Stores) -> Neo4jStore:
+    return stores[1]
+
+
+def _ids(memory: MemoryStore, kind: NodeKind) -> list[str]:
+    return list(nodes_of_kind(memory.graph, kind))
+
+
+def _scopes(memory: MemoryStore) -> list[str | None]:
+    """The home city (None), every fourth region and every third park: districts, counties, zones, bases."""
+    return [None, *_ids(memory, NodeKind.REGION)[1::4], *_ids(memory, NodeKind.PARK)[::3]]
+
+
+def test_the_load_reports_the_same_and_stores_the_same_graph(stores: Stores) -> None:
+    memory, neo, memory_report, neo4j_report = stores
+    assert neo4j_report.rejects == memory_report.rejects == []
+    assert (neo4j_report.records_read, neo4j_report.records_loaded) == (
+        memory_report.records_read,
+        memory_report.records_loaded,
+    )
+    assert neo4j_report.write == memory_report.write
+    assert neo4j_contents(neo) == memory_contents(memory)
+
+
+def test_loading_again_converges(stores: Stores) -> None:
+    memory, neo, _, _ = stores
+    before = neo4j_contents(neo)
+    again = load_dataset(neo)
+    assert again.write.touched == 0
+    assert neo4j_contents(neo) == before == memory_contents(memory)
+
+
+def test_store_level_reads_agree(memory: MemoryStore, neo: Neo4jStore) -> None:
+    assert neo.counts() == memory.counts()
+    for kind in EdgeKind:
+        assert neo.edge_count(kind) == memory.edge_count(kind), kind
+    for kind in NodeKind:
+        names = memory.names(kind)
+        assert neo.names(kind) == names, kind
+        for key in names:
+            assert neo.find_ids(kind, key) == memory.find_ids(kind, key), (kind, key)
+    every = sorted(memory.graph.nodes)
+    for node_id in every:
+        assert neo.node(node_id) == memory.node(node_id), node_id
+    assert neo.node("ent:没有这家") is None
+    key = lambda r: (r.node_id, r.provenance.source)  # noqa: E731 - a sort key
+    assert sorted(neo.claims(every), key=key) == sorted(memory.claims(every), key=key)
+    assert neo.manifest() == memory.manifest()
+
+
+def test_stats(memory: MemoryStore, neo: Neo4jStore) -> None:
+    assert_same(memory, neo, stats, [stats.Params()])
+
+
+def test_chain_map(memory: MemoryStore, neo: Neo4jStore) -> None:
+    params = [
+        chain_map.Params(chain=chain, scope=scope, max_members=members)
+        for chain in _ids(memory, NodeKind.CHAIN)
+        for scope, members in zip(_scopes(memory), [20, 1, 0, 200] * 5, strict=False)
+    ]
+    params += [chain_map.Params(chain="chain:不存在"), chain_map.Params(chain="chain:集成电路", scope="seg:硅片")]
+    assert assert_same(memory, neo, chain_map, params) > 60
+
+
+def test_gaps(memory: MemoryStore, neo: Neo4jStore) -> None:
+    thresholds = [(2, 0.0, 50), (1, 0.2, 3), (5, 0.5, 500)]
+    params = [
+        gaps.Params(chain=chain, scope=scope, min_enterprises=n, min_investment_share=share, limit=limit)
+        for chain in _ids(memory, NodeKind.CHAIN)
+        for scope in _scopes(memory)[:4]
+        for n, share, limit in thresholds[: 3 if scope is None else 1]
+    ]
+    params.append(gaps.Params(chain="chain:集成电路", stage_weights={Stage.UPSTREAM: 2.0, Stage.MIDSTREAM: 0.0}))
+    assert assert_same(memory, neo, gaps, params) > 60
+
+
+def test_supply_chain(memory: MemoryStore, neo: Neo4jStore) -> None:
+    scopes = _scopes(memory)
+    params = [
+        supply_chain.Params(node=node, direction=direction, depth=3, scope=scopes[i % 3])
+        for i, node in enumerate(_ids(memory, NodeKind.ENTERPRISE))
+        for direction in ("upstream", "downstream", "both")
+    ]
+    params += [
+        supply_chain.Params(node=node, direction="both", depth=depth, max_suppliers=suppliers)
+        for node in _ids(memory, NodeKind.SEGMENT)[::6] + _ids(memory, NodeKind.PROJECT)[::4]
+        for depth, suppliers in ((1, 20), (6, 1))
+    ]
+    params.append(supply_chain.Params(node="chain:集成电路"))
+    assert assert_same(memory, neo, supply_chain, params) > 150
+
+
+def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
+    graph = memory.graph
+    occupied = [s for s in _ids(memory, NodeKind.SEGMENT) if graph.in_degree(s) > 1]
+    scopes = _scopes(memory)
+    params = [
+        recommend.Params(segment=segment, scope=scope, limit=limit)
+        for segment in occupied
+        for scope, limit in ((None, 20), (scopes[1], 3), (scopes[-1], 100))
+    ]
+    params += [recommend.Params(segment=s, w_group=0, w_supplier=10, w_record=0.5) for s in occupied[:5]]
+    assert assert_same(memory, neo, recommend, params) > 40
+
+
+def test_footprint_of_every_group(memory: MemoryStore, neo: Neo4jStore) -> None:
+    graph = memory.graph
+    groups = [
+        e
+        for e in _ids(memory, NodeKind.ENTERPRISE)
+        if any(k == EdgeKind.SUBSIDIARY_OF.value for _, _, k in graph.in_edges(e, data="kind"))
+        or graph.nodes[e].get("enterprise_kind") == EnterpriseKind.CENTRAL_SOE_GROUP.value
+    ]
+    assert groups
+    scopes = _scopes(memory)
+    params = [
+        footprint.Params(group=group, scope=scope, max_depth=depth)
+        for group in groups
+        for scope, depth in ((None, 6), (scopes[1], 1), (scopes[-1], 10), (scopes[2], 2))
+    ]
+    params.append(footprint.Params(group="seg:硅片"))
+    assert assert_same(memory, neo, footprint, params) > 4 * len(groups)
+
+
+def test_profile_of_every_park_and_region(memory: MemoryStore, neo: Neo4jStore) -> None:
+    places = _ids(memory, NodeKind.REGION) + _ids(memory, NodeKind.PARK)
+    params = [profile.Params(place=place, top_gaps=[3, 0, 20][i % 3]) for i, place in enumerate(places)]
+    params.append(profile.Params(place="chain:集成电路"))
+    assert assert_same(memory, neo, profile, params) == len(places) + 1
+
+
+def _search_texts(memory: MemoryStore) -> list[str]:
+    """Names, 简称, traditional spellings, fragments, typos, Latin, punctuation, nonsense."""
+    texts = [
+        "有研", "有研集团", "有研億金", "半導體", "集成電路", "德州", "天衢新区", "德州經濟技術開發區", "乐陵",
+        "禹城", "新材料", "光刻胶", "硅", "区", "股份有限公司", "山东 德州", "ＡＢＣ", "abc", "(山东)", "a*b",
+        'x"y', "：", "\\", "新能源汽车零部件产业园", "中国", "zzz",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    names = sorted({attrs.get("name", "") for _, attrs in memory.graph.nodes(data=True)})
+    for name in rng.sample(names, 25):
+        start = rng.randrange(max(1, len(name) - 2))
+        texts += [name, name[start : start + rng.randint(1, 4)], name[:-1] + "某"]
+    return [t for t in texts if t.strip()]
+
+
+def test_search(memory: MemoryStore, neo: Neo4jStore) -> None:
+    variants = [
+        (20, None),
+        (5, [NodeKind.ENTERPRISE, NodeKind.PROJECT]),
+        (50, [NodeKind.SOURCE, NodeKind.SEGMENT, NodeKind.CHAIN_OFFICE]),
+    ]
+    texts = _search_texts(memory)
+    params = [
+        search.Params(text=text, limit=limit, kinds=kinds)
+        for i, text in enumerate(texts)
+        for limit, kinds in variants[: 3 if i % 4 == 0 else 1]
+    ]
+    params.append(search.Params(text=" ， "))
+    assert assert_same(memory, neo, search, params) > 100
+
+
+def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None:
+    graph = memory.graph
+    every = sorted(graph.nodes)
+    busiest = sorted(every, key=lambda n: (-graph.degree(n), n))[:25]
+    params = [entity.Params(id=node) for node in every]
+    params += [
+        entity.Params(id=node, offset=offset, limit=limit, edge_kind=kind)
+        for node in busiest
+        for offset, limit, kind in ((1, 1, None), (2, 3, None), (0, 100, EdgeKind.LOCATED_IN), (4, 2, EdgeKind.CITES))
+    ]
+    params += [entity.Params(id="ent:没有"), entity.Params(id="not-an-id")]
+    assert assert_same(memory, neo, entity, params) > len(every)
+
+
+def test_explain(memory: MemoryStore, neo: Neo4jStore) -> None:
+    rng = random.Random(11)
+    facts = [n for n in sorted(memory.graph.nodes) if not n.startswith(NodeKind.SOURCE.prefix + ":")]
+    pairs = [tuple(rng.sample(facts, 2)) for _ in range(30)]
+    params = [explain.Params(source=a, target=b) for a, b in pairs]
+    params += [explain.Params(source=a, target=b, max_length=6, max_paths=20) for a, b in pairs[:10]]
+    params += [explain.Params(source=a, target=b, max_length=1, max_paths=1) for a, b in pairs[10:15]]
+    params += [
+        explain.Params(source="ent:有研科技集团有限公司", target="region:天衢新区", max_paths=20),
+        explain.Params(source="src:dz-gov-2024", target=facts[0]),
+        explain.Params(source=facts[0], target="ent:没有"),
+    ]
+    assert assert_same(memory, neo, explain, params) > 40
+
+
+def _pages(memory: MemoryStore, module: object, limit: int, **filters: object) -> list[object]:
+    """Every page of a listing walk (on the embedded store), as params to replay on both."""
+    params, cursor = [], None
+    while True:
+        p = module.Params(limit=limit, cursor=cursor, **filters)  # type: ignore[attr-defined]
+        params.append(p)
+        cursor = memory.run(module, p).next_cursor  # type: ignore[arg-type, attr-defined]
+        if cursor is None:
+            return params
+
+
+def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
+    chains, regions = _ids(memory, NodeKind.CHAIN), _ids(memory, NodeKind.REGION)
+    parks = _ids(memory, NodeKind.PARK)
+    checked = 0
+    for text in (None, "德州", "產業", "新", "  "):
+        checked += assert_same(memory, neo, listing_chains, _pages(memory, listing_chains, 5, text=text))
+        checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 4, text=text))
+        checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 3, text=text))
+    segment_filters = [{"chain": chains[0]}, {"chain": chains[5], "stage": Stage.UPSTREAM}, {"stage": Stage.DOWNSTREAM}]
+    for filters in [{}, *segment_filters, {"text": "材料"}]:
+        checked += assert_same(memory, neo, listing_segments, _pages(memory, listing_segments, 17, **filters))
+    for filters in [{"scope": regions[0]}, {"scope": parks[0], "level": ParkLevel.NATIONAL}]:
+        checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 2, **filters))
+    for filters in [{"scope": "region:德州市"}, {"level": RegionLevel.COUNTY}]:
+        checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 3, **filters))
+    enterprise_filters: list[dict[str, object]] = [
+        {},
+        {"kind": EnterpriseKind.CENTRAL_SOE_GROUP},
+        {"chain": "chain:集成电路"},
+        {"segment": "seg:高纯金属", "scope": "region:德州市"},
+        {"scope": "region:天衢新区", "text": "有研"},
+        {"chain": chains[1], "scope": parks[1], "kind": EnterpriseKind.PRIVATE},
+    ]
+    for filters in enterprise_filters:
+        checked += assert_same(memory, neo, listing_enterprises, _pages(memory, listing_enterprises, 6, **filters))
+    errors = [
+        listing_enterprises.Params(segment="seg:不存在"),
+        listing_enterprises.Params(scope="chain:集成电路", cursor="YQ"),
+    ]
+    checked += assert_same(memory, neo, listing_enterprises, errors)
+    checked += assert_same(memory, neo, listing_regions, [listing_regions.Params(scope="park:不存在")])
+    assert checked > 60
