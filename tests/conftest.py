@@ -15,13 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"
 
 
-def _seeds() -> Path:
-    """The source articles of the dataset: $CHAINKG_SEEDS, else the workplace's shared/seeds."""
-    candidates = [os.environ.get("CHAINKG_SEEDS", ""), REPO.parent / "shared" / "seeds", "/work/shared/seeds"]
-    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[1]))
+def shared(*parts: str) -> Path:
+    """A folder of the chainkg workplace's read-only ``shared/`` material (seed articles, external
+    data): $CHAINKG_SHARED, else beside this checkout, else the workplace's usual place."""
+    candidates = [os.environ.get("CHAINKG_SHARED", ""), str(REPO.parent / "shared"), "/work/shared"]
+    paths = [Path(c, *parts) for c in candidates if c]
+    return next((p for p in paths if p.exists()), paths[0])
 
 
-SEEDS = _seeds()
+SEEDS = Path(os.environ["CHAINKG_SEEDS"]) if os.environ.get("CHAINKG_SEEDS") else shared("seeds")
 
 
 def load_dataset(store: MemoryStore, path: Path = DATASET, report_dir: Path | None = None) -> LoadReport:

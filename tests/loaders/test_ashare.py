@@ -12,9 +12,9 @@ from loaders import default_loaders
 from loaders.pipeline import FIELD_IGNORED, ROW_REJECTED, LoadReport, run_load
 from queries import recommend
 from queries.memory_store import MemoryStore
-from tests.conftest import REPO, load_dataset
+from tests.conftest import load_dataset, shared
 
-EXTERNAL = REPO.parent / "shared" / "external" / "ashare-chain"
+EXTERNAL = shared("external", "ashare-chain")
 
 COMPANIES = [
     {"name": "有研新材", "fullname": "有研新材料股份有限公司", "code": "600206.SH", "location": "上海证券交易所"},
