@@ -161,9 +161,9 @@ def print_tables(rows: list[dict[str, Any]], console: Console) -> None:
         "preset",
         "input records",
         "nodes+edges",
-        "load s",
+        "load s (CPU s)",
         "records/s",
-        "graph rec/s",
+        "graph rec/s (per CPU s)",
         "load peak RSS",
         "save s",
         "snapshot MiB",
@@ -180,9 +180,9 @@ def print_tables(rows: list[dict[str, Any]], console: Console) -> None:
             row["preset"],
             _fmt(ld.get("records_read") or row.get("generate", {}).get("total_records")),
             _fmt(graph),
-            _fmt(ld.get("load_s")) if status == "ok" else status,
+            f"{_fmt(ld.get('load_s'))} ({_fmt(ld.get('load_cpu_s'))})" if status == "ok" else status,
             _fmt(ld.get("records_per_s"), 0),
-            _fmt(ld.get("graph_records_per_s"), 0),
+            f"{_fmt(ld.get('graph_records_per_s'), 0)} ({_fmt(ld.get('graph_records_per_cpu_s'), 0)})",
             _fmt(ld.get("load_peak_rss_mb"), 0),
             _fmt(ld.get("snapshot_save_s"), 2),
             _fmt(ld.get("snapshot_mb"), 0),
@@ -219,11 +219,15 @@ def check_targets(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "load_peak_rss_mb": ld.get("child_peak_rss_mb"),
         "serve_ready_s": sv.get("ready_s"),
     }
-    out = {}
+    out: dict[str, Any] = {}
     for name, target in TARGETS.items():
         value = measured[name]
         met = None if value is None else (value >= target if name.endswith("_per_s") else value <= target)
         out[name] = {"target": target, "measured": value, "met": met}
+    per_cpu = ld.get("graph_records_per_cpu_s")
+    if per_cpu is not None:  # wall time on a shared machine includes other people's work
+        out["graph_records_per_s"]["per_cpu_s"] = per_cpu
+        out["graph_records_per_s"]["met_per_cpu_s"] = per_cpu >= TARGETS["graph_records_per_s"]
     return out
 
 
@@ -238,9 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = [bench_preset(preset, args, console) for preset in args.presets]
     print_tables(rows, console)
     targets = check_targets(rows)
+    marks = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "not measured"}
     for name, check in targets.items():
-        mark = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "not measured"}[check["met"]]
-        console.print(f"city target {name}: {_fmt(check['measured'], 1)} vs {check['target']:,} — {mark}")
+        line = f"city target {name}: {_fmt(check['measured'], 1)} vs {check['target']:,} — {marks[check['met']]}"
+        if "per_cpu_s" in check:
+            line += f"; per CPU second {_fmt(check['per_cpu_s'], 1)} — {marks[check['met_per_cpu_s']]}"
+        console.print(line)
     result = {"started": started, "machine": info, "seed": args.seed, "targets": targets, "results": rows}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -533,7 +533,7 @@ class DatasetLoader:
 
 
 _EDGE_MEMO_MAX = 50_000
-_edge_props: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+_edge_props: dict[Any, tuple[str, dict[str, Any]]] = {}
 
 
 def _make_edge(
@@ -551,7 +551,7 @@ def _make_edge(
     that fail validation are never remembered, so they raise every time, as before.
     """
     try:
-        memo_key = (kind, *((name, type(value), value) for name, value in props.items())) if props else (kind,)
+        memo_key = (kind, tuple(props.items()), tuple(map(type, props.values()))) if props else kind
         hit = _edge_props.get(memo_key)
     except TypeError:  # an unhashable value (a list or mapping): validate it directly
         return make_edge(kind, source, target, props, provenance)

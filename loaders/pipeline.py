@@ -140,10 +140,13 @@ class Resolver:
             self.props[node_id] = props
 
     def resolve(self, kind: NodeKind, name: str) -> str | None:
-        key = self._key(name)
+        key = self._normalized.get(name) if type(name) is str else None  # the common case, inline
+        if key is None:
+            key = self._key(name)
         if not key:
             return None
-        found = self._pending.get(kind, {}).get(key)
+        pending = self._pending.get(kind)
+        found = pending.get(key) if pending is not None else None
         if found:
             return found
         if kind in self._BULK:
@@ -369,7 +372,7 @@ def _load_one(
         reason = (
             "no such file or directory"
             if not path.exists()
-            else "not a dataset directory (sources.yaml), .csv/.tsv/.txt or .xlsx file"
+            else "not a dataset directory (sources.yaml or sources.jsonl), .csv/.tsv/.txt or .xlsx file"
         )
         report.rejects.append(Reject(str(path), 0, "", reason, FILE_REJECTED))
     else:

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from graph_schema.ids import edge_key, kind_of_id
 from graph_schema.kinds import EDGE_ENDPOINTS, Certainty, EdgeKind, NodeKind
 from graph_schema.records import Batch, EdgeRecord, NodeRecord, Provenance
+from queries.gc_pause import gc_paused
 from queries.snapshot import read_snapshot, write_snapshot
 from queries.store import ClaimRow, Counts, ManifestEntry, StoreError, WriteResult
 
@@ -49,8 +50,9 @@ class MemoryStore:
     @classmethod
     def open(cls, path: Path) -> MemoryStore:
         """Restore from a snapshot; raises :class:`queries.snapshot.SnapshotError` if unusable."""
-        graph, manifest = read_snapshot(path)
-        return cls(graph, [ManifestEntry.from_dict(m) for m in manifest])
+        with gc_paused():  # the graph and its name index are millions of long-lived objects
+            graph, manifest = read_snapshot(path)
+            return cls(graph, [ManifestEntry.from_dict(m) for m in manifest])
 
     def save(self, path: Path) -> None:
         write_snapshot(path, self.graph, [m.to_dict() for m in self._manifest], self.counts())
@@ -84,8 +86,7 @@ class MemoryStore:
                     existing.clear()
                     existing.update(attrs)
                     result.edges_changed += 1
-        for edge in batch.edges:
-            self._merge_edge(edge, result, adjacency)
+        self._merge_edges(batch.edges, result, adjacency)
         adjacency.done()
         return result
 
@@ -95,8 +96,10 @@ class MemoryStore:
         # are remembered for the batch; the checks and their messages are unchanged.
         graph = self.graph
         nodes = graph.nodes
+        exists = graph._node if type(graph) is nx.MultiDiGraph else graph  # a dict answers `in` faster
         pending = {n.id for n in batch.nodes}
         known: dict[str, NodeKind] = {}  # id → kind, for ids already found to exist
+        cited: set[str] = set()  # cited sources already found to exist
         for node in batch.nodes:
             if _kind_of(node.id) is not node.kind:
                 raise StoreError(f"node {node.id!r} has kind {node.kind.value} but its id says otherwise")
@@ -104,14 +107,16 @@ class MemoryStore:
             if existing is not None and existing["kind"] != node.kind.value:
                 raise StoreError(f"node {node.id!r} exists as {existing['kind']}, not {node.kind.value}")
             for prov in node.provenance:
-                if prov.source not in graph and prov.source not in pending:
-                    raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
+                if prov.source not in cited:
+                    if prov.source not in exists and prov.source not in pending:
+                        raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
+                    cited.add(prov.source)
         for edge in batch.edges:
             sources, targets = EDGE_ENDPOINTS[edge.kind]
             for end, allowed in ((edge.source, sources), (edge.target, targets)):
                 end_kind = known.get(end)
                 if end_kind is None:
-                    if end not in graph and end not in pending:
+                    if end not in exists and end not in pending:
                         raise StoreError(
                             f"{edge.kind.value} edge {edge.source!r} → {edge.target!r}: {end!r} does not exist"
                         )
@@ -122,10 +127,13 @@ class MemoryStore:
                         f"(allowed: {sorted(k.value for k in sources)} → {sorted(k.value for k in targets)})"
                     )
             for prov in edge.provenance:
-                if prov.source not in known and prov.source not in graph and prov.source not in pending:
+                if prov.source in cited:
+                    continue
+                if prov.source not in known and prov.source not in exists and prov.source not in pending:
                     raise StoreError(
                         f"{edge.kind.value} edge {edge.source!r} → {edge.target!r} cites unknown source {prov.source!r}"
                     )
+                cited.add(prov.source)
 
     def _merge_node(self, record: NodeRecord, result: WriteResult) -> None:
         graph = self.graph
@@ -150,21 +158,33 @@ class MemoryStore:
             self._index(record.id, record.kind.value, attrs.get("keys"))
             result.nodes_changed += 1
 
-    def _merge_edge(self, edge: EdgeRecord, result: WriteResult, adjacency: _Adjacency) -> None:
-        existing = adjacency.get(edge.source, edge.target, edge.key)
-        prov = edge.provenance
-        provenance = [_provenance_json(prov[0])] if len(prov) == 1 else sorted({_provenance_json(p) for p in prov})
-        if existing is None:
-            attrs = {"kind": _EDGE_VALUE[edge.kind], **edge.props}
-            attrs["provenance"] = _shared_list(provenance)
-            adjacency.add(edge.source, edge.target, edge.key, attrs)
-            result.edges_created += 1
-            return
-        before = dict(existing)
-        existing.update(edge.props)
-        existing["provenance"] = sorted(set(existing.get("provenance", [])) | set(provenance))
-        if existing != before:
-            result.edges_changed += 1
+    def _merge_edges(self, edges: list[EdgeRecord], result: WriteResult, adjacency: _Adjacency) -> None:
+        # One loop with its lookups hoisted: this runs for every edge of a load. A record's edges
+        # arrive together and cite the same Provenance object, so its text is reused while it lasts.
+        get, add = adjacency.get, adjacency.add
+        last: Provenance | None = None
+        last_texts: list[str] = []
+        for edge in edges:
+            existing = get(edge.source, edge.target, edge.key)
+            prov = edge.provenance
+            if len(prov) == 1 and prov[0] is last:
+                provenance = last_texts
+            elif len(prov) == 1:
+                last = prov[0]
+                provenance = last_texts = _shared_list([_provenance_json(last)])
+            else:
+                provenance = _shared_list(sorted({_provenance_json(p) for p in prov}))
+            if existing is None:
+                attrs = {"kind": _EDGE_VALUE[edge.kind], **edge.props}
+                attrs["provenance"] = provenance
+                add(edge.source, edge.target, edge.key, attrs)
+                result.edges_created += 1
+                continue
+            before = dict(existing)
+            existing.update(edge.props)
+            existing["provenance"] = sorted(set(existing.get("provenance", [])) | set(provenance))
+            if existing != before:
+                result.edges_changed += 1
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         self._bump()

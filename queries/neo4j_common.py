@@ -227,10 +227,10 @@ def listing_page(
 ) -> tuple[list[dict[str, Any]], str | None, int]:
     """One page of a listing (:mod:`queries.listing`): ``match`` binds ``n`` to every matching node,
     ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total."""
-    after = decode_cursor(params.cursor) if params.cursor else None
+    after = decode_cursor(params.cursor) if params.cursor else ""  # every id sorts after ""
     (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
     rows = execute(
-        f"{match}\nWITH n WHERE $after IS NULL OR n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
+        f"{match}\nWITH n WHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
         {**args, "after": after, "take": params.limit + 1},
     )
     more = len(rows) > params.limit

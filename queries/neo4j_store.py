@@ -33,7 +33,8 @@ Design, in the order a batch meets it:
 - **Reads**: a query module's ``run_cypher(execute, params)`` runs inside one managed *read*
   transaction (routed to a reader on a cluster), retried briefly (``read_retry_seconds``) so a
   request fails fast with 503 while the server is down, and the next one succeeds once it is back:
-  the driver reconnects by itself.
+  connections idle for a second are tested before use, so the driver replaces the ones a restart
+  killed instead of failing a transaction on them.
 - **The manifest** of loaded inputs lives in one :attr:`StoreLabel.META` node. There is no
   snapshot: every committed batch is already durable in Neo4j, so :meth:`save` does nothing.
 
@@ -44,7 +45,6 @@ The statements themselves are in :mod:`queries.neo4j_statements`, the schema in
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,12 +75,7 @@ from queries.store import (
 if TYPE_CHECKING:
     from app.settings import Settings
 
-__all__ = ["Execute", "Neo4jStore"]
-
-log = logging.getLogger("chainkg.neo4j")
-
-#: What a query's Cypher twin is given: run one read statement with parameters, get its rows.
-Execute = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+__all__ = ["Neo4jStore"]
 
 _CITES_KEY = edge_key(EdgeKind.CITES)
 _UNAVAILABLE = (
@@ -108,6 +103,7 @@ class Neo4jStore:
         write_retry_seconds: float = 30.0,
         read_retry_seconds: float = 2.0,
         connection_timeout: float = 5.0,
+        liveness_check_seconds: float = 1.0,
     ):
         self.uri = uri
         self.database = database or None
@@ -122,6 +118,9 @@ class Neo4jStore:
                 connection_timeout=connection_timeout,
                 connection_acquisition_timeout=max(connection_timeout * 2, 10.0),
                 max_transaction_retry_time=write_retry_seconds,
+                # a pooled connection idle this long is tested before use: after a server restart the
+                # dead ones are replaced at once instead of failing the next transaction
+                liveness_check_timeout=liveness_check_seconds,
                 # chainkg's statements name every kind, including ones a young graph has no data
                 # of yet; the server's "unknown label/type/property" hints are noise here.
                 notifications_min_severity="OFF",

@@ -22,7 +22,7 @@ Ordered by score (descending), then enterprise id; at most ``limit``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,11 +251,7 @@ CYPHER = {
     "segment": f"""
 MATCH (s:{cy.ENTITY} {{id: $segment}})
 {cy.segment_members("s")}
-CALL (s) {{
-  OPTIONAL MATCH (s)-[:{cy.PART_OF}]->(chain)
-  WITH chain ORDER BY chain.id
-  RETURN collect(chain.id) AS chains
-}}
+{cy.segment_chains("s")}
 CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
   RETURN collect(customer.id) AS fed
@@ -266,7 +262,7 @@ RETURN chains, fed, size(enterprises) + size(projects) > 0 AS covered""",
 MATCH (:{cy.ENTITY} {{id: $segment}})-[:{cy.PART_OF}]->(chain)<-[:{cy.LEADS}]-(leader)
 WHERE (leader:{cy.ENTERPRISE} OR leader:{cy.PROJECT}) AND {cy.local("leader")}
 WITH DISTINCT leader
-RETURN leader.id AS id,
+RETURN leader.id AS id, leader.name AS name,
        COLLECT {{ MATCH (leader)-[:{cy.IN_SEGMENT}]->(s) RETURN s.id }} AS segments,
        COLLECT {{ MATCH (leader)-[lead:{cy.LEADS}]->(c) WHERE c.id IN $chains AND lead.key = $leads_key
                   RETURN c.id }} AS led
@@ -275,7 +271,7 @@ ORDER BY id""",
     "candidates": f"""
 MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
 WHERE NOT {cy.local("e")} AND NOT {_PRESENT}
-RETURN DISTINCT e.id AS id, e.stock_code AS stock_code, e.enterprise_kind AS enterprise_kind,
+RETURN DISTINCT e.id AS id, e.name AS name, e.stock_code AS stock_code, e.enterprise_kind AS enterprise_kind,
        COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }} AS projects,
        COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }} AS supplies
 ORDER BY id""",
@@ -301,7 +297,7 @@ UNWIND $ids AS id
 MATCH (:{cy.ENTITY} {{id: id}})-[:{cy.SUBSIDIARY_OF}*0..]->(owned)
 WITH DISTINCT owned
 MATCH (owned)-[:{cy.SUBSIDIARY_OF}]->(parent)
-RETURN owned.id AS child, parent.id AS parent""",
+RETURN owned.id AS child, owned.name AS child_name, parent.id AS parent, parent.name AS parent_name""",
     "has_subsidiaries": f"""
 UNWIND $ids AS id
 MATCH (g:{cy.ENTITY} {{id: id}}) WHERE EXISTS {{ ()-[:{cy.SUBSIDIARY_OF}]->(g) }}
@@ -325,13 +321,18 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     scope, places = cy.resolve_scope(execute, params.scope)
     args: dict[str, Any] = {"segment": params.segment, "places": places, "active": cy.ACTIVE}
     (seg,) = execute(CYPHER["segment"], args)
-    leaders = execute(CYPHER["leaders"], {**args, "chains": seg["chains"], "leads_key": EdgeKind.LEADS.value})
+    chains = [c["id"] for c in seg["chains"]]
+    leaders = execute(CYPHER["leaders"], {**args, "chains": chains, "leads_key": EdgeKind.LEADS.value})
     candidates = {row["id"]: row for row in execute(CYPHER["candidates"], args)}
     present = {row["id"] for row in execute(CYPHER["present"], args)}
 
+    refs = _Refs(execute)
+    refs.know([(params.segment, segment.get("name")), *((c["id"], c["name"]) for c in seg["chains"])])
+    refs.know((row["id"], row["name"]) for row in [*leaders, *candidates.values()])
     parents: dict[str, list[str]] = {}
     for row in execute(CYPHER["owners"], {"ids": sorted(present | set(candidates))}):
         parents.setdefault(row["child"], []).append(row["parent"])
+        refs.know([(row["child"], row["child_name"]), (row["parent"], row["parent_name"])])
     for ps in parents.values():
         ps.sort()
     lineage: dict[str, list[str]] = {}
@@ -360,26 +361,30 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         group_of=group,
         ancestors=ancestors_of,
         has_subsidiaries=lambda g: g in with_subsidiaries,
-        chains=seg["chains"],
+        chains=chains,
         leaders=[row["id"] for row in leaders],
         leader_segments={row["id"]: set(row["segments"]) for row in leaders},
-        led_chains={row["id"]: [c for c in seg["chains"] if c in row["led"]] for row in leaders},
+        led_chains={row["id"]: [c for c in chains if c in row["led"]] for row in leaders},
         fed=set(seg["fed"]),
         supplies=lambda e: candidates[e]["supplies"],
         projects=lambda e: candidates[e]["projects"],
         attrs=lambda e: candidates[e],
         anchor=lambda e: anchors.get(e),
-        ref=_Refs(execute),
+        ref=refs,
     )
     return rank(facts, params)
 
 
 class _Refs:
-    """Node references fetched on first use (ranking names only the nodes it shows)."""
+    """Node references from the names the statements returned; any other (a place or project on a
+    path) is fetched on first use."""
 
     def __init__(self, execute: cy.Execute):
         self._execute = execute
         self._names: dict[str, str | None] = {}
+
+    def know(self, pairs: Iterable[tuple[str, str | None]]) -> None:
+        self._names.update(pairs)
 
     def __call__(self, node: str) -> NodeRef:
         if node not in self._names:

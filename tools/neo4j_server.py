@@ -40,7 +40,7 @@ import time
 import weakref
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 __all__ = [
@@ -314,6 +314,9 @@ class Neo4jServer:
     ``close()`` (also ``__exit__`` and interpreter exit) stops the server and removes the temp
     directories this object created (only those: a caller's data_dir/log_path are kept).
     The child also shuts itself down when this process dies (its stdin reaches EOF).
+
+    ``settings`` are passed as ``--setting name=value``: any Neo4j setting by its documented name
+    (e.g. ``{"dbms.cypher.min_replan_interval": "1h"}``).
     """
 
     def __init__(
@@ -329,6 +332,7 @@ class Neo4jServer:
         tx_timeout: int = 300,
         java: str | None = None,
         jvm_args: Sequence[str] = (),
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         self.host = "127.0.0.1"
         self.port: int | None = port
@@ -342,6 +346,7 @@ class Neo4jServer:
         self.tx_timeout = int(tx_timeout)
         self.java = java
         self.jvm_args = tuple(jvm_args)
+        self.settings = dict(settings or {})
         self.uri: str | None = None
         self.start_seconds: float | None = None
         self.process: subprocess.Popen | None = None
@@ -378,6 +383,8 @@ class Neo4jServer:
         cmd += ["-jar", str(jar), "--port", str(port), "--data", str(self.data_dir)]
         cmd += ["--pagecache", self.pagecache, "--tx-timeout", str(self.tx_timeout)]
         cmd += ["--password", self.password] if self.auth else ["--no-auth"]
+        for name, value in sorted(self.settings.items()):
+            cmd += ["--setting", f"{name}={value}"]
         return cmd
 
     def start(self, port: int | None = None, data_dir: os.PathLike | None = None, timeout: float = 90) -> Neo4jServer:

@@ -389,3 +389,26 @@ def test_gc_paused_restores_the_collector() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+# --- the embedded store's batch checks, now remembered per batch, still refuse the same ----------
+
+
+def test_store_still_refuses_unknown_sources_and_endpoints_on_edges() -> None:
+    from graph_schema.models import Segment, Source
+    from graph_schema.records import Batch
+    from queries.store import StoreError
+
+    store = MemoryStore()
+    store.write(Batch(nodes=[Source(name="来源", key="k").to_record()]))
+    seg = Segment(name="硅片", stage="上游").to_record([Provenance("src:k")])
+    store.write(Batch(nodes=[seg]))
+    ok = make_edge(EdgeKind.FEEDS, "seg:硅片", "seg:硅片", provenance=[Provenance("src:k")])
+    unknown = make_edge(EdgeKind.FEEDS, "seg:硅片", "seg:硅片", provenance=[Provenance("src:nope")])
+    with pytest.raises(StoreError, match="cites unknown source 'src:nope'"):
+        store.write(Batch(edges=[ok, unknown, unknown]))  # a known source first, then the unknown
+    with pytest.raises(StoreError, match="'seg:无' does not exist"):
+        store.write(Batch(edges=[ok, make_edge(EdgeKind.FEEDS, "seg:硅片", "seg:无")]))
+    with pytest.raises(StoreError, match="cannot join"):
+        store.write(Batch(edges=[ok, make_edge(EdgeKind.IN_SEGMENT, "seg:硅片", "seg:硅片")]))
+    assert store.counts().edges == {"CITES": 1}

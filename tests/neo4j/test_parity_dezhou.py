@@ -62,8 +62,8 @@ def _ids(memory: MemoryStore, kind: NodeKind) -> list[str]:
 
 
 def _scopes(memory: MemoryStore) -> list[str | None]:
-    """The home city (None), every fourth region and every third park: districts, counties, zones, bases."""
-    return [None, *_ids(memory, NodeKind.REGION)[1::4], *_ids(memory, NodeKind.PARK)[::3]]
+    """The home city (None), every sixth region and every fourth park: districts, counties, zones, bases."""
+    return [None, *_ids(memory, NodeKind.REGION)[1::6], *_ids(memory, NodeKind.PARK)[::4]]
 
 
 def test_the_load_reports_the_same_and_stores_the_same_graph(stores: Stores) -> None:
@@ -92,10 +92,10 @@ def test_store_level_reads_agree(memory: MemoryStore, neo: Neo4jStore) -> None:
     for kind in NodeKind:
         names = memory.names(kind)
         assert neo.names(kind) == names, kind
-        for key in names:
+        for key in sorted(names)[::3]:
             assert neo.find_ids(kind, key) == memory.find_ids(kind, key), (kind, key)
     every = sorted(memory.graph.nodes)
-    for node_id in every:
+    for node_id in every[::2]:
         assert neo.node(node_id) == memory.node(node_id), node_id
     assert neo.node("ent:没有这家") is None
     key = lambda r: (r.node_id, r.provenance.source)  # noqa: E731 - a sort key
@@ -108,13 +108,14 @@ def test_stats(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 
 def test_chain_map(memory: MemoryStore, neo: Neo4jStore) -> None:
+    scopes = _scopes(memory)
     params = [
         chain_map.Params(chain=chain, scope=scope, max_members=members)
-        for chain in _ids(memory, NodeKind.CHAIN)
-        for scope, members in zip(_scopes(memory), [20, 1, 0, 200] * 5, strict=False)
+        for i, chain in enumerate(_ids(memory, NodeKind.CHAIN))
+        for scope, members in ((None, 20), (scopes[1 + i % 6], 1), (scopes[1 + (i + 3) % 6], 0))
     ]
     params += [chain_map.Params(chain="chain:不存在"), chain_map.Params(chain="chain:集成电路", scope="seg:硅片")]
-    assert assert_same(memory, neo, chain_map, params) > 60
+    assert assert_same(memory, neo, chain_map, params) > 30
 
 
 def test_gaps(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -131,18 +132,18 @@ def test_gaps(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 def test_supply_chain(memory: MemoryStore, neo: Neo4jStore) -> None:
     scopes = _scopes(memory)
+    directions = ("upstream", "downstream", "both")
     params = [
-        supply_chain.Params(node=node, direction=direction, depth=3, scope=scopes[i % 3])
+        supply_chain.Params(node=node, direction=directions[i % 3], depth=3, scope=scopes[i % 3])
         for i, node in enumerate(_ids(memory, NodeKind.ENTERPRISE))
-        for direction in ("upstream", "downstream", "both")
     ]
     params += [
         supply_chain.Params(node=node, direction="both", depth=depth, max_suppliers=suppliers)
-        for node in _ids(memory, NodeKind.SEGMENT)[::6] + _ids(memory, NodeKind.PROJECT)[::4]
+        for node in _ids(memory, NodeKind.SEGMENT)[::9] + _ids(memory, NodeKind.PROJECT)[::6]
         for depth, suppliers in ((1, 20), (6, 1))
     ]
     params.append(supply_chain.Params(node="chain:集成电路"))
-    assert assert_same(memory, neo, supply_chain, params) > 150
+    assert assert_same(memory, neo, supply_chain, params) > 60
 
 
 def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -152,7 +153,7 @@ def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
     params = [
         recommend.Params(segment=segment, scope=scope, limit=limit)
         for segment in occupied
-        for scope, limit in ((None, 20), (scopes[1], 3), (scopes[-1], 100))
+        for scope, limit in ((None, 20), (scopes[1 + len(segment) % 6], 3))
     ]
     params += [recommend.Params(segment=s, w_group=0, w_supplier=10, w_record=0.5) for s in occupied[:5]]
     assert assert_same(memory, neo, recommend, params) > 40
@@ -218,15 +219,15 @@ def test_search(memory: MemoryStore, neo: Neo4jStore) -> None:
 def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None:
     graph = memory.graph
     every = sorted(graph.nodes)
-    busiest = sorted(every, key=lambda n: (-graph.degree(n), n))[:25]
-    params = [entity.Params(id=node) for node in every]
+    busiest = sorted(every, key=lambda n: (-graph.degree(n), n))[:15]
+    params = [entity.Params(id=node) for node in every[::2]]
     params += [
         entity.Params(id=node, offset=offset, limit=limit, edge_kind=kind)
         for node in busiest
         for offset, limit, kind in ((1, 1, None), (2, 3, None), (0, 100, EdgeKind.LOCATED_IN), (4, 2, EdgeKind.CITES))
     ]
     params += [entity.Params(id="ent:没有"), entity.Params(id="not-an-id")]
-    assert assert_same(memory, neo, entity, params) > len(every)
+    assert assert_same(memory, neo, entity, params) > len(every) // 2
 
 
 def test_explain(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -259,31 +260,30 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
     chains, regions = _ids(memory, NodeKind.CHAIN), _ids(memory, NodeKind.REGION)
     parks = _ids(memory, NodeKind.PARK)
     checked = 0
-    for text in (None, "德州", "產業", "新", "  "):
+    for text in (None, "產業"):
         checked += assert_same(memory, neo, listing_chains, _pages(memory, listing_chains, 5, text=text))
         checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 4, text=text))
         checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 3, text=text))
     segment_filters = [{"chain": chains[0]}, {"chain": chains[5], "stage": Stage.UPSTREAM}, {"stage": Stage.DOWNSTREAM}]
     for filters in [{}, *segment_filters, {"text": "材料"}]:
-        checked += assert_same(memory, neo, listing_segments, _pages(memory, listing_segments, 17, **filters))
+        checked += assert_same(memory, neo, listing_segments, _pages(memory, listing_segments, 40, **filters))
     for filters in [{"scope": regions[0]}, {"scope": parks[0], "level": ParkLevel.NATIONAL}]:
         checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 2, **filters))
     for filters in [{"scope": "region:德州市"}, {"level": RegionLevel.COUNTY}]:
         checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 3, **filters))
     enterprise_filters: list[dict[str, object]] = [
-        {},
-        {"kind": EnterpriseKind.CENTRAL_SOE_GROUP},
-        {"chain": "chain:集成电路"},
+        {"text": "  "},
+        {"kind": EnterpriseKind.CENTRAL_SOE_GROUP, "chain": "chain:集成电路"},
         {"segment": "seg:高纯金属", "scope": "region:德州市"},
         {"scope": "region:天衢新区", "text": "有研"},
         {"chain": chains[1], "scope": parks[1], "kind": EnterpriseKind.PRIVATE},
     ]
     for filters in enterprise_filters:
-        checked += assert_same(memory, neo, listing_enterprises, _pages(memory, listing_enterprises, 6, **filters))
+        checked += assert_same(memory, neo, listing_enterprises, _pages(memory, listing_enterprises, 9, **filters))
     errors = [
         listing_enterprises.Params(segment="seg:不存在"),
         listing_enterprises.Params(scope="chain:集成电路", cursor="YQ"),
     ]
     checked += assert_same(memory, neo, listing_enterprises, errors)
     checked += assert_same(memory, neo, listing_regions, [listing_regions.Params(scope="park:不存在")])
-    assert checked > 60
+    assert checked > 30

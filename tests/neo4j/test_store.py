@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
+from app.settings import Settings
+from app.state import StateError, open_store
 from graph_schema.kinds import EdgeKind, NodeKind, Stage
 from graph_schema.models import Enterprise, Segment, Source, make_edge
 from graph_schema.neo4j_ddl import KEYS_INDEX, schema_statements
@@ -59,7 +62,7 @@ def test_schema_setup_is_idempotent_and_complete(neo4j_store: Neo4jStore) -> Non
     assert all("IF NOT EXISTS" in statement for statement in schema_statements())
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=specs(max_segments=6), order_seed=st.integers(0, 1000))
 def test_generated_graphs_are_stored_identically(empty: Neo4jStore, spec: object, order_seed: int) -> None:
     """The same records in the same shuffled small batches: the same graph, item by item, and the same
@@ -212,3 +215,27 @@ def test_wrong_credentials_are_a_store_error_naming_the_settings(neo4j_server: o
         assert not isinstance(refused.value, StoreUnavailable)
     finally:
         store.close()
+
+
+def test_open_store_connects_and_fills_an_empty_graph_once(
+    neo4j_server: object, empty: Neo4jStore, dezhou: MemoryStore, tmp_path: object
+) -> None:
+    """``CHAINKG_STORE=neo4j``: no snapshot; an empty graph gets the bundled data, a full one is kept."""
+    uri, (user, password) = neo4j_server.uri, neo4j_server.auth  # type: ignore[attr-defined]
+    config = Settings(store="neo4j", home=tmp_path, neo4j_uri=uri, neo4j_user=user, neo4j_password=password)
+    opened = open_store(config)
+    try:
+        assert (opened.origin, opened.store.backend) == ("built", "neo4j")
+        assert [report.rejects for report in opened.reports] == [[]]
+        assert opened.store.counts() == dezhou.counts()
+    finally:
+        opened.store.close()
+    again = open_store(config)
+    try:
+        assert (again.origin, again.reason, again.reports) == ("neo4j", "", [])
+        assert again.store.manifest() == dezhou.manifest()
+    finally:
+        again.store.close()
+    assert not config.snapshot_path.exists()
+    with pytest.raises(StateError, match="CHAINKG_NEO4J_PASSWORD"):
+        open_store(config.model_copy(update={"neo4j_password": SecretStr("wrong")}))

@@ -70,6 +70,7 @@ public final class Neo4jLauncher {
             "  --pagecache SIZE    page cache, e.g. 128m, 1g (default 256m)",
             "  --tx-timeout SEC    transaction timeout in seconds, 0 = none (default 300)",
             "  --no-stdin-watch    do not shut down when stdin reaches EOF",
+            "  --setting N=V       any other Neo4j setting by name, e.g. dbms.cypher.min_replan_interval=1h",
             "  --help              this text");
 
     private static final PrintStream LOG = System.err;
@@ -139,7 +140,18 @@ public final class Neo4jLauncher {
         if (opts.password != null && !Files.exists(home.resolve("data").resolve("databases").resolve("system"))) {
             seedInitialPassword(home, opts.password);
         }
-        final DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (!opts.settings.isEmpty()) {
+            // --setting name=value: any other Neo4j setting by its documented name, through a
+            // properties file (the public builder takes raw names only that way)
+            Path extra = Files.createTempFile("chainkg-neo4j-settings", ".conf");
+            StringBuilder text = new StringBuilder();
+            opts.settings.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+            Files.writeString(extra, text.toString(), StandardCharsets.UTF_8);
+            builder.loadPropertiesFromFile(extra);
+            extra.toFile().deleteOnExit();
+        }
+        final DatabaseManagementService dbms = builder
                 .setUserLogProvider(new Log4jLogProvider(LOG, Level.INFO))
                 // connectors: Bolt only, plain text, loopback
                 .setConfig(BoltConnector.enabled, true)
@@ -318,6 +330,7 @@ public final class Neo4jLauncher {
         long txTimeoutSeconds = 300;
         boolean watchStdin = true;
         boolean help;
+        final Map<String, String> settings = new HashMap<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -366,6 +379,15 @@ public final class Neo4jLauncher {
                     case "--no-stdin-watch":
                         o.watchStdin = false;
                         break;
+                    case "--setting": {
+                        String pair = value != null ? value : next(args, ++i, a);
+                        int at = pair.indexOf('=');
+                        if (at <= 0) {
+                            throw new IllegalArgumentException("--setting needs name=value, got: " + pair);
+                        }
+                        o.settings.put(pair.substring(0, at).trim(), pair.substring(at + 1).trim());
+                        break;
+                    }
                     case "-h":
                     case "--help":
                         o.help = true;
