@@ -439,7 +439,10 @@ class _Generator:
         city_weights = _zipf(p.cities, 0.8)
         weights: list[float] = []
         for c, (city, prefix) in enumerate(_SHANDONG[: p.cities]):
-            self._write("regions", {"name": city, "level": "city", "parent": _PROVINCE, "sources": ["syn-admin"]})
+            region: dict[str, Any] = {"name": city, "level": "city", "parent": _PROVINCE, "sources": ["syn-admin"]}
+            if city == "德州市":
+                region["home"] = True  # the city the graph serves: the default scope of every query
+            self._write("regions", region)
             self._edge("CITES")
             self._edge("PART_OF")
             city_weight = city_weights[c] - (city_weights[c - 1] if c else 0.0)

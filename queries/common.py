@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from graph_schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus, Stage
 from graph_schema.normalize import normalize_name
 from queries.errors import InvalidQuery, NotFound
-from queries.nx_index import cached, located_in_places, nodes_of_kind, places_under
+from queries.nx_index import cached, located_in_places, nodes_of_kind, places_under, segment_links
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -157,12 +157,14 @@ def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[st
 
 def segment_chains(graph: nx.MultiDiGraph, segment: str) -> list[str]:
     """Chains the segment is PART_OF, sorted by id."""
-    return sorted(v for _, v, k in graph.out_edges(segment, data="kind") if k == EdgeKind.PART_OF.value)
+    return list(segment_links(graph).chains.get(segment, ()))
 
 
 def feeds_out(graph: nx.MultiDiGraph, segment: str) -> list[str]:
-    return sorted(v for _, v, k in graph.out_edges(segment, data="kind") if k == EdgeKind.FEEDS.value)
+    """Segments this one FEEDS (its customers), sorted by id."""
+    return list(segment_links(graph).feeds_out.get(segment, ()))
 
 
 def feeds_in(graph: nx.MultiDiGraph, segment: str) -> list[str]:
-    return sorted(u for u, _, k in graph.in_edges(segment, data="kind") if k == EdgeKind.FEEDS.value)
+    """Segments that FEED this one (its suppliers), sorted by id."""
+    return list(segment_links(graph).feeds_in.get(segment, ()))

@@ -106,3 +106,33 @@ def members_by_segment(graph: nx.MultiDiGraph) -> dict[str, tuple[frozenset[str]
         }
 
     return cached(graph, "members_by_segment", build)
+
+
+class SegmentLinks:
+    """FEEDS neighbours and chains of every segment, each list sorted by id.
+
+    A segment's in-edges are mostly IN_SEGMENT edges from thousands of enterprises; finding its few
+    FEEDS suppliers by scanning them cost most of a gap analysis. Segments' out-edges are only
+    PART_OF and FEEDS, so one pass over them builds all three maps.
+    """
+
+    __slots__ = ("chains", "feeds_in", "feeds_out")
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        feeds_out: dict[str, list[str]] = {}
+        feeds_in: dict[str, list[str]] = {}
+        chains: dict[str, list[str]] = {}
+        for segment in nodes_of_kind(graph, NodeKind.SEGMENT):
+            for _, target, kind in graph.out_edges(segment, data="kind"):
+                if kind == EdgeKind.FEEDS.value:
+                    feeds_out.setdefault(segment, []).append(target)
+                    feeds_in.setdefault(target, []).append(segment)
+                elif kind == EdgeKind.PART_OF.value:
+                    chains.setdefault(segment, []).append(target)
+        self.feeds_out = {k: sorted(set(v)) for k, v in feeds_out.items()}
+        self.feeds_in = {k: sorted(set(v)) for k, v in feeds_in.items()}
+        self.chains = {k: sorted(set(v)) for k, v in chains.items()}
+
+
+def segment_links(graph: nx.MultiDiGraph) -> SegmentLinks:
+    return cached(graph, "segment_links", lambda: SegmentLinks(graph))

@@ -412,3 +412,13 @@ def test_store_still_refuses_unknown_sources_and_endpoints_on_edges() -> None:
     with pytest.raises(StoreError, match="cannot join"):
         store.write(Batch(edges=[ok, make_edge(EdgeKind.IN_SEGMENT, "seg:硅片", "seg:硅片")]))
     assert store.counts().edges == {"CITES": 1}
+
+
+def test_the_home_city_is_marked_so_queries_have_a_default_scope(tiny_store: MemoryStore) -> None:
+    from queries import gaps
+
+    homes = [n for n, a in tiny_store.graph.nodes(data=True) if a.get("home")]
+    assert homes == ["region:德州市"]
+    chain = next(n for n, k in tiny_store.graph.nodes(data="kind") if k == "Chain")
+    result = tiny_store.run(gaps, gaps.Params(chain=chain))
+    assert isinstance(result, gaps.Result) and result.scope.id == "region:德州市"
