@@ -18,8 +18,8 @@ RUN pip install . \
 
 # Settings (app/settings.py): Neo4j as the store; the service compose names "neo4j"; the bundled
 # Dezhou data fills an empty graph on the first start. The password comes from docker-compose.yml.
-# PYTHONPATH: the installed wheel does not carry app/static (the vendored Swagger UI behind /docs),
-# so the copied source tree is what runs; pip install still provides the dependencies and `chainkg`.
+# PYTHONPATH: the copied source tree is what runs, so the data files it finds next to its modules
+# (data/dezhou, data/mappings) are there; pip install provides the dependencies and `chainkg`.
 ENV PYTHONPATH=/app \
     CHAINKG_STORE=neo4j \
     CHAINKG_NEO4J_URI=bolt://neo4j:7687 \

@@ -41,4 +41,4 @@ def chain_leaders(graph: nx.MultiDiGraph, chain: str, local: frozenset[str]) -> 
         is_leader = attrs.get("kind") == EdgeKind.LEADS.value and enterprise in local
         if is_leader and graph.nodes[enterprise]["kind"] == NodeKind.ENTERPRISE.value:
             leaders.append((enterprise, attrs.get("scope")))
-    return sorted(leaders)
+    return sorted(leaders, key=lambda pair: (pair[0], pair[1] or ""))  # a LEADS edge may lack a scope

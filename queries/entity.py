@@ -125,7 +125,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
                 items=items[params.offset : params.offset + params.limit],
             )
         )
-    properties = {k: v for k, v in attrs.items() if k not in ("kind", "keys")}
+    properties = {k: v for k, v in sorted(attrs.items()) if k not in ("kind", "keys")}  # same JSON on both stores
     return Result(node=node_ref(graph, params.id), properties=properties, sources=sources, neighbours=neighbours)
 
 
@@ -133,7 +133,7 @@ def edge_properties(edge: dict[str, Any]) -> dict[str, Any]:
     """An edge's own properties, without its kind and provenance (reported separately)."""
     if edge.get("kind") == EdgeKind.CITES.value:
         return {"evidence": edge.get("evidence", ""), "claims": json.loads(edge.get("claims") or "{}")}
-    return {k: v for k, v in edge.items() if k not in ("kind", "provenance")}
+    return {k: v for k, v in sorted(edge.items()) if k not in ("kind", "provenance") and v is not None}
 
 
 def edge_sources(edge: dict[str, Any]) -> list[EdgeSource]:
@@ -237,7 +237,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
                 items=items[start : start + params.limit],
             )
         )
-    properties = {k: v for k, v in attrs.items() if k not in ("kind", "keys")}
+    properties = {k: v for k, v in sorted(attrs.items()) if k not in ("kind", "keys")}  # same JSON on both stores
     return Result(
         node=cy.ref(params.id, attrs.get("name")), properties=properties, sources=sources, neighbours=neighbours
     )

@@ -23,9 +23,10 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graph_schema.ids import edge_key, kind_of_id
-from graph_schema.kinds import EDGE_ENDPOINTS, Certainty, EdgeKind, NodeKind
+from graph_schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
 from graph_schema.records import Batch, EdgeRecord, NodeRecord, Provenance
 from queries.gc_pause import gc_paused
+from queries.provenance import claims_json, merge_provenance, provenance_json
 from queries.snapshot import read_snapshot, write_snapshot
 from queries.store import ClaimRow, Counts, ManifestEntry, StoreError, WriteResult
 
@@ -71,11 +72,11 @@ class MemoryStore:
         adjacency = _Adjacency(self.graph)
         key = edge_key(EdgeKind.CITES)
         for record in batch.nodes:
-            for prov in _merge_provenance(record.provenance):
+            for prov in merge_provenance(record.provenance):
                 attrs = {
                     "kind": _CITES,
                     "evidence": prov.evidence,
-                    "claims": _claims_json(prov.claims),
+                    "claims": claims_json(prov.claims),
                     "certainty": prov.certainty.value,
                 }
                 existing = adjacency.get(record.id, prov.source, key)
@@ -171,9 +172,9 @@ class MemoryStore:
                 provenance = last_texts
             elif len(prov) == 1:
                 last = prov[0]
-                provenance = last_texts = _shared_list([_provenance_json(last)])
+                provenance = last_texts = _shared_list([provenance_json(last)])
             else:
-                provenance = _shared_list(sorted({_provenance_json(p) for p in prov}))
+                provenance = _shared_list(sorted({provenance_json(p) for p in prov}))
             if existing is None:
                 attrs = {"kind": _EDGE_VALUE[edge.kind], **edge.props}
                 attrs["provenance"] = provenance
@@ -333,29 +334,7 @@ def _kind_of(node_id: str) -> NodeKind:
     return kind
 
 
-_JSON_MAX = 100_000
-_json_texts: dict[tuple[str, str, Certainty], str] = {}
-
-
-def _provenance_json(prov: Provenance) -> str:
-    """:meth:`Provenance.to_json`, remembered for claim-free provenance.
-
-    Most edges of a load cite the same few (source, evidence) pairs; serialising each again cost a
-    third of a large load, and sharing one text per pair also keeps a million edges from holding a
-    million copies of it. Provenance with claims is serialised every time (claims are rare, and
-    ``1``, ``1.0`` and ``True`` are equal keys but different JSON).
-    """
-    if prov.claims:
-        return prov.to_json()
-    key = (prov.source, prov.evidence, prov.certainty)
-    text = _json_texts.get(key)
-    if text is None:
-        if len(_json_texts) >= _JSON_MAX:
-            _json_texts.clear()
-        text = _json_texts[key] = prov.to_json()
-    return text
-
-
+_LISTS_MAX = 100_000
 _lists: dict[tuple[str, ...], list[str]] = {}
 
 
@@ -366,26 +345,7 @@ def _shared_list(texts: list[str]) -> list[str]:
     key = tuple(texts)
     shared = _lists.get(key)
     if shared is None:
-        if len(_lists) >= _JSON_MAX:
+        if len(_lists) >= _LISTS_MAX:
             _lists.clear()
         shared = _lists[key] = texts
     return shared
-
-
-def _claims_json(claims: tuple[tuple[str, Any], ...]) -> str:
-    return json.dumps(dict(claims), ensure_ascii=False, sort_keys=True) if claims else "{}"
-
-
-def _merge_provenance(provenance: list[Provenance]) -> list[Provenance]:
-    """One CITES edge per source: several entries from the same source are folded together."""
-    by_source: dict[str, Provenance] = {}
-    for prov in provenance:
-        old = by_source.get(prov.source)
-        if old is None:
-            by_source[prov.source] = prov
-            continue
-        evidence = "；".join(e for e in dict.fromkeys([old.evidence, prov.evidence]) if e)
-        claims = tuple(sorted({**dict(old.claims), **dict(prov.claims)}.items()))
-        certainty = min(old.certainty, prov.certainty, key=lambda c: c != c.STATED)
-        by_source[prov.source] = Provenance(prov.source, evidence, claims, certainty)
-    return [by_source[s] for s in sorted(by_source)]

@@ -61,7 +61,7 @@ from graph_schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
 from graph_schema.neo4j_ddl import KEYS_INDEX, escape_lucene, schema_statements
 from graph_schema.records import Batch, Provenance
 from queries import neo4j_statements as cy
-from queries.memory_store import _claims_json, _merge_provenance, _provenance_json
+from queries.provenance import claims_json, merge_provenance, provenance_json
 from queries.store import (
     UNION_LISTS,
     ClaimRow,
@@ -379,11 +379,11 @@ def _plan(batch: Batch, size: int) -> _Plan:
 
     cites = []
     for node in batch.nodes:
-        for prov in _merge_provenance(node.provenance):
+        for prov in merge_provenance(node.provenance):
             props = {
                 "key": _CITES_KEY,
                 "evidence": prov.evidence,
-                "claims": _claims_json(prov.claims),
+                "claims": claims_json(prov.claims),
                 "certainty": prov.certainty.value,
             }
             cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
@@ -399,7 +399,7 @@ def _plan(batch: Batch, size: int) -> _Plan:
                 "target": edge.target,
                 "key": edge.key,
                 "props": {k: v for k, v in edge.props.items() if v is not None},
-                "provenance": sorted({_provenance_json(p) for p in edge.provenance}),
+                "provenance": sorted({provenance_json(p) for p in edge.provenance}),
             },
         )
         for edge in batch.edges
