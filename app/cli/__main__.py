@@ -1,0 +1,5 @@
+"""``python -m app.cli`` runs the ``chainkg`` command."""
+
+from app.cli import main
+
+main()
