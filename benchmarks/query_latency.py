@@ -1,19 +1,28 @@
-"""Query latency: p50/p99 of each query, over a spread of parameters drawn from the loaded graph.
+"""Query latency: p50/p99 of every query, over a spread of parameters drawn from the loaded graph.
 
-This is the hook for the query half of issue 7. A query is benchmarked by adding a
-:class:`QueryCase` to :data:`CASES`: its name, its module (the one ``store.run`` dispatches to) and
-a function that draws one parameter set from the store and a seeded random generator — e.g. a
-random chain for the gap analysis, a random segment and depth for upstream search — so the timings
-cover the graph rather than one lucky node. :func:`measure` warms each case up once, then times
-``repeats`` runs, each with freshly drawn parameters, and reports p50/p99/mean in milliseconds.
+A query is benchmarked by a :class:`QueryCase` in :data:`CASES`: its name, its module (the one
+``store.run`` dispatches to) and a function that draws one parameter set from a :class:`Universe`
+(the graph's ids, by kind, sorted) and a seeded random generator — a random chain × a random scope
+for the gap analysis, a random enterprise, segment or project and a depth for the supply-chain walk,
+and so on — so the timings cover the graph rather than one lucky node.
 
-It runs inside ``benchmarks.workers open`` on the store restored from the snapshot. For Neo4j, the
-same cases run against a Neo4j store once one can be opened from the benchmark (a ``--stores``
-option in :mod:`benchmarks.run`); both stores answer ``store.run(module, params)``.
+:func:`measure` runs every case on a store: ``warmup`` runs (the first one's time is reported as
+``first_ms``: a cold cache, an unplanned statement), then ``repeats`` timed runs, each with freshly
+drawn parameters; p50/p99 (nearest rank), the mean and the maximum in milliseconds, and the full
+garbage collections of this process during the timed runs (in the embedded store's process each
+walks the whole graph). Both stores answer
+``store.run(module, params)``; the universe is read from the store itself (networkx for the
+embedded store, Cypher for Neo4j), sorted by id, so one seed draws the same parameters on both.
+
+The cases run in the order of :data:`CASES` on one store, so caches one case builds (a scope's
+local set, say) serve the cases after it — as they would in a server answering mixed requests.
+``benchmarks.run`` calls this in the ``open`` step (embedded store, from the snapshot) and in the
+``neo4j`` step (a Neo4j server the benchmark starts and loads). Never part of the test suite.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -24,46 +33,319 @@ from typing import Any
 from pydantic import BaseModel
 
 from benchmarks.measure import percentiles
-from queries import stats
+from graph_schema.ids import kind_of_id
+from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind, RegionLevel, Stage
+from queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    listing_chains,
+    listing_enterprises,
+    listing_parks,
+    listing_regions,
+    listing_segments,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
+from queries.listing import encode_cursor
 from queries.store import GraphStore
 
-__all__ = ["CASES", "QueryCase", "measure"]
+__all__ = ["CASES", "QueryCase", "Universe", "measure", "universe"]
+
+#: Regions whose level makes them a district-sized scope (the others are towns, the city, the province).
+_DISTRICT_LEVELS = {
+    RegionLevel.DISTRICT.value,
+    RegionLevel.COUNTY.value,
+    RegionLevel.COUNTY_CITY.value,
+    RegionLevel.FUNCTIONAL_ZONE.value,
+}
+
+
+@dataclass(frozen=True)
+class Universe:
+    """Ids the parameters are drawn from, each list sorted by id (so a seed means the same draws on
+    every store), plus names for search texts."""
+
+    home: str
+    chains: list[str]
+    segments: list[str]
+    enterprises: list[str]
+    projects: list[str]
+    groups: list[str]  # enterprises with subsidiaries and no parent: the tops of ownership trees
+    districts: list[str]  # districts, counties, county-level cities, functional zones inside the home city
+    towns: list[str]  # the other regions inside the home city
+    parks: list[str]  # parks inside the home city
+    names: dict[str, str]  # enterprise and segment id → name
+
+    def scope(self, rng: random.Random) -> str | None:
+        """None (the default: the home city) a quarter of the time, else a district, a town or a park."""
+        pick = rng.randrange(4)
+        if pick == 0 or not (self.districts and self.towns and self.parks):
+            return None
+        return rng.choice((self.districts, self.towns, self.parks)[pick - 1])
+
+    def place(self, rng: random.Random) -> str:
+        """A place to profile: the home city a quarter of the time, else a district, a town or a park."""
+        return self.scope(rng) or self.home
+
+
+_UNIVERSE_CYPHER = {
+    "nodes": """
+MATCH (n:Entity) WHERE n:Chain OR n:Segment OR n:Enterprise OR n:Project
+RETURN n.id AS id, CASE WHEN n:Enterprise OR n:Segment THEN n.name END AS name""",
+    "groups": """
+MATCH (g:Enterprise) WHERE EXISTS { ()-[:SUBSIDIARY_OF]->(g) } AND NOT EXISTS { (g)-[:SUBSIDIARY_OF]->() }
+RETURN g.id AS id""",
+    "home": "MATCH (r:Region) WHERE r.home = true RETURN r.id AS id ORDER BY id LIMIT 1",
+    "places": """
+MATCH (root:Entity {id: $home})
+MATCH (place)((child)-[link:PART_OF|LOCATED_IN]->(parent)
+  WHERE (link:PART_OF AND child:Region) OR (link:LOCATED_IN AND child:Park))*(root)
+WITH DISTINCT place
+RETURN place.id AS id, place:Park AS park, place.level AS level""",
+}
+
+
+def universe(store: GraphStore) -> Universe:
+    """The universe of the store's graph: networkx for the embedded store, Cypher for Neo4j."""
+    by_kind: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    places: list[tuple[str, bool, str | None]] = []
+    graph = getattr(store, "graph", None)
+    if graph is not None:
+        from queries.common import home_region
+        from queries.nx_index import places_under
+
+        for node, attrs in graph.nodes(data=True):
+            by_kind.setdefault(attrs["kind"], []).append(node)
+            if attrs["kind"] in (NodeKind.ENTERPRISE.value, NodeKind.SEGMENT.value):
+                names[node] = attrs.get("name", node)
+        sub = EdgeKind.SUBSIDIARY_OF.value
+        groups = [
+            e
+            for e in by_kind.get(NodeKind.ENTERPRISE.value, [])
+            if any(k == sub for _, _, k in graph.in_edges(e, data="kind"))
+            and not any(k == sub for _, _, k in graph.out_edges(e, data="kind"))
+        ]
+        home = home_region(graph)
+        for place in places_under(graph, home):
+            attrs = graph.nodes[place]
+            places.append((place, attrs["kind"] == NodeKind.PARK.value, attrs.get("level")))
+    else:
+        read = store.read  # type: ignore[attr-defined]
+        for row in read(_UNIVERSE_CYPHER["nodes"]):
+            by_kind.setdefault(kind_of_id(row["id"]).value, []).append(row["id"])
+            if row["name"] is not None:
+                names[row["id"]] = row["name"]
+        groups = [row["id"] for row in read(_UNIVERSE_CYPHER["groups"])]
+        (home_row,) = read(_UNIVERSE_CYPHER["home"])
+        home = home_row["id"]
+        places = [(r["id"], r["park"], r["level"]) for r in read(_UNIVERSE_CYPHER["places"], {"home": home})]
+    return Universe(
+        home=home,
+        chains=sorted(by_kind.get(NodeKind.CHAIN.value, [])),
+        segments=sorted(by_kind.get(NodeKind.SEGMENT.value, [])),
+        enterprises=sorted(by_kind.get(NodeKind.ENTERPRISE.value, [])),
+        projects=sorted(by_kind.get(NodeKind.PROJECT.value, [])),
+        groups=sorted(groups),
+        districts=sorted(p for p, park, level in places if not park and level in _DISTRICT_LEVELS),
+        towns=sorted(p for p, park, level in places if not park and level not in _DISTRICT_LEVELS and p != home),
+        parks=sorted(p for p, park, _ in places if park),
+        names=names,
+    )
+
+
+Draw = Callable[[Universe, random.Random], BaseModel]
 
 
 @dataclass(frozen=True)
 class QueryCase:
     name: str
     module: ModuleType
-    params: Callable[[GraphStore, random.Random], BaseModel]
+    params: Draw
     repeats: int | None = None  # None: the run's default; a whole-graph query may take fewer
 
 
-#: The queries timed; the chain-analysis queries join here as their modules land.
+# --- parameter draws ------------------------------------------------------------------------------
+
+
+def _supply_node(u: Universe, rng: random.Random) -> str:
+    """A segment, an enterprise or a project, a third of the time each."""
+    return rng.choice(rng.choice((u.segments, u.enterprises, u.projects)))
+
+
+def _supply(direction: str, depth: int | None) -> Draw:
+    def draw(u: Universe, rng: random.Random) -> BaseModel:
+        return supply_chain.Params(
+            node=_supply_node(u, rng), direction=direction, depth=depth or rng.randint(1, 3), scope=u.scope(rng)
+        )
+
+    return draw
+
+
+def _search_text(style: str) -> Callable[[Universe, random.Random], BaseModel]:
+    """Search texts of one style, made from a random enterprise's (or segment's) name."""
+
+    def draw(u: Universe, rng: random.Random) -> BaseModel:
+        name = u.names[rng.choice(u.enterprises)]
+        if style == "short":  # two characters: the start of a name, or a frequent word
+            text = rng.choice([name[:2], "集团", "科技", "德州"])
+        elif style == "part":  # four characters from inside a name
+            start = rng.randrange(max(1, len(name) - 4))
+            text = name[start : start + 4]
+        elif style == "full":  # an exact name (an enterprise's or a segment's)
+            text = name if rng.random() < 0.8 else u.names[rng.choice(u.segments)]
+        else:  # "typo": one character of the name replaced
+            i = rng.randrange(len(name))
+            text = name[:i] + rng.choice("的一是在不了有和人这中大为上个国我以要他") + name[i + 1 :]
+        return search.Params(text=text)
+
+    return draw
+
+
+def _listing_enterprises(u: Universe, rng: random.Random) -> BaseModel:
+    """One to three filters out of segment, chain, scope, kind, text; a page after a random cursor
+    a third of the time."""
+    filters: dict[str, Any] = {}
+    for name in rng.sample(["segment", "chain", "scope", "kind", "text"], rng.randint(1, 3)):
+        if name == "segment":
+            filters["segment"] = rng.choice(u.segments)
+        elif name == "chain":
+            filters["chain"] = rng.choice(u.chains)
+        elif name == "scope":
+            filters["scope"] = u.scope(rng) or u.home
+        elif name == "kind":
+            filters["kind"] = rng.choice(list(EnterpriseKind))
+        else:
+            filters["text"] = u.names[rng.choice(u.enterprises)][:2]
+    if rng.random() < 1 / 3:
+        filters["cursor"] = encode_cursor(rng.choice(u.enterprises))
+    return listing_enterprises.Params(limit=50, **filters)
+
+
+def _explain(u: Universe, rng: random.Random) -> BaseModel:
+    """An enterprise to a place (half the time) or to another enterprise."""
+    source = rng.choice(u.enterprises)
+    if rng.random() < 0.5:
+        target = rng.choice([u.home, *u.districts, *u.parks])
+    else:
+        target = rng.choice(u.enterprises)
+        while target == source:
+            target = rng.choice(u.enterprises)
+    return explain.Params(source=source, target=target)
+
+
+def _hub(u: Universe, rng: random.Random) -> BaseModel:
+    """A node with thousands of edges: a segment, a place or a chain."""
+    return entity.Params(id=rng.choice(rng.choice((u.segments, [u.home, *u.districts, *u.parks], u.chains))))
+
+
+#: Every query, with the spread of parameters it is timed over.
 CASES: list[QueryCase] = [
-    QueryCase("stats (whole graph)", stats, lambda store, rng: stats.Params(), repeats=5),
+    QueryCase("chain map", chain_map, lambda u, r: chain_map.Params(chain=r.choice(u.chains), scope=u.scope(r))),
+    QueryCase("gaps", gaps, lambda u, r: gaps.Params(chain=r.choice(u.chains), scope=u.scope(r))),
+    QueryCase("upstream d1", supply_chain, _supply("upstream", 1)),
+    QueryCase("upstream d2", supply_chain, _supply("upstream", 2)),
+    QueryCase("upstream d3", supply_chain, _supply("upstream", 3)),
+    QueryCase("downstream d3", supply_chain, _supply("downstream", 3)),
+    QueryCase("up+down d1-3", supply_chain, _supply("both", None)),
+    QueryCase("recommend", recommend, lambda u, r: recommend.Params(segment=r.choice(u.segments), scope=u.scope(r))),
+    QueryCase("footprint", footprint, lambda u, r: footprint.Params(group=r.choice(u.groups), scope=u.scope(r))),
+    QueryCase("profile", profile, lambda u, r: profile.Params(place=u.place(r))),
+    QueryCase("search: 2 chars", search, _search_text("short")),
+    QueryCase("search: part of a name", search, _search_text("part")),
+    QueryCase("search: full name", search, _search_text("full")),
+    QueryCase("search: misspelt name", search, _search_text("typo")),
+    QueryCase("entity: enterprise", entity, lambda u, r: entity.Params(id=r.choice(u.enterprises))),
+    QueryCase("entity: hub node", entity, _hub),
+    QueryCase("explain", explain, _explain),
+    QueryCase("list chains", listing_chains, lambda u, r: listing_chains.Params(text=r.choice([None, "新", "材料"]))),
+    QueryCase(
+        "list segments",
+        listing_segments,
+        lambda u, r: listing_segments.Params(chain=r.choice([None, *u.chains]), stage=r.choice([None, *Stage])),
+    ),
+    QueryCase("list parks", listing_parks, lambda u, r: listing_parks.Params(scope=u.scope(r))),
+    QueryCase(
+        "list regions",
+        listing_regions,
+        lambda u, r: listing_regions.Params(scope=r.choice([None, u.home, *u.districts])),
+    ),
+    QueryCase("list enterprises", listing_enterprises, _listing_enterprises),
+    QueryCase("stats (whole graph)", stats, lambda u, r: stats.Params(), repeats=5),
 ]
 
 
-def measure(store: GraphStore, *, repeats: int = 50, seed: int = 0) -> list[dict[str, Any]]:
-    """Time every case on ``store``; one row per case (ms)."""
-    rng = random.Random(seed)
+class _Collections:
+    """Full (oldest-generation) garbage collections while a case runs: their number and time. In the
+    embedded store's process a full collection walks every object of the graph — the cause of most
+    outliers in an otherwise flat latency distribution — so each case reports its own."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.ms = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.ms += (time.perf_counter() - self._started) * 1000
+
+
+def measure(
+    store: GraphStore,
+    *,
+    repeats: int = 100,
+    seed: int = 0,
+    warmup: int = 3,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Time every case (or those named in ``only``) on ``store``; one row per case (ms)."""
+    u = universe(store)
     rows = []
-    for case in CASES:
+    for index, case in enumerate(CASES):
+        if only and case.name not in only:
+            continue
+        rng = random.Random(f"{seed}:{case.name}")  # each case its own stream: adding a case changes no other
         n = case.repeats or repeats
-        store.run(case.module, case.params(store, rng))  # warm-up: caches, lazy imports
-        samples = []
-        for _ in range(n):
-            params = case.params(store, rng)
+        first_ms = None
+        for _ in range(warmup if case.repeats is None else 1):  # caches, lazy imports, statement plans
             started = time.perf_counter()
-            store.run(case.module, params)
-            samples.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "query": case.name,
-                "store": store.backend,
-                "runs": n,
-                **{f"{k}_ms": round(v, 3) for k, v in percentiles(samples).items()},
-                "mean_ms": round(sum(samples) / n, 3),
-            }
-        )
+            store.run(case.module, case.params(u, rng))
+            first_ms = first_ms if first_ms is not None else (time.perf_counter() - started) * 1000
+        samples = []
+        collections = _Collections()
+        gc.callbacks.append(collections)
+        try:
+            for _ in range(n):
+                params = case.params(u, rng)
+                started = time.perf_counter()
+                store.run(case.module, params)
+                samples.append((time.perf_counter() - started) * 1000)
+        finally:
+            gc.callbacks.remove(collections)
+        row = {
+            "query": case.name,
+            "store": store.backend,
+            "runs": n,
+            **{f"{k}_ms": round(v, 3) for k, v in percentiles(samples).items()},
+            "mean_ms": round(sum(samples) / n, 3),
+            "max_ms": round(max(samples), 3),
+            "first_ms": round(first_ms or 0.0, 3),
+            "full_gc": collections.count,  # full collections during the timed runs (this process's)
+            "full_gc_ms": round(collections.ms, 1),
+        }
+        rows.append(row)
+        if progress is not None:
+            progress(f"{index + 1}/{len(CASES)} {case.name}: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
     return rows

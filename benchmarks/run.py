@@ -1,24 +1,28 @@
-"""Benchmarks of the embedded store from a park to a province: one command, a table and a JSON file.
+"""Benchmarks of both stores from a park to a province: one command, tables and a JSON file.
 
-    .venv/bin/python -m benchmarks.run --presets park,city
+    .venv/bin/python -m benchmarks.run --presets park,city --stores memory,neo4j
 
 For each preset, each step in a fresh child process (so time and peak memory are that step's own):
 
-1. **generate** the synthetic dataset (:mod:`loaders.synthetic`), once per preset and seed — later
-   runs reuse it from ``--data-dir``;
+1. **generate** the synthetic dataset (:mod:`loaders.synthetic`), once per preset, seed and
+   generator version — later runs reuse it from ``--data-dir``;
 2. **load** it into a new embedded store through the normal pipeline (``chainkg load``'s code):
    input records/s, graph records (nodes + edges) written/s, peak RSS; then **save** the snapshot;
-3. **open** the snapshot (what ``serve`` does first), then time the query cases of
-   :mod:`benchmarks.query_latency` (p50/p99);
-4. **serve**: start ``chainkg serve --home`` on that snapshot and time until ``/readyz`` answers 200.
+3. **open** the snapshot (what ``serve`` does first), then time every query case of
+   :mod:`benchmarks.query_latency` (p50/p99 over a spread of parameters);
+4. **serve**: start ``chainkg serve --home`` on that snapshot and time until ``/readyz`` answers 200;
+5. **neo4j** (with ``--stores …neo4j``): start a Neo4j test server (``tools/neo4j_server.py``), load
+   the same dataset into it through the same pipeline with the batched loader (records/s, the
+   server's CPU and memory), then time the same query cases with the same parameters on it.
 
-Results go to a table on the terminal and to ``--json`` (default ``benchmarks/results/latest.json``)
+Results go to tables on the terminal and to ``--json`` (default ``benchmarks/results/latest.json``)
 together with the machine they came from. Figures are never part of the test suite's pass/fail.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -33,9 +37,18 @@ from benchmarks.measure import REPO, machine, run_child, serve_ready
 
 __all__ = ["TARGETS", "main"]
 
-STEPS = ("generate", "load", "open", "serve")
-#: Issue 7's targets at city scale on the 2-core machine (the query targets come with the query half).
+STEPS = ("generate", "load", "open", "serve", "neo4j")
+STORES = ("memory", "neo4j")
+#: Issue 7's targets at city scale on the 2-core machine (queries: p50 on the embedded store, ms).
 TARGETS = {"graph_records_per_s": 50_000, "load_peak_rss_mb": 2048, "serve_ready_s": 5.0}
+QUERY_TARGETS = {"gaps": 5.0, "chain map": 5.0, "upstream d3": 10.0}
+#: What the generated datasets depend on: a cached dataset made by another version is made again.
+_GENERATOR_INPUTS = (
+    "loaders/synthetic.py",
+    "loaders/synthetic_names.py",
+    "data/dezhou/chains",
+    "data/dezhou/sources.yaml",
+)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -47,24 +60,48 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "chainkg-bench")
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "latest.json")
     parser.add_argument("--regenerate", action="store_true", help="write the datasets again even if present")
-    parser.add_argument("--repeats", type=int, default=50, help="runs per query case")
+    parser.add_argument("--repeats", type=int, default=100, help="timed runs per query case")
     parser.add_argument(
         "--max-gb", type=float, default=None, help="address-space cap for the load child (default: 80%% of RAM)"
     )
+    parser.add_argument(
+        "--stores", default="memory", help="comma-separated: memory (steps load, open, serve), neo4j (step neo4j)"
+    )
+    parser.add_argument("--neo4j-heap", default="1g", help="Neo4j JVM heap (docker-compose.yml: 1g)")
+    parser.add_argument("--neo4j-pagecache", default="512m", help="Neo4j page cache (docker-compose.yml: 512m)")
+    parser.add_argument("--batch-size", type=int, default=1000, help="records per write batch of the Neo4j load")
     args = parser.parse_args(argv)
     args.presets = [p.strip() for p in args.presets.split(",") if p.strip()]
     args.steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     if args.enterprises and len(args.presets) != 1:
         parser.error("--enterprises resizes one preset; name exactly one in --presets")
     unknown = set(args.steps) - set(STEPS)
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}")
+    if set(args.stores) - set(STORES):
+        parser.error(f"unknown stores {sorted(set(args.stores) - set(STORES))}")
+    if "memory" not in args.stores:
+        args.steps = [s for s in args.steps if s not in ("load", "open", "serve")]
+    if "neo4j" not in args.stores:
+        args.steps = [s for s in args.steps if s != "neo4j"]
     return args
 
 
+def generator_version() -> str:
+    """A digest of the generator and the ontology it reads: a cached dataset from other code is stale."""
+    digest = hashlib.sha256()
+    for name in _GENERATOR_INPUTS:
+        path = REPO / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _dataset_current(dataset: Path, name: str, seed: int) -> dict[str, Any] | None:
-    meta = dataset / "synthetic.json"
-    if not meta.is_file():
+    meta, stamp = dataset / "synthetic.json", dataset.with_name(dataset.name + ".generator")
+    if not meta.is_file() or not stamp.is_file() or stamp.read_text(encoding="ascii") != generator_version():
         return None
     data = json.loads(meta.read_text(encoding="utf-8"))
     return data if data.get("preset") == name and data.get("seed") == seed else None
@@ -90,6 +127,8 @@ def bench_preset(preset: str, args: argparse.Namespace, console: Console) -> dic
             logs / f"{name}.generate.log",
         )
         row["generate"] = {**child.output, "wall_s": child.wall_s, "child_peak_rss_mb": child.peak_rss_mb}
+        if child.output.get("status") == "ok":
+            dataset.with_name(dataset.name + ".generator").write_text(generator_version(), encoding="ascii")
         meta = _dataset_current(dataset, name, args.seed)
     elif meta is not None:
         row["generate"] = {**meta, "cached": True}
@@ -129,6 +168,18 @@ def bench_preset(preset: str, args: argparse.Namespace, console: Console) -> dic
     if "serve" in args.steps and snapshot.exists():
         console.print(f"[bold]{name}[/bold]: starting chainkg serve")
         row["serve"] = serve_ready(home, logs / f"{name}.serve.log")
+
+    if "neo4j" in args.steps:
+        console.print(f"[bold]{name}[/bold]: starting Neo4j, loading {meta['total_records']} records, timing queries")
+        out = logs / f"{name}.neo4j.json"
+        command = [*worker, "neo4j", "--dataset", str(dataset), "--home", str(home.with_suffix(".neo4j"))]
+        command += ["--heap", args.neo4j_heap, "--pagecache", args.neo4j_pagecache]
+        command += ["--batch-size", str(args.batch_size), "--queries", "--repeats", str(args.repeats)]
+        child = run_child([*command, "--seed", str(args.seed), "--out", str(out)], out, logs / f"{name}.neo4j.log")
+        row["neo4j"] = {**child.output, "wall_s": child.wall_s, "child_peak_rss_mb": child.peak_rss_mb}
+        if child.output.get("status") != "ok":
+            row["neo4j"]["status"] = child.output.get("status") or f"exit code {child.returncode}"
+            row["neo4j"]["progress"] = _last_progress(out.with_suffix(".progress.jsonl"))
     return row
 
 
@@ -190,21 +241,61 @@ def print_tables(rows: list[dict[str, Any]], console: Console) -> None:
             _fmt(sv.get("ready_s"), 2),
         )
     console.print(table)
-    queries = [(row["preset"], q) for row in rows for q in row.get("open", {}).get("queries", [])]
-    if queries:
-        qt = Table(title="query latency (ms)")
-        for column in ("preset", "query", "store", "runs", "p50", "p99", "mean"):
-            qt.add_column(column, justify="left" if column in ("preset", "query", "store") else "right")
-        for preset, q in queries:
-            qt.add_row(
-                preset,
-                q["query"],
-                q["store"],
-                str(q["runs"]),
-                _fmt(q["p50_ms"], 2),
-                _fmt(q["p99_ms"], 2),
-                _fmt(q["mean_ms"], 2),
+    neo = [row for row in rows if row.get("neo4j")]
+    if neo:
+        nt = Table(title="Neo4j: load through the pipeline (batched loader) — times in s, memory in MiB")
+        for column in (
+            "preset",
+            "input records",
+            "nodes+edges",
+            "load s",
+            "records/s",
+            "graph rec/s",
+            "loader CPU s",
+            "server CPU s",
+            "server RSS",
+            "store MiB",
+        ):
+            nt.add_column(column, justify="left" if column == "preset" else "right")
+        for row in neo:
+            n4 = row["neo4j"]
+            status = n4.get("status", "ok")
+            nt.add_row(
+                row["preset"],
+                _fmt(n4.get("records_read")),
+                _fmt(n4["nodes"] + n4["edges"]) if "nodes" in n4 else "—",
+                _fmt(n4.get("load_s")) if status == "ok" else status,
+                _fmt(n4.get("records_per_s"), 0),
+                _fmt(n4.get("graph_records_per_s"), 0),
+                _fmt(n4.get("load_cpu_s")),
+                _fmt(n4.get("server_cpu_s")),
+                _fmt(n4.get("server_peak_rss_mb"), 0),
+                _fmt(n4.get("store_mb"), 0),
             )
+        console.print(nt)
+    for row in rows:
+        by_store = {
+            store: {q["query"]: q for q in row.get(step, {}).get("queries", [])}
+            for store, step in (("memory", "open"), ("neo4j", "neo4j"))
+        }
+        names = list(dict.fromkeys([*by_store["memory"], *by_store["neo4j"]]))
+        if not names:
+            continue
+        qt = Table(title=f"{row['preset']}: query latency (ms; p50 / p99 over the runs, first = the first call)")
+        qt.add_column("query")
+        for store in ("memory", "neo4j"):
+            if by_store[store]:
+                for column in ("p50", "p99", "first") + (("full GCs",) if store == "memory" else ()):
+                    qt.add_column(f"{store} {column}", justify="right")
+        for name in names:
+            cells = [name]
+            for store in ("memory", "neo4j"):
+                if by_store[store]:
+                    q = by_store[store].get(name, {})
+                    cells += [_fmt(q.get("p50_ms"), 2), _fmt(q.get("p99_ms"), 2), _fmt(q.get("first_ms"), 1)]
+                    if store == "memory":
+                        cells.append(_fmt(q.get("full_gc")))
+            qt.add_row(*cells)
         console.print(qt)
 
 
@@ -228,6 +319,15 @@ def check_targets(rows: list[dict[str, Any]]) -> dict[str, Any]:
     if per_cpu is not None:  # wall time on a shared machine includes other people's work
         out["graph_records_per_s"]["per_cpu_s"] = per_cpu
         out["graph_records_per_s"]["met_per_cpu_s"] = per_cpu >= TARGETS["graph_records_per_s"]
+    out["input_records_per_s"] = {
+        "target": TARGETS["graph_records_per_s"],
+        "measured": ld.get("records_per_s"),
+        "met": None if ld.get("records_per_s") is None else ld["records_per_s"] >= TARGETS["graph_records_per_s"],
+    }
+    queries = {q["query"]: q for q in city.get("open", {}).get("queries", [])}
+    for name, target in QUERY_TARGETS.items():
+        p50 = queries.get(name, {}).get("p50_ms")
+        out[f"{name} p50 ms"] = {"target": target, "measured": p50, "met": None if p50 is None else p50 <= target}
     return out
 
 
@@ -244,11 +344,27 @@ def main(argv: list[str] | None = None) -> int:
     targets = check_targets(rows)
     marks = {True: "[green]met[/green]", False: "[red]missed[/red]", None: "not measured"}
     for name, check in targets.items():
-        line = f"city target {name}: {_fmt(check['measured'], 1)} vs {check['target']:,} — {marks[check['met']]}"
+        line = f"city target {name}: {_fmt(check['measured'], 2)} vs {check['target']:,} — {marks[check['met']]}"
         if "per_cpu_s" in check:
             line += f"; per CPU second {_fmt(check['per_cpu_s'], 1)} — {marks[check['met_per_cpu_s']]}"
         console.print(line)
-    result = {"started": started, "machine": info, "seed": args.seed, "targets": targets, "results": rows}
+    settings = {
+        "stores": args.stores,
+        "steps": args.steps,
+        "repeats": args.repeats,
+        "neo4j_heap": args.neo4j_heap,
+        "neo4j_pagecache": args.neo4j_pagecache,
+        "batch_size": args.batch_size,
+        "generator_version": generator_version(),
+    }
+    result = {
+        "started": started,
+        "machine": info,
+        "seed": args.seed,
+        "settings": settings,
+        "targets": targets,
+        "results": rows,
+    }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"results: {args.json}")

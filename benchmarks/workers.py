@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -119,6 +120,96 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of another process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_status_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def neo4j(args: argparse.Namespace) -> dict[str, Any]:
+    """Start a Neo4j test server, load the dataset into it through the normal pipeline (the batched
+    loader: one managed transaction of ``UNWIND … MERGE`` statements per batch), then time the
+    query cases on it. The server is this step's own: nothing else runs on it."""
+    from benchmarks import query_latency
+    from loaders import default_loaders
+    from loaders.pipeline import run_load
+    from queries.neo4j_store import Neo4jStore
+    from tools.neo4j_server import Neo4jServer
+
+    class CountingStore(Neo4jStore):
+        """The Neo4j store, counting what it writes so the progress thread can report it."""
+
+        written = 0
+
+        def write(self, batch: Any) -> Any:
+            result = super().write(batch)
+            self.written += len(batch)
+            return result
+
+    out: dict[str, Any] = {"heap": args.heap, "pagecache": args.pagecache, "batch_size": args.batch_size}
+    server = Neo4jServer(heap=args.heap, pagecache=args.pagecache)
+    try:
+        server.start(timeout=180)
+        assert server.pid is not None and server.uri is not None and server.auth is not None
+        out["server_start_s"] = server.start_seconds
+        store = CountingStore(server.uri, server.auth[0], server.auth[1], batch_size=args.batch_size)
+        store.connect()
+        home = Path(args.home)
+        home.mkdir(parents=True, exist_ok=True)
+        progress = _Progress(Path(args.out).with_suffix(".progress.jsonl"), store)
+        progress.start()
+        server_cpu0 = _proc_cpu_s(server.pid)
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        (report,) = run_load(
+            store, [Path(args.dataset)], default_loaders(), report_dir=home / "reports", batch_size=args.batch_size
+        )
+        load_wall, load_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        server_cpu = _proc_cpu_s(server.pid) - server_cpu0
+        progress.stopped.set()
+        counts = store.counts()
+        nodes, edges = counts.total_nodes, counts.total_edges
+        out.update(
+            {
+                "records_read": report.records_read,
+                "records_loaded": report.records_loaded,
+                "rows_rejected": report.rows_rejected,
+                "nodes": nodes,
+                "edges": edges,
+                "load_s": load_wall,
+                "load_cpu_s": load_cpu,  # the loading Python process
+                "server_cpu_s": server_cpu,  # the Neo4j server during the load
+                "records_per_s": report.records_read / load_wall,
+                "graph_records_per_s": (nodes + edges) / load_wall,
+                "loader_peak_rss_mb": peak_rss_mb(),
+                "server_rss_after_load_mb": _proc_status_mb(server.pid, "VmRSS"),
+                "store_mb": _dir_mb(Path(server.data_dir or ".")),
+            }
+        )
+        if args.queries:
+
+            def say(line: str) -> None:
+                print(line, flush=True)
+
+            out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed, progress=say)
+        out["server_peak_rss_mb"] = _proc_status_mb(server.pid, "VmHWM")
+        store.close()
+    finally:
+        server.close()
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
 def open_snapshot(args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks import query_latency
     from queries.memory_store import MemoryStore
@@ -147,12 +238,21 @@ def main(argv: list[str] | None = None) -> int:
     op = steps.add_parser("open")
     op.add_argument("--snapshot", required=True)
     op.add_argument("--queries", action="store_true")
-    op.add_argument("--repeats", type=int, default=50)
+    op.add_argument("--repeats", type=int, default=100)
     op.add_argument("--seed", type=int, default=0)
-    for sub in (gen, ld, op):
+    n4 = steps.add_parser("neo4j")
+    n4.add_argument("--dataset", required=True)
+    n4.add_argument("--home", required=True, help="where the load's reject reports go")
+    n4.add_argument("--heap", default="1g")
+    n4.add_argument("--pagecache", default="512m")
+    n4.add_argument("--batch-size", type=int, default=1000)
+    n4.add_argument("--queries", action="store_true")
+    n4.add_argument("--repeats", type=int, default=100)
+    n4.add_argument("--seed", type=int, default=0)
+    for sub in (gen, ld, op, n4):
         sub.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    step = {"generate": generate, "load": load, "open": open_snapshot}[args.step]
+    step = {"generate": generate, "load": load, "open": open_snapshot, "neo4j": neo4j}[args.step]
     try:
         result = {"status": "ok", **step(args)}
     except MemoryError:

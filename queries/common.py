@@ -62,8 +62,11 @@ class ScopeRef(NodeRef):
 
 
 def node_ref(graph: nx.MultiDiGraph, node_id: str) -> NodeRef:
-    attrs = graph.nodes[node_id]
-    return NodeRef(id=node_id, kind=NodeKind(attrs["kind"]), name=attrs.get("name", node_id))
+    attrs = graph._node[node_id]  # the node table itself: results make thousands of these
+    return NodeRef(id=node_id, kind=_KINDS[attrs["kind"]], name=attrs.get("name", node_id))
+
+
+_KINDS = {kind.value: kind for kind in NodeKind}  # NodeKind(value) costs as much as the lookup and the model
 
 
 def suggest(graph: nx.MultiDiGraph, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ import networkx as nx
 
 from graph_schema.kinds import EdgeKind, NodeKind
 from queries.common import cny, is_active
-from queries.nx_index import members_by_segment
+from queries.nx_index import cached_per_scope, members_by_segment
 
 __all__ = ["SegmentFacts", "chain_leaders", "segment_facts"]
 
@@ -28,6 +28,19 @@ class SegmentFacts:
 
 
 def segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) -> SegmentFacts:
+    """The segment's facts in the scope whose local set is ``local``.
+
+    Memoised per graph version and local set (a chain map, a gap analysis, a profile's twelve gap
+    analyses and a recommendation in the same scope all ask for the same segments).
+    """
+    known: dict[str, SegmentFacts] = cached_per_scope(graph, "segment_facts", local, dict)
+    facts = known.get(segment)
+    if facts is None:
+        facts = known.setdefault(segment, _segment_facts(graph, segment, local))
+    return facts
+
+
+def _segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) -> SegmentFacts:
     enterprises, projects = members_by_segment(graph).get(segment, (frozenset(), frozenset()))
     local_enterprises = tuple(sorted(enterprises & local))
     active = tuple(sorted(p for p in projects & local if is_active(graph.nodes[p])))

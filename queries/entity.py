@@ -84,14 +84,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     attrs = require(graph, params.id, tuple(NodeKind), "node")
     is_source = attrs["kind"] == NodeKind.SOURCE.value
     sources: list[SourceEntry] = []
-    groups: dict[tuple[str, str], list[Neighbour]] = {}
+    groups: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
 
     def add(kind: str, direction: str, other: str, edge: dict[str, Any]) -> None:
         if params.edge_kind is not None and kind != params.edge_kind.value:
             return
-        groups.setdefault((kind, direction), []).append(
-            Neighbour(node=node_ref(graph, other), properties=edge_properties(edge), sources=edge_sources(edge))
-        )
+        groups.setdefault((kind, direction), []).append((other, edge))
 
     for _, other, edge in graph.out_edges(params.id, data=True):
         if edge["kind"] == EdgeKind.CITES.value:
@@ -116,17 +114,44 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     sources.sort(key=lambda s: (s.date is None, _neg(s.date or ""), s.source.id))
     neighbours = []
     for (kind, direction), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "out")):
-        items.sort(key=lambda n: (n.node.id, json.dumps(n.properties, sort_keys=True, ensure_ascii=False)))
+        page = _page(items, params.offset, params.limit)
         neighbours.append(
             NeighbourGroup(
                 edge_kind=EdgeKind(kind),
                 direction=direction,  # type: ignore[arg-type]
                 total=len(items),
-                items=items[params.offset : params.offset + params.limit],
+                items=[
+                    Neighbour(node=node_ref(graph, other), properties=edge_properties(edge), sources=edge_sources(edge))
+                    for other, edge in page
+                ],
             )
         )
     properties = {k: v for k, v in sorted(attrs.items()) if k not in ("kind", "keys")}  # same JSON on both stores
     return Result(node=node_ref(graph, params.id), properties=properties, sources=sources, neighbours=neighbours)
+
+
+def _page(items: list[tuple[str, dict[str, Any]]], offset: int, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    """One page of a group's (neighbour, edge) pairs in the defined order: by neighbour id, then by
+    the edge's properties as JSON.
+
+    A hub (a segment, a city) has thousands of edges in a group; only the page becomes models. The
+    properties' JSON only orders parallel edges to one neighbour, so it is made only for those
+    (both sorts are stable, so exact ties keep the order of a single sort on both keys).
+    """
+    items = sorted(items, key=lambda item: item[0])
+    start = 0
+    while start < len(items):
+        end = start + 1
+        while end < len(items) and items[end][0] == items[start][0]:
+            end += 1
+        if end - start > 1:
+            items[start:end] = sorted(items[start:end], key=lambda item: _properties_json(item[1]))
+        start = end
+    return items[offset : offset + limit]
+
+
+def _properties_json(edge: dict[str, Any]) -> str:
+    return json.dumps(edge_properties(edge), sort_keys=True, ensure_ascii=False)
 
 
 def edge_properties(edge: dict[str, Any]) -> dict[str, Any]:

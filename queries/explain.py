@@ -65,9 +65,57 @@ class Result(BaseModel):
 
 
 def _neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
-    out = {v for _, v, k in graph.out_edges(node, data="kind") if k != EdgeKind.CITES.value}
-    out |= {u for u, _, k in graph.in_edges(node, data="kind") if k != EdgeKind.CITES.value}
-    return {n for n in out if graph.nodes[n]["kind"] != NodeKind.SOURCE.value}
+    """The node's neighbours in either direction over non-CITES edges, Sources left out (straight
+    over the adjacency dicts: the search calls this for every node it expands)."""
+    nodes = graph._node
+    out: set[str] = set()
+    for adjacency in (graph._succ[node], graph._pred[node]):
+        for other, keydict in adjacency.items():
+            if other not in out and nodes[other]["kind"] != _SOURCE:
+                for attrs in keydict.values():
+                    if attrs.get("kind") != _CITES:
+                        out.add(other)
+                        break
+    return out
+
+
+_CITES = EdgeKind.CITES.value
+_SOURCE = NodeKind.SOURCE.value
+
+
+class _Search:
+    """Breadth-first from one end: each reached node's distance and, for those reached so far, its
+    predecessors (the neighbours one step nearer to that end)."""
+
+    __slots__ = ("distance", "frontier", "graph", "level", "predecessors")
+
+    def __init__(self, graph: nx.MultiDiGraph, start: str):
+        self.graph = graph
+        self.distance = {start: 0}
+        self.predecessors: dict[str, set[str]] = {start: set()}
+        self.frontier = [start]
+        self.level = 0
+
+    def cost(self) -> int:
+        """Edges the next level would walk: the frontier's degrees."""
+        succ, pred = self.graph._succ, self.graph._pred
+        return sum(len(succ[n]) + len(pred[n]) for n in self.frontier)
+
+    def expand(self) -> list[str]:
+        """Reach the next level; returns it."""
+        self.level += 1
+        distance, predecessors = self.distance, self.predecessors
+        reached: list[str] = []
+        for node in self.frontier:
+            for other in _neighbours(self.graph, node):
+                if other not in distance:
+                    distance[other] = self.level
+                    predecessors[other] = {node}
+                    reached.append(other)
+                elif distance[other] == self.level:
+                    predecessors[other].add(node)
+        self.frontier = reached
+        return reached
 
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
@@ -75,43 +123,45 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.source, kinds, "node (not a Source)")
     require(graph, params.target, kinds, "node (not a Source)")
 
-    # Breadth-first from the source, remembering every predecessor on a shortest path.
-    distance = {params.source: 0}
-    predecessors: dict[str, set[str]] = {params.source: set()}
-    frontier = [params.source]
-    found = False
-    for depth in range(1, params.max_length + 1):
-        next_frontier: list[str] = []
-        for node in frontier:
-            for other in _neighbours(graph, node):
-                if other not in distance:
-                    distance[other] = depth
-                    predecessors[other] = {node}
-                    next_frontier.append(other)
-                elif distance[other] == depth:
-                    predecessors[other].add(node)
-        if params.target in distance:
-            found = True
+    # Breadth-first from both ends, a whole level at a time, always growing the side whose next
+    # level is cheaper (hubs — a city, a segment — have tens of thousands of edges; a one-sided
+    # search walked every node within three hops of the source). The first level at which the two
+    # searches meet gives the shortest length d = a + b (a, b: the levels of each side); the nodes
+    # they meet at are every node at distance a from the source on a shortest path.
+    forward, backward = _Search(graph, params.source), _Search(graph, params.target)
+    meet: list[str] = []
+    while forward.level + backward.level < params.max_length and forward.frontier and backward.frontier:
+        side, other = (forward, backward) if forward.cost() <= backward.cost() else (backward, forward)
+        meet = [n for n in side.expand() if n in other.distance]
+        if meet:
             break
-        frontier = next_frontier
-        if not frontier:
-            break
+    # (the target itself is met when a side reaches it: the meeting then lies at an end)
 
     paths: list[list[str]] = []
-    if found:
-        # Nodes on some shortest path, then a forward walk in id order: the first max_paths paths in
-        # lexicographic order, without enumerating the rest.
-        on_path = {params.target}
-        stack = [params.target]
-        while stack:
-            for previous in predecessors[stack.pop()]:
-                if previous not in on_path:
-                    on_path.add(previous)
-                    stack.append(previous)
+    if meet:
+        # The shortest-path DAG, as a one-sided search from the source would have it: a node's
+        # successors are its neighbours one step further from the source on a shortest path.
+        # Before the meeting nodes they come from the forward predecessors, walked back; after
+        # them, from the backward predecessors (one step nearer the target), walked forward.
         successors: dict[str, list[str]] = {}
-        for node in on_path:
-            for previous in predecessors[node]:
+        seen = set(meet)
+        stack = list(meet)
+        while stack:
+            node = stack.pop()
+            for previous in forward.predecessors[node]:
                 successors.setdefault(previous, []).append(node)
+                if previous not in seen:
+                    seen.add(previous)
+                    stack.append(previous)
+        seen = set(meet)
+        stack = list(meet)
+        while stack:
+            node = stack.pop()
+            for following in backward.predecessors[node]:
+                successors.setdefault(node, []).append(following)
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
 
         def walk(path: list[str]) -> None:
             if len(paths) >= params.max_paths:
@@ -126,7 +176,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(
         source=node_ref(graph, params.source),
         target=node_ref(graph, params.target),
-        length=distance[params.target] if found else None,
+        length=forward.level + backward.level if meet else None,
         paths=[_path(graph, p) for p in paths],
     )
 

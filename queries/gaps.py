@@ -58,7 +58,18 @@ from queries.common import (
 )
 from queries.coverage import SegmentFacts, segment_facts
 
-__all__ = ["CYPHER", "Completeness", "Gap", "Params", "Result", "SegmentView", "analyse", "run_cypher", "run_networkx"]
+__all__ = [
+    "CYPHER",
+    "Completeness",
+    "Gap",
+    "Params",
+    "Result",
+    "SegmentView",
+    "analyse",
+    "run_cypher",
+    "run_cypher_in",
+    "run_networkx",
+]
 
 
 class Params(BaseModel):
@@ -319,6 +330,14 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
     chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
     scope, places = cy.resolve_scope(execute, params.scope)
+    return run_cypher_in(execute, params, chain.get("name"), scope, places)
+
+
+def run_cypher_in(
+    execute: cy.Execute, params: Params, chain_name: str | None, scope: ScopeRef, places: list[str]
+) -> Result:
+    """:func:`run_cypher` for a chain known to exist and a scope already resolved (a profile asks
+    for every chain in one scope: resolving it again per chain cost as much as the gaps)."""
     rows = execute(CYPHER["segments"], {"chain": params.chain, "places": places, "active": cy.ACTIVE})
     views, names = views_from_rows(rows)
     members = [row["id"] for row in rows if row["member"]]
@@ -327,7 +346,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         {s: (views[s].ref.name, views[s].stage.value) for s in members},
         [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
     )
-    return analyse(cy.ref(params.chain, chain.get("name")), scope, order, views, lambda n: cy.ref(n, names[n]), params)
+    return analyse(cy.ref(params.chain, chain_name), scope, order, views, lambda n: cy.ref(n, names[n]), params)
 
 
 def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:

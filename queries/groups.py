@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph_schema.kinds import EdgeKind
-from queries.nx_index import cached
+from queries.nx_index import cached, ownership
 
 __all__ = [
     "Holding",
     "ancestors",
     "edge_certainty",
     "follow_parents",
+    "group_lookup",
     "group_of",
     "holdings",
     "walk_holdings",
@@ -28,13 +29,10 @@ def edge_certainty(attrs: dict) -> str:
     return "stated" if "stated" in levels or not levels else "inferred"
 
 
-def _parents(graph: nx.MultiDiGraph, enterprise: str) -> list[str]:
-    return sorted(v for _, v, k in graph.out_edges(enterprise, data="kind") if k == EdgeKind.SUBSIDIARY_OF.value)
-
-
 def ancestors(graph: nx.MultiDiGraph, enterprise: str) -> list[str]:
     """Parent, grandparent, … following the first parent (by id) at each level; stops on a cycle."""
-    return follow_parents(enterprise, lambda e: _parents(graph, e))
+    parents = ownership(graph).parents  # SUBSIDIARY_OF parents by id, indexed once per graph version
+    return follow_parents(enterprise, lambda e: list(parents.get(e, ())))
 
 
 def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> list[str]:
@@ -53,11 +51,23 @@ def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> l
 
 def group_of(graph: nx.MultiDiGraph, enterprise: str) -> str:
     """The top of the enterprise's ownership chain (itself when it has no parent)."""
-    groups = cached(graph, "group_of", dict)
-    if enterprise not in groups:
-        chain = ancestors(graph, enterprise)
-        groups[enterprise] = chain[-1] if chain else enterprise
-    return groups[enterprise]
+    return group_lookup(graph)(enterprise)
+
+
+def group_lookup(graph: nx.MultiDiGraph) -> Callable[[str], str]:
+    """:func:`group_of` for many enterprises of one graph state: the memo (per graph version) and
+    the parent index are looked up once, not once per enterprise."""
+    groups: dict[str, str] = cached(graph, "group_of", dict)
+    parents = ownership(graph).parents
+
+    def lookup(enterprise: str) -> str:
+        group = groups.get(enterprise)
+        if group is None:
+            chain = follow_parents(enterprise, lambda e: list(parents.get(e, ())))
+            group = groups[enterprise] = chain[-1] if chain else enterprise
+        return group
+
+    return lookup
 
 
 @dataclass(frozen=True)

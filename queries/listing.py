@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from graph_schema.normalize import normalize_name
 from queries.errors import InvalidQuery
+from queries.nx_index import cached
 
 __all__ = ["CURSOR_PATTERN", "MAX_PAGE", "PageParams", "decode_cursor", "encode_cursor", "matching_text", "paginate"]
 
@@ -89,11 +90,23 @@ def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) 
     key = normalize_name(text) if text is not None else ""
     if not key:
         return list(ids)
+    ids = list(ids)
+    if len(ids) >= _INDEXED:  # every enterprise, say: the search index finds the few that match
+        from queries.search import KeyIndex
+
+        containing = cached(graph, "search_keys", lambda: KeyIndex(graph)).containing(key)
+        return [n for n in ids if n in containing]
 
     def keys(attrs: dict[str, Any]) -> list[str]:
         return attrs.get("keys") or [normalize_name(attrs.get("name", ""))]
 
-    return [n for n in ids if any(key in k for k in keys(graph.nodes[n]))]
+    nodes = graph._node
+    return [n for n in ids if any(key in k for k in keys(nodes[n]))]
+
+
+#: From this many ids on, the text filter asks the search index (:class:`queries.search.KeyIndex`,
+#: built once per graph version) instead of looking at every id's keys.
+_INDEXED = 5000
 
 
 def paginate(ids: Sequence[str], params: PageParams) -> tuple[list[str], str | None]:

@@ -17,6 +17,7 @@ code and stock code when known, its segments and the places it is LOCATED_IN (by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -25,7 +26,7 @@ from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from queries import neo4j_common as cy
 from queries.common import NodeRef, chain_segments, node_ref, require
 from queries.listing import PageParams, matching_text, paginate
-from queries.nx_index import located_in_places, members_by_segment, nodes_of_kind
+from queries.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
 
@@ -62,37 +63,68 @@ class Result(BaseModel):
 
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
-    members = members_by_segment(graph)
-    narrowing: list[frozenset[str]] = []
+    # Each place/segment/chain filter is a set of enterprises kept per graph version with its sorted
+    # list; the smallest one's list, filtered by the others, is the answer in id order.
+    narrowing: list[tuple[tuple[str, ...], frozenset[str]]] = []
     if params.segment is not None:
         require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
-        narrowing.append(members.get(params.segment, (frozenset(), frozenset()))[0])
+        segment = params.segment
+        narrowing.append(cached(graph, ("segment_enterprises", segment), partial(_in_segments, graph, [segment])))
     if params.chain is not None:
         require(graph, params.chain, (NodeKind.CHAIN,), "chain")
-        in_chain: set[str] = set()
-        for segment in chain_segments(graph, params.chain):
-            in_chain |= members.get(segment, (frozenset(), frozenset()))[0]
-        narrowing.append(frozenset(in_chain))
+        segments = chain_segments(graph, params.chain)
+        narrowing.append(cached(graph, ("chain_enterprises", params.chain), partial(_in_segments, graph, segments)))
     if params.scope is not None:
         require(graph, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
-        narrowing.append(located_in_places(graph, params.scope))
+        local = partial(_local, graph, params.scope)
+        narrowing.append(cached_per_scope(graph, "local_enterprises", params.scope, local))
 
     ids: Sequence[str]
     if narrowing:
-        smallest = min(narrowing, key=len)
-        ids = sorted(
-            n
-            for n in smallest
-            if graph.nodes[n]["kind"] == NodeKind.ENTERPRISE.value and all(n in s for s in narrowing)
-        )
+        ordered, smallest = min(narrowing, key=lambda pair: len(pair[1]))
+        others = [members for _, members in narrowing if members is not smallest]
+        ids = [n for n in ordered if all(n in members for members in others)] if others else ordered
     else:
         ids = nodes_of_kind(graph, NodeKind.ENTERPRISE)
     if params.kind is not None:
-        ids = [n for n in ids if graph.nodes[n].get("enterprise_kind") == params.kind.value]
+        of_kind = _by_kind(graph).get(params.kind.value, frozenset())
+        ids = [n for n in ids if n in of_kind]
     if params.text is not None:
         ids = matching_text(graph, ids, params.text)
     page, next_cursor = paginate(ids, params)
     return Result(items=[_item(graph, n) for n in page], next_cursor=next_cursor, total=len(ids))
+
+
+def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
+    """enterprise kind → the enterprises of that kind, once per graph version."""
+
+    def build() -> dict[str | None, frozenset[str]]:
+        nodes = graph._node
+        by_kind: dict[str | None, list[str]] = {}
+        for enterprise in nodes_of_kind(graph, NodeKind.ENTERPRISE):
+            by_kind.setdefault(nodes[enterprise].get("enterprise_kind"), []).append(enterprise)
+        return {kind: frozenset(ids) for kind, ids in by_kind.items()}
+
+    return cached(graph, "enterprises_by_kind", build)
+
+
+def _local(graph: nx.MultiDiGraph, scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises local to the scope, sorted and as a set (the home city's are fifty thousand)."""
+    return _enterprises(graph, located_in_places(graph, scope))
+
+
+def _in_segments(graph: nx.MultiDiGraph, segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises with an IN_SEGMENT edge to any of the segments, sorted and as a set."""
+    members = members_by_segment(graph)
+    return _enterprises(graph, frozenset().union(*(members.get(s, (frozenset(),))[0] for s in segments)))
+
+
+def _enterprises(graph: nx.MultiDiGraph, nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises among the nodes, sorted by id and as a set."""
+    table = graph._node
+    enterprise = NodeKind.ENTERPRISE.value
+    kept = sorted(n for n in nodes if table[n]["kind"] == enterprise)
+    return tuple(kept), frozenset(kept)
 
 
 def _item(graph: nx.MultiDiGraph, enterprise: str) -> EnterpriseItem:

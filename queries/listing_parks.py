@@ -8,6 +8,8 @@ it is LOCATED_IN, and the enterprises and projects local to it (its own sub-park
 
 from __future__ import annotations
 
+from functools import partial
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
@@ -15,7 +17,7 @@ from graph_schema.kinds import EdgeKind, NodeKind, ParkLevel
 from queries import neo4j_common as cy
 from queries.common import NodeRef, node_ref, require
 from queries.listing import PageParams, matching_text, paginate
-from queries.nx_index import located_in_places, nodes_of_kind, places_under
+from queries.nx_index import cached_per_scope, located_in_places, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "Params", "ParkItem", "Result", "run_cypher", "run_networkx"]
 
@@ -55,7 +57,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     items = []
     for park in page:
         local = located_in_places(graph, park)
-        enterprises = sum(1 for n in local if graph.nodes[n]["kind"] == NodeKind.ENTERPRISE.value)
+        enterprises = cached_per_scope(graph, "enterprise_count", park, partial(_enterprises, graph, local))
         level = graph.nodes[park].get("level")
         items.append(
             ParkItem(
@@ -70,6 +72,13 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             )
         )
     return Result(items=items, next_cursor=next_cursor, total=len(ids))
+
+
+def _enterprises(graph: nx.MultiDiGraph, local: frozenset[str]) -> int:
+    """How many of the local members are enterprises (the rest are projects); kept per park."""
+    nodes = graph._node
+    enterprise = NodeKind.ENTERPRISE.value
+    return sum(1 for n in local if nodes[n]["kind"] == enterprise)
 
 
 _LOCATED_IN = EdgeKind.LOCATED_IN.value

@@ -20,7 +20,7 @@ from graph_schema.kinds import EdgeKind, NodeKind
 from queries import gaps
 from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
-from queries.nx_index import nodes_of_kind, places_under
+from queries.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
 
@@ -59,14 +59,7 @@ class Result(BaseModel):
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
     scope, local = resolve_scope(graph, params.place)
-    enterprises = sorted(n for n in local if graph.nodes[n]["kind"] == NodeKind.ENTERPRISE.value)
-    projects = sorted(n for n in local if graph.nodes[n]["kind"] == NodeKind.PROJECT.value)
-    by_status: dict[str, list[str]] = {}
-    for project in projects:
-        by_status.setdefault(graph.nodes[project].get("status") or "未知", []).append(project)
-    leaders = sorted(
-        {e for e in enterprises for _, _, k in graph.out_edges(e, data="kind") if k == EdgeKind.LEADS.value}
-    )
+    summary = cached_per_scope(graph, "place_summary", local, lambda: _Summary(graph, local))
 
     presence: list[ChainPresence] = []
     for chain in nodes_of_kind(graph, NodeKind.CHAIN):
@@ -87,16 +80,65 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(
         place=scope,
         places=[node_ref(graph, p) for p in sorted(places_under(graph, params.place) - {params.place})],
-        enterprises=len(enterprises),
-        leaders=[node_ref(graph, e) for e in leaders],
-        projects=len(projects),
+        enterprises=summary.enterprises,
+        leaders=[node_ref(graph, e) for e in summary.leaders],
+        projects=summary.projects,
         projects_by_status=[
-            StatusCount(status=s, projects=len(p), investment_cny=sum(cny(graph.nodes[x]) for x in p))
-            for s, p in sorted(by_status.items())
+            StatusCount(status=status, projects=count, investment_cny=investment)
+            for status, count, investment in summary.by_status
         ],
-        investment_cny=sum(cny(graph.nodes[p]) for p in projects),
+        investment_cny=summary.investment_cny,
         chains=presence,
     )
+
+
+class _Summary:
+    """The counts of a profile that do not depend on chains, kept per graph version and scope (the
+    home city's are a walk over sixty thousand local enterprises and projects)."""
+
+    __slots__ = ("by_status", "enterprises", "investment_cny", "leaders", "projects")
+
+    def __init__(self, graph: nx.MultiDiGraph, local: frozenset[str]):
+        nodes = graph._node
+        enterprises: list[str] = []
+        by_status: dict[str, list[str]] = {}
+        projects = 0
+        for node in local:
+            attrs = nodes[node]
+            if attrs["kind"] == _ENTERPRISE:
+                enterprises.append(node)
+            elif attrs["kind"] == _PROJECT:
+                projects += 1
+                by_status.setdefault(attrs.get("status") or "未知", []).append(node)
+        leading = _leading(graph)
+        self.enterprises = len(enterprises)
+        self.leaders = tuple(sorted(e for e in enterprises if e in leading))
+        self.projects = projects
+        self.by_status = tuple(
+            (status, len(members), sum(cny(nodes[p]) for p in members)) for status, members in sorted(by_status.items())
+        )
+        self.investment_cny = sum(investment for _, _, investment in self.by_status)
+
+
+def _leading(graph: nx.MultiDiGraph) -> frozenset[str]:
+    """Every node with an out-going LEADS edge, once per graph version. LEADS edges end at chains
+    (the store checks endpoint kinds), so the chains' in-edges hold them all."""
+
+    def build() -> frozenset[str]:
+        pred = graph._pred
+        return frozenset(
+            u
+            for chain in nodes_of_kind(graph, NodeKind.CHAIN)
+            for u, keydict in pred[chain].items()
+            if any(attrs.get("kind") == _LEADS for attrs in keydict.values())
+        )
+
+    return cached(graph, "leading", build)
+
+
+_ENTERPRISE = NodeKind.ENTERPRISE.value
+_PROJECT = NodeKind.PROJECT.value
+_LEADS = EdgeKind.LEADS.value
 
 
 # --- Cypher twin -------------------------------------------------------------------------------
@@ -122,7 +164,7 @@ RETURN CASE WHEN m.status IS NULL OR m.status = '' THEN '未知' ELSE m.status E
 MATCH (c:{cy.CHAIN})<-[:{cy.PART_OF}]-(s)
 WHERE EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
    OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
-RETURN DISTINCT c.id AS id ORDER BY id""",
+RETURN DISTINCT c.id AS id, c.name AS name ORDER BY id""",
 }
 
 
@@ -135,9 +177,8 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     statuses = sorted(execute(CYPHER["projects"], args), key=lambda r: r["status"])
     presence: list[ChainPresence] = []
     for row in execute(CYPHER["chains"], args):
-        result = gaps.run_cypher(
-            execute, gaps.Params(chain=row["id"], scope=params.place, limit=max(params.top_gaps, 1))
-        )
+        gap_params = gaps.Params(chain=row["id"], scope=params.place, limit=max(params.top_gaps, 1))
+        result = gaps.run_cypher_in(execute, gap_params, row["name"], scope, places)
         if not result.covered:
             continue
         presence.append(

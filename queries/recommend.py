@@ -23,6 +23,7 @@ Ordered by score (descending), then enterprise id; at most ``limit``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +34,21 @@ from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, is_active, node_ref, require, resolve_scope, segment_chains
 from queries.coverage import segment_facts
-from queries.groups import ancestors, follow_parents, group_of
-from queries.nx_index import members_by_segment
+from queries.groups import ancestors, follow_parents, group_lookup
+from queries.nx_index import cached, cached_per_scope, members_by_segment, ownership, place_members, places_under
 
-__all__ = ["CYPHER", "Candidate", "Facts", "Params", "Result", "rank", "run_cypher", "run_networkx"]
+__all__ = [
+    "CYPHER",
+    "Candidate",
+    "Facts",
+    "GroupPresence",
+    "Params",
+    "Result",
+    "group_presence",
+    "rank",
+    "run_cypher",
+    "run_networkx",
+]
 
 _STATE_KINDS = {EnterpriseKind.SOE.value, EnterpriseKind.CENTRAL_SOE_GROUP.value}
 
@@ -78,7 +90,7 @@ class Facts:
     scope: ScopeRef
     covered_here: bool
     pool: list[str]  # the candidates, by id
-    present: set[str]  # present enterprises (those in an ownership structure suffice)
+    present: AbstractSet[str]  # present enterprises (those in an ownership structure suffice)
     group_of: Callable[[str], str]
     ancestors: Callable[[str], list[str]]
     has_subsidiaries: Callable[[str], bool]
@@ -92,13 +104,14 @@ class Facts:
     attrs: Callable[[str], dict[str, Any]]  # a candidate's properties (stock_code, enterprise_kind)
     anchor: Callable[[str], str | None]  # a present peer's first place if local, else first local project
     ref: Callable[[str], NodeRef]
+    groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
 
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, local = resolve_scope(graph, params.scope)
     members = members_by_segment(graph)
-    present = _present(graph, local)
+    presence = cached_per_scope(graph, "recommend_presence", scope.id, lambda: _Presence(graph, scope.id))
     chains = segment_chains(graph, params.segment)
     leaders = sorted(
         {
@@ -108,9 +121,13 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             if k == EdgeKind.LEADS.value and u in local
         }
     )
+    succ = graph._succ
 
     def out(node: str, kind: EdgeKind) -> list[str]:
-        return [v for _, v, k in graph.out_edges(node, data="kind") if k == kind.value]
+        """Targets of the node's edges of a kind, one per edge (straight over the adjacency dict:
+        this runs for every candidate)."""
+        value = kind.value
+        return [v for v, keydict in succ[node].items() for attrs in keydict.values() if attrs.get("kind") == value]
 
     def anchor(peer: str) -> str | None:
         if peer in local:
@@ -123,11 +140,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         segment=node_ref(graph, params.segment),
         scope=scope,
         covered_here=segment_facts(graph, params.segment, local).covered,
-        pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - present),
-        present=present,
-        group_of=lambda e: group_of(graph, e),
+        pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - presence.everyone),
+        present=presence.structured,
+        group_of=group_lookup(graph),
         ancestors=lambda e: ancestors(graph, e),
-        has_subsidiaries=lambda g: _has_subsidiaries(graph, g),
+        has_subsidiaries=lambda g: g in ownership(graph).has_subsidiaries,
         chains=chains,
         leaders=leaders,
         leader_segments={leader: set(out(leader, EdgeKind.IN_SEGMENT)) for leader in leaders},
@@ -140,17 +157,87 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         attrs=lambda e: graph.nodes[e],
         anchor=anchor,
         ref=lambda n: node_ref(graph, n),
+        groups=presence.groups,
     )
     return rank(facts, params)
 
 
-def rank(facts: Facts, params: Params) -> Result:
-    """Score and order the candidates (the definition in the module docstring)."""
-    present = facts.present
+class _Presence:
+    """Who is present in a scope (kept per graph version and scope: every recommendation in the
+    scope needs it, and at city scale it is tens of thousands of enterprises).
+
+    ``everyone``: local enterprises and investors in local active projects (the candidates exclude
+    them) — the union of :func:`_present_at` over the scope's places; ``structured``: those of them
+    in an ownership structure, which is all the ranking needs (an enterprise with neither parent nor
+    subsidiary shares a group with no candidate — the Cypher twin fetches the same subset);
+    ``groups``: :func:`group_presence` of ``structured``.
+    """
+
+    __slots__ = ("everyone", "groups", "structured")
+
+    def __init__(self, graph: nx.MultiDiGraph, root: str):
+        at = _present_at(graph)
+        owned = ownership(graph)
+        self.everyone = frozenset().union(*(at.get(place, ()) for place in places_under(graph, root)))
+        self.structured = self.everyone & owned.in_structure
+        self.groups = group_presence(self.structured, group_lookup(graph), owned.has_subsidiaries.__contains__)
+
+
+def _present_at(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+    """place → the enterprises located directly there and the investors in active projects located
+    directly there (once per graph version; a scope's present enterprises are the union over its
+    places, as its local set is the union of their members)."""
+
+    def build() -> dict[str, frozenset[str]]:
+        nodes, pred = graph._node, graph._pred
+        out: dict[str, frozenset[str]] = {}
+        for place, members in place_members(graph).items():
+            present: set[str] = set()
+            for node in members:
+                attrs = nodes[node]
+                if attrs["kind"] == _ENTERPRISE:
+                    present.add(node)
+                elif attrs["kind"] == _PROJECT and is_active(attrs):
+                    present.update(
+                        u
+                        for u, keydict in pred[node].items()
+                        if any(a.get("kind") == _INVESTS_IN for a in keydict.values())
+                    )
+            out[place] = frozenset(present)
+        return out
+
+    return cached(graph, "present_at", build)
+
+
+_ENTERPRISE = NodeKind.ENTERPRISE.value
+_PROJECT = NodeKind.PROJECT.value
+_INVESTS_IN = EdgeKind.INVESTS_IN.value
+
+
+#: present enterprises by group (each list by id), and the groups that count as present (by id).
+GroupPresence = tuple[dict[str, list[str]], list[str]]
+
+
+def group_presence(
+    present: AbstractSet[str], group_of: Callable[[str], str], has_subsidiaries: Callable[[str], bool]
+) -> GroupPresence:
+    """The present enterprises by group, and the real groups among them: those with more than one
+    present member, or whose top has subsidiaries (a lone enterprise is no group)."""
     present_by_group: dict[str, list[str]] = {}
     for enterprise in sorted(present):
-        present_by_group.setdefault(facts.group_of(enterprise), []).append(enterprise)
-    real_groups = sorted(g for g, peers in present_by_group.items() if peers != [g] or facts.has_subsidiaries(g))
+        present_by_group.setdefault(group_of(enterprise), []).append(enterprise)
+    real_groups = sorted(g for g, peers in present_by_group.items() if peers != [g] or has_subsidiaries(g))
+    return present_by_group, real_groups
+
+
+def rank(facts: Facts, params: Params) -> Result:
+    """Score and order the candidates (the definition in the module docstring).
+
+    Every candidate is scored; reasons and paths — most of the work — are made only for the
+    ``limit`` that are returned.
+    """
+    present = facts.present
+    present_by_group, real_groups = facts.groups or group_presence(present, facts.group_of, facts.has_subsidiaries)
 
     def name(node: str) -> str:
         return facts.ref(node).name
@@ -165,29 +252,34 @@ def rank(facts: Facts, params: Params) -> Result:
         return [*path, anchor] if anchor is not None else path
 
     leaders, leader_segments, fed = facts.leaders, facts.leader_segments, facts.fed
-    candidates: list[Candidate] = []
-    for enterprise in facts.pool:
+    fed_leaders = [ld for ld in leaders if leader_segments[ld] & fed]
+
+    def assess(enterprise: str, detail: bool) -> tuple[float, float, float, float, list[str], list[str]]:
+        """(score, group, supplier, record) of a candidate, with its reasons and path when ``detail``."""
         reasons: list[str] = []
         path: list[str] = []
         group_score = 0.0
         group = facts.group_of(enterprise)
         if group in present_by_group:
             group_score = 1.0
-            path = min((group_path(enterprise, peer) for peer in present_by_group[group]), key=lambda p: (len(p), p))
-            peer = next(n for n in reversed(path) if n in present)
-            reasons.append(f"以商招商：与本地的{name(peer)}同属{name(group)}")
+            if detail:
+                path = min(
+                    (group_path(enterprise, peer) for peer in present_by_group[group]), key=lambda p: (len(p), p)
+                )
+                peer = next(n for n in reversed(path) if n in present)
+                reasons.append(f"以商招商：与本地的{name(peer)}同属{name(group)}")
 
         supplier_score = 0.0
         direct = sorted(v for v in facts.supplies(enterprise) if v in leader_segments)
         if direct:
             supplier_score = 1.0
-            reasons.append(f"为本地链主{name(direct[0])}供货")
-            if not path:
-                path = [enterprise, direct[0], *facts.led_chains[direct[0]][:1]]
-        else:
-            fed_leaders = [ld for ld in leaders if leader_segments[ld] & fed]
-            if fed_leaders:
-                supplier_score = 0.5
+            if detail:
+                reasons.append(f"为本地链主{name(direct[0])}供货")
+                if not path:
+                    path = [enterprise, direct[0], *facts.led_chains[direct[0]][:1]]
+        elif fed_leaders:
+            supplier_score = 0.5
+            if detail:
                 target = sorted(leader_segments[fed_leaders[0]] & fed)[0]
                 reasons.append(f"所在环节供给本地链主{name(fed_leaders[0])}所在的{name(target)}")
                 if not path:
@@ -197,46 +289,39 @@ def rank(facts: Facts, params: Params) -> Result:
         projects = facts.projects(enterprise)
         big = bool(attrs.get("stock_code")) or attrs.get("enterprise_kind") in _STATE_KINDS
         record = 0.5 * big + 0.5 * min(1.0, projects / 5)
-        if big:
-            reasons.append("上市公司或国有企业" if attrs.get("stock_code") else "国有企业")
-        if projects:
-            reasons.append(f"投资项目{projects}个")
-        if not path:
-            path = [enterprise, facts.segment.id]
+        if detail:
+            if big:
+                reasons.append("上市公司或国有企业" if attrs.get("stock_code") else "国有企业")
+            if projects:
+                reasons.append(f"投资项目{projects}个")
+            if not path:
+                path = [enterprise, facts.segment.id]
         score = params.w_group * group_score + params.w_supplier * supplier_score + params.w_record * record
+        return round(score, 6), group_score, supplier_score, round(record, 6), reasons, path
+
+    order = sorted((-assess(enterprise, False)[0], enterprise) for enterprise in facts.pool)
+    candidates: list[Candidate] = []
+    for _, enterprise in order[: params.limit]:
+        score, group_score, supplier_score, record, reasons, path = assess(enterprise, True)
         candidates.append(
             Candidate(
                 enterprise=facts.ref(enterprise),
-                score=round(score, 6),
+                score=score,
                 group=group_score,
                 supplier=supplier_score,
-                record=round(record, 6),
+                record=record,
                 reasons=reasons or ["在该环节经营"],
                 path=[facts.ref(n) for n in path],
             )
         )
-    candidates.sort(key=lambda c: (-c.score, c.enterprise.id))
     return Result(
         segment=facts.segment,
         scope=facts.scope,
         covered_here=facts.covered_here,
         present_groups=[facts.ref(g) for g in real_groups],
-        candidates=candidates[: params.limit],
-        total_candidates=len(candidates),
+        candidates=candidates,
+        total_candidates=len(facts.pool),
     )
-
-
-def _present(graph: nx.MultiDiGraph, local: frozenset[str]) -> set[str]:
-    present = {n for n in local if graph.nodes[n]["kind"] == NodeKind.ENTERPRISE.value}
-    for project in local:
-        attrs = graph.nodes[project]
-        if attrs["kind"] == NodeKind.PROJECT.value and is_active(attrs):
-            present.update(u for u, _, k in graph.in_edges(project, data="kind") if k == EdgeKind.INVESTS_IN.value)
-    return present
-
-
-def _has_subsidiaries(graph: nx.MultiDiGraph, enterprise: str) -> bool:
-    return any(k == EdgeKind.SUBSIDIARY_OF.value for _, _, k in graph.in_edges(enterprise, data="kind"))
 
 
 # --- Cypher twin -------------------------------------------------------------------------------
@@ -290,18 +375,18 @@ CALL (m) {{
   RETURN e
 }}
 WITH DISTINCT e WHERE EXISTS {{ (e)-[:{cy.SUBSIDIARY_OF}]-() }}
-RETURN e.id AS id""",
+RETURN collect(e.id) AS ids""",
     # SUBSIDIARY_OF links above the given enterprises, up to the tops of their groups
     "owners": f"""
 UNWIND $ids AS id
 MATCH (:{cy.ENTITY} {{id: id}})-[:{cy.SUBSIDIARY_OF}*0..]->(owned)
 WITH DISTINCT owned
 MATCH (owned)-[:{cy.SUBSIDIARY_OF}]->(parent)
-RETURN owned.id AS child, owned.name AS child_name, parent.id AS parent, parent.name AS parent_name""",
+RETURN collect([owned.id, owned.name, parent.id, parent.name]) AS links""",
     "has_subsidiaries": f"""
 UNWIND $ids AS id
 MATCH (g:{cy.ENTITY} {{id: id}}) WHERE EXISTS {{ ()-[:{cy.SUBSIDIARY_OF}]->(g) }}
-RETURN g.id AS id""",
+RETURN collect(g.id) AS ids""",
     # where a present enterprise is: its first place if local, else its first local project
     "anchors": f"""
 UNWIND $ids AS id
@@ -324,15 +409,17 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     chains = [c["id"] for c in seg["chains"]]
     leaders = execute(CYPHER["leaders"], {**args, "chains": chains, "leads_key": EdgeKind.LEADS.value})
     candidates = {row["id"]: row for row in execute(CYPHER["candidates"], args)}
-    present = {row["id"] for row in execute(CYPHER["present"], args)}
+    (row,) = execute(CYPHER["present"], args)  # statements with many rows return one list: rows cost the driver
+    present = set(row["ids"])
 
     refs = _Refs(execute)
     refs.know([(params.segment, segment.get("name")), *((c["id"], c["name"]) for c in seg["chains"])])
     refs.know((row["id"], row["name"]) for row in [*leaders, *candidates.values()])
     parents: dict[str, list[str]] = {}
-    for row in execute(CYPHER["owners"], {"ids": sorted(present | set(candidates))}):
-        parents.setdefault(row["child"], []).append(row["parent"])
-        refs.know([(row["child"], row["child_name"]), (row["parent"], row["parent_name"])])
+    (row,) = execute(CYPHER["owners"], {"ids": sorted(present | set(candidates))})
+    for child, child_name, parent, parent_name in row["links"]:
+        parents.setdefault(child, []).append(parent)
+        refs.know([(child, child_name), (parent, parent_name)])
     for ps in parents.values():
         ps.sort()
     lineage: dict[str, list[str]] = {}
@@ -347,7 +434,8 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         return chain[-1] if chain else enterprise
 
     groups = {group(e) for e in present}
-    with_subsidiaries = {row["id"] for row in execute(CYPHER["has_subsidiaries"], {"ids": sorted(groups)})}
+    (row,) = execute(CYPHER["has_subsidiaries"], {"ids": sorted(groups)})
+    with_subsidiaries = set(row["ids"])
     wanted = groups & {group(c) for c in candidates}
     peers = sorted(e for e in present if group(e) in wanted)
     anchors = {row["id"]: (row["anchor"] or [None])[0] for row in execute(CYPHER["anchors"], {**args, "ids": peers})}

@@ -14,6 +14,7 @@ Chains are listed by name. This is the query behind ``chainkg stats``.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from graph_schema.kinds import Currency, EdgeKind, NodeKind
 from queries.neo4j_common import Execute
+from queries.nx_index import cached
 
 __all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
 
@@ -46,14 +48,21 @@ class Result(BaseModel):
 
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
-    nodes: dict[str, int] = {}
-    for _, kind in graph.nodes(data="kind"):
-        nodes[kind] = nodes.get(kind, 0) + 1
-    edges: dict[str, int] = {}
-    for _, _, kind in graph.edges(data="kind"):
-        edges[kind] = edges.get(kind, 0) + 1
-    chains: list[ChainStats] = []
-    for chain_id, attrs in graph.nodes(data=True):
+    nodes, edges, chains = cached(graph, "stats", lambda: _count(graph))
+    return Result(nodes=dict(nodes), edges=dict(edges), chains=[ChainStats(**c) for c in chains])
+
+
+def _count(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int], tuple[dict[str, Any], ...]]:
+    """The statistics of the graph, as plain values, once per graph version: counting every edge is a
+    walk over the whole graph (half a second at city scale) and the answer only changes with a write.
+    The walk goes straight over the adjacency dicts, as :meth:`MemoryStore.counts` does."""
+    node_attrs = graph._node
+    nodes = Counter(attrs["kind"] for attrs in node_attrs.values())
+    edges = Counter(
+        attrs.get("kind") for nbrs in graph._succ.values() for keydict in nbrs.values() for attrs in keydict.values()
+    )
+    chains: list[dict[str, Any]] = []
+    for chain_id, attrs in node_attrs.items():
         if attrs["kind"] != NodeKind.CHAIN.value:
             continue
         segments = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.PART_OF.value}
@@ -63,30 +72,30 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             for member, _, k in graph.in_edges(segment, data="kind"):
                 if k != EdgeKind.IN_SEGMENT.value:
                     continue
-                member_kind = graph.nodes[member]["kind"]
+                member_kind = node_attrs[member]["kind"]
                 if member_kind == NodeKind.ENTERPRISE.value:
                     enterprises.add(member)
                 elif member_kind == NodeKind.PROJECT.value:
                     projects.add(member)
         investment = sum(
-            graph.nodes[p].get("total_investment", 0) or 0
+            node_attrs[p].get("total_investment", 0) or 0
             for p in projects
-            if graph.nodes[p].get("currency", Currency.CNY.value) == Currency.CNY.value
+            if node_attrs[p].get("currency", Currency.CNY.value) == Currency.CNY.value
         )
         leaders = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.LEADS.value}
         chains.append(
-            ChainStats(
-                chain_id=chain_id,
-                name=attrs["name"],
-                segments=len(segments),
-                enterprises=len(enterprises),
-                projects=len(projects),
-                investment_cny=investment,
-                leaders=len(leaders),
-            )
+            {
+                "chain_id": chain_id,
+                "name": attrs["name"],
+                "segments": len(segments),
+                "enterprises": len(enterprises),
+                "projects": len(projects),
+                "investment_cny": investment,
+                "leaders": len(leaders),
+            }
         )
-    chains.sort(key=lambda c: (c.name, c.chain_id))
-    return Result(nodes=dict(sorted(nodes.items())), edges=dict(sorted(edges.items())), chains=chains)
+    chains.sort(key=lambda c: (c["name"], c["chain_id"]))
+    return dict(sorted(nodes.items())), dict(sorted(edges.items())), tuple(chains)
 
 
 _CHAIN = NodeKind.CHAIN.value

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from graph_schema.kinds import EdgeKind, NodeKind, Stage
 from queries import neo4j_common as cy
 from queries.common import NodeRef, ScopeRef, feeds_in, feeds_out, node_ref, require, resolve_scope, segment_chains
-from queries.nx_index import members_by_segment
+from queries.coverage import segment_facts
 
 __all__ = [
     "CYPHER",
@@ -107,13 +107,13 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     best = walk(starts, params, lambda d, s: feeds_in(graph, s) if d == "upstream" else feeds_out(graph, s))
     direct = {u for s in starts for u in feeds_in(graph, s)} if kind is not NodeKind.SEGMENT else set()
 
-    members = members_by_segment(graph)
     info = {
         segment: SegmentInfo(
             ref=node_ref(graph, segment),
             stage=Stage(graph.nodes[segment]["stage"]),
             chains=tuple(node_ref(graph, c) for c in segment_chains(graph, segment)),
-            local=tuple(sorted((members.get(segment, (frozenset(), frozenset()))[0] & local) - {params.node})),
+            # the segment's local enterprises, by id (kept per scope), the start node left out
+            local=tuple(e for e in segment_facts(graph, segment, local).enterprises if e != params.node),
         )
         for segment in {*best, *direct}
     }
