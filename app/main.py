@@ -7,6 +7,8 @@ handlers (:mod:`app.errors`) → thin routers (:mod:`app.routers`) → ``store.r
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -81,23 +83,35 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     none, the lifespan opens the configured one (:func:`app.state.open_store` picks the backend).
 
     A store that cannot be opened does not stop the process: /healthz still answers, /readyz and
-    every query answer 503 with the reason, so an operator sees why instead of a restart loop.
+    every query answer 503 with the reason, so an operator sees why instead of a restart loop. When
+    the reason is a server that cannot be reached (Neo4j started after chainkg, say), the app keeps
+    trying every ``retry_after`` seconds and serves as soon as it opens; a configuration error
+    (wrong password, a missing input) is not retried.
     """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened_here = False
-        if app.state.store is None:
+        opened_here = app.state.store is None
+        reopening: asyncio.Task[None] | None = None
+        if opened_here:
             try:
                 app.state.store = open_store(settings).store
-                opened_here = True
-            except (StateError, StoreUnavailable) as exc:
+            except StateError as exc:  # configuration: retrying cannot help
                 log.error("the graph store could not be opened: %s", exc)
                 app.state.store_error = str(exc)
+            except StoreUnavailable as exc:  # e.g. Neo4j still starting: keep trying in the background
+                log.error("the graph store could not be opened: %s; retrying every %d s", exc, settings.retry_after)
+                app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
+                app.state.store_retrying = True
+                reopening = asyncio.create_task(_keep_opening(app, settings))
         try:
             yield
         finally:
+            if reopening is not None:
+                reopening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reopening
             if opened_here and app.state.store is not None:
                 app.state.store.close()
 
@@ -113,6 +127,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.store_error = None
+    app.state.store_retrying = False
     app.state.writer = Writer()
     # Pages read by people answer errors (bad parameters included) as pages, not JSON.
     app.state.error_pages = {viz.router.prefix: html_error_page}
@@ -138,3 +153,23 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(viz.router)
     install_docs(app)
     return app
+
+
+async def _keep_opening(app: FastAPI, settings: Settings) -> None:
+    """Try :func:`open_store` every ``retry_after`` seconds (off the event loop: opening may load the
+    bundled dataset) until it succeeds or fails for a reason retrying cannot fix."""
+    while True:
+        await asyncio.sleep(settings.retry_after)
+        try:
+            opened = await asyncio.to_thread(open_store, settings)
+        except StoreUnavailable as exc:
+            log.warning("the graph store is still unavailable: %s", exc)
+            app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
+            continue
+        except StateError as exc:
+            log.error("the graph store could not be opened: %s", exc)
+            app.state.store_error, app.state.store_retrying = str(exc), False
+            return
+        app.state.store, app.state.store_error, app.state.store_retrying = opened.store, None, False
+        log.warning("the graph store is open (%s) after earlier failures", opened.origin)
+        return

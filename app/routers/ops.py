@@ -38,7 +38,8 @@ def healthz() -> Health:
 @router.get("/readyz", operation_id="readyz", summary="Readiness / 就绪检查", responses=error_responses(500, 503))
 def readyz(request: Request) -> Ready:
     """The store is reachable and holds a graph; the counts by kind. 503 with Retry-After while the
-    store is opening, could not be opened, is unreachable, or is empty."""
+    store is opening, could not be opened (``details.state``: ``retrying`` while the app keeps
+    trying, ``failed`` when only a change of configuration helps), is unreachable, or is empty."""
     store: GraphStore | None = request.app.state.store
     retry = str(request.app.state.settings.retry_after)
     if store is None:
@@ -47,7 +48,7 @@ def readyz(request: Request) -> Ready:
             503,
             "not_ready",
             f"the store could not be opened: {failed}" if failed else "the store is still opening",
-            {"state": "failed" if failed else "starting"},
+            {"state": ("retrying" if request.app.state.store_retrying else "failed") if failed else "starting"},
             headers={"Retry-After": retry},
         )
     counts = store.counts()  # a Neo4j store that cannot be reached raises StoreUnavailable → 503

@@ -12,11 +12,13 @@ so this module runs last (file order); the restart keeps the server's port and d
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app.cli import app as cli
@@ -103,6 +105,7 @@ async def test_a_server_killed_mid_load_fails_the_load_cleanly_and_the_api_recov
     app = create_app(Settings(home=tmp_path, retry_after=7), served)
     dying = DyingServerStore(neo4j_server.uri, *neo4j_server.auth, write_retry_seconds=1.0, read_retry_seconds=0.5)
     dying.server, dying.committed = neo4j_server, []
+    late: TestClient | None = None
     try:
         # 1. the load: the server dies inside batch KILLED_IN_BATCH
         with pytest.raises(StoreUnavailable) as failure:
@@ -121,6 +124,15 @@ async def test_a_server_killed_mid_load_fails_the_load_cleanly_and_the_api_recov
                 assert response.json()["code"] == "store_unavailable"
                 assert "unavailable" in response.json()["message"]
 
+        # 2b. an app started while the server is down: 503 "retrying", not a dead process
+        late = TestClient(create_app(_late_settings(neo4j_server, tmp_path)))
+        late.__enter__()
+        response = late.get("/readyz")
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        assert response.json()["details"] == {"state": "retrying"}
+        assert "retrying every 1 s" in response.json()["message"]
+        assert late.get("/api/v1/stats").status_code == 503
+
         # 3. back: the committed batches are all there, nothing of the interrupted one
         neo4j_server.restart()
         nodes_before = {n.id for b in dying.committed for n in b.nodes}
@@ -137,8 +149,14 @@ async def test_a_server_killed_mid_load_fails_the_load_cleanly_and_the_api_recov
             partial.write(batch)
         assert neo4j_contents(neo4j_store) == memory_contents(partial)
 
-        # 4. the same app and store object answer again, as the embedded store does on that graph
+        # 4. the same app and store object answer again, as the embedded store does on that graph —
+        # and so does the app that started during the outage, having opened the store by itself
         assert await _answers(app) == await _answers(create_app(Settings(home=tmp_path), partial))
+        deadline = time.monotonic() + 60
+        while late.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert late.get("/readyz").status_code == 200, late.get("/readyz").text
+        assert late.get("/api/v1/stats").json() == served_stats(app)
 
         # 5. loading again completes: the uninterrupted graph, item by item, and the API agrees
         report = load_dataset(neo4j_store)
@@ -147,10 +165,31 @@ async def test_a_server_killed_mid_load_fails_the_load_cleanly_and_the_api_recov
         assert neo4j_contents(neo4j_store) == memory_contents(uninterrupted)
         assert await _answers(app) == await _answers(create_app(Settings(home=tmp_path), uninterrupted))
     finally:
+        if late is not None:
+            late.__exit__(None, None, None)
         dying.close()
         served.close()
         if not neo4j_server.running:
             neo4j_server.restart()
+
+
+def _late_settings(server: Any, home: Path) -> Settings:
+    """Settings of an app on the test server that retries opening it every second."""
+    user, password = server.auth
+    return Settings(
+        store="neo4j",
+        home=home / "late",
+        neo4j_uri=server.uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        neo4j_read_retry_seconds=0,
+        retry_after=1,
+    )
+
+
+def served_stats(app: Any) -> Any:
+    with TestClient(app) as client:
+        return client.get("/api/v1/stats").json()
 
 
 def _edge_exists(store: Neo4jStore, identity: tuple[str, str, str]) -> bool:
