@@ -26,6 +26,7 @@ from app.state import StateError, open_store
 from app.swagger import install_docs
 from app.writes import Writer
 from queries.store import GraphStore, StoreUnavailable
+from queries.warmup import start_warming
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
                 app.state.store_retrying = True
                 reopening = asyncio.create_task(_keep_opening(app, settings))
+        if app.state.store is not None:
+            app.state.warming = start_warming(app.state.store)  # indexes built before users ask
         try:
             yield
         finally:
@@ -128,6 +131,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.store_error = None
     app.state.store_retrying = False
+    app.state.warming = None  # the thread building the embedded store's indexes (queries.warmup)
     app.state.writer = Writer()
     # Pages read by people answer errors (bad parameters included) as pages, not JSON.
     app.state.error_pages = {viz.router.prefix: html_error_page}
@@ -171,5 +175,6 @@ async def _keep_opening(app: FastAPI, settings: Settings) -> None:
             app.state.store_error, app.state.store_retrying = str(exc), False
             return
         app.state.store, app.state.store_error, app.state.store_retrying = opened.store, None, False
+        app.state.warming = start_warming(opened.store)
         log.warning("the graph store is open (%s) after earlier failures", opened.origin)
         return

@@ -35,6 +35,7 @@ __all__ = [
     "SCOPES_KEPT",
     "cached",
     "cached_per_scope",
+    "is_cached",
     "located_in_places",
     "members_by_segment",
     "nodes_of_kind",
@@ -76,6 +77,11 @@ def cached(graph: nx.MultiDiGraph, key: Hashable, build: Callable[[], T]) -> T:
         pass
     value = build()
     return store.setdefault(key, value)  # atomic: a value another thread stored first wins
+
+
+def is_cached(graph: nx.MultiDiGraph, key: Hashable) -> bool:
+    """Whether ``key`` is built for the graph's current state (asking builds nothing)."""
+    return key in _entries(graph)
 
 
 def cached_per_scope(graph: nx.MultiDiGraph, family: str, scope: Hashable, build: Callable[[], T]) -> T:

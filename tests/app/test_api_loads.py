@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from app.main import create_app
 from app.settings import BUNDLED_DATASET, Settings
 from queries.memory_store import MemoryStore
+from queries.nx_index import is_cached
 from tests.loaders.test_registry import PLANTED, _write
 
 pytestmark = pytest.mark.anyio
@@ -97,6 +98,8 @@ async def test_upload_runs_the_pipeline_returns_the_rejects_and_persists(
 
     served = app.state.store
     assert served.counts().nodes["Enterprise"] > before and body["graph_nodes"] == served.counts().total_nodes
+    app.state.warming.join(timeout=60)  # the new graph's indexes are built before anyone asks
+    assert is_cached(served.graph, "search_keys") and is_cached(served.graph, "place_index")
     reopened = MemoryStore.open(settings.snapshot_path)
     assert reopened.counts() == served.counts(), "the snapshot holds the loaded graph"
     kept = [Path(m.path) for m in reopened.manifest()]
