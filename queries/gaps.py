@@ -123,6 +123,10 @@ class Result(BaseModel):
     extend: list[Gap] = Field(description="延链")
 
 
+#: Local members a strengthen gap's path shows (and the first of which a fill or extend path shows).
+EVIDENCE_MEMBERS = 3
+
+
 @dataclass(frozen=True)
 class SegmentView:
     """What gap analysis needs of one segment: its chains, FEEDS neighbours and facts in the scope.
@@ -222,19 +226,19 @@ def analyse(
     for segment in covered:
         f = fact(segment)
         share = f.investment_cny / chain_investment if chain_investment else 0.0
-        few = len(f.enterprises) < params.min_enterprises
+        few = f.enterprise_count < params.min_enterprises
         small = params.min_investment_share > 0 and share < params.min_investment_share
         if not (few or small):
             continue
         demand, supply = covered_neighbours(segment, only_chain=False)
-        score = max(0, params.min_enterprises - len(f.enterprises)) / params.min_enterprises
+        score = max(0, params.min_enterprises - f.enterprise_count) / params.min_enterprises
         score += 2 * len(demand) + len(supply) + (1 if small else 0)
-        parts = [f"仅{len(f.enterprises)}家本地企业（阈值{params.min_enterprises}）" if few else ""]
+        parts = [f"仅{f.enterprise_count}家本地企业（阈值{params.min_enterprises}）" if few else ""]
         if small:
             parts.append(f"投资占全链{share:.1%}，低于{params.min_investment_share:.0%}")
         if demand or supply:
             parts.append("与本地" + "、".join(name(s) for s in demand + supply) + "相连")
-        path = [views[segment].ref] + [ref(e) for e in (f.enterprises or f.projects)[:3]]
+        path = [views[segment].ref] + [ref(e) for e in (f.enterprises or f.projects)[:EVIDENCE_MEMBERS]]
         strengthen.append(_gap(views[segment], score, "；".join(p for p in parts if p), path))
 
     extend: list[Gap] = []
@@ -310,7 +314,7 @@ OPTIONAL MATCH (member)-[:{cy.FEEDS}]-(neighbour)
 WITH collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
 UNWIND members + neighbours AS s
 WITH DISTINCT s, s IN members AS member
-{cy.segment_members("s")}
+{cy.segment_member_heads("s", EVIDENCE_MEMBERS)}
 {cy.segment_chains("s")}
 CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
@@ -322,7 +326,8 @@ CALL (s) {{
   WITH supplier ORDER BY supplier.id
   RETURN collect(supplier.id) AS feeds_in
 }}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, member, enterprises, projects, chains, feeds_out, feeds_in""",
+RETURN s.id AS id, s.name AS name, s.stage AS stage, member, enterprise_count, enterprises, project_count, projects,
+       investment_cny, chains, feeds_out, feeds_in""",
 }
 
 
@@ -366,7 +371,9 @@ def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView],
                 row["id"],
                 tuple(e["id"] for e in enterprises),
                 tuple(p["id"] for p in projects),
-                sum(p["cny"] for p in projects),
+                row["investment_cny"],
+                row["enterprise_count"],
+                row["project_count"],
             ),
         )
     return views, names
