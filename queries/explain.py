@@ -12,6 +12,7 @@ No path within ``max_length`` gives an empty list (and ``length`` None), not an 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -83,6 +84,19 @@ _CITES = EdgeKind.CITES.value
 _SOURCE = NodeKind.SOURCE.value
 
 
+def _links(start: list[str], predecessors: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
+    """Every (node, predecessor) link reachable from ``start`` through ``predecessors``, depth first."""
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        for other in predecessors[node]:
+            yield node, other
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+
+
 class _Search:
     """Breadth-first from one end: each reached node's distance and, for those reached so far, its
     predecessors (the neighbours one step nearer to that end)."""
@@ -144,24 +158,10 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         # Before the meeting nodes they come from the forward predecessors, walked back; after
         # them, from the backward predecessors (one step nearer the target), walked forward.
         successors: dict[str, list[str]] = {}
-        seen = set(meet)
-        stack = list(meet)
-        while stack:
-            node = stack.pop()
-            for previous in forward.predecessors[node]:
-                successors.setdefault(previous, []).append(node)
-                if previous not in seen:
-                    seen.add(previous)
-                    stack.append(previous)
-        seen = set(meet)
-        stack = list(meet)
-        while stack:
-            node = stack.pop()
-            for following in backward.predecessors[node]:
-                successors.setdefault(node, []).append(following)
-                if following not in seen:
-                    seen.add(following)
-                    stack.append(following)
+        for node, previous in _links(meet, forward.predecessors):
+            successors.setdefault(previous, []).append(node)
+        for node, following in _links(meet, backward.predecessors):
+            successors.setdefault(node, []).append(following)
 
         def walk(path: list[str]) -> None:
             if len(paths) >= params.max_paths:

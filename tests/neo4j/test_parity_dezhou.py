@@ -287,3 +287,38 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
     checked += assert_same(memory, neo, listing_enterprises, errors)
     checked += assert_same(memory, neo, listing_regions, [listing_regions.Params(scope="park:不存在")])
     assert checked > 30
+
+
+def test_gaps_finds_the_same_facts_from_either_side(memory: MemoryStore, neo: Neo4jStore) -> None:
+    """The gap analysis's Cypher twin takes a scope's facts from the segments' members or from the
+    scope's located members, whichever is smaller: both statements agree for every chain and place
+    (the city, each district, town and park), and with the embedded store's segment facts."""
+    from queries.common import resolve_scope
+    from queries.coverage import segment_facts
+    from queries.neo4j_common import ACTIVE, places_of
+
+    graph = memory.graph
+    places = [*_ids(memory, NodeKind.REGION), *_ids(memory, NodeKind.PARK)]
+    compared = 0
+    for chain in _ids(memory, NodeKind.CHAIN):
+        segments = [row["id"] for row in neo.read(gaps.CYPHER["segments"], {"chain": chain})]
+        for place in places:
+            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE}
+            by_place = {row["id"]: row for row in neo.read(gaps.CYPHER["members_by_place"], args)}
+            by_segment = {row["id"]: row for row in neo.read(gaps.CYPHER["members_by_segment"], args)}
+            assert by_place == by_segment, (chain, place)
+            _, local = resolve_scope(graph, place)
+            for segment in segments:
+                facts = segment_facts(graph, segment, local)
+                row = by_place.get(segment)
+                assert facts.covered == (row is not None), (chain, place, segment)
+                if row is not None:
+                    assert (row["enterprise_count"], row["project_count"], row["investment_cny"]) == (
+                        facts.enterprise_count,
+                        facts.project_count,
+                        facts.investment_cny,
+                    )
+                    assert [e["id"] for e in row["enterprises"]] == list(facts.enterprises[: gaps.EVIDENCE_MEMBERS])
+                    assert [p["id"] for p in row["projects"]] == list(facts.projects[: gaps.EVIDENCE_MEMBERS])
+                    compared += 1
+    assert compared > 100, "enough covered segments to mean something"
