@@ -31,6 +31,7 @@ from queries.common import (
     segment_chains,
 )
 from queries.coverage import chain_leaders, segment_facts
+from queries.neo4j_segment_facts import local_facts
 
 __all__ = ["CYPHER", "ChainLeader", "Feed", "Params", "Result", "SegmentState", "Totals", "run_cypher", "run_networkx"]
 
@@ -139,12 +140,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
 #: The Cypher twin: statements over one chain (``$chain``) and the scope's places (``$places``).
 CYPHER = {
-    # every segment of the chain with its local enterprises, local active projects and its chains
+    # every segment of the chain with its chains; their local members come from
+    # queries.neo4j_segment_facts (every member, from the cheaper side)
     "segments": f"""
 MATCH (s)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
-{cy.segment_members("s")}
 {cy.segment_chains("s")}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, enterprises, projects, chains""",
+RETURN s.id AS id, s.name AS name, s.stage AS stage, chains""",
     # FEEDS between two segments of the chain
     "feeds": f"""
 MATCH (a)-[:{cy.PART_OF}]->(c:{cy.CHAIN} {{id: $chain}})
@@ -167,6 +168,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     scope, places = cy.resolve_scope(execute, params.scope)
     args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
     rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
+    facts = local_facts(execute, sorted(rows), places)
     feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
     order = order_segments(
         {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
@@ -176,7 +178,8 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     investment: dict[str, int] = {}
     for segment in order:
         row = rows[segment]
-        enterprises, projects = row["enterprises"], row["projects"]
+        local = facts.get(segment, {})
+        enterprises, projects = local.get("enterprises", []), local.get("projects", [])
         all_enterprises.update(e["id"] for e in enterprises)
         investment.update((p["id"], p["cny"]) for p in projects)
         states.append(

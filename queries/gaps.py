@@ -57,6 +57,7 @@ from queries.common import (
     segment_chains,
 )
 from queries.coverage import SegmentFacts, segment_facts
+from queries.neo4j_segment_facts import local_facts
 
 __all__ = [
     "CYPHER",
@@ -306,14 +307,9 @@ def _completeness(
 # --- Cypher twin -------------------------------------------------------------------------------
 
 #: The Cypher twin, in two steps. ``segments``: the chain's segments and their FEEDS neighbours, each
-#: with its chains, its FEEDS neighbours and how many members it has anywhere (``in_segment``). Then
-#: the facts in the scope (``$places``) of those segments, from whichever side is smaller:
-#: ``members_by_segment`` tests each member of each segment for locality — cheap for a city, whose
-#: places hold most members —, ``members_by_place`` walks the scope's located members to their
-#: segments — cheap for a district, a town or a park (about 100 ms → 15 ms at city scale).
-#: ``located`` counts the scope's LOCATED_IN members to choose. Both give every covered segment's
-#: counts, first :data:`EVIDENCE_MEMBERS` members by id and investment; :func:`analyse` then applies
-#: the definition.
+#: with its chains and its FEEDS neighbours. Then their facts in the scope (``$places``):
+#: counts, investment and the first :data:`EVIDENCE_MEMBERS` members, from whichever side is
+#: cheaper (:mod:`queries.neo4j_segment_facts`). :func:`analyse` then applies the definition.
 CYPHER = {
     "segments": f"""
 MATCH (member)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
@@ -332,29 +328,7 @@ CALL (s) {{
   WITH supplier ORDER BY supplier.id
   RETURN collect(supplier.id) AS feeds_in
 }}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, member, chains, feeds_out, feeds_in,
-       COUNT {{ ()-[:{cy.IN_SEGMENT}]->(s) }} AS in_segment""",
-    "located": f"""
-UNWIND $places AS id
-MATCH (place:{cy.ENTITY} {{id: id}})
-RETURN sum(COUNT {{ ()-[:{cy.LOCATED_IN}]->(place) }}) AS located""",
-    "members_by_segment": f"""
-UNWIND $segments AS id
-MATCH (s:{cy.ENTITY} {{id: id}})
-{cy.segment_member_heads("s", EVIDENCE_MEMBERS)}
-WITH s, enterprise_count, enterprises, project_count, projects, investment_cny
-WHERE enterprise_count > 0 OR project_count > 0
-RETURN s.id AS id, enterprise_count, enterprises, project_count, projects, investment_cny""",
-    "members_by_place": f"""
-UNWIND $places AS id
-MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
-WHERE m:{cy.ENTERPRISE} OR (m:{cy.PROJECT} AND m.status IN $active)
-MATCH (m)-[:{cy.IN_SEGMENT}]->(s:{cy.SEGMENT}) WHERE s.id IN $segments
-WITH DISTINCT s, m ORDER BY m.id
-WITH s, collect(CASE WHEN m:{cy.ENTERPRISE} THEN m END) AS es, collect(CASE WHEN m:{cy.PROJECT} THEN m END) AS ps
-RETURN s.id AS id, size(es) AS enterprise_count, [e IN es[..{EVIDENCE_MEMBERS}] | e {{.id, .name}}] AS enterprises,
-       size(ps) AS project_count, [p IN ps[..{EVIDENCE_MEMBERS}] | p {{.id, .name}}] AS projects,
-       reduce(total = 0, p IN ps | total + {cy.cny("p")}) AS investment_cny""",
+RETURN s.id AS id, s.name AS name, s.stage AS stage, member, chains, feeds_out, feeds_in""",
 }
 
 
@@ -371,11 +345,7 @@ def run_cypher_in(
     """:func:`run_cypher` for a chain known to exist and a scope already resolved (a profile asks
     for every chain in one scope: resolving it again per chain cost as much as the gaps)."""
     rows = execute(CYPHER["segments"], {"chain": params.chain})
-    (located,) = execute(CYPHER["located"], {"places": places})
-    members_anywhere = sum(row["in_segment"] for row in rows)
-    statement = "members_by_place" if located["located"] < members_anywhere else "members_by_segment"
-    args = {"segments": [row["id"] for row in rows], "places": places, "active": cy.ACTIVE}
-    facts = {row["id"]: row for row in execute(CYPHER[statement], args)}
+    facts = local_facts(execute, [row["id"] for row in rows], places, EVIDENCE_MEMBERS)
     rows = [{**row, **facts.get(row["id"], _UNCOVERED)} for row in rows]
     views, names = views_from_rows(rows)
     members = [row["id"] for row in rows if row["member"]]

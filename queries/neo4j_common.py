@@ -58,7 +58,6 @@ __all__ = [
     "require",
     "resolve_scope",
     "segment_chains",
-    "segment_member_heads",
     "segment_members",
     "text_key",
 ]
@@ -115,24 +114,6 @@ CALL ({var}) {{
   OPTIONAL MATCH (p:{PROJECT})-[:{IN_SEGMENT}]->({var}) WHERE p.status IN $active AND {local("p")}
   WITH DISTINCT p ORDER BY p.id
   RETURN collect(p {{.id, .name, cny: {cny("p")}}}) AS projects
-}}"""
-
-
-def segment_member_heads(var: str, head: int) -> str:
-    """:func:`segment_members` for a query that shows only the first ``head`` members: binds
-    ``enterprise_count``, ``project_count``, ``investment_cny`` (of every local active project) and
-    ``enterprises`` / ``projects``, the first ``head`` of each as ``{id, name}`` maps by id."""
-    return f"""
-CALL ({var}) {{
-  OPTIONAL MATCH (e:{ENTERPRISE})-[:{IN_SEGMENT}]->({var}) WHERE {local("e")}
-  WITH DISTINCT e ORDER BY e.id
-  RETURN count(e) AS enterprise_count, collect(e {{.id, .name}})[..{int(head)}] AS enterprises
-}}
-CALL ({var}) {{
-  OPTIONAL MATCH (p:{PROJECT})-[:{IN_SEGMENT}]->({var}) WHERE p.status IN $active AND {local("p")}
-  WITH DISTINCT p ORDER BY p.id
-  RETURN count(p) AS project_count, collect(p {{.id, .name}})[..{int(head)}] AS projects,
-         sum({cny("p")}) AS investment_cny
 }}"""
 
 

@@ -289,13 +289,15 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
     assert checked > 30
 
 
-def test_gaps_finds_the_same_facts_from_either_side(memory: MemoryStore, neo: Neo4jStore) -> None:
-    """The gap analysis's Cypher twin takes a scope's facts from the segments' members or from the
-    scope's located members, whichever is smaller: both statements agree for every chain and place
-    (the city, each district, town and park), and with the embedded store's segment facts."""
+def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: Neo4jStore) -> None:
+    """A scope's segment facts on Neo4j come from the segments' members or from the scope's located
+    members, whichever is smaller (queries.neo4j_segment_facts): both statements agree — all members
+    or the first three — for every chain and place (the city, each district, town and park), and
+    with the embedded store's segment facts."""
     from queries.common import resolve_scope
     from queries.coverage import segment_facts
     from queries.neo4j_common import ACTIVE, places_of
+    from queries.neo4j_segment_facts import BY_PLACE, BY_SEGMENT, statement
 
     graph = memory.graph
     places = [*_ids(memory, NodeKind.REGION), *_ids(memory, NodeKind.PARK)]
@@ -304,21 +306,21 @@ def test_gaps_finds_the_same_facts_from_either_side(memory: MemoryStore, neo: Ne
         segments = [row["id"] for row in neo.read(gaps.CYPHER["segments"], {"chain": chain})]
         for place in places:
             args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE}
-            by_place = {row["id"]: row for row in neo.read(gaps.CYPHER["members_by_place"], args)}
-            by_segment = {row["id"]: row for row in neo.read(gaps.CYPHER["members_by_segment"], args)}
-            assert by_place == by_segment, (chain, place)
             _, local = resolve_scope(graph, place)
-            for segment in segments:
-                facts = segment_facts(graph, segment, local)
-                row = by_place.get(segment)
-                assert facts.covered == (row is not None), (chain, place, segment)
-                if row is not None:
-                    assert (row["enterprise_count"], row["project_count"], row["investment_cny"]) == (
-                        facts.enterprise_count,
-                        facts.project_count,
-                        facts.investment_cny,
-                    )
-                    assert [e["id"] for e in row["enterprises"]] == list(facts.enterprises[: gaps.EVIDENCE_MEMBERS])
-                    assert [p["id"] for p in row["projects"]] == list(facts.projects[: gaps.EVIDENCE_MEMBERS])
+            for head in (None, 3):
+                by_place = {row["id"]: row for row in neo.read(statement(BY_PLACE, head), args)}
+                by_segment = {row["id"]: row for row in neo.read(statement(BY_SEGMENT, head), args)}
+                assert by_place == by_segment, (chain, place, head)
+                for segment in segments:
+                    facts = segment_facts(graph, segment, local)
+                    row = by_place.get(segment)
+                    assert facts.covered == (row is not None), (chain, place, segment)
+                    if row is None:
+                        continue
+                    counts = (row["enterprise_count"], row["project_count"], row["investment_cny"])
+                    assert counts == (facts.enterprise_count, facts.project_count, facts.investment_cny)
+                    assert [e["id"] for e in row["enterprises"]] == list(facts.enterprises[:head])
+                    assert [p["id"] for p in row["projects"]] == list(facts.projects[:head])
+                    assert sum(p["cny"] for p in row["projects"]) <= row["investment_cny"]
                     compared += 1
-    assert compared > 100, "enough covered segments to mean something"
+    assert compared > 200, "enough covered segments to mean something"
