@@ -22,11 +22,10 @@ from app.errors import CatchUnexpected, html_error_page, install_error_handlers
 from app.limits import BodySizeLimit
 from app.routers import chains, enterprises, entities, loads, ops, paths, places, search, segments, stats, viz
 from app.settings import Settings
-from app.state import StateError, open_store
+from app.state import StateError, open_store, publish
 from app.swagger import install_docs
 from app.writes import Writer
 from queries.store import GraphStore, StoreUnavailable
-from queries.warmup import start_warming
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -95,19 +94,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened_here = app.state.store is None
         reopening: asyncio.Task[None] | None = None
-        if opened_here:
-            try:
-                app.state.store = open_store(settings).store
-            except StateError as exc:  # configuration: retrying cannot help
-                log.error("the graph store could not be opened: %s", exc)
-                app.state.store_error = str(exc)
-            except StoreUnavailable as exc:  # e.g. Neo4j still starting: keep trying in the background
-                log.error("the graph store could not be opened: %s; retrying every %d s", exc, settings.retry_after)
-                app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
-                app.state.store_retrying = True
-                reopening = asyncio.create_task(_keep_opening(app, settings))
-        if app.state.store is not None:
-            app.state.warming = start_warming(app.state.store)  # indexes built before users ask
+        if not opened_here:
+            publish(app.state, app.state.store)
+        elif _open(app, settings):  # e.g. Neo4j still starting: keep trying in the background
+            reopening = asyncio.create_task(_keep_opening(app, settings))
         try:
             yield
         finally:
@@ -159,22 +149,29 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     return app
 
 
+def _open(app: FastAPI, settings: Settings) -> bool:
+    """One attempt at :func:`open_store`, published on success; True when it failed for a reason
+    that retrying may fix (a server that cannot be reached), False otherwise."""
+    try:
+        opened = open_store(settings)
+    except StateError as exc:  # configuration: retrying cannot help
+        log.error("the graph store could not be opened: %s", exc)
+        app.state.store_error, app.state.store_retrying = str(exc), False
+        return False
+    except StoreUnavailable as exc:
+        log.error("the graph store could not be opened: %s; retrying every %d s", exc, settings.retry_after)
+        app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
+        app.state.store_retrying = True
+        return True
+    app.state.store_error, app.state.store_retrying = None, False
+    publish(app.state, opened.store)
+    return False
+
+
 async def _keep_opening(app: FastAPI, settings: Settings) -> None:
-    """Try :func:`open_store` every ``retry_after`` seconds (off the event loop: opening may load the
-    bundled dataset) until it succeeds or fails for a reason retrying cannot fix."""
+    """:func:`_open` every ``retry_after`` seconds (off the event loop: opening may load the bundled
+    dataset) until it succeeds or fails for a reason retrying cannot fix."""
     while True:
         await asyncio.sleep(settings.retry_after)
-        try:
-            opened = await asyncio.to_thread(open_store, settings)
-        except StoreUnavailable as exc:
-            log.warning("the graph store is still unavailable: %s", exc)
-            app.state.store_error = f"{exc}; retrying every {settings.retry_after} s"
-            continue
-        except StateError as exc:
-            log.error("the graph store could not be opened: %s", exc)
-            app.state.store_error, app.state.store_retrying = str(exc), False
+        if not await asyncio.to_thread(_open, app, settings):
             return
-        app.state.store, app.state.store_error, app.state.store_retrying = opened.store, None, False
-        app.state.warming = start_warming(opened.store)
-        log.warning("the graph store is open (%s) after earlier failures", opened.origin)
-        return

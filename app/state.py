@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.settings import Settings
 from loaders import default_loaders, loader_named
@@ -24,8 +25,9 @@ from queries.memory_store import MemoryStore
 from queries.neo4j_store import Neo4jStore
 from queries.snapshot import SnapshotError, read_header
 from queries.store import GraphStore, ManifestEntry, StoreError, StoreUnavailable
+from queries.warmup import start_warming
 
-__all__ = ["OpenedStore", "StateError", "is_fresh", "open_neo4j", "open_store", "rebuild"]
+__all__ = ["OpenedStore", "StateError", "is_fresh", "open_neo4j", "open_store", "publish", "rebuild"]
 
 log = logging.getLogger("chainkg.state")
 
@@ -71,6 +73,14 @@ def open_store(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     store, reports = rebuild(store.manifest(), settings)
     store.save(path)
     return OpenedStore(store, "rebuilt", reason, reports)
+
+
+def publish(state: Any, store: GraphStore) -> None:
+    """Make ``store`` the one an app serves (``state``: the app's ``app.state``) and start building
+    its indexes in the background (:mod:`queries.warmup`): every store an app serves goes through
+    here — the one it starts with and each one a load through the API swaps in."""
+    state.store = store
+    state.warming = start_warming(store)
 
 
 def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:

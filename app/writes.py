@@ -36,11 +36,11 @@ from pydantic import BaseModel, Field
 
 from app.errors import APIError
 from app.settings import Settings
+from app.state import publish
 from loaders import default_loaders
 from loaders.pipeline import FILE_REJECTED, LoadReport, run_load
 from queries.memory_store import MemoryStore
 from queries.store import GraphStore
-from queries.warmup import start_warming
 
 __all__ = ["LoadInput", "LoadSummary", "RejectRow", "Writer", "refused_whole", "resolve_load_path", "save_upload"]
 
@@ -175,8 +175,7 @@ class Writer:
             if report.records_loaded:
                 if isinstance(work, MemoryStore):
                     work.save(settings.snapshot_path)
-                state.store = work
-                state.warming = start_warming(work)  # the new graph starts with no indexes
+                publish(state, work)  # the new graph starts with no indexes: they are built now
             return _summary(report, source, state.store)
         finally:
             self._lock.release()

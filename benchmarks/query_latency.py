@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from benchmarks.measure import percentiles
 from graph_schema.ids import kind_of_id
-from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind, RegionLevel, Stage
+from graph_schema.kinds import EnterpriseKind, NodeKind, RegionLevel, Stage
 from queries import (
     chain_map,
     entity,
@@ -119,19 +119,14 @@ def universe(store: GraphStore) -> Universe:
     graph = getattr(store, "graph", None)
     if graph is not None:
         from queries.common import home_region
-        from queries.nx_index import places_under
+        from queries.nx_index import nodes_of_kind, ownership, places_under
 
-        for node, attrs in graph.nodes(data=True):
-            by_kind.setdefault(attrs["kind"], []).append(node)
-            if attrs["kind"] in (NodeKind.ENTERPRISE.value, NodeKind.SEGMENT.value):
-                names[node] = attrs.get("name", node)
-        sub = EdgeKind.SUBSIDIARY_OF.value
-        groups = [
-            e
-            for e in by_kind.get(NodeKind.ENTERPRISE.value, [])
-            if any(k == sub for _, _, k in graph.in_edges(e, data="kind"))
-            and not any(k == sub for _, _, k in graph.out_edges(e, data="kind"))
-        ]
+        for kind in (NodeKind.CHAIN, NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT):
+            by_kind[kind.value] = list(nodes_of_kind(graph, kind))
+        for kind in (NodeKind.ENTERPRISE, NodeKind.SEGMENT):
+            names.update((node, graph.nodes[node].get("name", node)) for node in nodes_of_kind(graph, kind))
+        owners = ownership(graph)
+        groups = list(owners.has_subsidiaries - owners.parents.keys())  # tops of ownership trees
         home = home_region(graph)
         for place in places_under(graph, home):
             attrs = graph.nodes[place]

@@ -178,8 +178,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     investment: dict[str, int] = {}
     for segment in order:
         row = rows[segment]
-        local = facts.get(segment, {})
-        enterprises, projects = local.get("enterprises", []), local.get("projects", [])
+        enterprises, projects = facts[segment]["enterprises"], facts[segment]["projects"]
         all_enterprises.update(e["id"] for e in enterprises)
         investment.update((p["id"], p["cny"]) for p in projects)
         states.append(

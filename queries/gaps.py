@@ -346,7 +346,7 @@ def run_cypher_in(
     for every chain in one scope: resolving it again per chain cost as much as the gaps)."""
     rows = execute(CYPHER["segments"], {"chain": params.chain})
     facts = local_facts(execute, [row["id"] for row in rows], places, EVIDENCE_MEMBERS)
-    rows = [{**row, **facts.get(row["id"], _UNCOVERED)} for row in rows]
+    rows = [{**row, **facts[row["id"]]} for row in rows]
     views, names = views_from_rows(rows)
     members = [row["id"] for row in rows if row["member"]]
     member_set = set(members)
@@ -355,9 +355,6 @@ def run_cypher_in(
         [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
     )
     return analyse(cy.ref(params.chain, chain_name), scope, order, views, lambda n: cy.ref(n, names[n]), params)
-
-
-_UNCOVERED = {"enterprise_count": 0, "enterprises": [], "project_count": 0, "projects": [], "investment_cny": 0}
 
 
 def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:

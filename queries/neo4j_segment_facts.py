@@ -80,9 +80,21 @@ RETURN s.id AS id, size(es) AS enterprise_count, [e IN es{cut} | e {{.id, .name}
 def local_facts(
     execute: cy.Execute, segments: list[str], places: list[str], head: int | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Segment id → its row of :func:`statement`, from the cheaper side; segments with no local
-    member are absent."""
+    """Segment id → its row of :func:`statement`, from the cheaper side, for every segment asked
+    about (one with no local member: zero counts, empty lists)."""
     args = {"segments": segments, "places": places, "active": cy.ACTIVE}
     (sizes,) = execute(SIZES, args)
     side = BY_PLACE if sizes["located"] < sizes["members"] else BY_SEGMENT
-    return {row["id"]: row for row in execute(statement(side, head), args)}
+    found = {row["id"]: row for row in execute(statement(side, head), args)}
+    return {segment: found.get(segment) or _uncovered(segment) for segment in segments}
+
+
+def _uncovered(segment: str) -> dict[str, Any]:
+    return {
+        "id": segment,
+        "enterprise_count": 0,
+        "enterprises": [],
+        "project_count": 0,
+        "projects": [],
+        "investment_cny": 0,
+    }

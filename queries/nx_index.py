@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -36,6 +36,7 @@ __all__ = [
     "cached",
     "cached_per_scope",
     "is_cached",
+    "kind_counts",
     "located_in_places",
     "members_by_segment",
     "nodes_of_kind",
@@ -102,6 +103,28 @@ def cached_per_scope(graph: nx.MultiDiGraph, family: str, scope: Hashable, build
         while len(lru) > SCOPES_KEPT:
             lru.popitem(last=False)
     return value
+
+
+def kind_counts(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes and edges by kind, each sorted by kind: the store's counts (``/readyz`` asks on every
+    probe) and the stats query's. Counting every edge takes seconds at province scale."""
+
+    def build() -> tuple[dict[str, int], dict[str, int]]:
+        if type(graph) is nx.MultiDiGraph:
+            # straight over the adjacency dicts: 3x faster than the edge view
+            nodes = Counter(attrs["kind"] for attrs in graph._node.values())
+            edges = Counter(
+                attrs["kind"]
+                for nbrs in graph._succ.values()
+                for keydict in nbrs.values()
+                for attrs in keydict.values()
+            )
+        else:
+            nodes = Counter(kind for _, kind in graph.nodes(data="kind"))
+            edges = Counter(kind for _, _, kind in graph.edges(data="kind"))
+        return dict(sorted(nodes.items())), dict(sorted(edges.items()))
+
+    return cached(graph, "counts", build)
 
 
 def nodes_of_kind(graph: nx.MultiDiGraph, kind: NodeKind) -> tuple[str, ...]:

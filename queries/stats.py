@@ -14,15 +14,15 @@ Chains are listed by name. This is the query behind ``chainkg stats``.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_schema.kinds import Currency, EdgeKind, NodeKind
+from queries.common import cny
 from queries.neo4j_common import Execute
-from queries.nx_index import cached
+from queries.nx_index import cached, kind_counts, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
 
@@ -53,53 +53,37 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
 
 def _count(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int], tuple[dict[str, Any], ...]]:
-    """The statistics of the graph, as plain values, once per graph version: counting every edge is a
-    walk over the whole graph (half a second at city scale) and the answer only changes with a write.
-    The walk goes straight over the adjacency dicts, as :meth:`MemoryStore.counts` does."""
+    """The statistics of the graph, as plain values, once per graph version: the answer only changes
+    with a write."""
+    nodes, edges = kind_counts(graph)
+    members = members_by_segment(graph)
     node_attrs = graph._node
-    nodes = Counter(attrs["kind"] for attrs in node_attrs.values())
-    edges = Counter(
-        attrs.get("kind") for nbrs in graph._succ.values() for keydict in nbrs.values() for attrs in keydict.values()
-    )
     chains: list[dict[str, Any]] = []
-    for chain_id, attrs in node_attrs.items():
-        if attrs["kind"] != NodeKind.CHAIN.value:
-            continue
+    for chain_id in nodes_of_kind(graph, NodeKind.CHAIN):
         segments = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.PART_OF.value}
         enterprises: set[str] = set()
         projects: set[str] = set()
         for segment in segments:
-            for member, _, k in graph.in_edges(segment, data="kind"):
-                if k != EdgeKind.IN_SEGMENT.value:
-                    continue
-                member_kind = node_attrs[member]["kind"]
-                if member_kind == NodeKind.ENTERPRISE.value:
-                    enterprises.add(member)
-                elif member_kind == NodeKind.PROJECT.value:
-                    projects.add(member)
-        investment = sum(
-            node_attrs[p].get("total_investment", 0) or 0
-            for p in projects
-            if node_attrs[p].get("currency", Currency.CNY.value) == Currency.CNY.value
-        )
+            in_segment, projects_in_segment = members.get(segment, (frozenset(), frozenset()))
+            enterprises |= in_segment
+            projects |= projects_in_segment
         leaders = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.LEADS.value}
         chains.append(
             {
                 "chain_id": chain_id,
-                "name": attrs["name"],
+                "name": node_attrs[chain_id]["name"],
                 "segments": len(segments),
                 "enterprises": len(enterprises),
                 "projects": len(projects),
-                "investment_cny": investment,
+                "investment_cny": sum(cny(node_attrs[p]) for p in projects),
                 "leaders": len(leaders),
             }
         )
     chains.sort(key=lambda c: (c["name"], c["chain_id"]))
-    return dict(sorted(nodes.items())), dict(sorted(edges.items())), tuple(chains)
+    return nodes, edges, tuple(chains)
 
 
 _CHAIN = NodeKind.CHAIN.value
-_SEGMENT = NodeKind.SEGMENT.value
 _ENTERPRISE = NodeKind.ENTERPRISE.value
 _PROJECT = NodeKind.PROJECT.value
 _CNY = Currency.CNY.value
