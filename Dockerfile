@@ -8,15 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY app/ app/
-COPY graph_schema/ graph_schema/
-COPY loaders/ loaders/
-COPY queries/ queries/
+COPY chainkg/ chainkg/
 COPY data/ data/
 RUN pip install . \
     && useradd --system --user-group --home-dir /var/lib/chainkg --create-home chainkg
 
-# Settings (app/settings.py): Neo4j as the store; the service compose names "neo4j"; the bundled
+# Settings (chainkg/app/settings.py): Neo4j as the store; the service compose names "neo4j"; the bundled
 # Dezhou data fills an empty graph on the first start. The password comes from docker-compose.yml.
 # PYTHONPATH: the copied source tree is what runs, so the data files it finds next to its modules
 # (data/dezhou, data/mappings) are there; pip install provides the dependencies and `chainkg`.

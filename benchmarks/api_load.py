@@ -75,7 +75,7 @@ def start_server(home: Path, dataset: Path | None, log: Path) -> tuple[subproces
         env["CHAINKG_DATASET"] = str(dataset.resolve())
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--home", str(home), "--port", str(port)],
+            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
             cwd=REPO,
             env=env,
             stdout=sink,

@@ -41,14 +41,14 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from graph_schema.money import Money, parse_amount  # noqa: E402
-from graph_schema.normalize import normalize_name  # noqa: E402
-from loaders import default_loaders  # noqa: E402
-from loaders.candidates import FileResult  # noqa: E402
-from loaders.news import extract_file  # noqa: E402
-from loaders.news_mentions import Gazetteer  # noqa: E402
-from loaders.pipeline import run_load  # noqa: E402
-from queries.memory_store import MemoryStore  # noqa: E402
+from chainkg.loaders import default_loaders  # noqa: E402
+from chainkg.loaders.news.candidates import FileResult  # noqa: E402
+from chainkg.loaders.news.loader import extract_file  # noqa: E402
+from chainkg.loaders.news.mentions import Gazetteer  # noqa: E402
+from chainkg.loaders.pipeline import run_load  # noqa: E402
+from chainkg.schema.money import Money, parse_amount  # noqa: E402
+from chainkg.schema.normalize import normalize_name  # noqa: E402
+from chainkg.store.memory import MemoryStore  # noqa: E402
 
 EVAL = REPO / "benchmarks" / "extraction_eval"
 FIELDS = (

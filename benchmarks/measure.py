@@ -110,7 +110,7 @@ def serve_ready(home: Path, log: Path, *, timeout_s: float = 600.0) -> dict[str,
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--home", str(home), "--port", str(port)],
+            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
             cwd=REPO,
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -6,9 +6,9 @@
 Why: py2neo-era loaders send one statement per node and per relationship, each its own auto-commit
 transaction and round trip (``graph.merge(node)``, ``graph.create(rel)``). chainkg sends
 ``UNWIND $rows … MERGE`` statements of ``--batch-size`` rows inside one managed transaction per
-batch (:mod:`queries.neo4j_store`). This prints what that buys on the same server and the same graph.
+batch (:mod:`chainkg.store.neo4j.store`). This prints what that buys on the same server and the same graph.
 
-What it does: generates a synthetic dataset (:mod:`loaders.synthetic`, the park preset resized to
+What it does: generates a synthetic dataset (:mod:`chainkg.synthetic.generator`, the park preset resized to
 ``--enterprises``), reads it through the normal pipeline into the embedded store, and takes the
 resulting graph — nodes, relationships (CITES included), properties, provenance — as the rows both
 loaders write. It starts a Neo4j test server (``tools/neo4j_server.py``; or uses ``--uri``, whose
@@ -31,13 +31,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graph_schema.kinds import EdgeKind, NodeKind, StoreLabel
-from graph_schema.records import Batch, EdgeRecord, NodeRecord, Provenance
-from loaders import default_loaders
-from loaders.pipeline import run_load
-from loaders.synthetic import generate, preset_named
-from queries.memory_store import MemoryStore
-from queries.neo4j_store import Neo4jStore
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import run_load
+from chainkg.schema.kinds import EdgeKind, NodeKind, StoreLabel
+from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.synthetic.generator import generate, preset_named
 
 _ENTITY = StoreLabel.ENTITY.value
 

@@ -33,27 +33,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from benchmarks.measure import percentiles
-from graph_schema.ids import kind_of_id
-from graph_schema.kinds import EnterpriseKind, NodeKind, RegionLevel, Stage
-from queries import (
-    chain_map,
-    entity,
-    explain,
-    footprint,
-    gaps,
-    listing_chains,
-    listing_enterprises,
-    listing_parks,
-    listing_regions,
-    listing_segments,
-    profile,
-    recommend,
-    search,
-    stats,
-    supply_chain,
-)
-from queries.listing import encode_cursor
-from queries.store import GraphStore
+from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries.listing import chains as listing_chains
+from chainkg.queries.listing import enterprises as listing_enterprises
+from chainkg.queries.listing import parks as listing_parks
+from chainkg.queries.listing import regions as listing_regions
+from chainkg.queries.listing import segments as listing_segments
+from chainkg.queries.listing.base import encode_cursor
+from chainkg.schema.ids import kind_of_id
+from chainkg.schema.kinds import EnterpriseKind, NodeKind, RegionLevel, Stage
+from chainkg.store.protocol import GraphStore
 
 __all__ = ["CASES", "QueryCase", "Universe", "measure", "universe"]
 
@@ -118,8 +107,8 @@ def universe(store: GraphStore) -> Universe:
     places: list[tuple[str, bool, str | None]] = []
     graph = getattr(store, "graph", None)
     if graph is not None:
-        from queries.common import home_region
-        from queries.nx_index import nodes_of_kind, ownership, places_under
+        from chainkg.queries.common import home_region
+        from chainkg.store.nx_index import nodes_of_kind, ownership, places_under
 
         for kind in (NodeKind.CHAIN, NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT):
             by_kind[kind.value] = list(nodes_of_kind(graph, kind))

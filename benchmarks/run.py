@@ -4,7 +4,7 @@
 
 For each preset, each step in a fresh child process (so time and peak memory are that step's own):
 
-1. **generate** the synthetic dataset (:mod:`loaders.synthetic`), once per preset, seed and
+1. **generate** the synthetic dataset (:mod:`chainkg.synthetic.generator`), once per preset, seed and
    generator version — later runs reuse it from ``--data-dir``;
 2. **load** it into a new embedded store through the normal pipeline (``chainkg load``'s code):
    input records/s, graph records (nodes + edges) written/s, peak RSS; then **save** the snapshot;
@@ -44,8 +44,8 @@ TARGETS = {"graph_records_per_s": 50_000, "load_peak_rss_mb": 2048, "serve_ready
 QUERY_TARGETS = {"gaps": 5.0, "chain map": 5.0, "upstream d3": 10.0}
 #: What the generated datasets depend on: a cached dataset made by another version is made again.
 _GENERATOR_INPUTS = (
-    "loaders/synthetic.py",
-    "loaders/synthetic_names.py",
+    "chainkg/synthetic/generator.py",
+    "chainkg/synthetic/names.py",
     "data/dezhou/chains",
     "data/dezhou/sources.yaml",
 )

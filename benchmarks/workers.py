@@ -32,8 +32,8 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 
 def generate(args: argparse.Namespace) -> dict[str, Any]:
-    from loaders.synthetic import generate as write_dataset
-    from loaders.synthetic import preset_named
+    from chainkg.synthetic.generator import generate as write_dataset
+    from chainkg.synthetic.generator import preset_named
 
     preset = preset_named(args.preset)
     if args.enterprises:
@@ -68,9 +68,9 @@ class _Progress(threading.Thread):
 
 
 def load(args: argparse.Namespace) -> dict[str, Any]:
-    from loaders import default_loaders
-    from loaders.pipeline import run_load
-    from queries.memory_store import MemoryStore
+    from chainkg.loaders import default_loaders
+    from chainkg.loaders.pipeline import run_load
+    from chainkg.store.memory import MemoryStore
 
     class CountingStore(MemoryStore):
         """The embedded store, counting what it writes so the progress thread can report it."""
@@ -142,9 +142,9 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
     loader: one managed transaction of ``UNWIND … MERGE`` statements per batch), then time the
     query cases on it. The server is this step's own: nothing else runs on it."""
     from benchmarks import query_latency
-    from loaders import default_loaders
-    from loaders.pipeline import run_load
-    from queries.neo4j_store import Neo4jStore
+    from chainkg.loaders import default_loaders
+    from chainkg.loaders.pipeline import run_load
+    from chainkg.store.neo4j.store import Neo4jStore
     from tools.neo4j_server import Neo4jServer
 
     class CountingStore(Neo4jStore):
@@ -212,7 +212,7 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
 
 def open_snapshot(args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks import query_latency
-    from queries.memory_store import MemoryStore
+    from chainkg.store.memory import MemoryStore
 
     started = time.perf_counter()
     store = MemoryStore.open(Path(args.snapshot))

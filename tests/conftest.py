@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders import default_loaders
-from loaders.pipeline import LoadReport, run_load
-from queries.memory_store import MemoryStore
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import LoadReport, run_load
+from chainkg.store.memory import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"

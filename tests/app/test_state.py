@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
-from app.state import StateError, open_store
+from chainkg.app.settings import Settings
+from chainkg.app.state import StateError, open_store
 from tests.conftest import DATASET
 
 

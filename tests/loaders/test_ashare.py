@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph_schema.kinds import EdgeKind
-from loaders import default_loaders
-from loaders.pipeline import FIELD_IGNORED, ROW_REJECTED, LoadReport, run_load
-from queries import recommend
-from queries.memory_store import MemoryStore
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import FIELD_IGNORED, ROW_REJECTED, LoadReport, run_load
+from chainkg.queries import recommend
+from chainkg.schema.kinds import EdgeKind
+from chainkg.store.memory import MemoryStore
 from tests.conftest import load_dataset, shared
 
 EXTERNAL = shared("external", "ashare-chain")
@@ -93,7 +93,7 @@ def test_the_real_export_loads_with_its_mess_reported() -> None:
 def test_every_mapped_segment_exists_in_the_ontology(dezhou: MemoryStore) -> None:
     import yaml
 
-    from loaders.ashare import MAPPING
+    from chainkg.loaders.ashare import MAPPING
 
     mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
     names = {name for segments in mapping.values() for name in segments}

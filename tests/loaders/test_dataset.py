@@ -9,9 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph_schema.kinds import EdgeKind, NodeKind, Stage
-from loaders.pipeline import FIELD_IGNORED, ROW_REJECTED
-from queries.memory_store import MemoryStore
+from chainkg.loaders.pipeline import FIELD_IGNORED, ROW_REJECTED
+from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.store.memory import MemoryStore
 from tests.conftest import DATASET, load_dataset
 
 
@@ -200,6 +200,6 @@ def test_shared_segment_with_another_stage_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["有研集团", "有研集團", "GRINM", "grinm"])
 def test_aliases_resolve(dezhou: MemoryStore, name: str) -> None:
-    from graph_schema.normalize import normalize_name
+    from chainkg.schema.normalize import normalize_name
 
     assert dezhou.find_ids(NodeKind.ENTERPRISE, normalize_name(name)) == ["ent:有研科技集团有限公司"]

@@ -7,15 +7,15 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph_schema.ids import enterprise_id
-from graph_schema.kinds import NodeKind
-from loaders import default_loaders
-from loaders.encoding import EncodingError, decode
-from loaders.pipeline import FIELD_IGNORED, FILE_REJECTED, ROW_REJECTED, LoadReport, run_load
-from loaders.registry_headers import match_header
-from queries.memory_store import MemoryStore
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import FIELD_IGNORED, FILE_REJECTED, ROW_REJECTED, LoadReport, run_load
+from chainkg.loaders.readers.encoding import EncodingError, decode
+from chainkg.loaders.registry.headers import match_header
+from chainkg.schema.ids import enterprise_id
+from chainkg.schema.kinds import NodeKind
+from chainkg.store.memory import MemoryStore
 from tests.conftest import load_dataset
-from tests.graph_schema.test_normalize import _with_check_digit
+from tests.schema.test_normalize import _with_check_digit
 
 GOOD_CODE = _with_check_digit("91371400MA3C12345")
 

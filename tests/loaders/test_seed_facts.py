@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from graph_schema.ids import enterprise_id
-from graph_schema.kinds import EdgeKind
-from graph_schema.normalize import to_simplified
-from queries.memory_store import MemoryStore
+from chainkg.schema.ids import enterprise_id
+from chainkg.schema.kinds import EdgeKind
+from chainkg.schema.normalize import to_simplified
+from chainkg.store.memory import MemoryStore
 from tests.conftest import SEEDS
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from queries.neo4j_store import Neo4jStore
+from chainkg.store.neo4j.store import Neo4jStore
 
 REQUIRE = os.environ.get("CHAINKG_REQUIRE_NEO4J", "") == "1"
 #: Generous for a loaded CI machine; the server is usually ready in 5–10 s once its jars are built.

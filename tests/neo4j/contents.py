@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_schema.kinds import StoreLabel
-from queries.memory_store import MemoryStore
-from queries.neo4j_store import Neo4jStore
+from chainkg.schema.kinds import StoreLabel
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
 
 _ENTITY = StoreLabel.ENTITY.value
 

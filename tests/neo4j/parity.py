@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from queries.errors import QueryError
-from queries.store import GraphStore
+from chainkg.queries.errors import QueryError
+from chainkg.store.protocol import GraphStore
 
 
 def outcome(store: GraphStore, module: ModuleType, params: BaseModel) -> Any:

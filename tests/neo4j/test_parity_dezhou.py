@@ -8,28 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph_schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, RegionLevel, Stage
-from loaders.pipeline import LoadReport
-from queries import (
-    chain_map,
-    entity,
-    explain,
-    footprint,
-    gaps,
-    listing_chains,
-    listing_enterprises,
-    listing_parks,
-    listing_regions,
-    listing_segments,
-    profile,
-    recommend,
-    search,
-    stats,
-    supply_chain,
-)
-from queries.memory_store import MemoryStore
-from queries.neo4j_store import Neo4jStore
-from queries.nx_index import nodes_of_kind
+from chainkg.loaders.pipeline import LoadReport
+from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries.listing import chains as listing_chains
+from chainkg.queries.listing import enterprises as listing_enterprises
+from chainkg.queries.listing import parks as listing_parks
+from chainkg.queries.listing import regions as listing_regions
+from chainkg.queries.listing import segments as listing_segments
+from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, RegionLevel, Stage
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.store.nx_index import nodes_of_kind
 from tests.conftest import load_dataset
 from tests.neo4j.contents import memory_contents, neo4j_contents
 from tests.neo4j.parity import assert_same
@@ -291,13 +280,13 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: Neo4jStore) -> None:
     """A scope's segment facts on Neo4j come from the segments' members or from the scope's located
-    members, whichever is smaller (queries.neo4j_segment_facts): both statements agree — all members
+    members, whichever is smaller (chainkg.queries.cypher.segment_facts): both statements agree — all members
     or the first three — for every chain and place (the city, each district, town and park), and
     with the embedded store's segment facts."""
-    from queries.common import resolve_scope
-    from queries.coverage import segment_facts
-    from queries.neo4j_common import ACTIVE, places_of
-    from queries.neo4j_segment_facts import BY_PLACE, BY_SEGMENT, statement
+    from chainkg.queries.common import resolve_scope
+    from chainkg.queries.coverage import segment_facts
+    from chainkg.queries.cypher.common import ACTIVE, places_of
+    from chainkg.queries.cypher.segment_facts import BY_PLACE, BY_SEGMENT, statement
 
     graph = memory.graph
     places = [*_ids(memory, NodeKind.REGION), *_ids(memory, NodeKind.PARK)]

@@ -12,28 +12,17 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph_schema.kinds import NodeKind
-from graph_schema.records import Batch
-from queries import (
-    chain_map,
-    entity,
-    explain,
-    footprint,
-    gaps,
-    listing_chains,
-    listing_enterprises,
-    listing_parks,
-    listing_regions,
-    listing_segments,
-    profile,
-    recommend,
-    search,
-    stats,
-    supply_chain,
-)
-from queries.memory_store import MemoryStore
-from queries.neo4j_store import Neo4jStore
-from queries.nx_index import nodes_of_kind
+from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries.listing import chains as listing_chains
+from chainkg.queries.listing import enterprises as listing_enterprises
+from chainkg.queries.listing import parks as listing_parks
+from chainkg.queries.listing import regions as listing_regions
+from chainkg.queries.listing import segments as listing_segments
+from chainkg.schema.kinds import NodeKind
+from chainkg.schema.records import Batch
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.store.nx_index import nodes_of_kind
 from tests.neo4j.contents import memory_contents, neo4j_contents
 from tests.neo4j.parity import differences
 from tests.queries.generated import PLACES, Spec, records, specs

@@ -7,15 +7,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from app.settings import Settings
-from app.state import StateError, open_store
-from graph_schema.kinds import EdgeKind, NodeKind, Stage
-from graph_schema.models import Enterprise, Segment, Source, make_edge
-from graph_schema.neo4j_ddl import KEYS_INDEX, schema_statements
-from graph_schema.records import Batch, NodeRecord, Provenance
-from queries.memory_store import _UNION_LISTS, MemoryStore
-from queries.neo4j_store import Neo4jStore
-from queries.store import UNION_LISTS, GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
+from chainkg.app.settings import Settings
+from chainkg.app.state import StateError, open_store
+from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.schema.models import Enterprise, Segment, Source, make_edge
+from chainkg.schema.records import Batch, NodeRecord, Provenance
+from chainkg.store.memory import _UNION_LISTS, MemoryStore
+from chainkg.store.neo4j.ddl import KEYS_INDEX, schema_statements
+from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.store.protocol import UNION_LISTS, GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
 from tests.neo4j.contents import memory_contents, neo4j_contents
 from tests.queries.generated import records, specs
 

@@ -21,15 +21,15 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from app.cli import app as cli
-from app.main import create_app
-from app.settings import Settings
-from graph_schema.records import Batch
-from loaders import default_loaders
-from loaders.pipeline import run_load
-from queries.memory_store import MemoryStore
-from queries.neo4j_store import Neo4jStore
-from queries.store import StoreUnavailable, WriteResult
+from chainkg.app.settings import Settings
+from chainkg.cli import app as cli
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import run_load
+from chainkg.schema.records import Batch
+from chainkg.server import create_app
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.store.protocol import StoreUnavailable, WriteResult
 from tests.conftest import DATASET, load_dataset
 from tests.neo4j.conftest import connect
 from tests.neo4j.contents import memory_contents, neo4j_contents

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from graph_schema.kinds import EdgeKind, ProjectStatus, RegionLevel, Stage
-from graph_schema.models import Chain, Enterprise, Park, Project, Region, Segment, Source, make_edge
-from graph_schema.records import Batch, EdgeRecord, NodeRecord, Provenance
-from queries.memory_store import MemoryStore
+from chainkg.schema.kinds import EdgeKind, ProjectStatus, RegionLevel, Stage
+from chainkg.schema.models import Chain, Enterprise, Park, Project, Region, Segment, Source, make_edge
+from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
+from chainkg.store.memory import MemoryStore
 
 STAGES = list(Stage)
 PLACES = ["region:本市", "region:东区", "region:西区", "park:东区园", "region:外市"]

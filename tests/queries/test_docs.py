@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from queries import docs
+from chainkg.queries import docs
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_queries_doc_is_up_to_date() -> None:
     current = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
-    assert current == docs.render(), "run: python -m queries.docs > docs/queries.md"
+    assert current == docs.render(), "run: python -m chainkg.queries.docs > docs/queries.md"
 
 
 def test_every_query_module_has_the_four_parts() -> None:

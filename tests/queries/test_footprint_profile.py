@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from queries import footprint, profile
-from queries.memory_store import MemoryStore
+from chainkg.queries import footprint, profile
+from chainkg.store.memory import MemoryStore
 
 
 def test_youyan_footprint_sums_its_projects(dezhou: MemoryStore) -> None:

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph_schema.kinds import EdgeKind
-from graph_schema.models import Enterprise, make_edge
-from graph_schema.records import Batch, Provenance
-from queries import chain_map, gaps
-from queries.errors import InvalidQuery, NotFound
-from queries.memory_store import MemoryStore
+from chainkg.queries import chain_map, gaps
+from chainkg.queries.errors import InvalidQuery, NotFound
+from chainkg.schema.kinds import EdgeKind
+from chainkg.schema.models import Enterprise, make_edge
+from chainkg.schema.records import Batch, Provenance
+from chainkg.store.memory import MemoryStore
 from tests.queries.generated import LOCAL_PLACES, Spec, build, specs
 
 IC = "chain:集成电路"

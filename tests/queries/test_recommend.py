@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from queries import recommend
-from queries.memory_store import MemoryStore
+from chainkg.queries import recommend
+from chainkg.store.memory import MemoryStore
 
 TIANQU = "region:天衢新区"
 

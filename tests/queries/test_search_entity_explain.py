@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from graph_schema.kinds import EdgeKind, NodeKind
-from queries import entity, explain, search
-from queries.errors import NotFound
-from queries.memory_store import MemoryStore
+from chainkg.queries import entity, explain, search
+from chainkg.queries.errors import NotFound
+from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.memory import MemoryStore
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from pydantic import ValidationError
 
-from queries import supply_chain
-from queries.errors import NotFound
-from queries.memory_store import MemoryStore
+from chainkg.queries import supply_chain
+from chainkg.queries.errors import NotFound
+from chainkg.store.memory import MemoryStore
 from tests.queries.generated import Spec, build, specs
 from tests.queries.test_gaps import SETTINGS
 

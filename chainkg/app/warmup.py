@@ -1,0 +1,89 @@
+"""Building the embedded store's indexes before the first request needs them.
+
+The networkx twins keep their indexes per graph version (:mod:`chainkg.store.nx_index`): the first search
+after a start builds the key index of every node (1 s at city scale, 25 s at a province's), the first
+recommendation the presence and ownership indexes, and so on. A server that answers its first user
+with that wait looks broken, so ``serve`` and every load through the API run :func:`warm` in a
+background thread as soon as the store is published.
+
+It warms by running one real call of each query that builds an index, not by calling the builders:
+the calls go through the same code as a request, so whatever a query caches is what gets built, and
+a new index in a query cannot be forgotten here. Neo4j keeps its own caches; nothing is done for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from types import ModuleType
+
+from pydantic import BaseModel
+
+from chainkg.queries import gaps, profile, recommend, search, stats
+from chainkg.queries.common import home_region
+from chainkg.queries.errors import QueryError
+from chainkg.queries.listing import enterprises as listing_enterprises
+from chainkg.schema.kinds import NodeKind
+from chainkg.store.memory import MemoryStore
+from chainkg.store.nx_index import nodes_of_kind
+from chainkg.store.protocol import GraphStore
+
+__all__ = ["start_warming", "warm"]
+
+log = logging.getLogger("chainkg.warmup")
+
+
+def warm(store: GraphStore) -> float:
+    """Run the index-building calls on an embedded store; returns the seconds it took (0 for other
+    stores and for an empty graph). A call that fails is logged and skipped: warming is an
+    optimisation and never the reason a server stops answering."""
+    if not isinstance(store, MemoryStore) or store.graph.number_of_nodes() == 0:
+        return 0.0
+    started = time.perf_counter()
+    for module, params in _calls(store):
+        try:
+            store.run(module, params)
+        except QueryError as exc:  # e.g. a graph without a home region: its requests will say so too
+            log.info("warm-up skipped %s: %s", module.__name__, exc)
+    return time.perf_counter() - started
+
+
+def start_warming(store: GraphStore) -> threading.Thread | None:
+    """:func:`warm` in a daemon thread (None when there is nothing to warm)."""
+    if not isinstance(store, MemoryStore):
+        return None
+
+    def run() -> None:
+        try:
+            seconds = warm(store)
+        except Exception:  # never take the server down; the requests will build what is missing
+            log.exception("warming the indexes failed")
+            return
+        if seconds:
+            log.info("indexes built in %.1f s", seconds)
+
+    thread = threading.Thread(target=run, name="chainkg-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+def _calls(store: MemoryStore) -> list[tuple[ModuleType, BaseModel]]:
+    graph = store.graph
+    chains = nodes_of_kind(graph, NodeKind.CHAIN)
+    segments = nodes_of_kind(graph, NodeKind.SEGMENT)
+    calls: list[tuple[ModuleType, BaseModel]] = [
+        (stats, stats.Params()),  # also the counts /readyz reports
+        (search, search.Params(text="集团")),  # the key index every search and text filter uses
+        (listing_enterprises, listing_enterprises.Params(limit=1)),
+    ]
+    try:
+        home = home_region(graph)
+    except QueryError:
+        return calls
+    if chains:
+        calls.append((gaps, gaps.Params(chain=chains[0])))  # segment, place and member indexes
+    if segments:
+        calls.append((recommend, recommend.Params(segment=segments[0])))  # presence and ownership
+    calls.append((profile, profile.Params(place=home)))  # the home city's summary
+    return calls

@@ -1,0 +1,14 @@
+"""The ``chainkg`` command. Each module registers its commands on the shared Typer app."""
+
+from __future__ import annotations
+
+from chainkg.cli import data, news, queries, viz
+from chainkg.cli.common import app
+
+__all__ = ["app", "main"]
+
+_COMMAND_MODULES = (data, news, queries, viz)  # imported for their @app.command registrations
+
+
+def main() -> None:
+    app()

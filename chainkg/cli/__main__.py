@@ -1,0 +1,5 @@
+"""``python -m chainkg.cli`` runs the ``chainkg`` command."""
+
+from chainkg.cli import main
+
+main()

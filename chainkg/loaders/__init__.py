@@ -1,0 +1,23 @@
+"""Loaders put facts into the graph: one module per kind of input, sharing :mod:`chainkg.loaders.pipeline`."""
+
+from __future__ import annotations
+
+from chainkg.loaders.ashare import AshareLoader
+from chainkg.loaders.dataset import DatasetLoader
+from chainkg.loaders.news.accept import NewsLoader
+from chainkg.loaders.pipeline import Loader
+from chainkg.loaders.registry.loader import RegistryLoader
+
+__all__ = ["default_loaders", "loader_named"]
+
+
+def default_loaders() -> list[Loader]:
+    """Every loader, in the order they are offered an input."""
+    return [DatasetLoader(), AshareLoader(), RegistryLoader(), NewsLoader()]
+
+
+def loader_named(name: str) -> Loader:
+    for loader in default_loaders():
+        if loader.name == name:
+            return loader
+    raise KeyError(f"no loader named {name!r}")

@@ -1,0 +1,84 @@
+"""Read YAML while remembering on which line each record starts, for the reject report.
+
+Values come back as plain Python, except that YAML's implicit dates (``2019-05-15``) and years
+(``2020``) are turned back into the text the author wrote, because dates here keep their precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chainkg.loaders.pipeline import FileRejected
+
+__all__ = ["Located", "read_yaml"]
+
+
+class Located:
+    """A YAML value with the 1-based line it starts on; mappings and lists keep located children."""
+
+    __slots__ = ("line", "value")
+
+    def __init__(self, value: Any, line: int):
+        self.value = value
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _plain_date(loader: _Loader, node: yaml.Node) -> str:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _plain_date)
+
+
+def _build(loader: _Loader, node: yaml.Node) -> Located:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Located] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            out[str(key)] = _build(loader, value_node)
+        return Located(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Located([_build(loader, child) for child in node.value], line)
+    return Located(loader.construct_object(node, deep=True), line)
+
+
+def read_yaml(path: Path) -> Located:
+    """Parse one YAML document; a file that is not valid YAML is rejected with the line at fault."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None, 1)
+        return _build(loader, node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FileRejected(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    finally:
+        loader.dispose()
+
+
+def plain(value: Any) -> Any:
+    """Strip line information recursively; normalise dates to ISO text."""
+    if isinstance(value, Located):
+        return plain(value.value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

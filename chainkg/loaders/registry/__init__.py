@@ -1,0 +1,1 @@
+"""Enterprise registries and platform exports (CSV/TSV/Excel): header aliases and the loader."""

@@ -1,0 +1,425 @@
+"""Enterprise registry exports (CSV or Excel) → enterprises with their segment, place and parent.
+
+These are the files chain offices really have: a spreadsheet from the market-regulation registry, a
+list from 企查查, a park's tenant list. The loader
+
+- detects the encoding (UTF-8, UTF-8 with BOM, GBK, GB18030, Big5) and the delimiter;
+- maps Chinese or English headers through :mod:`chainkg.loaders.registry.headers`;
+- normalises traditional characters and full-width forms in names;
+- merges a row into an existing enterprise found by name, alias or credit code, so a registry row
+  about 有研亿金 enriches the curated node instead of duplicating it;
+- links the segment (exact name/alias, else the longest segment name contained in the text), the
+  most specific known region named in the address, the park, and the parent (created as a plain
+  enterprise if the graph does not know it yet).
+
+Every file becomes a Source; every fact from it cites that source and the row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from chainkg.loaders.pipeline import FileRejected, LoadContext, RecordError
+from chainkg.loaders.readers.encoding import EncodingError, decode
+from chainkg.loaders.registry.headers import HEADER_ALIASES, match_header
+from chainkg.schema.ids import enterprise_id
+from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, RegionLevel
+from chainkg.schema.models import Enterprise, Source, make_edge
+from chainkg.schema.money import MoneyError, parse_amount
+from chainkg.schema.normalize import clean_display, normalize_name
+from chainkg.schema.records import Batch, NodeRecord, Provenance
+
+__all__ = ["RegistryLoader"]
+
+_TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+_KIND_WORDS: list[tuple[tuple[str, ...], EnterpriseKind]] = [
+    (("央企集团", "中央企业集团", "central_soe_group"), EnterpriseKind.CENTRAL_SOE_GROUP),
+    (("地方国企", "地方国有", "省属国企", "市属国企", "县属国企", "local_soe"), EnterpriseKind.LOCAL_SOE),
+    (("中外合资", "合资", "joint_venture"), EnterpriseKind.JOINT_VENTURE),
+    (("外商独资", "外商投资", "外资", "台港澳", "foreign"), EnterpriseKind.FOREIGN),
+    (("央企", "中央企业", "国有", "国企", "soe"), EnterpriseKind.SOE),
+    (("民营", "私营", "民企", "自然人", "private"), EnterpriseKind.PRIVATE),
+    (("上市", "股份有限公司(上市", "listed"), EnterpriseKind.LISTED),
+    (("事业单位", "科研院所", "高校", "institution"), EnterpriseKind.INSTITUTION),
+]
+_TRUE_WORDS = {"是", "y", "yes", "true", "1", "链主", "√", "✓"}
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
+    re.compile(r"^(\d{4})年?$"),
+]
+
+
+class RegistryLoader:
+    name = "registry"
+
+    def accepts(self, path: Path) -> bool:
+        return path.is_file() and path.suffix.lower() in _TEXT_SUFFIXES | _EXCEL_SUFFIXES | {".xls"}
+
+    def inputs(self, path: Path) -> Iterator[Path]:
+        yield path
+
+    def estimate(self, path: Path) -> int | None:
+        if path.suffix.lower() in _TEXT_SUFFIXES:
+            with path.open("rb") as handle:
+                return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+        return None
+
+    def load(self, path: Path, ctx: LoadContext) -> None:
+        file = str(path)
+        ctx.start_file(path, self.estimate(path))
+        data = path.read_bytes()
+        if not data.strip():
+            raise FileRejected("the file is empty")
+        rows = _read_rows(path, data)
+        header_row, header = next(((i, r) for i, r in rows if any(c.strip() for c in r)), (0, None))
+        if header is None:
+            raise FileRejected("the file has no rows")
+        columns = self._map_header(file, header_row, header, ctx)
+
+        source = Source(
+            name=path.name,
+            key=f"registry-{hashlib.sha256(data).hexdigest()[:16]}",
+            publisher="企业名录导入 (registry export)",
+            file=path.name,
+            authority=1,
+        )
+        ctx.resolver.add(NodeKind.SOURCE, source.id, [normalize_name(source.key)], source.props())
+        ctx.accept(Batch(nodes=[source.to_record()]), file, 0, count=False)
+        ctx.flush()
+
+        regions = _region_matcher(ctx)
+        for row_no, cells in rows:
+            if row_no <= header_row:
+                continue
+            values = {
+                field: cells[index].strip() if index < len(cells) else "" for field, (index, _) in columns.items()
+            }
+            if not any(c.strip() for c in cells):
+                continue
+            ctx.read()
+            try:
+                batch = self._row(file, row_no, values, columns, source.id, ctx, regions)
+            except RecordError as exc:
+                ctx.reject(file, row_no, exc)
+                continue
+            ctx.accept(batch, file, row_no)
+
+    # --- header ----------------------------------------------------------------------------
+
+    def _map_header(
+        self, file: str, row_no: int, header: list[str], ctx: LoadContext
+    ) -> dict[str, tuple[int, str | None]]:
+        columns: dict[str, tuple[int, str | None]] = {}
+        notes: list[tuple[str, str]] = []
+        for index, title in enumerate(header):
+            if not title.strip():
+                continue
+            field, unit = match_header(title)
+            if field is None:
+                notes.append((title, "column not recognised; chainkg/loaders/registry/headers.py lists the names read"))
+            elif field in columns:
+                notes.append((title, f"second column for {field}; the first one is used"))
+            else:
+                columns[field] = (index, unit)
+        if "name" not in columns:
+            expected = "、".join(HEADER_ALIASES["name"][:5])
+            raise FileRejected(f"no enterprise-name column in the header row (expected one of {expected} …)", "name")
+        for title, reason in notes:
+            ctx.note(file, row_no, title, reason)
+        return columns
+
+    # --- one row ---------------------------------------------------------------------------
+
+    def _row(
+        self,
+        file: str,
+        row_no: int,
+        values: dict[str, str],
+        columns: dict[str, tuple[int, str | None]],
+        source: str,
+        ctx: LoadContext,
+        regions: list[tuple[str, str, int]],
+    ) -> Batch:
+        name = values.get("name", "")
+        if not normalize_name(name):
+            raise RecordError("name", "enterprise name is empty")
+        prov = [Provenance(source, f"第{row_no}行")]
+        fields: dict[str, Any] = {"name": name}
+
+        code = values.get("credit_code") or None
+        if code:
+            fields["credit_code"] = code
+        if values.get("aliases"):
+            fields["aliases"] = [a for a in re.split(r"[;；,，、/|]", values["aliases"]) if a.strip()]
+        if values.get("registered_capital"):
+            try:
+                unit = columns["registered_capital"][1] or ""
+                fields["registered_capital"] = _capital(values["registered_capital"], unit)
+            except MoneyError as exc:
+                ctx.note(file, row_no, "registered_capital", str(exc), values["registered_capital"])
+        if values.get("kind"):
+            kind = _kind(values["kind"])
+            if kind is None:
+                ctx.note(file, row_no, "kind", "unknown enterprise type; stored as other", values["kind"])
+            else:
+                fields["enterprise_kind"] = kind.value
+        if values.get("established"):
+            date = _date(values["established"])
+            if date is None:
+                ctx.note(
+                    file,
+                    row_no,
+                    "established",
+                    "not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)",
+                    values["established"],
+                )
+            else:
+                fields["established"] = date
+        if values.get("stock_code"):
+            fields["stock_code"] = values["stock_code"]
+        if values.get("region"):
+            fields["home_region"] = clean_display(values["region"])
+
+        model = self._validate(file, row_no, fields, ctx)
+        node_id = self._identity(model, ctx)
+        props = model.props()
+        if ctx.resolver.node_props(node_id) is not None:
+            # Enriching a known enterprise: write only what the row states, never a default over
+            # what the graph already knows (a one-column list must not turn an SOE into "other").
+            props = {k: v for k, v in props.items() if k in model.model_fields_set or k == "keys"}
+        record = NodeRecord(NodeKind.ENTERPRISE, node_id, props, prov)
+        ctx.resolver.add(NodeKind.ENTERPRISE, node_id, model.keys())
+        batch = Batch(nodes=[record])
+
+        if values.get("segment"):
+            segment = _match_segment(ctx, values["segment"])
+            if segment is None:
+                ctx.note(
+                    file, row_no, "segment", "no segment of the 12 chains matches this industry", values["segment"]
+                )
+            else:
+                batch.edges.append(make_edge(EdgeKind.IN_SEGMENT, node_id, segment, provenance=prov))
+        if values.get("region"):
+            region = _match_region(regions, values["region"])
+            if region is not None:
+                batch.edges.append(make_edge(EdgeKind.LOCATED_IN, node_id, region, provenance=prov))
+        if values.get("park"):
+            park = ctx.resolver.resolve(NodeKind.PARK, values["park"])
+            if park is None:
+                ctx.note(file, row_no, "park", "no park of that name in the graph", values["park"])
+            else:
+                batch.edges.append(make_edge(EdgeKind.LOCATED_IN, node_id, park, provenance=prov))
+        if values.get("parent"):
+            batch.extend(self._parent(file, row_no, values, node_id, prov, ctx))
+        if values.get("leader") and normalize_name(values["leader"]) in _TRUE_WORDS:
+            chain = ctx.resolver.resolve(NodeKind.CHAIN, values.get("chain", ""))
+            if chain is None:
+                ctx.note(
+                    file,
+                    row_no,
+                    "leader",
+                    "marked as 链主 but the chain column names no known chain",
+                    values.get("chain"),
+                )
+            else:
+                batch.edges.append(make_edge(EdgeKind.LEADS, node_id, chain, provenance=prov))
+        return batch
+
+    def _validate(self, file: str, row_no: int, fields: dict[str, Any], ctx: LoadContext) -> Enterprise:
+        """Validate; a bad optional field is dropped (and reported), a bad name rejects the row."""
+        for _ in range(len(fields)):
+            try:
+                return Enterprise.model_validate(fields)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                field = str(error["loc"][0]) if error["loc"] else "name"
+                if field == "name" or field not in fields:
+                    raise RecordError(field, error["msg"], error.get("input")) from exc
+                ctx.note(file, row_no, field, error["msg"].removeprefix("Value error, "), fields.pop(field))
+        raise RecordError("name", "record could not be validated")
+
+    def _identity(self, model: Enterprise, ctx: LoadContext) -> str:
+        """Existing node with this credit code, else with this name/alias, else a new stable id."""
+        if model.credit_code:
+            by_code = enterprise_id(model.name, model.credit_code)
+            if ctx.resolver.node_props(by_code) is not None:
+                return by_code
+        existing = ctx.resolver.resolve(NodeKind.ENTERPRISE, model.name)
+        return existing or model.id
+
+    def _parent(
+        self, file: str, row_no: int, values: dict[str, str], child: str, prov: list[Provenance], ctx: LoadContext
+    ) -> Batch:
+        batch = Batch()
+        parent_name = values["parent"]
+        parent = ctx.resolver.resolve(NodeKind.ENTERPRISE, parent_name)
+        if parent is None:
+            try:
+                stub = Enterprise(name=parent_name)
+            except ValidationError:
+                ctx.note(file, row_no, "parent", "parent name is not usable", parent_name)
+                return batch
+            parent = stub.id
+            batch.nodes.append(stub.to_record([Provenance(prov[0].source, f"第{row_no}行（母公司）")]))
+            ctx.resolver.add(NodeKind.ENTERPRISE, parent, stub.keys())
+        if parent == child:
+            ctx.note(file, row_no, "parent", "an enterprise cannot be its own parent", parent_name)
+            return batch
+        props: dict[str, Any] = {}
+        if values.get("stake_pct"):
+            try:
+                props["stake_pct"] = float(values["stake_pct"].rstrip("%％ "))
+            except ValueError:
+                ctx.note(file, row_no, "stake_pct", "not a percentage", values["stake_pct"])
+        try:
+            batch.edges.append(make_edge(EdgeKind.SUBSIDIARY_OF, child, parent, props, prov))
+        except ValidationError as exc:
+            ctx.note(file, row_no, "stake_pct", exc.errors()[0]["msg"], values.get("stake_pct"))
+            batch.edges.append(make_edge(EdgeKind.SUBSIDIARY_OF, child, parent, {}, prov))
+        return batch
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+def _read_rows(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise FileRejected("old Excel .xls format is not read; save the sheet as .xlsx or CSV")
+    if suffix in _EXCEL_SUFFIXES:
+        return _excel_rows(data)
+    try:
+        text, _encoding = decode(data)
+    except EncodingError as exc:
+        raise FileRejected(str(exc)) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(("\t", ",", ";", "|"), key=first_line.count) if suffix != ".tsv" else "\t"
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # csv rows can span lines (quoted newlines): report the line the row starts on.
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    for cells in reader:
+        rows.append((line, cells))
+        line = reader.line_num + 1
+    return rows
+
+
+def _excel_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    import openpyxl  # imported here: only Excel inputs pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise FileRejected(f"cannot open as an Excel workbook: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        return [(i, [_cell(c) for c in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- field readers -------------------------------------------------------------------------
+
+
+def _capital(text: str, unit: str) -> int:
+    cleaned = text.replace("人民币", "").strip()
+    if unit and re.fullmatch(r"[\d.,]+", cleaned):
+        cleaned += unit if unit.endswith("元") else unit + "元"
+    return parse_amount(cleaned).amount
+
+
+def _kind(text: str) -> EnterpriseKind | None:
+    key = normalize_name(text)
+    for words, kind in _KIND_WORDS:
+        if any(normalize_name(w) in key for w in words):
+            return kind
+    return None
+
+
+def _date(text: str) -> str | None:
+    value = normalize_name(text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            parts = [int(p) for p in match.groups()]
+            try:
+                if len(parts) == 3:
+                    return dt.date(*parts).isoformat()
+                if len(parts) == 2 and 1 <= parts[1] <= 12:
+                    return f"{parts[0]:04d}-{parts[1]:02d}"
+                if len(parts) == 1:
+                    return f"{parts[0]:04d}"
+            except ValueError:
+                return None
+    return None
+
+
+def _match_segment(ctx: LoadContext, text: str) -> str | None:
+    exact = ctx.resolver.resolve(NodeKind.SEGMENT, text)
+    if exact:
+        return exact
+    key = normalize_name(text)
+    contained = [(len(k), k, sid) for k, sid in ctx.resolver.keys(NodeKind.SEGMENT).items() if len(k) >= 2 and k in key]
+    if not contained:
+        return None
+    contained.sort(reverse=True)
+    return contained[0][2]
+
+
+def _region_matcher(ctx: LoadContext) -> list[tuple[str, str, int]]:
+    """(key, region id, level rank) of every known region name and alias of two or more characters."""
+    out = []
+    for key, region_id in ctx.resolver.keys(NodeKind.REGION).items():
+        if len(key) < 2:
+            continue
+        props = ctx.resolver.node_props(region_id) or {}
+        try:
+            rank = RegionLevel(props.get("level", "city")).rank
+        except ValueError:
+            rank = 0
+        out.append((key, region_id, rank))
+    return out
+
+
+def _match_region(regions: list[tuple[str, str, int]], address: str) -> str | None:
+    """The most specific region named in an address; among equals, the one named first.
+
+    Addresses run from large to small (省 → 市 → 区县 → 路), so the earliest most-specific name is
+    the administrative unit and a street that shares a county's name (平原路) loses to it.
+    """
+    key = normalize_name(address)
+    best: tuple[int, int, int, str] | None = None
+    for name, region_id, rank in regions:
+        position = key.find(name)
+        if position < 0:
+            continue
+        candidate = (-rank, position, -len(name), region_id)
+        if best is None or candidate < best:
+            best = candidate
+    return best[3] if best else None

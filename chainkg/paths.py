@@ -1,0 +1,17 @@
+"""Where the bundled data lives: ``data/`` beside the package (a checkout, or the source tree the
+Docker image runs). Every floor may import this module; it imports nothing of chainkg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["BUNDLED_DATASET", "CHAINS_DIR", "DATA_DIR", "SHENWAN_MAPPING"]
+
+#: The checkout's ``data/`` folder.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The curated Dezhou dataset a new store is built from by default.
+BUNDLED_DATASET = DATA_DIR / "dezhou"
+#: The 12-chain ontology (one YAML file per chain).
+CHAINS_DIR = BUNDLED_DATASET / "chains"
+#: Shenwan industry → chain segment mapping the A-share loader places companies with.
+SHENWAN_MAPPING = DATA_DIR / "mappings" / "shenwan_segments.yaml"

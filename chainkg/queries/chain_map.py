@@ -1,0 +1,217 @@
+"""Chain map (产业链图谱): every segment of a chain in a scope, who is there, and how they connect.
+
+Definition. For chain C and scope S (see :mod:`chainkg.queries.common` for scope, local, active, covered):
+
+- ``segments``: every segment PART_OF C, ordered by stage (上游, 中游, 下游), then by C's FEEDS
+  order (a supplier before its customers), then by name. For each: its local enterprises and local
+  active projects (counts, and the first ``max_members`` of each by id), the CNY investment of
+  those projects, ``covered``, and the chains it belongs to besides C;
+- ``feeds``: FEEDS edges with both ends in C, ordered by (from, to);
+- ``leaders``: local enterprises with a LEADS edge to C, by id;
+- ``totals``: segments, covered segments, distinct local enterprises and active projects in C's
+  segments, and their CNY investment (each project counted once).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from chainkg.queries.common import (
+    NodeRef,
+    ScopeRef,
+    chain_segments,
+    cny,
+    node_ref,
+    order_segments,
+    require,
+    resolve_scope,
+    segment_chains,
+)
+from chainkg.queries.coverage import chain_leaders, segment_facts
+from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher.segment_facts import local_facts
+from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+
+__all__ = ["CYPHER", "ChainLeader", "Feed", "Params", "Result", "SegmentState", "Totals", "run_cypher", "run_networkx"]
+
+
+class Params(BaseModel):
+    chain: str = Field(description="chain id, e.g. chain:集成电路 / 产业链 id", examples=["chain:集成电路"])
+    scope: str | None = Field(
+        default=None,
+        description="region or park id; default the home city / 范围（区域或园区），默认全市",
+        examples=["region:天衢新区"],
+    )
+    max_members: int = Field(default=20, ge=0, le=200, description="enterprises/projects listed per segment")
+
+
+class SegmentState(BaseModel):
+    segment: NodeRef
+    stage: Stage
+    covered: bool = Field(description="has a local enterprise or active project / 本地已覆盖")
+    enterprise_count: int
+    enterprises: list[NodeRef]
+    project_count: int = Field(description="local active projects")
+    projects: list[NodeRef]
+    investment_cny: int = Field(description="CNY investment of the local active projects, 元")
+    other_chains: list[NodeRef] = Field(description="other chains sharing this segment")
+
+
+class Feed(BaseModel):
+    source: str = Field(description="supplier segment id")
+    target: str = Field(description="customer segment id")
+
+
+class ChainLeader(BaseModel):
+    enterprise: NodeRef
+    scope: NodeRef | None = Field(description="where the sources say it leads the chain")
+
+
+class Totals(BaseModel):
+    segments: int
+    covered: int
+    enterprises: int
+    projects: int
+    investment_cny: int
+
+
+class Result(BaseModel):
+    chain: NodeRef
+    scope: ScopeRef
+    segments: list[SegmentState]
+    feeds: list[Feed]
+    leaders: list[ChainLeader]
+    totals: Totals
+
+
+def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+    require(graph, params.chain, (NodeKind.CHAIN,), "chain")
+    scope, local = resolve_scope(graph, params.scope)
+    members = chain_segments(graph, params.chain)
+    member_set = set(members)
+    states: list[SegmentState] = []
+    all_enterprises: set[str] = set()
+    all_projects: set[str] = set()
+    for segment in members:
+        facts = segment_facts(graph, segment, local)
+        all_enterprises.update(facts.enterprises)
+        all_projects.update(facts.projects)
+        states.append(
+            SegmentState(
+                segment=node_ref(graph, segment),
+                stage=Stage(graph.nodes[segment]["stage"]),
+                covered=facts.covered,
+                enterprise_count=len(facts.enterprises),
+                enterprises=[node_ref(graph, e) for e in facts.enterprises[: params.max_members]],
+                project_count=len(facts.projects),
+                projects=[node_ref(graph, p) for p in facts.projects[: params.max_members]],
+                investment_cny=facts.investment_cny,
+                other_chains=[node_ref(graph, c) for c in segment_chains(graph, segment) if c != params.chain],
+            )
+        )
+    feeds = sorted(
+        (u, v)
+        for u in members
+        for _, v, k in graph.out_edges(u, data="kind")
+        if k == EdgeKind.FEEDS.value and v in member_set
+    )
+    leaders = [
+        ChainLeader(enterprise=node_ref(graph, e), scope=node_ref(graph, s) if s in graph else None)
+        for e, s in chain_leaders(graph, params.chain, local)
+    ]
+    return Result(
+        chain=node_ref(graph, params.chain),
+        scope=scope,
+        segments=states,
+        feeds=[Feed(source=u, target=v) for u, v in feeds],
+        leaders=leaders,
+        totals=Totals(
+            segments=len(states),
+            covered=sum(s.covered for s in states),
+            enterprises=len(all_enterprises),
+            projects=len(all_projects),
+            investment_cny=sum(cny(graph.nodes[p]) for p in all_projects),
+        ),
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+#: The Cypher twin: statements over one chain (``$chain``) and the scope's places (``$places``).
+CYPHER = {
+    # every segment of the chain with its chains; their local members come from
+    # chainkg.queries.cypher.segment_facts (every member, from the cheaper side)
+    "segments": f"""
+MATCH (s)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+{cy.segment_chains("s")}
+RETURN s.id AS id, s.name AS name, s.stage AS stage, chains""",
+    # FEEDS between two segments of the chain
+    "feeds": f"""
+MATCH (a)-[:{cy.PART_OF}]->(c:{cy.CHAIN} {{id: $chain}})
+MATCH (b)-[:{cy.PART_OF}]->(c)
+MATCH (a)-[:{cy.FEEDS}]->(b)
+RETURN a.id AS source, b.id AS target""",
+    # local enterprises leading the chain, with the place the LEADS edge names
+    "leaders": f"""
+MATCH (e:{cy.ENTERPRISE})-[lead:{cy.LEADS}]->(:{cy.CHAIN} {{id: $chain}})
+WHERE {cy.local("e")}
+OPTIONAL MATCH (place:{cy.ENTITY} {{id: lead.scope}})
+RETURN e.id AS id, e.name AS name, lead.scope AS scope, place.id AS place, place.name AS place_name
+ORDER BY id, scope""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    scope, places = cy.resolve_scope(execute, params.scope)
+    args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
+    rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
+    facts = local_facts(execute, sorted(rows), places)
+    feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
+    order = order_segments(
+        {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
+    )
+    states: list[SegmentState] = []
+    all_enterprises: set[str] = set()
+    investment: dict[str, int] = {}
+    for segment in order:
+        row = rows[segment]
+        enterprises, projects = facts[segment]["enterprises"], facts[segment]["projects"]
+        all_enterprises.update(e["id"] for e in enterprises)
+        investment.update((p["id"], p["cny"]) for p in projects)
+        states.append(
+            SegmentState(
+                segment=cy.ref(segment, row["name"]),
+                stage=Stage(row["stage"]),
+                covered=bool(enterprises or projects),
+                enterprise_count=len(enterprises),
+                enterprises=cy.refs(enterprises[: params.max_members]),
+                project_count=len(projects),
+                projects=cy.refs(projects[: params.max_members]),
+                investment_cny=sum(p["cny"] for p in projects),
+                other_chains=[c for c in cy.refs(row["chains"]) if c.id != params.chain],
+            )
+        )
+    leaders = [
+        ChainLeader(
+            enterprise=cy.ref(row["id"], row["name"]),
+            scope=cy.ref(row["place"], row["place_name"]) if row["place"] else None,
+        )
+        for row in execute(CYPHER["leaders"], args)
+    ]
+    return Result(
+        chain=cy.ref(params.chain, chain.get("name")),
+        scope=scope,
+        segments=states,
+        feeds=[Feed(source=u, target=v) for u, v in feeds],
+        leaders=leaders,
+        totals=Totals(
+            segments=len(states),
+            covered=sum(s.covered for s in states),
+            enterprises=len(all_enterprises),
+            projects=len(investment),
+            investment_cny=sum(investment.values()),
+        ),
+    )

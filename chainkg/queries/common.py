@@ -1,0 +1,173 @@
+"""Pieces every chain query shares: node references, scopes, and the definitions they rest on.
+
+Definitions used throughout (``docs/queries.md`` repeats them):
+
+- **scope**: a region or park id; it covers that place, every region PART_OF it (recursively) and
+  every park LOCATED_IN any of those. No scope means the home city (the Region marked ``home``).
+- **local** enterprise / project: one with a LOCATED_IN edge to a place the scope covers.
+- **active** project: status 签约, 开工, 在建 or 投产 (a 洽谈 negotiation is a lead; a project with no
+  known status is not counted as active).
+- a segment is **covered** in a scope when it has a local enterprise or a local active project.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from chainkg.queries.errors import InvalidQuery, NotFound
+from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus, Stage
+from chainkg.schema.normalize import normalize_name
+from chainkg.store.nx_index import cached, located_in_places, nodes_of_kind, places_under, segment_links
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "NodeRef",
+    "ScopeRef",
+    "chain_segments",
+    "closest_names",
+    "cny",
+    "feeds_in",
+    "feeds_out",
+    "home_region",
+    "is_active",
+    "node_ref",
+    "order_segments",
+    "require",
+    "resolve_scope",
+    "segment_chains",
+    "suggest",
+]
+
+ACTIVE_STATUSES = frozenset(s.value for s in ProjectStatus if s.active)
+_SCOPE_KINDS = (NodeKind.REGION, NodeKind.PARK)
+
+
+class NodeRef(BaseModel):
+    """A node as results mention it: enough to show and to link."""
+
+    id: str = Field(description="stable id, e.g. ent:有研科技集团有限公司")
+    kind: NodeKind
+    name: str
+
+
+class ScopeRef(NodeRef):
+    """The place a query looks at; ``places`` counts the regions and parks it covers."""
+
+    places: int = Field(description="regions and parks covered, the scope itself included")
+
+
+def node_ref(graph: nx.MultiDiGraph, node_id: str) -> NodeRef:
+    attrs = graph._node[node_id]  # the node table itself: results make thousands of these
+    return NodeRef(id=node_id, kind=_KINDS[attrs["kind"]], name=attrs.get("name", node_id))
+
+
+_KINDS = {kind.value: kind for kind in NodeKind}  # NodeKind(value) costs as much as the lookup and the model
+
+
+def suggest(graph: nx.MultiDiGraph, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
+    """Closest names of the given kinds, for 'did you mean' in not-found errors."""
+    pairs = [(node, graph.nodes[node].get("name")) for kind in kinds for node in nodes_of_kind(graph, kind)]
+    return closest_names(pairs, text, limit)
+
+
+def closest_names(pairs: Iterable[tuple[str, str | None]], text: str, limit: int = 5) -> list[dict[str, str]]:
+    """:func:`suggest` on (id, name) pairs given in kind order, then id order (both stores share it)."""
+    key = normalize_name(text.split(":", 1)[-1])
+    names: dict[str, tuple[str, str | None]] = {}
+    for node, name in pairs:
+        names.setdefault(normalize_name(name if name is not None else node), (node, name))
+    close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.3)
+    contained = [n for n in names if key and (key in n or n in key) and n not in close]
+    return [{"id": names[n][0], "name": names[n][1] or ""} for n in (close + contained)[:limit]]
+
+
+def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:
+    """The node's attributes, or NotFound naming what was expected and what comes close."""
+    attrs = graph.nodes.get(node_id)
+    if attrs is None or NodeKind(attrs["kind"]) not in kinds:
+        expected = " or ".join(k.value for k in kinds)
+        raise NotFound(what, node_id, suggest(graph, node_id, kinds), expected=expected)
+    return attrs
+
+
+def home_region(graph: nx.MultiDiGraph) -> str:
+    def build() -> str | None:
+        homes = [n for n in nodes_of_kind(graph, NodeKind.REGION) if graph.nodes[n].get("home")]
+        return homes[0] if homes else None
+
+    home = cached(graph, "home", build)
+    if home is None:
+        raise InvalidQuery("the graph has no home region (a Region with home: true); pass a scope explicitly")
+    return home
+
+
+def resolve_scope(graph: nx.MultiDiGraph, scope: str | None) -> tuple[ScopeRef, frozenset[str]]:
+    """The scope's reference and the set of local enterprises and projects in it."""
+    root = scope or home_region(graph)
+    require(graph, root, _SCOPE_KINDS, "region or park")
+    ref = node_ref(graph, root)
+    places = places_under(graph, root)
+    return ScopeRef(**ref.model_dump(), places=len(places)), located_in_places(graph, root)
+
+
+def is_active(attrs: dict[str, Any]) -> bool:
+    return attrs.get("status") in ACTIVE_STATUSES
+
+
+def cny(attrs: dict[str, Any]) -> int:
+    """The project's investment if it is in 元 (other currencies are not summed with 元)."""
+    if attrs.get("currency", Currency.CNY.value) != Currency.CNY.value:
+        return 0
+    return int(attrs.get("total_investment") or 0)
+
+
+def chain_segments(graph: nx.MultiDiGraph, chain: str) -> list[str]:
+    """Segments PART_OF the chain, in stage order then FEEDS (topological) order then name."""
+
+    def build() -> list[str]:
+        members = {u for u, _, k in graph.in_edges(chain, data="kind") if k == EdgeKind.PART_OF.value}
+        feeds = [
+            (seg, target)
+            for seg in members
+            for _, target, k in graph.out_edges(seg, data="kind")
+            if k == EdgeKind.FEEDS.value and target in members
+        ]
+        return order_segments({n: (graph.nodes[n].get("name", n), graph.nodes[n]["stage"]) for n in members}, feeds)
+
+    return cached(graph, ("chain_segments", chain), build)
+
+
+def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[str, str]]) -> list[str]:
+    """Segment ids (id → (name, stage)) in stage order, then FEEDS (topological) order, then name.
+
+    ``feeds`` are the FEEDS edges between members. Shared by both stores' chain queries.
+    """
+    inner = nx.DiGraph()
+    inner.add_nodes_from(members)
+    inner.add_edges_from(feeds)
+    try:
+        topo = list(nx.lexicographical_topological_sort(inner, key=lambda n: members[n][0]))
+    except nx.NetworkXUnfeasible:  # a cycle slipped in: fall back to names
+        topo = sorted(members, key=lambda n: members[n][0])
+    rank = {n: i for i, n in enumerate(topo)}
+    return sorted(members, key=lambda n: (Stage(members[n][1]).order, rank[n]))
+
+
+def segment_chains(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+    """Chains the segment is PART_OF, sorted by id."""
+    return list(segment_links(graph).chains.get(segment, ()))
+
+
+def feeds_out(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+    """Segments this one FEEDS (its customers), sorted by id."""
+    return list(segment_links(graph).feeds_out.get(segment, ()))
+
+
+def feeds_in(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+    """Segments that FEED this one (its suppliers), sorted by id."""
+    return list(segment_links(graph).feeds_in.get(segment, ()))

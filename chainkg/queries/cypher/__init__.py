@@ -1,0 +1,1 @@
+"""Cypher helpers the queries' Neo4j forms share: statement fragments, execution, segment facts."""

@@ -1,0 +1,247 @@
+"""What every query's Cypher twin shares: labels, the scope, node lookups — the twin of :mod:`chainkg.queries.common`.
+
+A twin is ``run_cypher(execute, params) -> Result`` in its query module, beside ``run_networkx``.
+``execute(statement, parameters)`` runs one read statement and returns its rows as dicts (the
+Neo4j store runs the whole twin in one read transaction). Rules the twins keep:
+
+- labels and relationship types come from the constants below, built from the schema enums at
+  import time; everything else — ids, names, thresholds — is a ``$parameter``;
+- a node's kind is its label and its id prefix, so rows carry ``id`` and ``name`` and
+  :func:`ref` rebuilds the :class:`NodeRef`;
+- **scope** (see :mod:`chainkg.queries.common`): :func:`resolve_scope` returns the ids of the places a scope
+  covers, and statements test locality with :func:`local` — the same definition, in Cypher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef, closest_names
+from chainkg.queries.errors import InvalidQuery, NotFound
+from chainkg.queries.listing.base import PageParams, decode_cursor, encode_cursor
+from chainkg.schema.ids import kind_of_id
+from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, StoreLabel
+from chainkg.schema.normalize import normalize_name
+
+__all__ = [
+    "ACTIVE",
+    "CHAIN",
+    "CITES",
+    "ENTERPRISE",
+    "ENTITY",
+    "FEEDS",
+    "INVESTS_IN",
+    "IN_SEGMENT",
+    "LEADS",
+    "LOCATED_IN",
+    "PARK",
+    "PART_OF",
+    "PROJECT",
+    "REGION",
+    "SEGMENT",
+    "SOURCE",
+    "SUBSIDIARY_OF",
+    "SUPPLIES",
+    "TEXT_MATCH",
+    "Execute",
+    "cny",
+    "fetch_node",
+    "home_region",
+    "listing_page",
+    "local",
+    "names",
+    "places_of",
+    "places_under",
+    "ref",
+    "refs",
+    "require",
+    "resolve_scope",
+    "segment_chains",
+    "segment_members",
+    "text_key",
+]
+
+#: Run one read statement with parameters; the rows as dicts.
+Execute = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+
+ENTITY = StoreLabel.ENTITY.value
+CHAIN = NodeKind.CHAIN.value
+SEGMENT = NodeKind.SEGMENT.value
+ENTERPRISE = NodeKind.ENTERPRISE.value
+PROJECT = NodeKind.PROJECT.value
+PARK = NodeKind.PARK.value
+REGION = NodeKind.REGION.value
+SOURCE = NodeKind.SOURCE.value
+SUBSIDIARY_OF = EdgeKind.SUBSIDIARY_OF.value
+INVESTS_IN = EdgeKind.INVESTS_IN.value
+LOCATED_IN = EdgeKind.LOCATED_IN.value
+IN_SEGMENT = EdgeKind.IN_SEGMENT.value
+PART_OF = EdgeKind.PART_OF.value
+FEEDS = EdgeKind.FEEDS.value
+LEADS = EdgeKind.LEADS.value
+SUPPLIES = EdgeKind.SUPPLIES.value
+CITES = EdgeKind.CITES.value
+
+#: The active project statuses, as the ``$active`` parameter.
+ACTIVE = sorted(ACTIVE_STATUSES)
+
+
+def local(var: str) -> str:
+    """Cypher condition: ``var`` (an Enterprise or Project) is LOCATED_IN one of ``$places``."""
+    return f"EXISTS {{ ({var})-[:{LOCATED_IN}]->(place) WHERE place.id IN $places }}"
+
+
+def cny(var: str) -> str:
+    """Cypher expression: the project's investment if it is in 元, else 0 (:func:`chainkg.queries.common.cny`)."""
+    return (
+        f"CASE WHEN coalesce({var}.currency, '{Currency.CNY.value}') = '{Currency.CNY.value}' "
+        f"THEN coalesce({var}.total_investment, 0) ELSE 0 END"
+    )
+
+
+def segment_members(var: str) -> str:
+    """CALL subqueries binding, for segment ``var`` in the scope ``$places``, ``enterprises``: its
+    local enterprises and ``projects``: its local active projects (``$active``) with their
+    ``cny`` — each a list of maps ordered by id (:func:`chainkg.queries.coverage.segment_facts`)."""
+    return f"""
+CALL ({var}) {{
+  OPTIONAL MATCH (e:{ENTERPRISE})-[:{IN_SEGMENT}]->({var}) WHERE {local("e")}
+  WITH DISTINCT e ORDER BY e.id
+  RETURN collect(e {{.id, .name}}) AS enterprises
+}}
+CALL ({var}) {{
+  OPTIONAL MATCH (p:{PROJECT})-[:{IN_SEGMENT}]->({var}) WHERE p.status IN $active AND {local("p")}
+  WITH DISTINCT p ORDER BY p.id
+  RETURN collect(p {{.id, .name, cny: {cny("p")}}}) AS projects
+}}"""
+
+
+def segment_chains(var: str) -> str:
+    """A CALL subquery binding ``chains``: what segment ``var`` is PART_OF, as ``{id, name}`` maps by id."""
+    return f"""
+CALL ({var}) {{
+  OPTIONAL MATCH ({var})-[:{PART_OF}]->(chain)
+  WITH DISTINCT chain ORDER BY chain.id
+  RETURN collect(chain {{.id, .name}}) AS chains
+}}"""
+
+
+def ref(node_id: str, name: str | None) -> NodeRef:
+    """The reference of a node from its id and name (:func:`chainkg.queries.common.node_ref`)."""
+    return NodeRef(id=node_id, kind=kind_of_id(node_id), name=name if name is not None else node_id)
+
+
+def refs(items: list[dict[str, Any]] | None) -> list[NodeRef]:
+    """References from ``[{id, name}]`` maps, in their order."""
+    return [ref(item["id"], item.get("name")) for item in items or []]
+
+
+_NODE = f"""
+MATCH (n:{ENTITY} {{id: $id}})
+RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{ENTITY}'] AS kinds"""
+
+_NAMES_OF_KINDS = f"""
+MATCH (n:{ENTITY}) WHERE any(label IN labels(n) WHERE label IN $kinds)
+RETURN n.id AS id, n.name AS name"""
+
+_NAMES = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY} {{id: id}})
+RETURN n.id AS id, n.name AS name"""
+
+_HOME = f"MATCH (r:{REGION}) WHERE r.home = true RETURN r.id AS id ORDER BY id LIMIT 1"
+
+
+def places_under(root: str, place: str = "place") -> str:
+    """Cypher pattern binding ``place`` to ``root`` and every region PART_OF it and park LOCATED_IN it,
+    recursively (mixed: a park in a district of the city), each hop checked as
+    :func:`chainkg.store.nx_index.places_under` checks it."""
+    return (
+        f"({place})((child)-[link:{PART_OF}|{LOCATED_IN}]->(parent) "
+        f"WHERE (link:{PART_OF} AND child:{REGION}) OR (link:{LOCATED_IN} AND child:{PARK}))*({root})"
+    )
+
+
+_PLACES_UNDER = f"""
+MATCH (root:{ENTITY} {{id: $root}})
+MATCH {places_under("root")}
+RETURN collect(DISTINCT place.id) AS places"""
+
+#: Cypher condition for the listings' ``text`` filter on node ``n`` (``$text``: the normalised text or null).
+TEXT_MATCH = "($text IS NULL OR any(key IN coalesce(n.keys, []) WHERE key CONTAINS $text))"
+
+
+def fetch_node(execute: Execute, node_id: str) -> dict[str, Any] | None:
+    """The node's properties with ``kind`` (as the embedded graph holds them), or None."""
+    rows = execute(_NODE, {"id": node_id})
+    if not rows:
+        return None
+    props = dict(rows[0]["props"])
+    props.pop("id", None)
+    kinds = rows[0]["kinds"]
+    return {"kind": kinds[0] if kinds else kind_of_id(node_id).value, **props}
+
+
+def require(execute: Execute, node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:
+    """The node's properties, or NotFound with close names (:func:`chainkg.queries.common.require`)."""
+    attrs = fetch_node(execute, node_id)
+    if attrs is None or NodeKind(attrs["kind"]) not in kinds:
+        expected = " or ".join(k.value for k in kinds)
+        raise NotFound(what, node_id, suggest(execute, node_id, kinds), expected=expected)
+    return attrs
+
+
+def suggest(execute: Execute, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
+    order = {kind: i for i, kind in enumerate(kinds)}
+    rows = execute(_NAMES_OF_KINDS, {"kinds": [k.value for k in kinds]})
+    pairs = sorted(((r["id"], r["name"]) for r in rows), key=lambda p: (order[kind_of_id(p[0])], p[0]))
+    return closest_names(pairs, text, limit)
+
+
+def names(execute: Execute, ids: list[str]) -> dict[str, str | None]:
+    """id → name of the given nodes (those that exist)."""
+    return {row["id"]: row["name"] for row in execute(_NAMES, {"ids": ids})}
+
+
+def home_region(execute: Execute) -> str:
+    rows = execute(_HOME, {})
+    if not rows:
+        raise InvalidQuery("the graph has no home region (a Region with home: true); pass a scope explicitly")
+    return rows[0]["id"]
+
+
+def places_of(execute: Execute, root: str) -> list[str]:
+    """Ids of the places ``root`` covers, itself included, sorted."""
+    return sorted(execute(_PLACES_UNDER, {"root": root})[0]["places"])
+
+
+def text_key(text: str | None) -> str | None:
+    """The listings' ``text`` as the ``$text`` parameter: normalised, None when nothing is left."""
+    key = normalize_name(text) if text is not None else ""
+    return key or None
+
+
+def listing_page(
+    execute: Execute, match: str, item: str, args: Mapping[str, Any], params: PageParams
+) -> tuple[list[dict[str, Any]], str | None, int]:
+    """One page of a listing (:mod:`chainkg.queries.listing.base`): ``match`` binds ``n`` to every matching node,
+    ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total."""
+    after = decode_cursor(params.cursor) if params.cursor else ""  # every id sorts after ""
+    (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
+    rows = execute(
+        f"{match}\nWITH n WHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
+        {**args, "after": after, "take": params.limit + 1},
+    )
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None), count["total"]
+
+
+def resolve_scope(execute: Execute, scope: str | None) -> tuple[ScopeRef, list[str]]:
+    """The scope's reference and the ids of the places it covers (itself included), sorted."""
+    root = scope or home_region(execute)
+    attrs = require(execute, root, (NodeKind.REGION, NodeKind.PARK), "region or park")
+    places = places_of(execute, root)
+    ref_ = ref(root, attrs.get("name"))
+    return ScopeRef(**ref_.model_dump(), places=len(places)), places

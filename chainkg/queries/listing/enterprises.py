@@ -1,0 +1,221 @@
+"""Enterprises (企业列表): every enterprise the graph knows, by kind, segment, chain and place.
+
+Definition. Every Enterprise node, kept when it passes every filter given:
+
+- ``kind``: its enterprise kind (央企集团 central_soe_group, 国有企业 soe, 民营企业 private, …);
+- ``segment``: it has an IN_SEGMENT edge to that segment;
+- ``chain``: it has an IN_SEGMENT edge to a segment PART_OF that chain;
+- ``scope`` (a region or park id): it is *local* there — LOCATED_IN a place the scope covers, as
+  in :mod:`chainkg.queries.common`. Unlike the chain queries, no scope means no place filter: outside
+  enterprises (the candidates a chain office approaches) are listed too;
+- ``text``: as in :mod:`chainkg.queries.listing.base`.
+
+Paged as defined in :mod:`chainkg.queries.listing.base` (order by id). For each enterprise: its kind, credit
+code and stock code when known, its segments and the places it is LOCATED_IN (by id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from chainkg.queries.common import NodeRef, chain_segments, node_ref, require
+from chainkg.queries.cypher import common as cy
+from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
+from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
+
+__all__ = ["CYPHER", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
+
+
+class Params(PageParams):
+    kind: EnterpriseKind | None = Field(default=None, description="only this kind / 企业类型")
+    segment: str | None = Field(
+        default=None, description="only enterprises in this segment / 所属环节", examples=["seg:硅片"]
+    )
+    chain: str | None = Field(
+        default=None,
+        description="only enterprises in a segment of this chain / 所属产业链",
+        examples=["chain:集成电路"],
+    )
+    scope: str | None = Field(
+        default=None,
+        description="only enterprises local to this region or park / 所在区域或园区",
+        examples=["region:天衢新区"],
+    )
+
+
+class EnterpriseItem(NodeRef):
+    enterprise_kind: EnterpriseKind | None = Field(default=None, description="企业类型")
+    credit_code: str | None = Field(default=None, description="统一社会信用代码")
+    stock_code: str | None = Field(default=None, description="股票代码")
+    segments: list[NodeRef] = Field(description="segments it operates in / 所属环节")
+    located_in: list[NodeRef] = Field(description="regions or parks it is located in / 所在地")
+
+
+class Result(BaseModel):
+    items: list[EnterpriseItem]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
+    total: int = Field(description="enterprises matching the filters / 符合条件的总数")
+
+
+def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+    # Each place/segment/chain filter is a set of enterprises kept per graph version with its sorted
+    # list; the smallest one's list, filtered by the others, is the answer in id order.
+    narrowing: list[tuple[tuple[str, ...], frozenset[str]]] = []
+    if params.segment is not None:
+        require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
+        segment = params.segment
+        narrowing.append(cached(graph, ("segment_enterprises", segment), partial(_in_segments, graph, [segment])))
+    if params.chain is not None:
+        require(graph, params.chain, (NodeKind.CHAIN,), "chain")
+        segments = chain_segments(graph, params.chain)
+        narrowing.append(cached(graph, ("chain_enterprises", params.chain), partial(_in_segments, graph, segments)))
+    if params.scope is not None:
+        require(graph, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
+        local = partial(_local, graph, params.scope)
+        narrowing.append(cached_per_scope(graph, "local_enterprises", params.scope, local))
+
+    ids: Sequence[str]
+    if narrowing:
+        ordered, smallest = min(narrowing, key=lambda pair: len(pair[1]))
+        others = [members for _, members in narrowing if members is not smallest]
+        ids = [n for n in ordered if all(n in members for members in others)] if others else ordered
+    else:
+        ids = nodes_of_kind(graph, NodeKind.ENTERPRISE)
+    if params.kind is not None:
+        of_kind = _by_kind(graph).get(params.kind.value, frozenset())
+        ids = [n for n in ids if n in of_kind]
+    if params.text is not None:
+        ids = matching_text(graph, ids, params.text)
+    page, next_cursor = paginate(ids, params)
+    return Result(items=[_item(graph, n) for n in page], next_cursor=next_cursor, total=len(ids))
+
+
+def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
+    """enterprise kind → the enterprises of that kind, once per graph version."""
+
+    def build() -> dict[str | None, frozenset[str]]:
+        nodes = graph._node
+        by_kind: dict[str | None, list[str]] = {}
+        for enterprise in nodes_of_kind(graph, NodeKind.ENTERPRISE):
+            by_kind.setdefault(nodes[enterprise].get("enterprise_kind"), []).append(enterprise)
+        return {kind: frozenset(ids) for kind, ids in by_kind.items()}
+
+    return cached(graph, "enterprises_by_kind", build)
+
+
+def _local(graph: nx.MultiDiGraph, scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises local to the scope, sorted and as a set (the home city's are fifty thousand)."""
+    return _enterprises(graph, located_in_places(graph, scope))
+
+
+def _in_segments(graph: nx.MultiDiGraph, segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises with an IN_SEGMENT edge to any of the segments, sorted and as a set."""
+    members = members_by_segment(graph)
+    return _enterprises(graph, frozenset().union(*(members.get(s, (frozenset(),))[0] for s in segments)))
+
+
+def _enterprises(graph: nx.MultiDiGraph, nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The enterprises among the nodes, sorted by id and as a set."""
+    table = graph._node
+    enterprise = NodeKind.ENTERPRISE.value
+    kept = sorted(n for n in nodes if table[n]["kind"] == enterprise)
+    return tuple(kept), frozenset(kept)
+
+
+def _item(graph: nx.MultiDiGraph, enterprise: str) -> EnterpriseItem:
+    attrs = graph.nodes[enterprise]
+    segments: set[str] = set()
+    places: set[str] = set()
+    for _, target, kind in graph.out_edges(enterprise, data="kind"):
+        if kind == EdgeKind.IN_SEGMENT.value:
+            segments.add(target)
+        elif kind == EdgeKind.LOCATED_IN.value:
+            places.add(target)
+    kind_value = attrs.get("enterprise_kind")
+    return EnterpriseItem(
+        **node_ref(graph, enterprise).model_dump(),
+        enterprise_kind=EnterpriseKind(kind_value) if kind_value else None,
+        credit_code=attrs.get("credit_code"),
+        stock_code=attrs.get("stock_code"),
+        segments=[node_ref(graph, s) for s in sorted(segments)],
+        located_in=[node_ref(graph, p) for p in sorted(places)],
+    )
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+_FILTERS = f"""($kind IS NULL OR n.enterprise_kind = $kind)
+  AND ($segment IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}}) }})
+  AND ($chain IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}}) }})
+  AND ($places IS NULL OR {cy.local("n")})
+  AND {cy.TEXT_MATCH}"""
+
+#: The Cypher twin. The match starts from the narrowest filter given (segment, chain, scope, or every
+#: enterprise) and applies all of them; the item lists segments and places.
+CYPHER = {
+    "match": f"MATCH (n:{cy.ENTERPRISE}) WHERE {_FILTERS}",
+    "match_segment": f"""
+MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
+WITH DISTINCT n WHERE {_FILTERS}""",
+    "match_chain": f"""
+MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}})
+WITH DISTINCT n WHERE {_FILTERS}""",
+    "match_scope": f"""
+UNWIND $places AS place_id
+MATCH (n:{cy.ENTERPRISE})-[:{cy.LOCATED_IN}]->(:{cy.ENTITY} {{id: place_id}})
+WITH DISTINCT n WHERE {_FILTERS}""",
+    "item": f"""
+CALL (n) {{
+  OPTIONAL MATCH (n)-[:{cy.IN_SEGMENT}]->(segment)
+  WITH DISTINCT segment ORDER BY segment.id
+  RETURN collect(segment {{.id, .name}}) AS segments
+}}
+CALL (n) {{
+  OPTIONAL MATCH (n)-[:{cy.LOCATED_IN}]->(place)
+  WITH DISTINCT place ORDER BY place.id
+  RETURN collect(place {{.id, .name}}) AS located_in
+}}
+RETURN n.id AS id, n.name AS name, n.enterprise_kind AS enterprise_kind, n.credit_code AS credit_code,
+       n.stock_code AS stock_code, segments, located_in""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    match = CYPHER["match"]
+    places = None
+    if params.segment is not None:
+        cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
+        match = CYPHER["match_segment"]
+    if params.chain is not None:
+        cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+        match = CYPHER["match_chain"] if params.segment is None else match
+    if params.scope is not None:
+        cy.require(execute, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
+        places = cy.places_of(execute, params.scope)
+        match = CYPHER["match_scope"] if match == CYPHER["match"] else match
+    args = {
+        "kind": params.kind.value if params.kind is not None else None,
+        "segment": params.segment,
+        "chain": params.chain,
+        "places": places,
+        "text": cy.text_key(params.text),
+    }
+    rows, next_cursor, total = cy.listing_page(execute, match, CYPHER["item"], args, params)
+    items = [
+        EnterpriseItem(
+            **cy.ref(row["id"], row["name"]).model_dump(),
+            enterprise_kind=EnterpriseKind(row["enterprise_kind"]) if row["enterprise_kind"] else None,
+            credit_code=row["credit_code"],
+            stock_code=row["stock_code"],
+            segments=cy.refs(row["segments"]),
+            located_in=cy.refs(row["located_in"]),
+        )
+        for row in rows
+    ]
+    return Result(items=items, next_cursor=next_cursor, total=total)

@@ -1,0 +1,206 @@
+"""Park / region profile (园区画像): what a place holds and where its chains are thin.
+
+Definition. For a park or region P taken as the scope (see :mod:`chainkg.queries.common`):
+
+- ``places``: the regions and parks P covers (itself excluded), by id;
+- ``enterprises``: number of local enterprises; ``leaders``: local enterprises with a LEADS edge;
+- ``projects_by_status``: local projects counted per status (unknown status as 未知) with their
+  CNY investment; ``investment_cny``: CNY total over all local projects, any status, each once;
+- ``chains``: every chain with at least one segment covered in P, with covered/total segments, the
+  completeness index, and its ``top_gaps`` largest 补链 gaps as defined and scored by
+  :mod:`chainkg.queries.gaps`; ordered by completeness (descending) then chain id.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from chainkg.queries import gaps
+from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
+from chainkg.queries.cypher import common as cy
+from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
+
+__all__ = ["CYPHER", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
+
+
+class Params(BaseModel):
+    place: str = Field(description="park or region id / 园区或区域 id", examples=["park:天衢新区集成电路关键材料基地"])
+    top_gaps: int = Field(default=3, ge=0, le=20, description="largest fill gaps listed per chain")
+
+
+class StatusCount(BaseModel):
+    status: str
+    projects: int
+    investment_cny: int
+
+
+class ChainPresence(BaseModel):
+    chain: NodeRef
+    covered: int
+    total: int
+    completeness: float
+    covered_segments: list[NodeRef]
+    top_gaps: list[gaps.Gap]
+
+
+class Result(BaseModel):
+    place: ScopeRef
+    places: list[NodeRef]
+    enterprises: int
+    leaders: list[NodeRef]
+    projects: int
+    projects_by_status: list[StatusCount]
+    investment_cny: int
+    chains: list[ChainPresence]
+
+
+def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+    require(graph, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    scope, local = resolve_scope(graph, params.place)
+    summary = cached_per_scope(graph, "place_summary", local, lambda: _Summary(graph, local))
+
+    presence: list[ChainPresence] = []
+    for chain in nodes_of_kind(graph, NodeKind.CHAIN):
+        result = gaps.run_networkx(graph, gaps.Params(chain=chain, scope=params.place, limit=max(params.top_gaps, 1)))
+        if not result.covered:
+            continue
+        presence.append(
+            ChainPresence(
+                chain=result.chain,
+                covered=result.completeness.covered,
+                total=result.completeness.total,
+                completeness=result.completeness.index,
+                covered_segments=result.covered,
+                top_gaps=result.fill[: params.top_gaps],
+            )
+        )
+    presence.sort(key=lambda c: (-c.completeness, c.chain.id))
+    return Result(
+        place=scope,
+        places=[node_ref(graph, p) for p in sorted(places_under(graph, params.place) - {params.place})],
+        enterprises=summary.enterprises,
+        leaders=[node_ref(graph, e) for e in summary.leaders],
+        projects=summary.projects,
+        projects_by_status=[
+            StatusCount(status=status, projects=count, investment_cny=investment)
+            for status, count, investment in summary.by_status
+        ],
+        investment_cny=summary.investment_cny,
+        chains=presence,
+    )
+
+
+class _Summary:
+    """The counts of a profile that do not depend on chains, kept per graph version and scope (the
+    home city's are a walk over sixty thousand local enterprises and projects)."""
+
+    __slots__ = ("by_status", "enterprises", "investment_cny", "leaders", "projects")
+
+    def __init__(self, graph: nx.MultiDiGraph, local: frozenset[str]):
+        nodes = graph._node
+        enterprises: list[str] = []
+        by_status: dict[str, list[str]] = {}
+        projects = 0
+        for node in local:
+            attrs = nodes[node]
+            if attrs["kind"] == _ENTERPRISE:
+                enterprises.append(node)
+            elif attrs["kind"] == _PROJECT:
+                projects += 1
+                by_status.setdefault(attrs.get("status") or "未知", []).append(node)
+        leading = _leading(graph)
+        self.enterprises = len(enterprises)
+        self.leaders = tuple(sorted(e for e in enterprises if e in leading))
+        self.projects = projects
+        self.by_status = tuple(
+            (status, len(members), sum(cny(nodes[p]) for p in members)) for status, members in sorted(by_status.items())
+        )
+        self.investment_cny = sum(investment for _, _, investment in self.by_status)
+
+
+def _leading(graph: nx.MultiDiGraph) -> frozenset[str]:
+    """Every node with an out-going LEADS edge, once per graph version. LEADS edges end at chains
+    (the store checks endpoint kinds), so the chains' in-edges hold them all."""
+
+    def build() -> frozenset[str]:
+        pred = graph._pred
+        return frozenset(
+            u
+            for chain in nodes_of_kind(graph, NodeKind.CHAIN)
+            for u, keydict in pred[chain].items()
+            if any(attrs.get("kind") == _LEADS for attrs in keydict.values())
+        )
+
+    return cached(graph, "leading", build)
+
+
+_ENTERPRISE = NodeKind.ENTERPRISE.value
+_PROJECT = NodeKind.PROJECT.value
+_LEADS = EdgeKind.LEADS.value
+
+
+# --- Cypher twin -------------------------------------------------------------------------------
+
+_LOCAL_MEMBERS = f"""
+UNWIND $places AS id
+MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
+WHERE m:{cy.ENTERPRISE} OR m:{cy.PROJECT}
+WITH DISTINCT m"""
+
+#: The Cypher twin: counts over the local enterprises and projects of the place (``$places``), and
+#: the chains with a covered segment there, whose gaps :func:`chainkg.queries.gaps.run_cypher` then finds.
+CYPHER = {
+    "enterprises": f"""{_LOCAL_MEMBERS}
+WHERE m:{cy.ENTERPRISE}
+RETURN count(m) AS enterprises,
+       collect(CASE WHEN EXISTS {{ (m)-[:{cy.LEADS}]->() }} THEN m {{.id, .name}} END) AS leaders""",
+    "projects": f"""{_LOCAL_MEMBERS}
+WHERE m:{cy.PROJECT}
+RETURN CASE WHEN m.status IS NULL OR m.status = '' THEN '未知' ELSE m.status END AS status,
+       count(m) AS projects, sum({cy.cny("m")}) AS investment_cny""",
+    "chains": f"""
+MATCH (c:{cy.CHAIN})<-[:{cy.PART_OF}]-(s)
+WHERE EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
+   OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
+RETURN DISTINCT c.id AS id, c.name AS name ORDER BY id""",
+}
+
+
+def run_cypher(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`."""
+    cy.require(execute, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    scope, places = cy.resolve_scope(execute, params.place)
+    args = {"places": places, "active": cy.ACTIVE}
+    (ents,) = execute(CYPHER["enterprises"], args)
+    statuses = sorted(execute(CYPHER["projects"], args), key=lambda r: r["status"])
+    presence: list[ChainPresence] = []
+    for row in execute(CYPHER["chains"], args):
+        gap_params = gaps.Params(chain=row["id"], scope=params.place, limit=max(params.top_gaps, 1))
+        result = gaps.run_cypher_in(execute, gap_params, row["name"], scope, places)
+        if not result.covered:
+            continue
+        presence.append(
+            ChainPresence(
+                chain=result.chain,
+                covered=result.completeness.covered,
+                total=result.completeness.total,
+                completeness=result.completeness.index,
+                covered_segments=result.covered,
+                top_gaps=result.fill[: params.top_gaps],
+            )
+        )
+    presence.sort(key=lambda c: (-c.completeness, c.chain.id))
+    inside = sorted(set(places) - {params.place})
+    place_names = cy.names(execute, inside)
+    return Result(
+        place=scope,
+        places=[cy.ref(p, place_names[p]) for p in inside],
+        enterprises=ents["enterprises"],
+        leaders=sorted(cy.refs(ents["leaders"]), key=lambda r: r.id),
+        projects=sum(r["projects"] for r in statuses),
+        projects_by_status=[StatusCount(**r) for r in statuses],
+        investment_cny=sum(r["investment_cny"] for r in statuses),
+        chains=presence,
+    )

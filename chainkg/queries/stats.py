@@ -1,0 +1,136 @@
+"""Graph statistics: how many of each kind, and how much each chain holds.
+
+Definition, per chain C:
+
+- ``segments``: segments with a PART_OF edge to C;
+- ``enterprises``: distinct enterprises with an IN_SEGMENT edge to any of those segments;
+- ``projects``: distinct projects with an IN_SEGMENT edge to any of those segments;
+- ``investment_cny``: sum of ``total_investment`` over those projects whose currency is CNY (a
+  project serving two segments of C counts once);
+- ``leaders``: distinct enterprises with a LEADS edge to C.
+
+Chains are listed by name. This is the query behind ``chainkg stats``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from chainkg.queries.common import cny
+from chainkg.queries.cypher.common import Execute
+from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
+from chainkg.store.nx_index import cached, kind_counts, members_by_segment, nodes_of_kind
+
+__all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
+
+
+class Params(BaseModel):
+    """No parameters: statistics cover the whole graph."""
+
+
+class ChainStats(BaseModel):
+    chain_id: str
+    name: str
+    segments: int = Field(description="环节数")
+    enterprises: int = Field(description="企业数")
+    projects: int = Field(description="项目数")
+    investment_cny: int = Field(description="项目总投资（元）")
+    leaders: int = Field(description="链主企业数")
+
+
+class Result(BaseModel):
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    chains: list[ChainStats]
+
+
+def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+    nodes, edges, chains = cached(graph, "stats", lambda: _count(graph))
+    return Result(nodes=dict(nodes), edges=dict(edges), chains=[ChainStats(**c) for c in chains])
+
+
+def _count(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int], tuple[dict[str, Any], ...]]:
+    """The statistics of the graph, as plain values, once per graph version: the answer only changes
+    with a write."""
+    nodes, edges = kind_counts(graph)
+    members = members_by_segment(graph)
+    node_attrs = graph._node
+    chains: list[dict[str, Any]] = []
+    for chain_id in nodes_of_kind(graph, NodeKind.CHAIN):
+        segments = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.PART_OF.value}
+        enterprises: set[str] = set()
+        projects: set[str] = set()
+        for segment in segments:
+            in_segment, projects_in_segment = members.get(segment, (frozenset(), frozenset()))
+            enterprises |= in_segment
+            projects |= projects_in_segment
+        leaders = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.LEADS.value}
+        chains.append(
+            {
+                "chain_id": chain_id,
+                "name": node_attrs[chain_id]["name"],
+                "segments": len(segments),
+                "enterprises": len(enterprises),
+                "projects": len(projects),
+                "investment_cny": sum(cny(node_attrs[p]) for p in projects),
+                "leaders": len(leaders),
+            }
+        )
+    chains.sort(key=lambda c: (c["name"], c["chain_id"]))
+    return nodes, edges, tuple(chains)
+
+
+_CHAIN = NodeKind.CHAIN.value
+_ENTERPRISE = NodeKind.ENTERPRISE.value
+_PROJECT = NodeKind.PROJECT.value
+_CNY = Currency.CNY.value
+
+#: The Cypher twin. Labels and types come from the schema enums; there are no parameters. Node and
+#: relationship counts are one ``count`` per kind (answered from Neo4j's count store, not a scan).
+CYPHER = {
+    "nodes": "\nUNION ALL\n".join(f"MATCH (n:{k.value}) RETURN '{k.value}' AS kind, count(n) AS n" for k in NodeKind),
+    "edges": "\nUNION ALL\n".join(
+        f"MATCH ()-[r:{k.value}]->() RETURN '{k.value}' AS kind, count(r) AS n" for k in EdgeKind
+    ),
+    "chains": f"""
+MATCH (c:{_CHAIN})
+OPTIONAL MATCH (s)-[:{EdgeKind.PART_OF.value}]->(c)
+WITH c, collect(DISTINCT s) AS segments
+CALL (segments) {{
+  UNWIND segments AS s
+  OPTIONAL MATCH (e:{_ENTERPRISE})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
+  RETURN count(DISTINCT e) AS enterprises
+}}
+CALL (segments) {{
+  UNWIND segments AS s
+  MATCH (p:{_PROJECT})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
+  WITH DISTINCT p
+  RETURN count(p) AS projects,
+         sum(CASE WHEN coalesce(p.currency, '{_CNY}') = '{_CNY}' THEN coalesce(p.total_investment, 0) ELSE 0 END)
+           AS investment_cny
+}}
+CALL (c) {{
+  OPTIONAL MATCH (leader)-[:{EdgeKind.LEADS.value}]->(c)
+  RETURN count(DISTINCT leader) AS leaders
+}}
+RETURN c.id AS chain_id, c.name AS name, size(segments) AS segments, enterprises, projects, investment_cny, leaders
+ORDER BY name, chain_id
+""",
+}
+
+
+def cypher_result(rows: dict[str, list[dict[str, Any]]]) -> Result:
+    """Build the result from the rows of the three CYPHER statements (kinds with no items left out)."""
+    return Result(
+        nodes={r["kind"]: r["n"] for r in sorted(rows["nodes"], key=lambda r: r["kind"]) if r["n"]},
+        edges={r["kind"]: r["n"] for r in sorted(rows["edges"], key=lambda r: r["kind"]) if r["n"]},
+        chains=[ChainStats(**r) for r in rows["chains"]],
+    )
+
+
+def run_cypher(execute: Execute, params: Params) -> Result:
+    """The Cypher twin of :func:`run_networkx`: the three statements of :data:`CYPHER`."""
+    return cypher_result({name: execute(statement, {}) for name, statement in CYPHER.items()})

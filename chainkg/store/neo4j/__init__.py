@@ -1,0 +1,1 @@
+"""Neo4j: the store, its Cypher write statements and its schema (constraints, indexes)."""

@@ -1,0 +1,85 @@
+"""The Neo4j schema, generated from the enums: constraints and indexes, each created idempotently.
+
+Why generated: a new node kind added to :class:`~chainkg.schema.kinds.NodeKind` gets its constraint
+and indexes without anyone remembering to write them, and no label is ever typed by hand.
+
+What exists after :func:`schema_statements` has run (Neo4j 5 syntax, every statement ``IF NOT
+EXISTS``, so running them again changes nothing):
+
+- a uniqueness constraint on ``id`` for every kind label, for :attr:`StoreLabel.ENTITY` (every
+  graph node, any kind: edge endpoints and entity detail find nodes by id alone) and for the
+  :attr:`StoreLabel.META` bookkeeping node. A uniqueness constraint is also the index ``MERGE``
+  and ``MATCH ({id: …})`` use;
+- a range index on ``name`` for every kind label, for analysts' ``MATCH (e:Enterprise {name: …})``
+  in Neo4j Browser;
+- the full-text index :data:`KEYS_INDEX` over ``keys`` (the normalised name and aliases) of every
+  kind, with Lucene's ``keyword`` analyzer: each key is one term, untouched. An exact term finds
+  the nodes a name resolves to (the loaders' name lookups), and wildcard terms find every key
+  containing a text (the candidates of search; see :mod:`chainkg.queries.search`). A plain range index
+  cannot do either: Neo4j does not index the elements of a list property for ``IN``.
+
+Names are ``chainkg_<label>_<property>`` so ``SHOW INDEXES`` tells chainkg's own apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainkg.schema.kinds import NodeKind, StoreLabel
+
+__all__ = [
+    "KEYS_INDEX",
+    "constraint_statements",
+    "escape_lucene",
+    "index_statements",
+    "schema_statements",
+]
+
+#: The full-text index over every node's ``keys``.
+KEYS_INDEX = "chainkg_keys"
+
+
+def _name(label: str, prop: str) -> str:
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
+    return f"chainkg_{snake}_{prop}"
+
+
+def unique_id_constraint(label: str) -> str:
+    """``CREATE CONSTRAINT … REQUIRE n.id IS UNIQUE`` for one label."""
+    return f"CREATE CONSTRAINT {_name(label, 'id')} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+
+
+def name_index(label: str) -> str:
+    """A range index on ``name`` for one label."""
+    return f"CREATE INDEX {_name(label, 'name')} IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+
+
+def keys_fulltext_index() -> str:
+    """The keyword-analysed full-text index over ``keys`` of every node kind."""
+    labels = "|".join(kind.value for kind in NodeKind)
+    return (
+        f"CREATE FULLTEXT INDEX {KEYS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.keys] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}"
+    )
+
+
+def constraint_statements() -> list[str]:
+    labels = [kind.value for kind in NodeKind] + [StoreLabel.ENTITY.value, StoreLabel.META.value]
+    return [unique_id_constraint(label) for label in labels]
+
+
+def index_statements() -> list[str]:
+    return [name_index(kind.value) for kind in NodeKind] + [keys_fulltext_index()]
+
+
+def schema_statements() -> list[str]:
+    """Every statement, constraints first; each is idempotent and runs in its own transaction."""
+    return constraint_statements() + index_statements()
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/ ])')
+
+
+def escape_lucene(text: str) -> str:
+    """``text`` as literal characters inside a Lucene query term (every operator escaped)."""
+    return _LUCENE_SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,173 @@
+"""The Cypher the Neo4j store itself runs: upserts, checks, counts, lookups, the manifest.
+
+Why one module of small functions: every statement the store sends is here, built once at import
+from the schema enums (labels, relationship types) and the store's own constants (property names),
+so a reviewer reads the whole write path in one place and no label is typed by hand. Values —
+everything that comes from data or from a user — travel only as parameters (``$rows``, ``$id``…).
+
+Stored shape (the same as :class:`~chainkg.store.memory.MemoryStore`'s, item by item):
+
+- a node has its kind's label, :attr:`StoreLabel.ENTITY`, ``id`` and its record's properties; its
+  kind is its label (and its id prefix), so there is no ``kind`` property;
+- a relationship has its kind's type, ``key`` (:func:`chainkg.schema.ids.edge_key`), its record's
+  properties and ``provenance``, the sorted list of the JSON texts of its sources;
+- node provenance: one ``CITES`` relationship node → Source per source, with ``evidence``,
+  ``claims`` (JSON) and ``certainty``;
+- :attr:`StoreLabel.META` node ``{id: 'manifest'}`` holds the manifest, one JSON text per input.
+
+Every upsert returns how many rows it created and changed, compared property by property as the
+MemoryStore does, so both stores report the same counts for the same load.
+"""
+
+from __future__ import annotations
+
+from chainkg.schema.kinds import EdgeKind, NodeKind, StoreLabel
+from chainkg.store.protocol import UNION_LISTS
+
+__all__ = [
+    "CLAIMS",
+    "CLEAR",
+    "COUNTS",
+    "EDGE_COUNT",
+    "EXISTING",
+    "FIND_IDS",
+    "MANIFEST_ID",
+    "NAMES",
+    "NODE",
+    "READ_MANIFEST",
+    "SET_NODE_PROPS",
+    "UNKNOWN_IDS",
+    "WRITE_MANIFEST",
+    "upsert_cites",
+    "upsert_edges",
+    "upsert_nodes",
+]
+
+_ENTITY = StoreLabel.ENTITY.value
+_META = StoreLabel.META.value
+_CITES = EdgeKind.CITES.value
+
+#: Id of the bookkeeping node.
+MANIFEST_ID = "manifest"
+
+_COUNTED = """
+RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN before IS NOT NULL AND before <> properties({var}) THEN 1 ELSE 0 END) AS changed"""
+
+
+def _union(var: str, name: str) -> str:
+    """``SET`` item: the stored list, then the row's values it does not hold yet (MemoryStore's rule)."""
+    return (
+        f"{var}.{name} = CASE WHEN row.{name} IS NULL THEN {var}.{name} "
+        f"ELSE coalesce({var}.{name}, []) + [x IN row.{name} WHERE NOT x IN coalesce({var}.{name}, [])] END"
+    )
+
+
+def upsert_nodes(kind: NodeKind) -> str:
+    """Merge one kind's nodes by id: ``row.props`` overwrite, ``row.aliases``/``row.keys`` accumulate.
+
+    Rows must have distinct ids (the store sends repeats of an id in a later statement), so the
+    ``before`` each row reads is the node as the previous statements left it.
+    """
+    label = kind.value
+    unions = ",\n    ".join(_union("n", name) for name in UNION_LISTS)
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (old:{label} {{id: row.id}})
+WITH row, properties(old) AS before
+MERGE (n:{label} {{id: row.id}})
+  ON CREATE SET n:{_ENTITY}
+SET n += row.props
+SET {unions}""" + _COUNTED.format(var="n")
+
+
+def upsert_cites() -> str:
+    """One CITES relationship per (node, source); its properties are replaced by the row's."""
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{_ENTITY} {{id: row.node}})
+MATCH (s:{_ENTITY} {{id: row.source}})
+OPTIONAL MATCH (n)-[old:{_CITES} {{key: row.key}}]->(s)
+WITH n, s, row, properties(old) AS before
+MERGE (n)-[r:{_CITES} {{key: row.key}}]->(s)
+SET r = row.props""" + _COUNTED.format(var="r")
+
+
+def upsert_edges(kind: EdgeKind) -> str:
+    """Merge one kind's relationships by (source, target, key): properties overwrite, provenance is
+    the sorted union of the stored and the written JSON texts."""
+    rel = kind.value
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{_ENTITY} {{id: row.source}})
+MATCH (b:{_ENTITY} {{id: row.target}})
+OPTIONAL MATCH (a)-[old:{rel} {{key: row.key}}]->(b)
+WITH a, b, row, properties(old) AS before
+MERGE (a)-[r:{rel} {{key: row.key}}]->(b)
+SET r += row.props
+WITH r, row, before
+CALL (r, row) {{
+  UNWIND coalesce(r.provenance, []) + row.provenance AS text
+  WITH DISTINCT text ORDER BY text
+  RETURN collect(text) AS provenance
+}}
+SET r.provenance = provenance""" + _COUNTED.format(var="r")
+
+
+#: Kind labels of the ids a batch mentions that exist already (the checks run on this).
+EXISTING = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})
+RETURN n.id AS id, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+
+#: Ids among ``$ids`` that name no node.
+UNKNOWN_IDS = f"""
+UNWIND $ids AS id
+OPTIONAL MATCH (n:{_ENTITY} {{id: id}})
+WITH id, n WHERE n IS NULL
+RETURN id"""
+
+#: Overwrite properties; a null value removes the property (``+=`` semantics).
+SET_NODE_PROPS = f"""
+UNWIND $rows AS row
+MATCH (n:{_ENTITY} {{id: row.id}})
+SET n += row.props"""
+
+#: Nodes per kind label and relationships per type; each ``count`` is answered from Neo4j's count store.
+COUNTS = "\nUNION ALL\n".join(
+    [f"MATCH (n:{k.value}) RETURN 'node' AS what, '{k.value}' AS kind, count(n) AS n" for k in NodeKind]
+    + [f"MATCH ()-[r:{k.value}]->() RETURN 'edge' AS what, '{k.value}' AS kind, count(r) AS n" for k in EdgeKind]
+)
+
+#: Relationships of one type, by kind value.
+EDGE_COUNT = {k: f"MATCH ()-[r:{k.value}]->() RETURN count(r) AS n" for k in EdgeKind}
+
+#: One node's properties and labels.
+NODE = f"""
+MATCH (n:{_ENTITY} {{id: $id}})
+RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+
+#: Ids of one kind whose keys hold ``$key`` exactly: an exact term of the keyword full-text index.
+FIND_IDS = """
+CALL db.index.fulltext.queryNodes($index, $query) YIELD node
+WHERE $kind IN labels(node) AND $key IN node.keys
+RETURN node.id AS id ORDER BY id"""
+
+#: Every key of one kind → the smallest id holding it.
+NAMES = {k: f"MATCH (n:{k.value}) UNWIND coalesce(n.keys, []) AS key RETURN key, min(n.id) AS id" for k in NodeKind}
+
+#: The CITES relationships of the given nodes, with what conflict resolution needs of each source.
+CLAIMS = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})-[c:{_CITES}]->(s:{NodeKind.SOURCE.value})
+RETURN id, s.id AS source, c.evidence AS evidence, c.claims AS claims, s.date AS date, s.authority AS authority
+ORDER BY id, source"""
+
+READ_MANIFEST = f"MATCH (m:{_META} {{id: $id}}) RETURN m.entries AS entries"
+WRITE_MANIFEST = f"MERGE (m:{_META} {{id: $id}}) SET m.entries = $entries"
+
+#: Every chainkg node (and so every relationship), in transactions of 5000 nodes: auto-commit only.
+#: Nodes without chainkg's labels (someone else's data in the same database) are left alone.
+CLEAR = f"""
+MATCH (n) WHERE n:{_ENTITY} OR n:{_META}
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS"""

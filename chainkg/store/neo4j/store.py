@@ -1,0 +1,489 @@
+"""The Neo4j store: the same graph as :class:`~chainkg.store.memory.MemoryStore`, in a Neo4j 5 server.
+
+Why it exists: a province's graph outgrows one process, and analysts already browse the same data
+in Neo4j Browser/Bloom. Every answer must be identical to the embedded store's; the parity suite
+(``tests/neo4j``) checks exactly that, query by query, on a real server.
+
+Design, in the order a batch meets it:
+
+- **One driver per store** (the official ``neo4j`` driver; py2neo is unmaintained since 2023), made
+  at start-up and closed by :meth:`close`. All sessions share the driver's bookmark manager, so a
+  read after a write sees it, on a cluster too.
+- **A batch is one managed write transaction** (``session.execute_write``): the driver retries it
+  on transient errors and lost connections for ``write_retry_seconds``, and a batch either commits
+  whole or leaves nothing. Inside it, in order:
+
+  1. one statement fetches the kinds of every id the batch mentions that exists already, and the
+     MemoryStore's own checks run on that — unknown endpoints or cited sources, endpoint kinds an
+     edge kind does not allow, an id whose prefix or stored label says another kind — with the
+     same messages; a refusal raises :class:`StoreError` inside the transaction, which rolls it
+     back;
+  2. nodes: ``UNWIND $rows … MERGE`` per kind label, at most ``batch_size`` rows per statement;
+     properties overwrite, ``aliases``/``keys`` accumulate (:data:`chainkg.store.protocol.UNION_LISTS`);
+  3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds);
+  4. relationships per type, merged by ``key``, provenance as a sorted union.
+
+  A record repeated within a batch (the same id, the same edge) goes into a later statement than
+  its first occurrence, so it is merged onto the first exactly as the MemoryStore merges records in
+  order — same graph, same created/changed counts.
+- **Errors are typed**: an unreachable server (refused connection, lost session, a transaction
+  still failing after its retries) is :class:`StoreUnavailable`, naming the server and the batch;
+  anything else the server refuses is :class:`StoreError` naming the batch. Callers never see a
+  ``neo4j`` exception.
+- **Reads**: a query module's ``run_cypher(execute, params)`` runs inside one managed *read*
+  transaction (routed to a reader on a cluster), retried briefly (``read_retry_seconds``) so a
+  request fails fast with 503 while the server is down, and the next one succeeds once it is back:
+  connections idle for a second are tested before use, so the driver replaces the ones a restart
+  killed instead of failing a transaction on them.
+- **The manifest** of loaded inputs lives in one :attr:`StoreLabel.META` node. There is no
+  snapshot: every committed batch is already durable in Neo4j, so :meth:`save` does nothing.
+
+The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the schema in
+:mod:`chainkg.store.neo4j.ddl`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+from pydantic import BaseModel
+
+from chainkg.schema.ids import edge_key, kind_of_id
+from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
+from chainkg.schema.records import Batch, Provenance
+from chainkg.store.neo4j import statements as cy
+from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.protocol import (
+    UNION_LISTS,
+    ClaimRow,
+    Counts,
+    ManifestEntry,
+    StoreError,
+    StoreUnavailable,
+    WriteResult,
+)
+from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
+
+if TYPE_CHECKING:
+    from chainkg.app.settings import Settings
+
+__all__ = ["Neo4jStore"]
+
+_CITES_KEY = edge_key(EdgeKind.CITES)
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,  # includes a commit whose outcome is unknown (IncompleteCommit)
+    neo4j_errors.SessionExpired,
+    neo4j_errors.ConnectionPoolError,
+    neo4j_errors.TransientError,  # still failing once the managed transaction has stopped retrying
+    OSError,
+)
+
+
+class Neo4jStore:
+    """A :class:`~chainkg.store.protocol.GraphStore` on a Neo4j 5 server (see the module docstring)."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str | None = None,
+        database: str | None = None,
+        *,
+        batch_size: int = 1000,
+        write_retry_seconds: float = 30.0,
+        read_retry_seconds: float = 2.0,
+        connection_timeout: float = 5.0,
+        liveness_check_seconds: float = 1.0,
+    ):
+        self.uri = uri
+        self.database = database or None
+        self.batch_size = batch_size
+        self.read_retry_seconds = read_retry_seconds
+        self.write_retry_seconds = write_retry_seconds
+        auth = (user, password) if password is not None else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=auth,
+                connection_timeout=connection_timeout,
+                connection_acquisition_timeout=max(connection_timeout * 2, 10.0),
+                max_transaction_retry_time=write_retry_seconds,
+                # a pooled connection idle this long is tested before use: after a server restart the
+                # dead ones are replaced at once instead of failing the next transaction
+                liveness_check_timeout=liveness_check_seconds,
+                # chainkg's statements name every kind, including ones a young graph has no data
+                # of yet; the server's "unknown label/type/property" hints are noise here.
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise StoreError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
+        self._bookmarks = self._driver.execute_query_bookmark_manager
+        self._batches = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Neo4jStore:
+        """A store for ``CHAINKG_NEO4J_*``; not connected yet (see :meth:`connect`)."""
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password is not None else None
+        return cls(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            password,
+            settings.neo4j_database,
+            batch_size=settings.batch_size,
+            write_retry_seconds=settings.neo4j_write_retry_seconds,
+            read_retry_seconds=settings.neo4j_read_retry_seconds,
+        )
+
+    def connect(self) -> Neo4jStore:
+        """Check that the server answers and the schema is in place; returns ``self``.
+
+        Raises :class:`StoreUnavailable` when the server cannot be reached, :class:`StoreError`
+        when it refuses (wrong password, unknown database).
+        """
+        with self._translate("connecting"):
+            self._driver.verify_connectivity()
+        self.ensure_schema()
+        return self
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent) and wait
+        until they are online, so the first load already uses them."""
+        with self._translate("setting up the schema"):
+            for statement in schema_statements():
+                self._driver.execute_query(statement, database_=self.database)
+            self._driver.execute_query("CALL db.awaitIndexes($seconds)", {"seconds": 300}, database_=self.database)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def save(self, path: Path) -> None:
+        """Nothing to do: every committed batch is already durable in the server."""
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, batch: Batch) -> WriteResult:
+        self._batches += 1
+        what = _describe(batch, self._batches)
+        plan = _plan(batch, self.batch_size)
+        with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
+            return session.execute_write(self._write_tx, batch, plan)
+
+    def _write_tx(self, tx: neo4j.ManagedTransaction, batch: Batch, plan: _Plan) -> WriteResult:
+        existing = {row["id"]: row["kinds"] for row in self._run(tx, cy.EXISTING, {"ids": plan.ids})}
+        _check(batch, existing)
+        result = WriteResult()
+        for step in plan.steps:
+            (row,) = self._run(tx, step.statement, {"rows": step.rows})
+            if step.nodes:
+                result.nodes_created += row["created"]
+                result.nodes_changed += row["changed"]
+            else:
+                result.edges_created += row["created"]
+                result.edges_changed += row["changed"]
+        return result
+
+    def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict]:
+        """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
+        return tx.run(statement, parameters).data()
+
+    def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
+        if not updates:
+            return
+        ids = list(updates)
+        rows = [{"id": node_id, "props": props} for node_id, props in updates.items()]
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            unknown = {row["id"] for row in self._run(tx, cy.UNKNOWN_IDS, {"ids": ids})}
+            if unknown:
+                first = next(i for i in ids if i in unknown)
+                raise StoreError(f"cannot update unknown node {first!r}")
+            for start in range(0, len(rows), self.batch_size):
+                self._run(tx, cy.SET_NODE_PROPS, {"rows": rows[start : start + self.batch_size]})
+
+        with self._translate(f"updating {len(rows)} nodes", unwritten=True), self._session(write=True) as session:
+            session.execute_write(work)
+
+    def record_input(self, entry: ManifestEntry) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            (row,) = tx.run(cy.READ_MANIFEST, {"id": cy.MANIFEST_ID}).data() or [{"entries": None}]
+            kept = [e for e in row["entries"] or [] if _entry_key(e) != (entry.loader, entry.path)]
+            text = json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True)
+            tx.run(cy.WRITE_MANIFEST, {"id": cy.MANIFEST_ID, "entries": [*kept, text]}).consume()
+
+        with self._translate(f"recording input {entry.path}", unwritten=True), self._session(write=True) as session:
+            session.execute_write(work)
+
+    def clear(self) -> None:
+        """Delete every chainkg node and relationship (the schema stays)."""
+        with self._translate("clearing the graph"), self._session(write=True) as session:
+            session.run(cy.CLEAR).consume()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def run(self, query: ModuleType, params: BaseModel) -> BaseModel:
+        """Run the query's Cypher twin in one read transaction."""
+        run_cypher = getattr(query, "run_cypher", None)
+        if run_cypher is None:
+            raise StoreError(f"query {query.__name__} has no Cypher twin (run_cypher)")
+
+        def work(tx: neo4j.ManagedTransaction) -> BaseModel:
+            def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+                return tx.run(statement, parameters).data()
+
+            return run_cypher(execute, params)
+
+        return self._read_tx(work, f"running {query.__name__.rsplit('.', 1)[-1]}")
+
+    def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of one read statement (its own transaction)."""
+        return self._read_tx(lambda tx: tx.run(statement, parameters or {}).data(), "reading")
+
+    def counts(self) -> Counts:
+        nodes: dict[str, int] = {}
+        edges: dict[str, int] = {}
+        for row in self.read(cy.COUNTS):
+            if row["n"]:
+                (nodes if row["what"] == "node" else edges)[row["kind"]] = row["n"]
+        return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
+
+    def edge_count(self, kind: EdgeKind) -> int:
+        (row,) = self.read(cy.EDGE_COUNT[kind])
+        return int(row["n"])
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        rows = self.read(cy.NODE, {"id": node_id})
+        if not rows:
+            return None
+        props = dict(rows[0]["props"])
+        props.pop("id", None)
+        kinds = rows[0]["kinds"]
+        return {"kind": kinds[0] if kinds else kind_of_id(node_id).value, **props}
+
+    def find_ids(self, kind: NodeKind, key: str) -> list[str]:
+        if not key:
+            return []
+        rows = self.read(
+            cy.FIND_IDS, {"index": KEYS_INDEX, "query": f"keys:{escape_lucene(key)}", "kind": kind.value, "key": key}
+        )
+        return [row["id"] for row in rows]
+
+    def names(self, kind: NodeKind) -> dict[str, str]:
+        return {row["key"]: row["id"] for row in self.read(cy.NAMES[kind])}
+
+    def claims(self, node_ids: list[str]) -> list[ClaimRow]:
+        rows = self.read(cy.CLAIMS, {"ids": list(node_ids)})
+        return [
+            ClaimRow(
+                row["id"],
+                Provenance(
+                    source=row["source"],
+                    evidence=row["evidence"] or "",
+                    claims=tuple(sorted(json.loads(row["claims"] or "{}").items())),
+                ),
+                row["date"],
+                int(row["authority"] or 0),
+            )
+            for row in rows
+        ]
+
+    def manifest(self) -> list[ManifestEntry]:
+        rows = self.read(cy.READ_MANIFEST, {"id": cy.MANIFEST_ID})
+        entries = rows[0]["entries"] if rows else None
+        return [ManifestEntry.from_dict(json.loads(text)) for text in entries or []]
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[neo4j.Session]:
+        with self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
+            bookmark_manager=self._bookmarks,
+            max_transaction_retry_time=self.write_retry_seconds if write else self.read_retry_seconds,
+        ) as session:
+            yield session
+
+    def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], Any], what: str) -> Any:
+        with self._translate(what), self._session(write=False) as session:
+            return session.execute_read(work)
+
+    @contextmanager
+    def _translate(self, what: str, *, unwritten: bool = False) -> Iterator[None]:
+        """The driver's exceptions as :class:`StoreUnavailable` / :class:`StoreError`, saying what failed."""
+        try:
+            yield
+        except _UNAVAILABLE as exc:
+            undone = (
+                "; it was rolled back (or, if the connection died while committing, may have completed): "
+                "run it again once the server is back"
+                if unwritten
+                else ""
+            )
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} is unavailable while {what} ({type(exc).__name__}: {_first_line(exc)}){undone}"
+            ) from exc
+        except neo4j_errors.AuthError as exc:
+            raise StoreError(
+                f"Neo4j at {self.uri} refused the credentials while {what}: check CHAINKG_NEO4J_USER and "
+                f"CHAINKG_NEO4J_PASSWORD ({_first_line(exc)})"
+            ) from exc
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise StoreError(f"Neo4j at {self.uri} refused {what}: {type(exc).__name__}: {_first_line(exc)}") from exc
+
+
+# --- batch planning (pure) -------------------------------------------------------------------
+
+
+@dataclass
+class _Step:
+    statement: str
+    rows: list[dict[str, Any]]
+    nodes: bool
+
+
+@dataclass
+class _Plan:
+    """What one batch sends: the ids to check, then statements with their rows, in order."""
+
+    ids: list[str]
+    steps: list[_Step] = field(default_factory=list)
+
+
+def _plan(batch: Batch, size: int) -> _Plan:
+    mentioned: dict[str, None] = {}
+    for node in batch.nodes:
+        mentioned[node.id] = None
+        for prov in node.provenance:
+            mentioned[prov.source] = None
+    for edge in batch.edges:
+        mentioned[edge.source] = None
+        mentioned[edge.target] = None
+        for prov in edge.provenance:
+            mentioned[prov.source] = None
+    plan = _Plan(list(mentioned))
+
+    node_rows = [(node.kind, node.id, _node_row(node.id, node.props)) for node in batch.nodes]
+    for round_ in _rounds(node_rows, key=lambda r: r[1]):
+        for kind in NodeKind:
+            _add(plan, cy.upsert_nodes(kind), [row for k, _, row in round_ if k is kind], size, nodes=True)
+
+    cites = []
+    for node in batch.nodes:
+        for prov in merge_provenance(node.provenance):
+            props = {
+                "key": _CITES_KEY,
+                "evidence": prov.evidence,
+                "claims": claims_json(prov.claims),
+                "certainty": prov.certainty.value,
+            }
+            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
+    for round_ in _rounds(cites, key=lambda r: (r["node"], r["source"])):
+        _add(plan, cy.upsert_cites(), round_, size, nodes=False)
+
+    edge_rows = [
+        (
+            edge.kind,
+            edge.identity,
+            {
+                "source": edge.source,
+                "target": edge.target,
+                "key": edge.key,
+                "props": {k: v for k, v in edge.props.items() if v is not None},
+                "provenance": sorted({provenance_json(p) for p in edge.provenance}),
+            },
+        )
+        for edge in batch.edges
+    ]
+    for round_ in _rounds(edge_rows, key=lambda r: r[1]):
+        for kind in EdgeKind:
+            _add(plan, cy.upsert_edges(kind), [row for k, _, row in round_ if k is kind], size, nodes=False)
+    return plan
+
+
+def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Overwritten properties apart from the accumulating lists; None means 'not given', as in MemoryStore."""
+    row: dict[str, Any] = {"id": node_id, "props": {}}
+    for name in UNION_LISTS:
+        row[name] = None
+    for name, value in props.items():
+        if value is None:
+            continue
+        if name in UNION_LISTS and isinstance(value, list):
+            row[name] = value
+        else:
+            row["props"][name] = value
+    return row
+
+
+def _rounds(items: list[Any], key: Callable[[Any], Any]) -> list[list[Any]]:
+    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before."""
+    seen: dict[Any, int] = {}
+    rounds: list[list[Any]] = []
+    for item in items:
+        k = key(item)
+        index = seen.get(k, 0)
+        seen[k] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(item)
+    return rounds
+
+
+def _add(plan: _Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool) -> None:
+    for start in range(0, len(rows), size):
+        plan.steps.append(_Step(statement, rows[start : start + size], nodes))
+
+
+def _check(batch: Batch, existing: Mapping[str, list[str]]) -> None:
+    """The MemoryStore's checks (same order, same messages) on the ids that exist already."""
+    pending = {n.id for n in batch.nodes}
+    for node in batch.nodes:
+        if kind_of_id(node.id) is not node.kind:
+            raise StoreError(f"node {node.id!r} has kind {node.kind.value} but its id says otherwise")
+        kinds = existing.get(node.id)
+        if kinds is not None and node.kind.value not in kinds:
+            raise StoreError(f"node {node.id!r} exists as {'/'.join(kinds) or '?'}, not {node.kind.value}")
+        for prov in node.provenance:
+            if prov.source not in existing and prov.source not in pending:
+                raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
+    for edge in batch.edges:
+        sources, targets = EDGE_ENDPOINTS[edge.kind]
+        for end, allowed in ((edge.source, sources), (edge.target, targets)):
+            if end not in existing and end not in pending:
+                raise StoreError(f"{edge.kind.value} edge {edge.source!r} → {edge.target!r}: {end!r} does not exist")
+            if kind_of_id(end) not in allowed:
+                raise StoreError(
+                    f"{edge.kind.value} edge cannot join {edge.source!r} → {edge.target!r} "
+                    f"(allowed: {sorted(k.value for k in sources)} → {sorted(k.value for k in targets)})"
+                )
+        for prov in edge.provenance:
+            if prov.source not in existing and prov.source not in pending:
+                raise StoreError(
+                    f"{edge.kind.value} edge {edge.source!r} → {edge.target!r} cites unknown source {prov.source!r}"
+                )
+
+
+def _describe(batch: Batch, number: int) -> str:
+    first = batch.nodes[0].id if batch.nodes else (batch.edges[0].source if batch.edges else "")
+    return f"batch {number} ({len(batch.nodes)} nodes, {len(batch.edges)} edges{f', from {first!r}' if first else ''})"
+
+
+def _entry_key(text: str) -> tuple[str, str]:
+    data = json.loads(text)
+    return data["loader"], data["path"]
+
+
+def _first_line(exc: BaseException) -> str:
+    """The server's own message when it sent one, else the exception's first line."""
+    text = (getattr(exc, "message", None) or str(exc)).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]

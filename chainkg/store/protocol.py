@@ -1,0 +1,158 @@
+"""The contract every graph store keeps, so loaders and queries never see which one they talk to.
+
+Writes are idempotent merges by stable id: writing the same batch twice leaves the same graph.
+Queries are modules (see :mod:`queries`) that carry both their networkx and their Cypher form; a
+store runs the form it understands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.schema.records import Batch, Provenance
+
+__all__ = [
+    "UNION_LISTS",
+    "ClaimRow",
+    "Counts",
+    "GraphStore",
+    "ManifestEntry",
+    "StoreError",
+    "StoreUnavailable",
+    "WriteResult",
+]
+
+#: List properties that accumulate across writes instead of being replaced (aliases from a registry
+#: and from the curated data both stay). Every store merges them the same way: the stored list, then
+#: the written values it does not hold yet, in their order.
+UNION_LISTS = ("aliases", "keys")
+
+
+class StoreError(RuntimeError):
+    """A write or read the store refused; the message names the records involved."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached right now (server down, network); retrying later may succeed."""
+
+
+@dataclass
+class WriteResult:
+    nodes_created: int = 0
+    nodes_changed: int = 0
+    edges_created: int = 0
+    edges_changed: int = 0
+
+    def add(self, other: WriteResult) -> None:
+        self.nodes_created += other.nodes_created
+        self.nodes_changed += other.nodes_changed
+        self.edges_created += other.edges_created
+        self.edges_changed += other.edges_changed
+
+    @property
+    def touched(self) -> int:
+        return self.nodes_created + self.nodes_changed + self.edges_created + self.edges_changed
+
+
+@dataclass
+class Counts:
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def total_edges(self) -> int:
+        return sum(self.edges.values())
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One input the graph was loaded from: enough to tell whether the input changed since."""
+
+    loader: str
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "loader": self.loader,
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "options": dict(self.options),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ManifestEntry:
+        return cls(
+            loader=data["loader"],
+            path=data["path"],
+            sha256=data["sha256"],
+            size=int(data["size"]),
+            mtime_ns=int(data["mtime_ns"]),
+            options=tuple(sorted(data.get("options", {}).items())),
+        )
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A source's provenance on a node, with what conflict resolution needs to know of the source."""
+
+    node_id: str
+    provenance: Provenance
+    source_date: str | None
+    source_authority: int
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    backend: str
+
+    def write(self, batch: Batch) -> WriteResult:
+        """Merge nodes (then edges) by stable id; endpoints must exist in the store or the batch."""
+
+    def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
+        """Overwrite some properties of existing nodes (used by conflict resolution)."""
+
+    def run(self, query: ModuleType, params: BaseModel) -> BaseModel:
+        """Run a query module (see :mod:`queries`) with validated params; returns its result model."""
+
+    def counts(self) -> Counts: ...
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        """The node's properties (with ``kind``), or None."""
+
+    def find_ids(self, kind: NodeKind, key: str) -> list[str]:
+        """Ids of nodes of ``kind`` whose name or alias normalises to ``key`` (sorted)."""
+
+    def names(self, kind: NodeKind) -> dict[str, str]:
+        """Every key → id of a kind (names and aliases), for resolving references in bulk."""
+
+    def claims(self, node_ids: list[str]) -> list[ClaimRow]: ...
+
+    def edge_count(self, kind: EdgeKind) -> int: ...
+
+    def manifest(self) -> list[ManifestEntry]: ...
+
+    def record_input(self, entry: ManifestEntry) -> None:
+        """Remember an input in the manifest (replacing an earlier entry for the same loader+path)."""
+
+    def clear(self) -> None: ...
+
+    def save(self, path: Path) -> None:
+        """Persist a snapshot that :meth:`open` can restore without re-reading the inputs."""
+
+    def close(self) -> None: ...
