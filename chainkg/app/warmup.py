@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from types import ModuleType
+from typing import Any
 
 from pydantic import BaseModel
 
 from chainkg.queries import gaps, profile, recommend, search, stats
+from chainkg.queries.base import Query
 from chainkg.queries.common import home_region
 from chainkg.queries.errors import QueryError
 from chainkg.queries.listing import enterprises as listing_enterprises
@@ -41,11 +42,11 @@ def warm(store: GraphStore) -> float:
     if not isinstance(store, MemoryStore) or store.graph.number_of_nodes() == 0:
         return 0.0
     started = time.perf_counter()
-    for module, params in _calls(store):
+    for query, params in _calls(store):
         try:
-            store.run(module, params)
+            store.run(query, params)
         except QueryError as exc:  # e.g. a graph without a home region: its requests will say so too
-            log.info("warm-up skipped %s: %s", module.__name__, exc)
+            log.info("warm-up skipped %s: %s", query.name, exc)
     return time.perf_counter() - started
 
 
@@ -68,22 +69,22 @@ def start_warming(store: GraphStore) -> threading.Thread | None:
     return thread
 
 
-def _calls(store: MemoryStore) -> list[tuple[ModuleType, BaseModel]]:
+def _calls(store: MemoryStore) -> list[tuple[Query[Any, Any], BaseModel]]:
     graph = store.graph
     chains = nodes_of_kind(graph, NodeKind.CHAIN)
     segments = nodes_of_kind(graph, NodeKind.SEGMENT)
-    calls: list[tuple[ModuleType, BaseModel]] = [
-        (stats, stats.Params()),  # also the counts /readyz reports
-        (search, search.Params(text="集团")),  # the key index every search and text filter uses
-        (listing_enterprises, listing_enterprises.Params(limit=1)),
+    calls: list[tuple[Query[Any, Any], BaseModel]] = [
+        (stats.QUERY, stats.Params()),  # also the counts /readyz reports
+        (search.QUERY, search.Params(text="集团")),  # the key index every search and text filter uses
+        (listing_enterprises.QUERY, listing_enterprises.Params(limit=1)),
     ]
     try:
         home = home_region(graph)
     except QueryError:
         return calls
     if chains:
-        calls.append((gaps, gaps.Params(chain=chains[0])))  # segment, place and member indexes
+        calls.append((gaps.QUERY, gaps.Params(chain=chains[0])))  # segment, place and member indexes
     if segments:
-        calls.append((recommend, recommend.Params(segment=segments[0])))  # presence and ownership
-    calls.append((profile, profile.Params(place=home)))  # the home city's summary
+        calls.append((recommend.QUERY, recommend.Params(segment=segments[0])))  # presence and ownership
+    calls.append((profile.QUERY, profile.Params(place=home)))  # the home city's summary
     return calls

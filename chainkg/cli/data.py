@@ -94,7 +94,7 @@ def stats_command(
     except StoreError as exc:
         raise store_failed(exc) from exc
     try:
-        result = store.run(stats, stats.Params())
+        result = store.run(stats.QUERY, stats.Params())
     except StoreError as exc:
         raise store_failed(exc) from exc
     finally:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -15,6 +14,7 @@ from chainkg.app.state import StateError, open_store
 from chainkg.cli.common import HomeOption, JsonOption, ScopeOption, app, console, err, settings_from, store_failed
 from chainkg.cli.render import render
 from chainkg.queries import chain_map, footprint, gaps, profile, recommend, search, supply_chain
+from chainkg.queries.base import Query
 from chainkg.queries.errors import QueryError
 from chainkg.queries.refs import resolve_ref
 from chainkg.schema.kinds import NodeKind
@@ -23,13 +23,15 @@ from chainkg.store.protocol import GraphStore, StoreError
 _PLACES = (NodeKind.REGION, NodeKind.PARK)
 
 
-def _run_query(home: Path | None, build: Callable[[GraphStore], tuple[ModuleType, BaseModel]], as_json: bool) -> None:
+def _run_query(
+    home: Path | None, build: Callable[[GraphStore], tuple[Query[Any, Any], BaseModel]], as_json: bool
+) -> None:
     """Open the store, build params (resolving names), run, print; errors become messages, not traces."""
     store: GraphStore | None = None
     try:
         store = open_store(settings_from(home)).store
-        module, params = build(store)
-        result = store.run(module, params)
+        query, params = build(store)
+        result = store.run(query, params)
     except StateError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -70,7 +72,7 @@ def chain(
     _run_query(
         home,
         lambda st: (
-            chain_map,
+            chain_map.QUERY,
             chain_map.Params(
                 chain=resolve_ref(st, name, (NodeKind.CHAIN,), "chain"),
                 scope=_scope(st, scope),
@@ -95,7 +97,7 @@ def gaps_command(
     _run_query(
         home,
         lambda st: (
-            gaps,
+            gaps.QUERY,
             gaps.Params(
                 chain=resolve_ref(st, name, (NodeKind.CHAIN,), "chain"),
                 scope=_scope(st, scope),
@@ -122,7 +124,7 @@ def upstream(
     _run_query(
         home,
         lambda st: (
-            supply_chain,
+            supply_chain.QUERY,
             supply_chain.Params(
                 node=resolve_ref(st, node, kinds, "enterprise, project or segment"),
                 direction=direction,  # type: ignore[arg-type]
@@ -146,7 +148,7 @@ def recommend_command(
     _run_query(
         home,
         lambda st: (
-            recommend,
+            recommend.QUERY,
             recommend.Params(
                 segment=resolve_ref(st, segment, (NodeKind.SEGMENT,), "segment"),
                 scope=_scope(st, scope),
@@ -169,7 +171,7 @@ def footprint_command(
     _run_query(
         home,
         lambda st: (
-            footprint,
+            footprint.QUERY,
             footprint.Params(
                 group=resolve_ref(st, group, (NodeKind.ENTERPRISE,), "enterprise"),
                 scope=_scope(st, scope),
@@ -191,7 +193,7 @@ def profile_command(
     _run_query(
         home,
         lambda st: (
-            profile,
+            profile.QUERY,
             profile.Params(place=resolve_ref(st, place, _PLACES, "park or region"), top_gaps=top_gaps),
         ),
         as_json,
@@ -206,4 +208,4 @@ def search_command(
     as_json: JsonOption = False,
 ) -> None:
     """Find nodes by name or alias, ranked."""
-    _run_query(home, lambda st: (search, search.Params(text=text, limit=limit)), as_json)
+    _run_query(home, lambda st: (search.QUERY, search.Params(text=text, limit=limit)), as_json)

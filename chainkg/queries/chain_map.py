@@ -17,6 +17,7 @@ from __future__ import annotations
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import (
     NodeRef,
     ScopeRef,
@@ -33,7 +34,18 @@ from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 
-__all__ = ["CYPHER", "ChainLeader", "Feed", "Params", "Result", "SegmentState", "Totals", "run_cypher", "run_networkx"]
+__all__ = [
+    "CYPHER",
+    "QUERY",
+    "ChainLeader",
+    "Feed",
+    "Params",
+    "Result",
+    "SegmentState",
+    "Totals",
+    "run_cypher",
+    "run_networkx",
+]
 
 
 class Params(BaseModel):
@@ -215,3 +227,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             investment_cny=sum(investment.values()),
         ),
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="chain_map",
+    summary="Chain map / 产业链图谱",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="chain",
+)

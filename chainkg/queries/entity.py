@@ -20,12 +20,14 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.schema.kinds import EdgeKind, NodeKind
 
 __all__ = [
     "CYPHER",
+    "QUERY",
     "EdgeSource",
     "Neighbour",
     "NeighbourGroup",
@@ -266,3 +268,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     return Result(
         node=cy.ref(params.id, attrs.get("name")), properties=properties, sources=sources, neighbours=neighbours
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="entity",
+    summary="Entity detail / 实体详情",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="entity",
+)

@@ -19,12 +19,13 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.entity import edge_properties
 from chainkg.schema.kinds import EdgeKind, NodeKind
 
-__all__ = ["CYPHER", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -270,3 +271,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         length=len(chosen[0]) - 1 if chosen else None,
         paths=paths,
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="explain",
+    summary="How two entities connect / 关系路径",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="explain",
+)

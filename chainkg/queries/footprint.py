@@ -22,6 +22,7 @@ from collections.abc import Callable
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope, segment_chains
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import Holding, holdings, walk_holdings
@@ -29,6 +30,7 @@ from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
 
 __all__ = [
     "CYPHER",
+    "QUERY",
     "Bucket",
     "Params",
     "ProjectEntry",
@@ -274,3 +276,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         entries,
         {row["id"]: row["cny"] for row in rows},
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="footprint",
+    summary="Group footprint / 央企布局",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="footprint",
+)

@@ -42,6 +42,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import (
     NodeRef,
     ScopeRef,
@@ -61,6 +62,7 @@ from chainkg.schema.kinds import NodeKind, Stage
 
 __all__ = [
     "CYPHER",
+    "QUERY",
     "Completeness",
     "Gap",
     "Params",
@@ -381,3 +383,15 @@ def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView],
             ),
         )
     return views, names
+
+
+QUERY: Query[Params, Result] = Query(
+    name="gaps",
+    summary="Gap analysis / 延链补链强链分析",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="gaps",
+)

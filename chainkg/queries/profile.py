@@ -17,12 +17,13 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries import gaps
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
 from chainkg.queries.cypher import common as cy
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
 
-__all__ = ["CYPHER", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -204,3 +205,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         investment_cny=sum(r["investment_cny"] for r in statuses),
         chains=presence,
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="profile",
+    summary="Park / region profile / 园区画像",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="profile",
+)

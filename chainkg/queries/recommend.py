@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, is_active, node_ref, require, resolve_scope, segment_chains
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
@@ -39,6 +40,7 @@ from chainkg.store.nx_index import cached, cached_per_scope, members_by_segment,
 
 __all__ = [
     "CYPHER",
+    "QUERY",
     "Candidate",
     "Facts",
     "GroupPresence",
@@ -478,3 +480,15 @@ class _Refs:
         if node not in self._names:
             self._names.update(cy.names(self._execute, [node]))
         return cy.ref(node, self._names.get(node))
+
+
+QUERY: Query[Params, Result] = Query(
+    name="recommend",
+    summary="Whom to approach for a segment / 招商对象推荐",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="recommend",
+)

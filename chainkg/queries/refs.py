@@ -22,7 +22,7 @@ def resolve_ref(store: GraphStore, text: str, kinds: tuple[NodeKind, ...], what:
             return text
     except ValueError:
         pass
-    result = store.run(search, search.Params(text=text[:100], kinds=list(kinds), limit=5))
+    result = store.run(search.QUERY, search.Params(text=text[:100], kinds=list(kinds), limit=5))
     assert isinstance(result, search.Result)
     hits = result.hits
     if not hits or hits[0].score < 0.75:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.errors import InvalidQuery
@@ -40,6 +41,7 @@ from chainkg.store.nx_index import cached
 __all__ = [
     "CYPHER",
     "KIND_ORDER",
+    "QUERY",
     "Hit",
     "KeyIndex",
     "Params",
@@ -327,3 +329,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             ref = cy.ref(node_id, name)
             hits.append(Hit(id=ref.id, kind=ref.kind, name=ref.name, score=score, matched=matched))
     return Result(query=query, hits=rank(hits, params.limit), total=len(hits))
+
+
+QUERY: Query[Params, Result] = Query(
+    name="search",
+    summary="Search by name / 名称检索",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="search",
+)

@@ -19,12 +19,13 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import cny
 from chainkg.queries.cypher.common import Execute
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
 from chainkg.store.nx_index import cached, kind_counts, members_by_segment, nodes_of_kind
 
-__all__ = ["CYPHER", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -134,3 +135,15 @@ def cypher_result(rows: dict[str, list[dict[str, Any]]]) -> Result:
 def run_cypher(execute: Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`: the three statements of :data:`CYPHER`."""
     return cypher_result({name: execute(statement, {}) for name, statement in CYPHER.items()})
+
+
+QUERY: Query[Params, Result] = Query(
+    name="stats",
+    summary="Graph statistics / 图谱统计",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="stats",
+)

@@ -28,6 +28,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import (
     NodeRef,
     ScopeRef,
@@ -45,6 +46,7 @@ from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 __all__ = [
     "CYPHER",
     "MAX_DEPTH",
+    "QUERY",
     "Params",
     "Reached",
     "Result",
@@ -324,3 +326,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         customers,
         params,
     )
+
+
+QUERY: Query[Params, Result] = Query(
+    name="supply_chain",
+    summary="Upstream / downstream / 上下游分析",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command="upstream",
+)

@@ -15,18 +15,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import networkx as nx
-from pydantic import BaseModel
 
 from chainkg.schema.ids import edge_key, kind_of_id
 from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
 from chainkg.store.gc_pause import gc_paused
 from chainkg.store.nx_index import kind_counts
-from chainkg.store.protocol import ClaimRow, Counts, ManifestEntry, StoreError, WriteResult
+from chainkg.store.protocol import (
+    ClaimRow,
+    Counts,
+    ManifestEntry,
+    ParamsT,
+    QueryForms,
+    ResultT,
+    StoreError,
+    WriteResult,
+)
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 from chainkg.store.snapshot import read_snapshot, write_snapshot
 
@@ -214,8 +221,8 @@ class MemoryStore:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def run(self, query: ModuleType, params: BaseModel) -> BaseModel:
-        return query.run_networkx(self.graph, params)
+    def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
+        return query.networkx(self.graph, params)
 
     def counts(self) -> Counts:
         nodes, edges = kind_counts(self.graph)  # once per graph version

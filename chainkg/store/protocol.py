@@ -1,17 +1,19 @@
 """The contract every graph store keeps, so loaders and queries never see which one they talk to.
 
 Writes are idempotent merges by stable id: writing the same batch twice leaves the same graph.
-Queries are modules (see :mod:`queries`) that carry both their networkx and their Cypher form; a
-store runs the form it understands.
+Queries are typed objects (:class:`QueryForms`; see :mod:`chainkg.queries`) that carry both their
+networkx and their Cypher form; a store runs the form it understands and returns the query's own
+result type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import networkx as nx
 from pydantic import BaseModel
 
 from chainkg.schema.kinds import EdgeKind, NodeKind
@@ -21,8 +23,12 @@ __all__ = [
     "UNION_LISTS",
     "ClaimRow",
     "Counts",
+    "Execute",
     "GraphStore",
     "ManifestEntry",
+    "ParamsT",
+    "QueryForms",
+    "ResultT",
     "StoreError",
     "StoreUnavailable",
     "WriteResult",
@@ -32,6 +38,31 @@ __all__ = [
 #: and from the curated data both stay). Every store merges them the same way: the stored list, then
 #: the written values it does not hold yet, in their order.
 UNION_LISTS = ("aliases", "keys")
+
+
+#: Run one read statement with parameters; the rows as dicts (what a query's Cypher form is given).
+Execute = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+
+P = TypeVar("P", bound=BaseModel, contravariant=True)
+R = TypeVar("R", bound=BaseModel, covariant=True)
+#: A query's params and result types, for functions generic over queries.
+ParamsT = TypeVar("ParamsT", bound=BaseModel)
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+class QueryForms(Protocol[P, R]):
+    """What a store needs of a query: a name for messages and its two forms, each returning ``R``."""
+
+    @property
+    def name(self) -> str: ...
+
+    def networkx(self, graph: nx.MultiDiGraph, params: P) -> R:
+        """The embedded form, on the store's graph."""
+        ...
+
+    def cypher(self, execute: Execute, params: P) -> R:
+        """The Neo4j form: its statements run through ``execute`` inside one read transaction."""
+        ...
 
 
 class StoreError(RuntimeError):
@@ -127,8 +158,8 @@ class GraphStore(Protocol):
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         """Overwrite some properties of existing nodes (used by conflict resolution)."""
 
-    def run(self, query: ModuleType, params: BaseModel) -> BaseModel:
-        """Run a query module (see :mod:`queries`) with validated params; returns its result model."""
+    def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
+        """Run a query (see :mod:`chainkg.queries`) with validated params; returns its result model."""
 
     def counts(self) -> Counts: ...
 

@@ -33,7 +33,7 @@ def build_explain_page(
 ) -> Page:
     """Run the explain query and draw its paths."""
     result = store.run(
-        explain, explain.Params(source=source, target=target, max_length=max_length, max_paths=max_paths)
+        explain.QUERY, explain.Params(source=source, target=target, max_length=max_length, max_paths=max_paths)
     )
     assert isinstance(result, explain.Result)
     ids = [result.source.id, result.target.id, *(n.id for p in result.paths for n in p.nodes)]

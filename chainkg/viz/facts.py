@@ -47,7 +47,7 @@ def fetch_facts(store: GraphStore, ids: Iterable[str]) -> Facts:
     out: Facts = {}
     for node_id in dict.fromkeys(ids):
         # CITES is never listed as a neighbour group (its edges are the sources), so this keeps the answer small.
-        result = store.run(entity, entity.Params(id=node_id, edge_kind=EdgeKind.CITES, limit=1))
+        result = store.run(entity.QUERY, entity.Params(id=node_id, edge_kind=EdgeKind.CITES, limit=1))
         assert isinstance(result, entity.Result)
         out[node_id] = result
     return out

@@ -42,7 +42,7 @@ def build_footprint_page(
     nav: str | None = None,
 ) -> Page:
     """Run the footprint query for a group and draw it."""
-    result = store.run(footprint, footprint.Params(group=group, scope=scope, max_depth=max_depth))
+    result = store.run(footprint.QUERY, footprint.Params(group=group, scope=scope, max_depth=max_depth))
     assert isinstance(result, footprint.Result)
     ids = [result.group.id, *(s.enterprise.id for s in result.subsidiaries)]
     ids += [p.project.id for p in result.projects] + [park.id for p in result.projects for park in p.parks]

@@ -71,7 +71,7 @@ def walk(
     if not 1 <= hops <= MAX_HOPS:
         raise ValueError(f"hops must be between 1 and {MAX_HOPS}")
     limits = limits or Limits()
-    first = store.run(entity, entity.Params(id=node_id, edge_kind=edge_kind, limit=per_group))
+    first = store.run(entity.QUERY, entity.Params(id=node_id, edge_kind=edge_kind, limit=per_group))
     assert isinstance(first, entity.Result)
     found = Neighbourhood(center=first.node, hops=hops, per_group=per_group, edge_kind=edge_kind)
     found.refs[node_id] = first.node
@@ -85,7 +85,7 @@ def walk(
         for node in frontier:
             result = results.get(node)
             if result is None:
-                result = store.run(entity, entity.Params(id=node, edge_kind=edge_kind, limit=per_group))
+                result = store.run(entity.QUERY, entity.Params(id=node, edge_kind=edge_kind, limit=per_group))
                 assert isinstance(result, entity.Result)
             found.expanded[node] = result
             kids = found.children.setdefault(node, [])

@@ -90,7 +90,7 @@ def _answer(build: Callable[[], Page]) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse, operation_id="viz_index", summary="Page index / 可视化页面目录")
 def viz_index(request: Request, store: StoreDep) -> HTMLResponse:
     """Links to every chain's map and the URL forms of the other pages."""
-    result = store.run(stats, stats.Params())
+    result = store.run(stats.QUERY, stats.Params())
     assert isinstance(result, stats.Result)
     base = f"{request.scope.get('root_path', '')}/viz"
     items = "".join(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -16,6 +16,7 @@ from chainkg.app.settings import Settings
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
 from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries.base import Query
 from chainkg.schema.kinds import NodeKind, Stage
 from chainkg.server import create_app
 from chainkg.store.memory import MemoryStore
@@ -46,8 +47,8 @@ def q(node_id: str) -> str:
     return quote(node_id, safe="")
 
 
-def expected(store: MemoryStore, module: ModuleType, params: BaseModel) -> object:
-    return store.run(module, params).model_dump(mode="json")
+def expected(store: MemoryStore, query: Query[Any, Any], params: BaseModel) -> object:
+    return store.run(query, params).model_dump(mode="json")
 
 
 async def get_ok(client: httpx.AsyncClient, url: str, **params: object) -> object:
@@ -59,7 +60,7 @@ async def get_ok(client: httpx.AsyncClient, url: str, **params: object) -> objec
 
 async def test_chain_map_is_the_query_result(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/chains/{q(IC)}/map", scope=TIANQU, max_members=3)
-    assert body == expected(dezhou, chain_map, chain_map.Params(chain=IC, scope=TIANQU, max_members=3))
+    assert body == expected(dezhou, chain_map.QUERY, chain_map.Params(chain=IC, scope=TIANQU, max_members=3))
     assert {s["segment"]["name"] for s in body["segments"] if s["covered"]} >= {"硅片", "溅射靶材"}
 
 
@@ -83,44 +84,46 @@ async def test_gaps_with_every_parameter(client: httpx.AsyncClient, dezhou: Memo
         stage_weights={Stage.UPSTREAM: 2.0, Stage.MIDSTREAM: 1.0, Stage.DOWNSTREAM: 0.5},
         limit=4,
     )
-    assert body == expected(dezhou, gaps, params)
+    assert body == expected(dezhou, gaps.QUERY, params)
     assert len(body["fill"]) == 4 and body["fill"][0]["path"]
 
 
 async def test_supply_chain_upstream(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/entities/{q(YINGWANG)}/supply-chain", direction="upstream", depth=2)
-    assert body == expected(dezhou, supply_chain, supply_chain.Params(node=YINGWANG, direction="upstream", depth=2))
+    assert body == expected(
+        dezhou, supply_chain.QUERY, supply_chain.Params(node=YINGWANG, direction="upstream", depth=2)
+    )
     assert {s["direction"] for s in body["segments"]} == {"upstream"}
 
 
 async def test_recommendations(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/segments/{q('seg:高纯金属')}/recommendations", scope=TIANQU, limit=5)
     params = recommend.Params(segment="seg:高纯金属", scope=TIANQU, limit=5)
-    assert body == expected(dezhou, recommend, params)
+    assert body == expected(dezhou, recommend.QUERY, params)
     assert "ent:有研新材料股份有限公司" in [c["enterprise"]["id"] for c in body["candidates"]]
 
 
 async def test_footprint(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/enterprises/{q(GRINM)}/footprint", max_depth=3)
-    assert body == expected(dezhou, footprint, footprint.Params(group=GRINM, max_depth=3))
+    assert body == expected(dezhou, footprint.QUERY, footprint.Params(group=GRINM, max_depth=3))
     assert body["total_investment_cny"] == 8_600_000_000
 
 
 async def test_profile(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/places/{q(TIANQU)}/profile", top_gaps=2)
-    assert body == expected(dezhou, profile, profile.Params(place=TIANQU, top_gaps=2))
+    assert body == expected(dezhou, profile.QUERY, profile.Params(place=TIANQU, top_gaps=2))
 
 
 async def test_search_with_kinds(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     response = await client.get("/api/v1/search", params=[("text", "有研"), ("kinds", "Enterprise"), ("limit", "3")])
     assert response.status_code == 200
     params = search.Params(text="有研", kinds=[NodeKind.ENTERPRISE], limit=3)
-    assert response.json() == expected(dezhou, search, params)
+    assert response.json() == expected(dezhou, search.QUERY, params)
 
 
 async def test_entity_detail_with_paging_of_neighbours(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
     body = await get_ok(client, f"/api/v1/entities/{q(GRINM)}", edge_kind="SUBSIDIARY_OF", offset=1, limit=1)
-    assert body == expected(dezhou, entity, entity.Params(id=GRINM, edge_kind="SUBSIDIARY_OF", offset=1, limit=1))
+    assert body == expected(dezhou, entity.QUERY, entity.Params(id=GRINM, edge_kind="SUBSIDIARY_OF", offset=1, limit=1))
     assert body["sources"], "the detail shows the sources that state the node"
 
 
@@ -128,12 +131,12 @@ async def test_explain_path(client: httpx.AsyncClient, dezhou: MemoryStore) -> N
     source = "ent:有研新材料股份有限公司"
     body = await get_ok(client, "/api/v1/paths", source=source, target=TIANQU, max_length=3, max_paths=2)
     params = explain.Params(source=source, target=TIANQU, max_length=3, max_paths=2)
-    assert body == expected(dezhou, explain, params)
+    assert body == expected(dezhou, explain.QUERY, params)
     assert body["length"] == 2
 
 
 async def test_stats(client: httpx.AsyncClient, dezhou: MemoryStore) -> None:
-    assert await get_ok(client, "/api/v1/stats") == expected(dezhou, stats, stats.Params())
+    assert await get_ok(client, "/api/v1/stats") == expected(dezhou, stats.QUERY, stats.Params())
 
 
 async def test_names_and_aliases_resolve_to_the_same_answer_as_ids(client: httpx.AsyncClient) -> None:

@@ -31,7 +31,7 @@ def test_warm_builds_the_indexes_requests_use(store: MemoryStore) -> None:
     assert warm(store) > 0
     assert [key for key in INDEXES if not built(graph, key)] == []
     # and they are the indexes requests read: a search answers from the same key index
-    assert store.run(search, search.Params(text="有研")).hits
+    assert store.run(search.QUERY, search.Params(text="有研")).hits
 
 
 def test_a_write_makes_the_warmed_indexes_stale(store: MemoryStore, tmp_path: Path) -> None:

@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
+from chainkg.queries.base import Query
 from chainkg.queries.errors import QueryError
 from chainkg.store.protocol import GraphStore
 
 
-def outcome(store: GraphStore, module: ModuleType, params: BaseModel) -> Any:
+def outcome(store: GraphStore, query: Query[Any, Any], params: BaseModel) -> Any:
     """The result model, or for a query error its type, message and details (both must agree on those too)."""
     try:
-        return store.run(module, params)
+        return store.run(query, params)
     except QueryError as exc:
         return ("error", type(exc).__name__, exc.message, exc.details)
 
 
 def differences(
-    memory: GraphStore, neo4j: GraphStore, module: ModuleType, params: Iterable[BaseModel], show: int = 3
+    memory: GraphStore, neo4j: GraphStore, query: Query[Any, Any], params: Iterable[BaseModel], show: int = 3
 ) -> tuple[int, list[str]]:
     """(how many params were run, a description of each of the first ``show`` mismatches)."""
     found: list[str] = []
     count = 0
     for p in params:
         count += 1
-        expected, got = outcome(memory, module, p), outcome(neo4j, module, p)
+        expected, got = outcome(memory, query, p), outcome(neo4j, query, p)
         if expected == got:
             continue
         if len(found) < show:
-            found.append(f"{module.__name__} {p!r}:\n{_diff(expected, got)}")
+            found.append(f"{query.name} {p!r}:\n{_diff(expected, got)}")
         else:
-            found.append(f"{module.__name__} {p!r}")
+            found.append(f"{query.name} {p!r}")
     return count, found
 
 
@@ -49,8 +49,8 @@ def _diff(expected: Any, got: Any) -> str:
     return f"  memory: {str(expected)[:600]}\n  neo4j:  {str(got)[:600]}"
 
 
-def assert_same(memory: GraphStore, neo4j: GraphStore, module: ModuleType, params: Iterable[BaseModel]) -> int:
+def assert_same(memory: GraphStore, neo4j: GraphStore, query: Query[Any, Any], params: Iterable[BaseModel]) -> int:
     """Every params gives equal answers on both stores; returns how many were compared."""
-    count, found = differences(memory, neo4j, module, params)
+    count, found = differences(memory, neo4j, query, params)
     assert not found, f"{len(found)} of {count} differ:\n" + "\n".join(found)
     return count

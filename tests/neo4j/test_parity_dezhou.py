@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_store_level_reads_agree(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 
 def test_stats(memory: MemoryStore, neo: Neo4jStore) -> None:
-    assert_same(memory, neo, stats, [stats.Params()])
+    assert_same(memory, neo, stats.QUERY, [stats.Params()])
 
 
 def test_chain_map(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -104,7 +105,7 @@ def test_chain_map(memory: MemoryStore, neo: Neo4jStore) -> None:
         for scope, members in ((None, 20), (scopes[1 + i % 6], 1), (scopes[1 + (i + 3) % 6], 0))
     ]
     params += [chain_map.Params(chain="chain:不存在"), chain_map.Params(chain="chain:集成电路", scope="seg:硅片")]
-    assert assert_same(memory, neo, chain_map, params) > 30
+    assert assert_same(memory, neo, chain_map.QUERY, params) > 30
 
 
 def test_gaps(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -116,7 +117,7 @@ def test_gaps(memory: MemoryStore, neo: Neo4jStore) -> None:
         for n, share, limit in thresholds[: 3 if scope is None else 1]
     ]
     params.append(gaps.Params(chain="chain:集成电路", stage_weights={Stage.UPSTREAM: 2.0, Stage.MIDSTREAM: 0.0}))
-    assert assert_same(memory, neo, gaps, params) > 60
+    assert assert_same(memory, neo, gaps.QUERY, params) > 60
 
 
 def test_supply_chain(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -132,7 +133,7 @@ def test_supply_chain(memory: MemoryStore, neo: Neo4jStore) -> None:
         for depth, suppliers in ((1, 20), (6, 1))
     ]
     params.append(supply_chain.Params(node="chain:集成电路"))
-    assert assert_same(memory, neo, supply_chain, params) > 60
+    assert assert_same(memory, neo, supply_chain.QUERY, params) > 60
 
 
 def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -145,7 +146,7 @@ def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
         for scope, limit in ((None, 20), (scopes[1 + len(segment) % 6], 3))
     ]
     params += [recommend.Params(segment=s, w_group=0, w_supplier=10, w_record=0.5) for s in occupied[:5]]
-    assert assert_same(memory, neo, recommend, params) > 40
+    assert assert_same(memory, neo, recommend.QUERY, params) > 40
 
 
 def test_footprint_of_every_group(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -164,14 +165,14 @@ def test_footprint_of_every_group(memory: MemoryStore, neo: Neo4jStore) -> None:
         for scope, depth in ((None, 6), (scopes[1], 1), (scopes[-1], 10), (scopes[2], 2))
     ]
     params.append(footprint.Params(group="seg:硅片"))
-    assert assert_same(memory, neo, footprint, params) > 4 * len(groups)
+    assert assert_same(memory, neo, footprint.QUERY, params) > 4 * len(groups)
 
 
 def test_profile_of_every_park_and_region(memory: MemoryStore, neo: Neo4jStore) -> None:
     places = _ids(memory, NodeKind.REGION) + _ids(memory, NodeKind.PARK)
     params = [profile.Params(place=place, top_gaps=[3, 0, 20][i % 3]) for i, place in enumerate(places)]
     params.append(profile.Params(place="chain:集成电路"))
-    assert assert_same(memory, neo, profile, params) == len(places) + 1
+    assert assert_same(memory, neo, profile.QUERY, params) == len(places) + 1
 
 
 def _search_texts(memory: MemoryStore) -> list[str]:
@@ -202,7 +203,7 @@ def test_search(memory: MemoryStore, neo: Neo4jStore) -> None:
         for limit, kinds in variants[: 3 if i % 4 == 0 else 1]
     ]
     params.append(search.Params(text=" ， "))
-    assert assert_same(memory, neo, search, params) > 100
+    assert assert_same(memory, neo, search.QUERY, params) > 100
 
 
 def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -216,7 +217,7 @@ def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None
         for offset, limit, kind in ((1, 1, None), (2, 3, None), (0, 100, EdgeKind.LOCATED_IN), (4, 2, EdgeKind.CITES))
     ]
     params += [entity.Params(id="ent:没有"), entity.Params(id="not-an-id")]
-    assert assert_same(memory, neo, entity, params) > len(every) // 2
+    assert assert_same(memory, neo, entity.QUERY, params) > len(every) // 2
 
 
 def test_explain(memory: MemoryStore, neo: Neo4jStore) -> None:
@@ -231,16 +232,16 @@ def test_explain(memory: MemoryStore, neo: Neo4jStore) -> None:
         explain.Params(source="src:dz-gov-2024", target=facts[0]),
         explain.Params(source=facts[0], target="ent:没有"),
     ]
-    assert assert_same(memory, neo, explain, params) > 40
+    assert assert_same(memory, neo, explain.QUERY, params) > 40
 
 
-def _pages(memory: MemoryStore, module: object, limit: int, **filters: object) -> list[object]:
+def _pages(memory: MemoryStore, module: Any, limit: int, **filters: object) -> list[object]:
     """Every page of a listing walk (on the embedded store), as params to replay on both."""
     params, cursor = [], None
     while True:
-        p = module.Params(limit=limit, cursor=cursor, **filters)  # type: ignore[attr-defined]
+        p = module.Params(limit=limit, cursor=cursor, **filters)
         params.append(p)
-        cursor = memory.run(module, p).next_cursor  # type: ignore[arg-type, attr-defined]
+        cursor = memory.run(module.QUERY, p).next_cursor
         if cursor is None:
             return params
 
@@ -250,16 +251,16 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
     parks = _ids(memory, NodeKind.PARK)
     checked = 0
     for text in (None, "產業"):
-        checked += assert_same(memory, neo, listing_chains, _pages(memory, listing_chains, 5, text=text))
-        checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 4, text=text))
-        checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 3, text=text))
+        checked += assert_same(memory, neo, listing_chains.QUERY, _pages(memory, listing_chains, 5, text=text))
+        checked += assert_same(memory, neo, listing_regions.QUERY, _pages(memory, listing_regions, 4, text=text))
+        checked += assert_same(memory, neo, listing_parks.QUERY, _pages(memory, listing_parks, 3, text=text))
     segment_filters = [{"chain": chains[0]}, {"chain": chains[5], "stage": Stage.UPSTREAM}, {"stage": Stage.DOWNSTREAM}]
     for filters in [{}, *segment_filters, {"text": "材料"}]:
-        checked += assert_same(memory, neo, listing_segments, _pages(memory, listing_segments, 40, **filters))
+        checked += assert_same(memory, neo, listing_segments.QUERY, _pages(memory, listing_segments, 40, **filters))
     for filters in [{"scope": regions[0]}, {"scope": parks[0], "level": ParkLevel.NATIONAL}]:
-        checked += assert_same(memory, neo, listing_parks, _pages(memory, listing_parks, 2, **filters))
+        checked += assert_same(memory, neo, listing_parks.QUERY, _pages(memory, listing_parks, 2, **filters))
     for filters in [{"scope": "region:德州市"}, {"level": RegionLevel.COUNTY}]:
-        checked += assert_same(memory, neo, listing_regions, _pages(memory, listing_regions, 3, **filters))
+        checked += assert_same(memory, neo, listing_regions.QUERY, _pages(memory, listing_regions, 3, **filters))
     enterprise_filters: list[dict[str, object]] = [
         {"text": "  "},
         {"kind": EnterpriseKind.CENTRAL_SOE_GROUP, "chain": "chain:集成电路"},
@@ -268,13 +269,15 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
         {"chain": chains[1], "scope": parks[1], "kind": EnterpriseKind.PRIVATE},
     ]
     for filters in enterprise_filters:
-        checked += assert_same(memory, neo, listing_enterprises, _pages(memory, listing_enterprises, 9, **filters))
+        checked += assert_same(
+            memory, neo, listing_enterprises.QUERY, _pages(memory, listing_enterprises, 9, **filters)
+        )
     errors = [
         listing_enterprises.Params(segment="seg:不存在"),
         listing_enterprises.Params(scope="chain:集成电路", cursor="YQ"),
     ]
-    checked += assert_same(memory, neo, listing_enterprises, errors)
-    checked += assert_same(memory, neo, listing_regions, [listing_regions.Params(scope="park:不存在")])
+    checked += assert_same(memory, neo, listing_enterprises.QUERY, errors)
+    checked += assert_same(memory, neo, listing_regions.QUERY, [listing_regions.Params(scope="park:不存在")])
     assert checked > 30
 
 

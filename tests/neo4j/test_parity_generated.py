@@ -86,5 +86,5 @@ def test_every_query_answers_the_same_on_generated_graphs(neo4j_store: Neo4jStor
     assert neo4j_contents(neo4j_store) == memory_contents(memory)
     problems: list[str] = []
     for module, params in _params(memory, seed):
-        problems += differences(memory, neo4j_store, module, params)[1]  # type: ignore[arg-type]
+        problems += differences(memory, neo4j_store, module.QUERY, params)[1]
     assert not problems, "\n".join(problems)

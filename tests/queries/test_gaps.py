@@ -19,7 +19,7 @@ TIANQU = "region:天衢新区"
 
 
 def test_ic_chain_in_tianqu_covers_wafers_and_targets_through_youyan(dezhou: MemoryStore) -> None:
-    result = dezhou.run(chain_map, chain_map.Params(chain=IC, scope=TIANQU))
+    result = dezhou.run(chain_map.QUERY, chain_map.Params(chain=IC, scope=TIANQU))
     assert isinstance(result, chain_map.Result)
     by_name = {s.segment.name: s for s in result.segments}
     wafer, target = by_name["硅片"], by_name["溅射靶材"]
@@ -33,7 +33,7 @@ def test_ic_chain_in_tianqu_covers_wafers_and_targets_through_youyan(dezhou: Mem
 
 
 def test_ic_gaps_in_tianqu(dezhou: MemoryStore) -> None:
-    result = dezhou.run(gaps, gaps.Params(chain=IC, scope=TIANQU))
+    result = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU))
     assert isinstance(result, gaps.Result)
     assert {s.name for s in result.covered} == {"硅片", "溅射靶材", "集成电路设计", "封装测试"}
     fill = {g.segment.name for g in result.fill}
@@ -52,7 +52,7 @@ def test_ic_gaps_in_tianqu(dezhou: MemoryStore) -> None:
 
 
 def test_stage_weighted_completeness(dezhou: MemoryStore) -> None:
-    result = dezhou.run(gaps, gaps.Params(chain=IC, scope=TIANQU))
+    result = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU))
     assert isinstance(result, gaps.Result)
     by_stage = result.completeness.by_stage
     expected = sum(c / t for c, t in by_stage.values()) / len(by_stage)
@@ -60,11 +60,11 @@ def test_stage_weighted_completeness(dezhou: MemoryStore) -> None:
 
 
 def test_weak_rule_is_parameterised(dezhou: MemoryStore) -> None:
-    strict = dezhou.run(gaps, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=3))
-    loose = dezhou.run(gaps, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1))
+    strict = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=3))
+    loose = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1))
     assert isinstance(strict, gaps.Result) and isinstance(loose, gaps.Result)
     assert len(strict.strengthen) == 4 and loose.strengthen == []
-    share = dezhou.run(gaps, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1, min_investment_share=0.2))
+    share = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1, min_investment_share=0.2))
     assert isinstance(share, gaps.Result)
     # 硅片 holds 80 of 86亿; the others hold less than 20 %
     assert {g.segment.name for g in share.strengthen} == {"溅射靶材", "集成电路设计", "封装测试"}
@@ -72,18 +72,18 @@ def test_weak_rule_is_parameterised(dezhou: MemoryStore) -> None:
 
 def test_unknown_chain_and_scope_are_typed_errors(dezhou: MemoryStore) -> None:
     with pytest.raises(NotFound) as info:
-        dezhou.run(gaps, gaps.Params(chain="chain:集成电", scope=TIANQU))
+        dezhou.run(gaps.QUERY, gaps.Params(chain="chain:集成电", scope=TIANQU))
     assert info.value.suggestions[0]["id"] == IC
     with pytest.raises(NotFound, match="region or park"):
-        dezhou.run(gaps, gaps.Params(chain=IC, scope="ent:有研科技集团有限公司"))
+        dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope="ent:有研科技集团有限公司"))
 
 
 def test_graph_without_home_needs_a_scope() -> None:
     store = build(Spec(segments=[], feeds=[], enterprises=[], projects=[]))
     store.set_node_props({"region:本市": {"home": None}})
     with pytest.raises(InvalidQuery, match="home region"):
-        store.run(gaps, gaps.Params(chain="chain:链a"))
-    assert store.run(gaps, gaps.Params(chain="chain:链a", scope="region:本市"))
+        store.run(gaps.QUERY, gaps.Params(chain="chain:链a"))
+    assert store.run(gaps.QUERY, gaps.Params(chain="chain:链a", scope="region:本市"))
 
 
 # --- properties on generated graphs ---------------------------------------------------------------
@@ -92,7 +92,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def _gaps(store: MemoryStore, scope: str | None = None) -> gaps.Result:
-    result = store.run(gaps, gaps.Params(chain="chain:链a", scope=scope, limit=500))
+    result = store.run(gaps.QUERY, gaps.Params(chain="chain:链a", scope=scope, limit=500))
     assert isinstance(result, gaps.Result)
     return result
 
@@ -141,4 +141,4 @@ def test_results_do_not_depend_on_insertion_order(spec: Spec, seed: int, scope: 
     ordered, shuffled = build(spec), build(spec, order_seed=seed)
     assert _gaps(ordered, scope) == _gaps(shuffled, scope)
     params = chain_map.Params(chain="chain:链a", scope=scope)
-    assert ordered.run(chain_map, params) == shuffled.run(chain_map, params)
+    assert ordered.run(chain_map.QUERY, params) == shuffled.run(chain_map.QUERY, params)

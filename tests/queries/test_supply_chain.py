@@ -16,7 +16,7 @@ YINGWANG = "ent:英望科技(山东)有限公司"
 
 
 def test_phone_maker_upstream_in_tianqu(dezhou: MemoryStore) -> None:
-    result = dezhou.run(supply_chain, supply_chain.Params(node=YINGWANG, direction="upstream", depth=1))
+    result = dezhou.run(supply_chain.QUERY, supply_chain.Params(node=YINGWANG, direction="upstream", depth=1))
     assert isinstance(result, supply_chain.Result)
     assert [s.name for s in result.start_segments] == ["智能终端制造"]
     direct = {s.segment.name: s for s in result.segments if s.distance == 1}
@@ -27,7 +27,7 @@ def test_phone_maker_upstream_in_tianqu(dezhou: MemoryStore) -> None:
 
 
 def test_wafer_segment_downstream_reaches_other_chains(dezhou: MemoryStore) -> None:
-    result = dezhou.run(supply_chain, supply_chain.Params(node="seg:硅片", direction="downstream", depth=2))
+    result = dezhou.run(supply_chain.QUERY, supply_chain.Params(node="seg:硅片", direction="downstream", depth=2))
     assert isinstance(result, supply_chain.Result)
     reached = {s.segment.name: s for s in result.segments}
     assert reached["硅片"].distance == 0 and reached["硅片"].has_local
@@ -46,7 +46,7 @@ def test_depth_is_capped_and_unknown_ids_are_typed() -> None:
 
 def test_unknown_node(dezhou: MemoryStore) -> None:
     with pytest.raises(NotFound) as info:
-        dezhou.run(supply_chain, supply_chain.Params(node="ent:英望科技"))
+        dezhou.run(supply_chain.QUERY, supply_chain.Params(node="ent:英望科技"))
     assert YINGWANG in [s["id"] for s in info.value.suggestions]
 
 
@@ -56,7 +56,7 @@ def test_distances_are_shortest_and_within_depth(spec: Spec) -> None:
     import networkx as nx
 
     store = build(spec)
-    result = store.run(supply_chain, supply_chain.Params(node="seg:环节0", direction="downstream", depth=3))
+    result = store.run(supply_chain.QUERY, supply_chain.Params(node="seg:环节0", direction="downstream", depth=3))
     assert isinstance(result, supply_chain.Result)
     feeds = nx.DiGraph([(f"seg:环节{i}", f"seg:环节{j}") for i, j in spec.feeds])
     feeds.add_node("seg:环节0")

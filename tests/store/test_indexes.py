@@ -22,7 +22,6 @@ from chainkg.schema.models import Enterprise, make_edge
 from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.memory import MemoryStore
-
 from tests.queries.generated import build, specs
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -198,9 +197,9 @@ def test_cached_answers_equal_fresh_ones(spec: object, seed: int) -> None:
     store, other = build(spec), build(spec, order_seed=seed)  # type: ignore[arg-type]
     for scope in (None, "region:东区", "park:东区园"):
         for query, params in (
-            (chain_map, chain_map.Params(chain="chain:链a", scope=scope)),
-            (gaps, gaps.Params(chain="chain:链a", scope=scope)),
-            (recommend, recommend.Params(segment="seg:环节0", scope=scope)),
+            (chain_map.QUERY, chain_map.Params(chain="chain:链a", scope=scope)),
+            (gaps.QUERY, gaps.Params(chain="chain:链a", scope=scope)),
+            (recommend.QUERY, recommend.Params(segment="seg:环节0", scope=scope)),
         ):
             first = store.run(query, params)
             assert store.run(query, params) == first == other.run(query, params)
@@ -211,7 +210,7 @@ def test_a_write_is_seen_by_the_next_query(dezhou: MemoryStore) -> None:
     the API loads into (then swaps in) gets its own caches, leaving the served graph's answers alone."""
     params = chain_map.Params(chain="chain:集成电路", scope="region:天衢新区")
     served = MemoryStore(dezhou.graph.copy())
-    before = served.run(chain_map, params)
+    before = served.run(chain_map.QUERY, params)
     assert isinstance(before, chain_map.Result)
     segment = next(s for s in before.segments if not s.covered)
     copy = MemoryStore(served.graph.copy())
@@ -227,12 +226,12 @@ def test_a_write_is_seen_by_the_next_query(dezhou: MemoryStore) -> None:
             ],
         )
     )
-    after = copy.run(chain_map, params)
+    after = copy.run(chain_map.QUERY, params)
     assert isinstance(after, chain_map.Result)
     state = next(s for s in after.segments if s.segment.id == segment.segment.id)
     assert state.covered and ent.id in {e.id for e in state.enterprises}
     assert after.totals.enterprises == before.totals.enterprises + 1
-    assert served.run(chain_map, params) == before  # the served graph and its caches are untouched
+    assert served.run(chain_map.QUERY, params) == before  # the served graph and its caches are untouched
 
 
 @pytest.mark.parametrize(

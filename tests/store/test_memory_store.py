@@ -81,7 +81,7 @@ def test_snapshot_round_trip(dezhou: MemoryStore, tmp_path: Path) -> None:
     dezhou.save(path)
     restored = MemoryStore.open(path)
     assert nx.utils.graphs_equal(restored.graph, dezhou.graph)
-    assert restored.run(stats, stats.Params()) == dezhou.run(stats, stats.Params())
+    assert restored.run(stats.QUERY, stats.Params()) == dezhou.run(stats.QUERY, stats.Params())
     assert restored.find_ids(Segment.kind, "硅晶圆") == ["seg:硅片"]  # name index rebuilt
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, build, id_path, resolve, run
+from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, build, id_path, resolve
 from chainkg.api.routers.common import resolve_optional as resolve_opt
 from chainkg.queries import chain_map, gaps
 from chainkg.queries.listing import chains as listing_chains
@@ -31,7 +31,7 @@ def list_chains(
     store: StoreDep, limit: Limit = 50, cursor: Cursor = None, text: TextFilter = None
 ) -> listing_chains.Result:
     """The key chains (产业链), ordered by id, with their segment and chain-leader counts."""
-    return run(store, listing_chains, listing_chains.Params(limit=limit, cursor=cursor, text=text))
+    return store.run(listing_chains.QUERY, listing_chains.Params(limit=limit, cursor=cursor, text=text))
 
 
 @router.get("/{chain:path}/map", operation_id="get_chain_map", summary="Chain map / 产业链图谱")
@@ -51,7 +51,7 @@ def get_chain_map(
         scope=resolve_opt(store, scope, _PLACES, "region or park", "scope"),
         max_members=max_members,
     )
-    return run(store, chain_map, params)
+    return store.run(chain_map.QUERY, params)
 
 
 @router.get("/{chain:path}/gaps", operation_id="get_chain_gaps", summary="Gap analysis / 延链补链强链分析")
@@ -89,7 +89,7 @@ def get_chain_gaps(
         stage_weights={Stage.UPSTREAM: w_upstream, Stage.MIDSTREAM: w_midstream, Stage.DOWNSTREAM: w_downstream},
         limit=limit,
     )
-    return run(store, gaps, params)
+    return store.run(gaps.QUERY, params)
 
 
 @router.get("/{chain:path}/segments", operation_id="list_chain_segments", summary="Segments of a chain / 产业链环节")
@@ -105,4 +105,4 @@ def list_chain_segments(
     params = listing_segments.Params(
         chain=resolve(store, chain, _CHAIN, "chain", "chain"), stage=stage, limit=limit, cursor=cursor, text=text
     )
-    return run(store, listing_segments, params)
+    return store.run(listing_segments.QUERY, params)

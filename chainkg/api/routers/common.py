@@ -12,7 +12,6 @@ prefix match. An id is used as given, with no search; a name that fits nothing i
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Query
@@ -36,7 +35,6 @@ __all__ = [
     "id_path",
     "resolve",
     "resolve_optional",
-    "run",
 ]
 
 PLACES = (NodeKind.REGION, NodeKind.PARK)
@@ -142,8 +140,3 @@ def build(model: type[P], blame: str, **values: Any) -> P:
                 "errors": [{"field": blame, "in": "query", "message": message, "type": errors[0]["type"]}],
             },
         ) from exc
-
-
-def run(store: GraphStore, module: ModuleType, params: BaseModel) -> Any:
-    """Run a query module on the store; its ``Result`` is the route's response model."""
-    return store.run(module, params)

@@ -16,7 +16,6 @@ from chainkg.api.routers.common import (
     TextFilter,
     id_path,
     resolve,
-    run,
 )
 from chainkg.api.routers.common import resolve_optional as resolve_opt
 from chainkg.queries import footprint
@@ -64,7 +63,7 @@ def list_enterprises(
         cursor=cursor,
         text=text,
     )
-    return run(store, listing_enterprises, params)
+    return store.run(listing_enterprises.QUERY, params)
 
 
 @router.get("/{group:path}/footprint", operation_id="get_group_footprint", summary="Group footprint / 央企布局")
@@ -82,4 +81,4 @@ def get_group_footprint(
         scope=resolve_opt(store, scope, PLACES, "region or park", "scope"),
         max_depth=max_depth,
     )
-    return run(store, footprint, params)
+    return store.run(footprint.QUERY, params)

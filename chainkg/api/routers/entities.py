@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import QUERY_ERRORS, ScopeQuery, id_path, resolve, run
+from chainkg.api.routers.common import QUERY_ERRORS, ScopeQuery, id_path, resolve
 from chainkg.api.routers.common import resolve_optional as resolve_opt
 from chainkg.queries import entity, supply_chain
 from chainkg.schema.kinds import EdgeKind, NodeKind
@@ -53,7 +53,7 @@ def get_supply_chain(
         scope=resolve_opt(store, scope, _PLACES, "region or park", "scope"),
         max_suppliers=max_suppliers,
     )
-    return run(store, supply_chain, params)
+    return store.run(supply_chain.QUERY, params)
 
 
 @router.get("/{id:path}", operation_id="get_entity", summary="Entity detail / 实体详情")
@@ -72,4 +72,4 @@ def get_entity(
     params = entity.Params(
         id=resolve(store, id, tuple(NodeKind), "node", "id"), edge_kind=edge_kind, offset=offset, limit=limit
     )
-    return run(store, entity, params)
+    return store.run(entity.QUERY, params)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import MAX_REF, QUERY_ERRORS, build, resolve, run
+from chainkg.api.routers.common import MAX_REF, QUERY_ERRORS, build, resolve
 from chainkg.queries import explain
 from chainkg.schema.kinds import NodeKind
 
@@ -48,4 +48,4 @@ def explain_path(
         max_length=max_length,
         max_paths=max_paths,
     )
-    return run(store, explain, params)
+    return store.run(explain.QUERY, params)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import PLACES, QUERY_ERRORS, Cursor, Limit, TextFilter, id_path, resolve, run
+from chainkg.api.routers.common import PLACES, QUERY_ERRORS, Cursor, Limit, TextFilter, id_path, resolve
 from chainkg.api.routers.common import resolve_optional as resolve_opt
 from chainkg.queries import profile
 from chainkg.queries.listing import parks as listing_parks
@@ -45,7 +45,7 @@ def list_parks(
         cursor=cursor,
         text=text,
     )
-    return run(store, listing_parks, params)
+    return store.run(listing_parks.QUERY, params)
 
 
 @router.get("/regions", operation_id="list_regions", summary="List regions / 区域列表")
@@ -73,7 +73,7 @@ def list_regions(
         cursor=cursor,
         text=text,
     )
-    return run(store, listing_regions, params)
+    return store.run(listing_regions.QUERY, params)
 
 
 @router.get(
@@ -90,4 +90,4 @@ def get_place_profile(
     per chain present, its completeness and largest 补链 gaps — see docs/queries.md, "Park / region
     profile"."""
     params = profile.Params(place=resolve(store, place, PLACES, "park or region", "place"), top_gaps=top_gaps)
-    return run(store, profile, params)
+    return store.run(profile.QUERY, params)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import QUERY_ERRORS, run
+from chainkg.api.routers.common import QUERY_ERRORS
 from chainkg.queries import search
 from chainkg.schema.kinds import NodeKind
 
@@ -37,4 +37,4 @@ def search_nodes(
     """Nodes whose name or alias matches the text — exactly, as a prefix, inside, or similar —
     ranked by score; traditional characters and full-width forms match their simplified forms — see
     docs/queries.md, "Search"."""
-    return run(store, search, search.Params(text=text, kinds=kinds, limit=limit))
+    return store.run(search.QUERY, search.Params(text=text, kinds=kinds, limit=limit))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, id_path, resolve, run
+from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, id_path, resolve
 from chainkg.api.routers.common import resolve_optional as resolve_opt
 from chainkg.queries import recommend
 from chainkg.queries.listing import segments as listing_segments
@@ -41,7 +41,7 @@ def list_segments(
         cursor=cursor,
         text=text,
     )
-    return run(store, listing_segments, params)
+    return store.run(listing_segments.QUERY, params)
 
 
 @router.get(
@@ -69,4 +69,4 @@ def get_segment_recommendations(
         w_supplier=w_supplier,
         w_record=w_record,
     )
-    return run(store, recommend, params)
+    return store.run(recommend.QUERY, params)

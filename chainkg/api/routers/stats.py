@@ -6,7 +6,6 @@ from fastapi import APIRouter
 
 from chainkg.api.deps import StoreDep
 from chainkg.api.errors import error_responses
-from chainkg.api.routers.common import run
 from chainkg.queries import stats
 
 __all__ = ["router"]
@@ -18,4 +17,4 @@ router = APIRouter(tags=["stats"], responses=error_responses(500, 503))
 def get_stats(store: StoreDep) -> stats.Result:
     """Nodes and edges by kind, and per chain its segments, enterprises, projects, CNY investment and
     chain leaders — the numbers behind ``chainkg stats``."""
-    return run(store, stats, stats.Params())
+    return store.run(stats.QUERY, stats.Params())

@@ -14,7 +14,7 @@ Neo4j store runs the whole twin in one read transaction). Rules the twins keep:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef, closest_names
@@ -23,6 +23,7 @@ from chainkg.queries.listing.base import PageParams, decode_cursor, encode_curso
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, StoreLabel
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.protocol import Execute
 
 __all__ = [
     "ACTIVE",
@@ -62,8 +63,6 @@ __all__ = [
     "text_key",
 ]
 
-#: Run one read statement with parameters; the rows as dicts.
-Execute = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 
 ENTITY = StoreLabel.ENTITY.value
 CHAIN = NodeKind.CHAIN.value

@@ -10,13 +10,14 @@ from __future__ import annotations
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import PageParams, matching_text, paginate
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.nx_index import nodes_of_kind
 
-__all__ = ["CYPHER", "ChainItem", "Params", "Result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "ChainItem", "Params", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
@@ -84,3 +85,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         for row in rows
     ]
     return Result(items=items, next_cursor=next_cursor, total=total)
+
+
+QUERY: Query[Params, Result] = Query(
+    name="list_chains",
+    summary="List chains / 产业链列表",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command=None,
+)

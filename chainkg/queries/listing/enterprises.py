@@ -22,13 +22,14 @@ from functools import partial
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import PageParams, matching_text, paginate
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
-__all__ = ["CYPHER", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
@@ -219,3 +220,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         for row in rows
     ]
     return Result(items=items, next_cursor=next_cursor, total=total)
+
+
+QUERY: Query[Params, Result] = Query(
+    name="list_enterprises",
+    summary="List enterprises / 企业列表",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command=None,
+)

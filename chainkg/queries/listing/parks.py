@@ -13,13 +13,14 @@ from functools import partial
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import PageParams, matching_text, paginate
 from chainkg.schema.kinds import EdgeKind, NodeKind, ParkLevel
 from chainkg.store.nx_index import cached_per_scope, located_in_places, nodes_of_kind, places_under
 
-__all__ = ["CYPHER", "Params", "ParkItem", "Result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "Params", "ParkItem", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
@@ -133,3 +134,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         for row in rows
     ]
     return Result(items=items, next_cursor=next_cursor, total=total)
+
+
+QUERY: Query[Params, Result] = Query(
+    name="list_parks",
+    summary="List parks / 园区列表",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command=None,
+)

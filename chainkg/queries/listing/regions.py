@@ -11,13 +11,14 @@ from __future__ import annotations
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import PageParams, matching_text, paginate
 from chainkg.schema.kinds import EdgeKind, NodeKind, RegionLevel
 from chainkg.store.nx_index import nodes_of_kind, places_under
 
-__all__ = ["CYPHER", "Params", "RegionItem", "Result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "Params", "RegionItem", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
@@ -112,3 +113,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         for row in rows
     ]
     return Result(items=items, next_cursor=next_cursor, total=total)
+
+
+QUERY: Query[Params, Result] = Query(
+    name="list_regions",
+    summary="List regions / 区域列表",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command=None,
+)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require, segment_chains
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import PageParams, matching_text, paginate
 from chainkg.schema.kinds import NodeKind, Stage
 from chainkg.store.nx_index import nodes_of_kind
 
-__all__ = ["CYPHER", "Params", "Result", "SegmentItem", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "Params", "Result", "SegmentItem", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
@@ -100,3 +101,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         for row in rows
     ]
     return Result(items=items, next_cursor=next_cursor, total=total)
+
+
+QUERY: Query[Params, Result] = Query(
+    name="list_segments",
+    summary="List segments / 环节列表",
+    params=Params,
+    result=Result,
+    run_networkx=run_networkx,
+    run_cypher=run_cypher,
+    module=__name__,
+    command=None,
+)

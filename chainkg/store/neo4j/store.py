@@ -49,12 +49,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
-from pydantic import BaseModel
 
 from chainkg.schema.ids import edge_key, kind_of_id
 from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
@@ -66,6 +64,9 @@ from chainkg.store.protocol import (
     ClaimRow,
     Counts,
     ManifestEntry,
+    ParamsT,
+    QueryForms,
+    ResultT,
     StoreError,
     StoreUnavailable,
     WriteResult,
@@ -230,19 +231,16 @@ class Neo4jStore:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def run(self, query: ModuleType, params: BaseModel) -> BaseModel:
-        """Run the query's Cypher twin in one read transaction."""
-        run_cypher = getattr(query, "run_cypher", None)
-        if run_cypher is None:
-            raise StoreError(f"query {query.__name__} has no Cypher twin (run_cypher)")
+    def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
+        """Run the query's Cypher form in one read transaction."""
 
-        def work(tx: neo4j.ManagedTransaction) -> BaseModel:
+        def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
                 return tx.run(statement, parameters).data()
 
-            return run_cypher(execute, params)
+            return query.cypher(execute, params)
 
-        return self._read_tx(work, f"running {query.__name__.rsplit('.', 1)[-1]}")
+        return self._read_tx(work, f"running {query.name}")
 
     def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of one read statement (its own transaction)."""

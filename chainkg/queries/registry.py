@@ -1,0 +1,52 @@
+"""Every query, listed once: the docs generator, the benchmarks, the warm-up and the tests read this
+list instead of writing their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainkg.queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
+from chainkg.queries.base import Query
+from chainkg.queries.listing import chains, enterprises, parks, regions, segments
+
+__all__ = ["QUERIES", "by_name"]
+
+#: In the order the docs present them: the chain questions first, then lookups, then listings.
+QUERIES: tuple[Query[Any, Any], ...] = (
+    chain_map.QUERY,
+    gaps.QUERY,
+    supply_chain.QUERY,
+    recommend.QUERY,
+    footprint.QUERY,
+    profile.QUERY,
+    search.QUERY,
+    entity.QUERY,
+    explain.QUERY,
+    stats.QUERY,
+    chains.QUERY,
+    segments.QUERY,
+    parks.QUERY,
+    regions.QUERY,
+    enterprises.QUERY,
+)
+
+_BY_NAME = {query.name: query for query in QUERIES}
+
+
+def by_name(name: str) -> Query[Any, Any]:
+    """The query called ``name`` (KeyError listing the known names otherwise)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no query named {name!r}; known: {', '.join(_BY_NAME)}") from None
