@@ -20,7 +20,8 @@ right status (404 with "did you mean" links for an unknown id) on any path, ``/`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -64,12 +65,7 @@ _KIND_PATHS = {
     NodeKind.CHAIN_OFFICE: "node",
 }
 #: Region levels offered in the scope selector (towns are reachable by URL, not listed).
-_SELECTABLE = {
-    RegionLevel.DISTRICT,
-    RegionLevel.COUNTY,
-    RegionLevel.COUNTY_CITY,
-    RegionLevel.FUNCTIONAL_ZONE,
-}
+_SELECTABLE = (RegionLevel.DISTRICT, RegionLevel.COUNTY, RegionLevel.COUNTY_CITY, RegionLevel.FUNCTIONAL_ZONE)
 
 
 @dataclass(frozen=True)
@@ -139,7 +135,12 @@ class PageContext:
     scope_param: str | None
     scope: NodeRef
     home: NodeRef
-    options: list[ScopeOption] = field(default_factory=list)
+
+    @cached_property
+    def options(self) -> list[ScopeOption]:
+        """The scope selector's choices: the city, its districts and counties, zones and parks
+        (asked for only when a page draws the header; a type-ahead answer does not)."""
+        return _scope_options(self.store, self.home)
 
     @property
     def scoped(self) -> bool:
@@ -205,31 +206,27 @@ class PageContext:
 
 
 def _scope_options(store: GraphStore, home: NodeRef) -> list[ScopeOption]:
+    """The home city, its districts and counties, its functional zones, then its parks (a level at a
+    time, so a city's many towns never push a district off the page)."""
     options = [ScopeOption(home.id, home.name, "全市")]
-    regions = store.run(listing_regions.QUERY, listing_regions.Params(scope=home.id, limit=listing_regions_limit()))
     zones = []
-    for item in regions.items:
-        if item.level not in _SELECTABLE:
-            continue
-        if item.level is RegionLevel.FUNCTIONAL_ZONE:
-            zones.append(ScopeOption(item.id, item.name, "功能区"))
-        else:
-            options.append(ScopeOption(item.id, item.name, "区县"))
-    options.extend(zones)
-    parks = store.run(listing_parks.QUERY, listing_parks.Params(scope=home.id, limit=listing_regions_limit()))
+    for level in _SELECTABLE:
+        regions = store.run(listing_regions.QUERY, listing_regions.Params(scope=home.id, level=level, limit=_PAGE))
+        group = zones if level is RegionLevel.FUNCTIONAL_ZONE else options
+        group.extend(ScopeOption(item.id, item.name, "功能区" if group is zones else "区县") for item in regions.items)
+    options[1:] = sorted(options[1:], key=lambda o: o.id)
+    options.extend(sorted(zones, key=lambda o: o.id))
+    parks = store.run(listing_parks.QUERY, listing_parks.Params(scope=home.id, limit=_PAGE))
     options.extend(ScopeOption(item.id, item.name, "园区") for item in parks.items)
     return options
 
 
-def listing_regions_limit() -> int:
-    """The largest page the listings give (read from their params model)."""
-    return int(listing_regions.QUERY.limits("limit").le or 200)
+#: The largest page a listing gives (read from its params model).
+_PAGE = int(listing_regions.QUERY.limits("limit").le or 200)
 
 
 def _home(store: GraphStore) -> NodeRef:
-    cities = store.run(
-        listing_regions.QUERY, listing_regions.Params(level=RegionLevel.CITY, limit=listing_regions_limit())
-    )
+    cities = store.run(listing_regions.QUERY, listing_regions.Params(level=RegionLevel.CITY, limit=_PAGE))
     for item in cities.items:
         if item.home:
             return NodeRef(id=item.id, kind=NodeKind.REGION, name=item.name)
@@ -263,7 +260,6 @@ async def page_context(
         scope_param=raw,
         scope=scope,
         home=home,
-        options=_scope_options(store, home),
     )
 
 
