@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from chainkg.loaders.news import lexicon as lex
+from chainkg.loaders.news.enumerations import Enumeration, Item, count_value, find_enumerations
 from chainkg.loaders.news.mentions import (
     AmountMention,
     DateMention,
@@ -39,7 +40,6 @@ from chainkg.loaders.news.mentions import (
     find_amounts,
     find_dates,
     find_enterprises,
-    find_list_projects,
     find_parks,
     find_projects,
     find_statuses,
@@ -67,7 +67,7 @@ _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
 _LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
-_COUNT = re.compile(r"(?<![\d.])(\d+)[余多]?个")
+_COUNT = re.compile(r"(?<![\d.第])(\d+|[两三四五六七八九十][十百]?[一二三四五六七八九]?)[余多]?个")
 _FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
 _CONTINUES = re.compile(
     r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于)"
@@ -162,7 +162,7 @@ class _Unit:
     parks: list[NameMention]
     regions: list[NameMention]
     projects: list[NameMention] = field(default_factory=list)
-    lists: list[tuple[list[NameMention], int]] = field(default_factory=list)
+    lists: list[Enumeration] = field(default_factory=list)
     used_amounts: set[int] = field(default_factory=set)
     company_ids: list[int] = field(default_factory=list)  # entity index per company mention
     place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
@@ -226,9 +226,11 @@ class _Extractor:
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
         unit.projects = find_projects(text, boundaries=boundaries, protected=protected)
-        unit.lists = find_list_projects(text)
-        listed = {(m.start, m.end) for items, _ in unit.lists for m in items}
-        unit.projects = [p for p in unit.projects if (p.start, p.end) not in listed]
+        unit.lists = find_enumerations(text, amounts, companies)
+        spans = [(e.start, e.end) for e in unit.lists]
+        unit.projects = [p for p in unit.projects if not any(s < p.end and p.start < e for s, e in spans)]
+        items = [(i.mention.start, i.mention.end) for e in unit.lists for i in e.items]
+        unit.parks = [p for p in unit.parks if not any(s <= p.start and p.end <= e for s, e in items)]
         return unit
 
     # --- enterprises -------------------------------------------------------------------------
@@ -391,7 +393,7 @@ class _Extractor:
             label = lex.AGGREGATE_LABELS.search(text[start : amount.start])
             self.aggregates.append(
                 AggregateFact(
-                    int(count.group(1)),
+                    count_value(count.group(1)),
                     amount.money,
                     amount.text,
                     label.group(0) if label else "总投资",
@@ -435,9 +437,10 @@ class _Extractor:
             index = self._project_for(unit, mention)
             if index is not None:
                 mentions.append((mention, index))
-        for items, predicate in unit.lists:
-            for item in items:
-                mentions.append((item, self._list_project(unit, item, predicate)))
+        for enumeration in unit.lists:
+            self._group_amount(unit, enumeration)
+            for item in enumeration.items:
+                mentions.append((item.mention, self._list_project(unit, item, enumeration)))
         mentions.sort(key=lambda pair: pair[0].start)
         text = unit.text
         if not mentions:
@@ -449,7 +452,7 @@ class _Extractor:
             if target is not None:
                 self._attach(unit, target, 0, len(text), coref=True)
             return target
-        listed = {(m.start, m.end) for items, _ in unit.lists for m in items}
+        listed = {(i.mention.start, i.mention.end) for e in unit.lists for i in e.items}
         for position, (mention, index) in enumerate(mentions):
             if (mention.start, mention.end) in listed:
                 continue
@@ -514,24 +517,50 @@ class _Extractor:
                 other_key = normalize_name(other).removesuffix("项目")
                 if other_key == key or (min(len(key), len(other_key)) >= 6 and subsequence(key, other_key)):
                     return index
+                short, long = sorted((key, other_key), key=len)
+                if long.startswith(short) and (len(short) >= 4 or short in self.entity_keys):
+                    return index  # 红星美凯龙 (in a list) … 红星美凯龙家居商务综合体项目
         return None
 
-    def _list_project(self, unit: _Unit, item: NameMention, predicate: int) -> int:
-        name = item.text if item.text.endswith(("项目", "工程")) else item.text + "项目"
+    def _list_project(self, unit: _Unit, listed: Item, enumeration: Enumeration) -> int:
+        """A project named as an item of an enumeration: its own amount and place, the list's
+        predicate (…等签约落户, …正在建设) or lead-in verb (签约A等14个项目) as its status."""
+        item = listed.mention
+        name = item.text if item.text.endswith(("项目", "工程")) or "项目" in item.text else item.text + "项目"
         index = self._find_project(name)
         if index is None:
             node_id = self.gaz.resolve_fuzzy(NodeKind.PROJECT, name) or self.gaz.resolve(NodeKind.PROJECT, item.text)
             index = len(self.projects)
-            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by="list"))
+            found_by = "name" if item.text.endswith(("项目", "工程")) else "list"
+            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by=found_by))
             if item.text != name:
                 self.projects[index].aliases.append(item.text)
         project = self.projects[index]
-        clause_end = _clause_end(unit.text, predicate)
-        statuses = [s for s in unit.statuses if item.end <= s.start < clause_end and not s.future]
-        scope = unit.text[item.end : clause_end]
-        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else _most_advanced(statuses)
+        text = unit.text
+        if listed.amount is not None:
+            unit.used_amounts.add(listed.amount.start)
+            if project.amount is None:
+                self._set_amount(project, listed.amount, text)
+        clause_end = _clause_end(text, enumeration.predicate)
+        after = [s for s in unit.statuses if enumeration.end <= s.start < clause_end and not s.future]
+        before = [s for s in unit.statuses if enumeration.lead <= s.start < enumeration.start and not s.future]
+        scope = text[enumeration.end : clause_end]
+        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else _most_advanced(after or before)
         if status is not None and project.status is None:
             project.status, project.status_from = status, "text"
+            chosen = next(s for s in (after or before) if s.status is status)
+            self._date_for(project, unit, chosen, status.date_field)
+        if project.status is None and self.headline_status is not None:
+            project.status, project.status_from = self.headline_status, "headline"
+        if listed.place is not None and project.park is None:
+            place = next((p for p in unit.parks if listed.place[0] <= p.start and p.end <= listed.place[1]), None)
+            if place is not None:
+                project.park = unit.place_ids.get((place.start, place.end))
+        lead = item.start if listed.lead_start is None else listed.lead_start
+        for company, entity in zip(unit.companies, unit.company_ids, strict=True):
+            inside = lead <= company.start and company.end < item.end
+            if inside and all(e != entity for e, _ in project.investors):
+                project.investors.append((entity, "investor"))
         investor = self.gaz.resolve(NodeKind.ENTERPRISE, item.text)
         if investor is None:
             known = self.gaz.find(NodeKind.ENTERPRISE, item.text)
@@ -542,9 +571,20 @@ class _Extractor:
                 entity = self._entity(unit, NameMention(item.start, item.end, item.text, NodeKind.ENTERPRISE, investor))
             if all(e != entity for e, _ in project.investors):
                 project.investors.append((entity, "investor"))
-        if unit.text not in project.evidence:
-            project.evidence.append(unit.text)
+        if text not in project.evidence:
+            project.evidence.append(text)
         return index
+
+    def _group_amount(self, unit: _Unit, enumeration: Enumeration) -> None:
+        """The amount of a whole list (总投资36亿元的A、B和C三个项目; …E项目,总投资32亿元) is an
+        aggregate of its items, never one item's amount."""
+        amount = enumeration.group_amount
+        if amount is None or amount.start in unit.used_amounts:
+            return
+        unit.used_amounts.add(amount.start)
+        count = enumeration.count or len(enumeration.items)
+        evidence = unit.text[enumeration.lead : _clause_end(unit.text, amount.end)]
+        self.aggregates.append(AggregateFact(count, amount.money, amount.text, "总投资", None, evidence, 0.75))
 
     def _attach(
         self,

@@ -37,7 +37,7 @@ __all__ = [
     "subsequence",
 ]
 
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·&.\-]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·&.\-/×]")
 _CLAUSE_BREAK = re.compile(r"[,;。!?]")
 _AMOUNT = re.compile(
     r"(?P<cprefix>人民币|美元)?(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?\s*(?P<unit>万亿|亿|千万|百万|十万|万)?\s*"
@@ -64,7 +64,8 @@ _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
 _ADVERB_START = re.compile(r"^[刚正已将曾又再还都就才便均亦]")
 _YEAR_TOKEN = re.compile(
-    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县区镇](?!域)"
+    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)"
+    r"|[\u4e00-\u9fff]{1,2}(?<![小园景游假业范发区])[区镇](?!域)"
 )
 
 
