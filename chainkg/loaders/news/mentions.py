@@ -55,17 +55,30 @@ _QUANTITY = re.compile(r"\d+[余多]?[家个]")
 #: Stop words that cannot end a name right before a bare 集团/公司 (控股集团 and 投资集团 are names).
 _ADJACENT_STOPS = tuple(w for w in lex.NAME_STOPS if w not in lex.INDUSTRY_WORDS)
 _PHASE = re.compile(r"^[一二三四五六]期$")
-_NOT_A_PROJECT_AFTER = re.compile(
-    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商)"
+_PROJECT_HEAD = re.compile(
+    r"项目|工程(?!项目|师|公司|局|院|学|机械|有限|建设|技术|管理|咨询)|(?:(?<=[A-Z]{3})|(?<=开发))案"
 )
-#: "的A、" right before a priced project B项目 (the 的 ends A's own price phrase): A shares B's 项目.
-_SHARED_SUFFIX = re.compile(r"的(?P<item>[^、,。;的]{2,30})、[^、,。;]{0,12}$")
+_PART_OF_WORK = re.compile(r"的|之|等|建设|工作|量|主体")
+_WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)")
+#: Verbs before X工程 that make it a campaign (大力开展招才引智工程), not works being built.
+_CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
+_QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
+_NOT_A_PROJECT_AFTER = re.compile(
+    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域))"
+)
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
 _ADVERB_START = re.compile(r"^[刚正已将曾又再还都就才便均亦]")
 _YEAR_TOKEN = re.compile(
     r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)"
     r"|[\u4e00-\u9fff]{1,2}(?<![小园景游假业范发区])[区镇](?!域)"
+)
+
+
+#: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
+_CONTEXT_TOKEN = re.compile(
+    r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|"
+    r"[一二两三四五六七八九十几\d]+[大个项批](?!厦|道|街|楼|桥|湖|学)"
 )
 
 
@@ -474,15 +487,18 @@ def _longest(mentions: list[NameMention]) -> list[NameMention]:
 def find_projects(
     text: str, *, boundaries: frozenset[int], protected: tuple[tuple[int, int], ...]
 ) -> list[NameMention]:
-    """Project names ending in 项目; generic ones (重点项目, 过亿元项目, 19个项目) are left out.
+    """Project names ending in 项目 — or in 工程 (金塘冲水库工程), or 案 after BOT/开发 (…土地开发案);
+    generic ones (重点项目, 过亿元项目, 19个项目, 的生态项目) are left out.
 
-    A bare phase (二期项目) is returned with ``phase`` set: the caller decides whose phase it is. In
-    "投资18亿元的A、投资62亿元的B项目" A shares B's 项目 and is returned as a project too.
+    A bare phase (二期项目) is returned with ``phase`` set: the caller decides whose phase it is. A
+    name whose part after a stop word is generic (建设|工程项目, 材料的|产业化项目) reaches past it.
+    Products listed inside one name (年产10万吨二甲苯、6万吨间苯二甲酸项目) stay one name.
     """
     out: list[NameMention] = []
-    for match in re.finditer("项目", text):
+    for match in _PROJECT_HEAD.finditer(text):
         end = match.end()
-        if _NOT_A_PROJECT_AFTER.match(text[end:]) or re.match(r"\d+[余多]?个", text[end:]):
+        head = match.group(0)
+        if head == "项目" and (_NOT_A_PROJECT_AFTER.match(text[end:]) or re.match(r"\d+[余多]?个", text[end:])):
             continue  # 项目推进会, 项目名单, 项目9个
         if any(
             text.startswith(w, match.start() - len(w)) for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS
@@ -491,19 +507,63 @@ def find_projects(
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
         core = text[start : match.start()]
-        if _PHASE.match(core):
+        if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
             continue
+        if is_generic(core) or len(core) < 2:
+            start = _past_stop(text, start, match.start(), boundaries, protected)
+            core = text[start : match.start()]
+        start = _past_product_list(text, start, boundaries, protected)
+        core = text[start : match.start()]
         if len(core) < 2 or len(core) > 40 or is_generic(core) or re.search(r"\d+[余多]?个", core):
             continue
-        if _verb_phrase(core):
+        if head == "工程" and (
+            len(core) < 4
+            or "项目" in core
+            or _PART_OF_WORK.match(text, end)
+            or _WORK_SIZE.search(core)
+            or _CAMPAIGN_VERB.search(text[:start])
+        ):
+            continue  # 双百工程 (a slogan), 二层主体工程的建设 (a part of the works), 信息安全工程等产业
+        if head == "案" and len(core) < 4:
+            continue
+        if len(core) == 2 and text[start - 1 : start] == "的" and not re.search(r"元的$", text[:start]):
+            continue  # 承接京津产业转型的外迁项目: a kind of project
+        if _verb_phrase(core) or _counted_category(text, start):
             continue
         out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT))
-        shared = _SHARED_SUFFIX.search(text[:start])
-        if shared and not is_generic(shared["item"]) and not shared["item"].endswith("项目"):
-            item_start = shared.start("item")
-            out.append(NameMention(item_start, shared.end("item"), shared["item"] + "项目", NodeKind.PROJECT))
     return sorted(out, key=lambda m: m.start)
+
+
+def _past_stop(
+    text: str, start: int, end: int, boundaries: frozenset[int], protected: tuple[tuple[int, int], ...]
+) -> int:
+    """建设|工程项目: the stop word is part of the name when what follows it names nothing."""
+    for word in ("的", *lex.PROJECT_NOUN_STOPS):
+        if text.startswith(word, start - len(word)) and start - len(word) > 0:
+            earlier = scan_left(text, start - len(word), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
+            if start - len(word) - earlier >= 2:
+                return earlier
+    return start
+
+
+def _past_product_list(
+    text: str, start: int, boundaries: frozenset[int], protected: tuple[tuple[int, int], ...]
+) -> int:
+    """…签定的年产10万吨二甲苯、6万吨间苯二甲酸项目: one project making two products."""
+    while start > 1 and text[start - 1] == "、" and _QUANTITY_NAME.match(text, start):
+        earlier = scan_left(text, start - 1, lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
+        if not _QUANTITY_NAME.match(text, earlier) or start - 1 - earlier < 2:
+            break
+        start = earlier
+    return start
+
+
+def _counted_category(text: str, start: int) -> bool:
+    """100个投资亿元以上资源深加工项目, 两个公路基建项目: a count before the name makes it a kind."""
+    before = text[max(0, start - 16) : start]
+    match = re.search(r"(?:\d+|[两三四五六七八九十百]+)[余多]?个[^的、,;。:]*$", before)
+    return match is not None
 
 
 def _verb_phrase(core: str) -> bool:
@@ -533,7 +593,7 @@ def is_generic(core: str) -> bool:
     """
     last = re.split(r"和|与|及", core)[-1] if re.search(r"和|与|及", core) else core
     for part in {core, last}:
-        rest = _YEAR_TOKEN.sub("", part)
+        rest = _YEAR_TOKEN.sub("", _CONTEXT_TOKEN.sub("", part))
         changed = True
         while rest and changed:
             changed = False
