@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
-from chainkg.loaders.news.mentions import AmountMention, NameMention, is_generic, scan_left
+from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
+from chainkg.loaders.news.names import is_generic
 from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]

@@ -26,29 +26,33 @@ candidates for review, it is not a calibrated probability.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from itertools import pairwise
 
 from chainkg.loaders.news import lexicon as lex
-from chainkg.loaders.news.enumerations import Enumeration, Item, count_value, find_enumerations
+from chainkg.loaders.news.aggregates import AggregateParts, clause_end, most_advanced
+from chainkg.loaders.news.enterprises import EnterpriseParts, short_name
+from chainkg.loaders.news.enumerations import Enumeration, Item, find_enumerations
+from chainkg.loaders.news.facts import (
+    AggregateFact,
+    EnterpriseFact,
+    Extraction,
+    PlaceFact,
+    ProjectFact,
+    RelationFact,
+    Unit,
+)
 from chainkg.loaders.news.mentions import (
     AmountMention,
-    DateMention,
     Gazetteer,
     NameMention,
     StatusMention,
     find_amounts,
     find_dates,
-    find_enterprises,
-    find_parks,
-    find_projects,
     find_statuses,
-    is_generic,
     subsequence,
 )
+from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects
 from chainkg.loaders.news.text import Article
-from chainkg.schema.kinds import EnterpriseKind, NodeKind, ProjectStatus
-from chainkg.schema.money import Money
+from chainkg.schema.kinds import NodeKind, ProjectStatus
 from chainkg.schema.normalize import normalize_name
 
 __all__ = [
@@ -67,105 +71,13 @@ _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
 _LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
-_COUNT = re.compile(r"(?<![\d.第])(\d+|[两三四五六七八九十][十百]?[一二三四五六七八九]?)[余多]?个")
 _FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
 _CONTINUES = re.compile(
     r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于)"
 )
 _COORDINATED = re.compile(r"^[、和与及]?(?:以及)?(?:(?:总|计划)?投资(?:约)?[\d.]+[亿万]?(?:元|美元)的)?$")
 _BUILDER_AFTER = re.compile(r"^(?:负责)?建设(?!.{0,2}项目)|^将?作为(?:新)?项目的?(?:实施|运营|建设)主体")
-_REGION_PREFIX = ("日本", "韩国", "美国", "德国", "台湾", "香港", "新加坡", "英国", "法国", "意大利")
-_ANAPHOR_CHILD = re.compile(r"(该公司|该企业|其)(是|为|系)(上市公司|央企|国企)?$")
-_ANAPHOR_PARENT = re.compile(r"其[^,。;]{0,12}?(全资|控股)?子公司$")
-_CHILD_IS = re.compile(r"^(是|为|系)(上市公司|央企|国企)?$")
 _DATE_START = re.compile(r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,]")
-
-
-@dataclass
-class EnterpriseFact:
-    name: str
-    forms: list[str]
-    node_id: str | None
-    kind: EnterpriseKind
-    evidence: list[str]
-    confidence: float
-    legal: bool
-
-
-@dataclass
-class RelationFact:
-    child: int  # index into Extraction.enterprises
-    parent: int
-    stake_pct: float | None
-    phrase: str
-    evidence: str
-    confidence: float
-
-
-@dataclass
-class PlaceFact:
-    name: str
-    kind: NodeKind  # PARK or REGION
-    node_id: str | None
-    region: str | None  # for a park: the region it lies in (display name)
-    region_id: str | None
-    evidence: list[str]
-    confidence: float
-
-
-@dataclass
-class ProjectFact:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    node_id: str | None = None
-    amount: Money | None = None
-    amount_text: str | None = None
-    status: ProjectStatus | None = None
-    dates: dict[str, str] = field(default_factory=dict)
-    investors: list[tuple[int, str]] = field(default_factory=list)  # (enterprise index, role)
-    park: int | None = None  # index into Extraction.places
-    region: int | None = None
-    evidence: list[str] = field(default_factory=list)
-    confidence: float = 0.5
-    status_from: str = "none"  # "text" | "plan" | "headline" | "none"
-    labelled_total: bool = False  # the amount was written as 总投资 (a later bare 投资 does not replace it)
-    found_by: str = "name"  # "name" (…项目), "phase" (二期项目 of someone), "list" (A、B等N个项目)
-
-
-@dataclass
-class AggregateFact:
-    count: int | None
-    amount: Money | None
-    amount_text: str | None
-    measure: str
-    status: ProjectStatus | None
-    evidence: str
-    confidence: float
-
-
-@dataclass
-class Extraction:
-    projects: list[ProjectFact]
-    enterprises: list[EnterpriseFact]
-    relations: list[RelationFact]
-    places: list[PlaceFact]
-    aggregates: list[AggregateFact]
-
-
-@dataclass
-class _Unit:
-    text: str
-    amounts: list[AmountMention]
-    dates: list[DateMention]
-    statuses: list[StatusMention]
-    companies: list[NameMention]
-    parks: list[NameMention]
-    regions: list[NameMention]
-    projects: list[NameMention] = field(default_factory=list)
-    lists: list[Enumeration] = field(default_factory=list)
-    used_amounts: set[int] = field(default_factory=set)
-    company_ids: list[int] = field(default_factory=list)  # entity index per company mention
-    place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
 
 
 def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
@@ -173,7 +85,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     return _Extractor(article, gazetteer).run()
 
 
-class _Extractor:
+class _Extractor(EnterpriseParts, AggregateParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
@@ -211,7 +123,7 @@ class _Extractor:
 
     # --- reading a unit ----------------------------------------------------------------------
 
-    def _read(self, text: str) -> _Unit:
+    def _read(self, text: str) -> Unit:
         parks, regions = find_parks(text, self.gaz)
         zones = {p.end for p in parks} | {
             r.end for r in regions if r.node_id and self.gaz.region_levels.get(r.node_id) == "functional_zone"
@@ -220,7 +132,7 @@ class _Extractor:
         regions = [r for r in regions if r.node_id and self.gaz.is_local_region(r.node_id)]
         regions = [r for r in regions if not any(c.start <= r.start and r.end <= c.end for c in companies)]
         amounts = find_amounts(text)
-        unit = _Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
+        unit = Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
         boundaries = frozenset({a.end for a in amounts} | {c.end for c in companies if c.legal and c.node_id is None})
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)
         boundaries |= frozenset(p.end for p in parks)
@@ -235,88 +147,15 @@ class _Extractor:
 
     # --- enterprises -------------------------------------------------------------------------
 
-    def _register_companies(self, unit: _Unit) -> None:
-        unit.company_ids = [self._entity(unit, m) for m in unit.companies]
-
-    def _entity(self, unit: _Unit, mention: NameMention) -> int:
-        key = normalize_name(mention.text)
-        index = self.entity_keys.get(f"id:{mention.node_id}") if mention.node_id else None
-        if index is None:
-            index = self.entity_keys.get(key)
-        if index is None:
-            confidence = 0.9 if mention.node_id else (0.85 if mention.legal else 0.7)
-            if mention.legal and mention.text.endswith(tuple(lex.BARE_SUFFIXES)) and mention.node_id is None:
-                confidence = 0.75
-            index = len(self.entities)
-            self.entities.append(
-                EnterpriseFact(
-                    mention.text,
-                    [mention.text],
-                    mention.node_id,
-                    _enterprise_kind(unit.text, mention),
-                    [unit.text],
-                    confidence,
-                    mention.legal,
-                )
-            )
-            for form in [mention.text, *_short_forms(mention.text)] if mention.legal else [mention.text]:
-                self.entity_keys.setdefault(normalize_name(form), index)
-        else:
-            fact = self.entities[index]
-            if mention.text not in fact.forms:
-                fact.forms.append(mention.text)
-                if mention.legal and (not fact.legal or len(mention.text) > len(fact.name)):
-                    fact.name, fact.legal = mention.text, True
-            if unit.text not in fact.evidence:
-                fact.evidence.append(unit.text)
-            if mention.node_id and fact.node_id is None:
-                fact.node_id = mention.node_id
-            fact.confidence = min(0.95, fact.confidence + 0.05)
-        self.entity_keys.setdefault(key, index)
-        if mention.node_id:
-            self.entity_keys.setdefault(f"id:{mention.node_id}", index)
-        return index
-
-    def _short_forms(self, unit: _Unit) -> None:
-        """Find the short forms of this article's enterprises (宏琦精工 after 宏琦精工股份有限公司)."""
-        forms = sorted(
-            ((k, i) for k, i in self.entity_keys.items() if not k.startswith("id:") and len(k) >= 3),
-            key=lambda item: -len(item[0]),
-        )
-        taken = [(m.start, m.end) for m in unit.companies]
-        lowered = unit.text.lower()
-        added: list[tuple[NameMention, int]] = []
-        for form, index in forms:
-            start = lowered.find(form)
-            while start >= 0:
-                end = start + len(form)
-                if not any(s < end and start < e for s, e in taken):
-                    mention = NameMention(start, end, unit.text[start:end], NodeKind.ENTERPRISE)
-                    added.append((mention, index))
-                    taken.append((start, end))
-                start = lowered.find(form, end)
-        for mention, index in added:
-            fact = self.entities[index]
-            if mention.text not in fact.forms:
-                fact.forms.append(mention.text)
-            if unit.text not in fact.evidence:
-                fact.evidence.append(unit.text)
-        if added:
-            pairs = sorted(
-                [*zip(unit.companies, unit.company_ids, strict=True), *added], key=lambda item: item[0].start
-            )
-            unit.companies = [m for m, _ in pairs]
-            unit.company_ids = [i for _, i in pairs]
-
     # --- parks and regions -------------------------------------------------------------------
 
-    def _places(self, unit: _Unit) -> None:
+    def _places(self, unit: Unit) -> None:
         for mention in unit.regions:
             unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.REGION)
         for mention in unit.parks:
             unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.PARK)
 
-    def _place(self, unit: _Unit, mention: NameMention, kind: NodeKind) -> int:
+    def _place(self, unit: Unit, mention: NameMention, kind: NodeKind) -> int:
         key = mention.node_id or f"{kind.value}:{normalize_name(mention.text)}"
         index = self.place_keys.get(key)
         if index is not None:
@@ -335,103 +174,9 @@ class _Extractor:
         self.place_keys[key] = len(self.places) - 1
         return len(self.places) - 1
 
-    # --- relations ---------------------------------------------------------------------------
-
-    def _relations(self, unit: _Unit) -> None:
-        text = unit.text
-        pairs = list(zip(unit.companies, unit.company_ids, strict=True))
-        for (a, ia), (b, ib) in pairwise(pairs):
-            between = text[a.end : b.start]
-            if ia == ib:
-                continue
-            if lex.RELATION_BETWEEN.match(between):
-                self._relation(ib, ia, between, text, 0.85)
-            elif _CHILD_IS.match(between) and lex.RELATION_AFTER.match(text[b.end :]):
-                self._relation(ia, ib, between + b.text + text[b.end : b.end + 6], text, 0.85)
-        for position, (mention, index) in enumerate(pairs):
-            before = text[: mention.start]
-            if _ANAPHOR_CHILD.search(before) and lex.RELATION_AFTER.match(text[mention.end :]):
-                child = self._previous_entity(unit, position, exclude=index)
-                if child is not None:
-                    self._relation(
-                        child, index, before[-6:] + mention.text + text[mention.end : mention.end + 6], text, 0.7
-                    )
-            elif _ANAPHOR_PARENT.search(before):
-                parent = self._previous_entity(unit, position, exclude=index)
-                if parent is not None:
-                    self._relation(index, parent, _ANAPHOR_PARENT.search(before).group(0), text, 0.7)  # type: ignore[union-attr]
-
-    def _previous_entity(self, unit: _Unit, position: int, exclude: int) -> int | None:
-        for index in reversed(unit.company_ids[:position]):
-            if index != exclude:
-                return index
-        return self.last_entity if self.last_entity not in (None, exclude) else None
-
-    def _relation(self, child: int, parent: int, phrase: str, evidence: str, confidence: float) -> None:
-        if any(r.child == child and r.parent == parent for r in self.relations):
-            return
-        stake = 100.0 if "全资" in phrase else None
-        self.relations.append(RelationFact(child, parent, stake, phrase.strip(), evidence, confidence))
-
-    # --- aggregates --------------------------------------------------------------------------
-
-    def _aggregates(self, unit: _Unit) -> None:
-        text = unit.text
-        self._container(unit)
-        clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;。!?]+", text)]
-        for ci, (start, end) in enumerate(clauses):
-            clause = text[start:end]
-            count = _COUNT.search(clause)
-            if not count or "项目" not in clause:
-                continue
-            status = _clause_status(unit, start, end)
-            amount = self._aggregate_amount(unit, clauses, ci)
-            if amount is None:
-                continue
-            unit.used_amounts.add(amount.start)
-            reach = end if amount.start < end else next(e for s, e in clauses if s <= amount.start < e)
-            label = lex.AGGREGATE_LABELS.search(text[start : amount.start])
-            self.aggregates.append(
-                AggregateFact(
-                    count_value(count.group(1)),
-                    amount.money,
-                    amount.text,
-                    label.group(0) if label else "总投资",
-                    status,
-                    text[start:reach],
-                    0.85 if amount.start < end else 0.75,
-                )
-            )
-
-    def _container(self, unit: _Unit) -> None:
-        """X总投资86亿元, 包括投资18亿元的A、投资62亿元的B…: the sum of projects is an aggregate."""
-        text = unit.text
-        position = text.find("包括")
-        if position < 0:
-            return
-        before = [a for a in unit.amounts if a.end <= position and a.label == "invest"]
-        parts = [a for a in unit.amounts if a.start > position and a.label in ("invest", "none")]
-        if before and len(parts) >= 2:
-            total = before[-1]
-            unit.used_amounts.add(total.start)
-            evidence = text[: _clause_end(text, total.end)]
-            self.aggregates.append(AggregateFact(len(parts), total.money, total.text, "总投资", None, evidence, 0.7))
-
-    def _aggregate_amount(self, unit: _Unit, clauses: list[tuple[int, int]], ci: int) -> AmountMention | None:
-        for cj in range(ci, min(ci + 3, len(clauses))):
-            start, end = clauses[cj]
-            if cj > ci and _COUNT.search(unit.text[start:end]):
-                return None
-            for amount in unit.amounts:
-                if start <= amount.start < end and amount.label in ("invest", "aggregate", "none"):
-                    if amount.label == "none" and cj > ci:
-                        continue
-                    return amount
-        return None
-
     # --- projects ----------------------------------------------------------------------------
 
-    def _projects(self, unit: _Unit, previous: int | None) -> int | None:
+    def _projects(self, unit: Unit, previous: int | None) -> int | None:
         mentions: list[tuple[NameMention, int]] = []
         for mention in unit.projects:
             index = self._project_for(unit, mention)
@@ -472,7 +217,7 @@ class _Extractor:
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
 
-    def _project_for(self, unit: _Unit, mention: NameMention) -> int | None:
+    def _project_for(self, unit: Unit, mention: NameMention) -> int | None:
         """The project a name mention is: one seen before in the article, or a new one."""
         name = mention.text
         found_by = "name"
@@ -490,7 +235,7 @@ class _Extractor:
                 )
                 if owner is None:
                     return None
-                name = _short_name(self.entities[owner]) + name
+                name = short_name(self.entities[owner]) + name
         elif self.gaz.resolve(NodeKind.PARK, name.removesuffix("项目")):
             return None  # 集成电路关键材料基地项目: the base itself, a park
         index = self._find_project(name)
@@ -522,7 +267,7 @@ class _Extractor:
                     return index  # 红星美凯龙 (in a list) … 红星美凯龙家居商务综合体项目
         return None
 
-    def _list_project(self, unit: _Unit, listed: Item, enumeration: Enumeration) -> int:
+    def _list_project(self, unit: Unit, listed: Item, enumeration: Enumeration) -> int:
         """A project named as an item of an enumeration: its own amount and place, the list's
         predicate (…等签约落户, …正在建设) or lead-in verb (签约A等14个项目) as its status."""
         item = listed.mention
@@ -541,11 +286,11 @@ class _Extractor:
             unit.used_amounts.add(listed.amount.start)
             if project.amount is None:
                 self._set_amount(project, listed.amount, text)
-        clause_end = _clause_end(text, enumeration.predicate)
-        after = [s for s in unit.statuses if enumeration.end <= s.start < clause_end and not s.future]
+        predicate_end = clause_end(text, enumeration.predicate)
+        after = [s for s in unit.statuses if enumeration.end <= s.start < predicate_end and not s.future]
         before = [s for s in unit.statuses if enumeration.lead <= s.start < enumeration.start and not s.future]
-        scope = text[enumeration.end : clause_end]
-        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else _most_advanced(after or before)
+        scope = text[enumeration.end : predicate_end]
+        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else most_advanced(after or before)
         if status is not None and project.status is None:
             project.status, project.status_from = status, "text"
             chosen = next(s for s in (after or before) if s.status is status)
@@ -575,20 +320,9 @@ class _Extractor:
             project.evidence.append(text)
         return index
 
-    def _group_amount(self, unit: _Unit, enumeration: Enumeration) -> None:
-        """The amount of a whole list (总投资36亿元的A、B和C三个项目; …E项目,总投资32亿元) is an
-        aggregate of its items, never one item's amount."""
-        amount = enumeration.group_amount
-        if amount is None or amount.start in unit.used_amounts:
-            return
-        unit.used_amounts.add(amount.start)
-        count = enumeration.count or len(enumeration.items)
-        evidence = unit.text[enumeration.lead : _clause_end(unit.text, amount.end)]
-        self.aggregates.append(AggregateFact(count, amount.money, amount.text, "总投资", None, evidence, 0.75))
-
     def _attach(
         self,
-        unit: _Unit,
+        unit: Unit,
         index: int,
         start: int,
         end: int,
@@ -630,7 +364,7 @@ class _Extractor:
             elif place.kind is NodeKind.REGION and project.region is None:
                 project.region = place_index
 
-    def _investors(self, unit: _Unit, start: int, end: int, mention: NameMention | None) -> list[tuple[int, str]]:
+    def _investors(self, unit: Unit, start: int, end: int, mention: NameMention | None) -> list[tuple[int, str]]:
         """Enterprises of the span that invest in or build the project: named in the project's name,
         or followed by an investing verb (由A、B出资 counts for both); a group whose subsidiary is in
         the span is the subsidiary's parent, not an investor."""
@@ -655,7 +389,7 @@ class _Extractor:
             chosen.append((entity, role))
         return list(reversed(chosen))
 
-    def _lede_park(self, units: list[_Unit]) -> None:
+    def _lede_park(self, units: list[Unit]) -> None:
         """The one park the lede names is where the article's projects without a park (or a region
         of their own) are: reports from a zone name it once, up front."""
         if not units or len(units[0].parks) != 1:
@@ -666,9 +400,9 @@ class _Extractor:
             if project.park is None and project.region is None and place is not None:
                 project.park = place
 
-    def _set_status(self, project: ProjectFact, unit: _Unit, statuses: list[StatusMention]) -> None:
+    def _set_status(self, project: ProjectFact, unit: Unit, statuses: list[StatusMention]) -> None:
         facts = [s for s in statuses if not s.future]
-        best = _most_advanced(facts)
+        best = most_advanced(facts)
         if best is not None and (
             project.status is None or project.status_from != "text" or best.order > project.status.order
         ):
@@ -686,7 +420,7 @@ class _Extractor:
             project.status, project.status_from = self.headline_status, "headline"
 
     def _date_for(
-        self, project: ProjectFact, unit: _Unit, status: StatusMention, field_name: str, lead_date: bool = True
+        self, project: ProjectFact, unit: Unit, status: StatusMention, field_name: str, lead_date: bool = True
     ) -> None:
         if field_name in project.dates:
             return
@@ -708,7 +442,7 @@ class _Extractor:
         ):
             project.dates[field_name] = first.value
 
-    def _assign_amounts(self, unit: _Unit, mentions: list[tuple[NameMention, int]]) -> None:
+    def _assign_amounts(self, unit: Unit, mentions: list[tuple[NameMention, int]]) -> None:
         text = unit.text
         for amount in unit.amounts:
             if amount.start in unit.used_amounts or amount.label not in ("invest", "none"):
@@ -765,70 +499,6 @@ def _headline_status(title: str) -> ProjectStatus | None:
         if pattern.search(title) and status is not ProjectStatus.NEGOTIATING:
             return status
     return ProjectStatus.NEGOTIATING if re.search(r"洽谈", title) else None
-
-
-def _most_advanced(statuses: list[StatusMention]) -> ProjectStatus | None:
-    return max((s.status for s in statuses), key=lambda s: s.order, default=None)
-
-
-def _clause_end(text: str, position: int) -> int:
-    match = re.compile(r"[,;。!?]").search(text, position)
-    return match.start() if match else len(text)
-
-
-def _clause_status(unit: _Unit, start: int, end: int) -> ProjectStatus | None:
-    return _most_advanced([s for s in unit.statuses if start <= s.start < end and not s.future])
-
-
-def _short_forms(name: str) -> list[str]:
-    """Forms an article may shorten a legal name to: without legal form, without the place, the brand.
-
-    A name with a bracketed place (宏琦精工(苏州)有限公司) keeps it: its bare brand is the parent's.
-    """
-    suffix = next((s for s in lex.COMPANY_SUFFIXES if name.endswith(s)), "")
-    core = name[: len(name) - len(suffix)] if suffix else name
-    if "(" in core or "(" in name:
-        return [core] if len(core) >= 2 else []
-    bases = [core]
-    for prefix in (*_REGION_PREFIX, *lex.PLACE_PREFIXES):
-        if core.startswith(prefix) and len(core) - len(prefix) >= 2:
-            bases.append(core[len(prefix) :])
-            if suffix in ("集团", "集团有限公司", "集团股份有限公司"):
-                bases.append(core[len(prefix) :] + "集团")
-            break
-    forms: list[str] = []
-    for base in bases:
-        forms.append(base)
-        brand = base
-        changed = True
-        while changed:
-            changed = False
-            for word in lex.INDUSTRY_WORDS:
-                if brand.endswith(word) and len(brand) - len(word) >= 2:
-                    brand = brand[: -len(word)]
-                    changed = True
-                    break
-        if brand != base:
-            forms.append(brand)
-    return [f for f in dict.fromkeys(forms) if len(f) >= 2 and not is_generic(f)]
-
-
-def _short_name(entity: EnterpriseFact) -> str:
-    """The shortest form the article uses for an enterprise, for naming a phase (有研亿金二期项目)."""
-    candidates = [f for f in entity.forms if len(f) >= 2] or [entity.name]
-    return min(candidates, key=len)
-
-
-def _enterprise_kind(text: str, mention: NameMention) -> EnterpriseKind:
-    before = text[max(0, mention.start - 4) : mention.start]
-    name = mention.text
-    if "央企" in before:
-        return EnterpriseKind.CENTRAL_SOE_GROUP if name.endswith(("集团", "集团有限公司")) else EnterpriseKind.SOE
-    if name.endswith("株式会社") or name.startswith(_REGION_PREFIX):
-        return EnterpriseKind.FOREIGN
-    if "上市公司" in before:
-        return EnterpriseKind.LISTED
-    return EnterpriseKind.OTHER
 
 
 def _project_confidence(project: ProjectFact) -> float:

@@ -17,7 +17,8 @@ from chainkg.loaders.news.candidates import (
     RelationCandidate,
 )
 from chainkg.loaders.news.loader import extract_article, extract_file, extract_files
-from chainkg.loaders.news.mentions import Gazetteer, find_amounts, find_enterprises
+from chainkg.loaders.news.mentions import Gazetteer, find_amounts
+from chainkg.loaders.news.names import find_enterprises
 from chainkg.loaders.news.text import parse_article
 from chainkg.schema.kinds import Currency, ProjectStatus
 from chainkg.schema.money import Money, parse_amount
