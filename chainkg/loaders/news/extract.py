@@ -19,16 +19,17 @@ The article is cut into units (sentences; a numbered list item is one unit). Men
   the article goes on to use (宏琦精工 for 宏琦精工股份有限公司). Forms of one enterprise are merged.
 - **relations**: A旗下的B, 由A控股的B, A全资上市公司B, B是A的全资子公司, 其…子公司B.
 
-Confidence is a plain score in [0, 1] from how the fact was found (see ``docs/news.md``); it ranks
-candidates for review, it is not a calibrated probability.
+A project's confidence is calibrated (:mod:`chainkg.loaders.news.confidence`): the share of projects
+found the same way that were right on the real-text development set. Other kinds carry a score that
+ranks them for review.
 """
 
 from __future__ import annotations
 
 import re
 
-from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.aggregates import AggregateParts, clause_end, most_advanced
+from chainkg.loaders.news.confidence import project_confidence
 from chainkg.loaders.news.enterprises import EnterpriseParts, short_name
 from chainkg.loaders.news.enumerations import Enumeration, Item, find_enumerations
 from chainkg.loaders.news.facts import (
@@ -39,6 +40,11 @@ from chainkg.loaders.news.facts import (
     ProjectFact,
     RelationFact,
     Unit,
+    first_year,
+    headline_status,
+)
+from chainkg.loaders.news.facts import (
+    units as article_units,
 )
 from chainkg.loaders.news.mentions import (
     AmountMention,
@@ -65,11 +71,8 @@ __all__ = [
     "extract",
 ]
 
-_UNIT_END = re.compile(r"(?<=[。!?;])")
-_INNER_SPACE = re.compile(r"(?<=[\u3400-\u9fff\d]) +(?=[\u3400-\u9fff])")
 _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约|签订|签署|新建|打造|实施|落户|控股)")
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
-_LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
 _FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
 _CONTINUES = re.compile(
@@ -89,7 +92,7 @@ class _Extractor(EnterpriseParts, AggregateParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
-        self.year = article.year or _first_year(article)
+        self.year = article.year or first_year(article)
         self.entities: list[EnterpriseFact] = []
         self.entity_keys: dict[str, int] = {}
         self.places: list[PlaceFact] = []
@@ -97,12 +100,12 @@ class _Extractor(EnterpriseParts, AggregateParts):
         self.projects: list[ProjectFact] = []
         self.relations: list[RelationFact] = []
         self.aggregates: list[AggregateFact] = []
-        self.headline_status = _headline_status(article.title)
+        self.headline_status = headline_status(article.title)
         self.last_entity: int | None = None
         self.last_project: int | None = None
 
     def run(self) -> Extraction:
-        units = [self._read(text) for text in _units(self.article)]
+        units = [self._read(text) for text in article_units(self.article)]
         for unit in units:
             self._register_companies(unit)
         for unit in units:
@@ -118,7 +121,7 @@ class _Extractor(EnterpriseParts, AggregateParts):
                 self.last_entity = unit.company_ids[-1]
         self._lede_park(units)
         for project in self.projects:
-            project.confidence = _project_confidence(project)
+            project.confidence = project_confidence(project)
         return Extraction(self.projects, self.entities, self.relations, self.places, self.aggregates)
 
     # --- reading a unit ----------------------------------------------------------------------
@@ -475,41 +478,3 @@ class _Extractor(EnterpriseParts, AggregateParts):
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _units(article: Article) -> list[str]:
-    units: list[str] = []
-    for raw in article.paragraphs:
-        paragraph = _INNER_SPACE.sub("", raw)
-        if _LIST_ITEM.match(paragraph):
-            units.append(paragraph)
-            continue
-        units.extend(part for part in (p.strip() for p in _UNIT_END.split(paragraph)) if part)
-    return units
-
-
-def _first_year(article: Article) -> int | None:
-    first = article.paragraphs[0] if article.paragraphs else ""
-    match = re.search(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", first)
-    return int(match.group(1)) if match else None
-
-
-def _headline_status(title: str) -> ProjectStatus | None:
-    for status, pattern in lex.STATUS_WORDS:
-        if pattern.search(title) and status is not ProjectStatus.NEGOTIATING:
-            return status
-    return ProjectStatus.NEGOTIATING if re.search(r"洽谈", title) else None
-
-
-def _project_confidence(project: ProjectFact) -> float:
-    """0.6 for a name ending in 项目 (0.55 a phase, 0.45 a list item), plus what was found with it."""
-    score = {"name": 0.6, "phase": 0.55, "list": 0.45}[project.found_by]
-    if project.amount is not None:
-        score += 0.15
-    if project.investors:
-        score += 0.1
-    if project.status_from == "text":
-        score += 0.1
-    if project.node_id:
-        score += 0.05
-    return round(min(score, 0.95), 2)

@@ -4,14 +4,32 @@ the per-sentence working state (:class:`Unit`) the extractor's parts share."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.enumerations import Enumeration
 from chainkg.loaders.news.mentions import AmountMention, DateMention, NameMention, StatusMention
+from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import EnterpriseKind, NodeKind, ProjectStatus
 from chainkg.schema.money import Money
 
-__all__ = ["AggregateFact", "EnterpriseFact", "Extraction", "PlaceFact", "ProjectFact", "RelationFact", "Unit"]
+__all__ = [
+    "AggregateFact",
+    "EnterpriseFact",
+    "Extraction",
+    "PlaceFact",
+    "ProjectFact",
+    "RelationFact",
+    "Unit",
+    "first_year",
+    "headline_status",
+    "units",
+]
+
+_UNIT_END = re.compile(r"(?<=[。!?;])")
+_INNER_SPACE = re.compile(r"(?<=[\u3400-\u9fff\d]) +(?=[\u3400-\u9fff])")
+_LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 
 
 @dataclass
@@ -117,3 +135,27 @@ class Unit:
     used_amounts: set[int] = field(default_factory=set)
     company_ids: list[int] = field(default_factory=list)  # entity index per company mention
     place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
+
+
+def units(article: Article) -> list[str]:
+    units: list[str] = []
+    for raw in article.paragraphs:
+        paragraph = _INNER_SPACE.sub("", raw)
+        if _LIST_ITEM.match(paragraph):
+            units.append(paragraph)
+            continue
+        units.extend(part for part in (p.strip() for p in _UNIT_END.split(paragraph)) if part)
+    return units
+
+
+def first_year(article: Article) -> int | None:
+    first = article.paragraphs[0] if article.paragraphs else ""
+    match = re.search(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", first)
+    return int(match.group(1)) if match else None
+
+
+def headline_status(title: str) -> ProjectStatus | None:
+    for status, pattern in lex.STATUS_WORDS:
+        if pattern.search(title) and status is not ProjectStatus.NEGOTIATING:
+            return status
+    return ProjectStatus.NEGOTIATING if re.search(r"洽谈", title) else None
