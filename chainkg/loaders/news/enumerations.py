@@ -259,7 +259,7 @@ def _enumeration(
         typed_by = "trailer"
     elif header and ("项目" in window or named):
         typed_by = "header"
-    elif len(items) >= 2 and priced and (named or head_word):
+    elif len(items) >= 2 and priced and all(i.amount or i.mention.text.endswith(("项目", "工程")) for i in items):
         typed_by = "priced"
     elif named >= 2 and named * 2 >= len(items):
         typed_by = "named"

@@ -45,6 +45,8 @@ _YEAR_TOKEN = re.compile(
 
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
+_COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
+_CATEGORY_WORD = re.compile(r"重点|重大|招商")
 _CONTEXT_TOKEN = re.compile(
     r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|"
     r"[一二两三四五六七八九十几\d]+[大个项批](?!厦|道|街|楼|桥|湖|学)"
@@ -181,12 +183,15 @@ def find_projects(
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
             continue
+        extended = False
         if is_generic(core) or len(core) < 2:
-            start = _past_stop(text, start, match.start(), boundaries, protected)
+            earlier = _past_stop(text, start, match.start(), boundaries, protected)
+            extended = earlier != start
+            start = earlier
             core = text[start : match.start()]
         start = _past_product_list(text, start, boundaries, protected)
         core = text[start : match.start()]
-        if len(core) < 2 or len(core) > 40 or is_generic(core) or re.search(r"\d+[余多]?个", core):
+        if len(core) < 2 or len(core) > 40 or is_generic(core) or _COUNTED.search(core):
             continue
         if head == "工程" and (
             len(core) < 4
@@ -200,7 +205,7 @@ def find_projects(
             continue
         if len(core) == 2 and text[start - 1 : start] == "的" and not re.search(r"元的$", text[:start]):
             continue  # 承接京津产业转型的外迁项目: a kind of project
-        if _verb_phrase(core) or _counted_category(text, start):
+        if (_verb_phrase(core) and not extended) or _counted_category(text, start):
             continue
         out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT))
     return sorted(out, key=lambda m: m.start)
@@ -209,10 +214,13 @@ def find_projects(
 def _past_stop(
     text: str, start: int, end: int, boundaries: frozenset[int], protected: tuple[tuple[int, int], ...]
 ) -> int:
-    """建设|工程项目: the stop word is part of the name when what follows it names nothing."""
+    """建设|工程项目: the stop word is part of the name when what follows it names nothing; past 的
+    only for a product (年产4万吨锂离子电池材料的|产业化项目), not for a kind (转化的|重点项目)."""
     for word in ("的", *lex.PROJECT_NOUN_STOPS):
         if text.startswith(word, start - len(word)) and start - len(word) > 0:
             earlier = scan_left(text, start - len(word), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
+            if word == "的" and (not _QUANTITY_NAME.match(text, earlier) or _CATEGORY_WORD.search(text[start:end])):
+                continue
             if start - len(word) - earlier >= 2:
                 return earlier
     return start
@@ -274,4 +282,6 @@ def is_generic(core: str) -> bool:
                     changed = True
         if len(rest) < 2:
             return True
-    return False
+        if len(rest) <= 3 and _CATEGORY_WORD.search(part):
+            return True  # 无棣重点建设(项目): a place's key projects, not one project
+    return bool(re.search(r"类$", core))  # 高端装备制造业类(项目): a kind
