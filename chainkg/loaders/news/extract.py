@@ -56,10 +56,14 @@ from chainkg.loaders.news.mentions import (
     find_statuses,
     subsequence,
 )
-from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects
+from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects, is_generic
 from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 from chainkg.schema.normalize import normalize_name
+
+_SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
+_PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
+_PLACE_NOISE = re.compile(r"\([^)]*\)")
 
 __all__ = [
     "AggregateFact",
@@ -140,7 +144,17 @@ class _Extractor(EnterpriseParts, AggregateParts):
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
-        unit.projects = find_projects(text, boundaries=boundaries, protected=protected)
+        places = [*parks, *regions]
+        unit.projects = [
+            p
+            for p in find_projects(text, boundaries=boundaries, protected=protected)
+            if not _placed_generic(text, p, places)
+        ]
+        for mention in unit.projects:  # 浙江义欣…基地项目(以下简称“义欣项目”): the short name is an alias
+            short = _SHORT_NAME.match(text, mention.end)
+            if short:
+                unit.short_names[mention.start] = short["name"]
+                unit.projects = [p for p in unit.projects if not (short.start() <= p.start < short.end())]
         unit.lists = find_enumerations(text, amounts, companies)
         spans = [(e.start, e.end) for e in unit.lists]
         unit.projects = [p for p in unit.projects if not any(s < p.end and p.start < e for s, e in spans)]
@@ -181,10 +195,13 @@ class _Extractor(EnterpriseParts, AggregateParts):
 
     def _projects(self, unit: Unit, previous: int | None) -> int | None:
         mentions: list[tuple[NameMention, int]] = []
-        for mention in unit.projects:
+        for mention in sorted([*unit.projects, *self._named_again(unit)], key=lambda m: m.start):
             index = self._project_for(unit, mention)
             if index is not None:
                 mentions.append((mention, index))
+                short = unit.short_names.get(mention.start)
+                if short and short not in self.projects[index].aliases:
+                    self.projects[index].aliases.append(short)
         for enumeration in unit.lists:
             self._group_amount(unit, enumeration)
             for item in enumeration.items:
@@ -220,6 +237,22 @@ class _Extractor(EnterpriseParts, AggregateParts):
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
 
+    def _named_again(self, unit: Unit) -> list[NameMention]:
+        """Projects of this article named again without 项目 (最大的签约项目是中国莲峰海岸旅游区,总投资…)."""
+        taken = [(m.start, m.end) for m in unit.projects + unit.companies + unit.parks + unit.regions]
+        taken += [(e.start, e.end) for e in unit.lists]
+        out: list[NameMention] = []
+        forms = {f.removesuffix("项目") for p in self.projects for f in (p.name, *p.aliases)}
+        for form in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
+            start = unit.text.find(form)
+            while start >= 0:
+                end = start + len(form)
+                if not any(s < end and start < e for s, e in taken):
+                    out.append(NameMention(start, end, form, NodeKind.PROJECT))
+                    taken.append((start, end))
+                start = unit.text.find(form, end)
+        return out
+
     def _project_for(self, unit: Unit, mention: NameMention) -> int | None:
         """The project a name mention is: one seen before in the article, or a new one."""
         name = mention.text
@@ -241,6 +274,9 @@ class _Extractor(EnterpriseParts, AggregateParts):
                 name = short_name(self.entities[owner]) + name
         elif self.gaz.resolve(NodeKind.PARK, name.removesuffix("项目")):
             return None  # 集成电路关键材料基地项目: the base itself, a park
+        part = _PART_PHASE.match(name)
+        if part and self._find_part(part["base"]) is not None:
+            return self._find_part(part["base"])  # 其中生产基地一期项目: a phase of the project just named
         index = self._find_project(name)
         if index is None:
             index = len(self.projects)
@@ -252,6 +288,14 @@ class _Extractor(EnterpriseParts, AggregateParts):
         if project.node_id is None:
             project.node_id = self.gaz.resolve(NodeKind.PROJECT, name)
         return index
+
+    def _find_part(self, base: str) -> int | None:
+        key = normalize_name(base)
+        for index in reversed(range(len(self.projects))):
+            project = self.projects[index]
+            if any(key in normalize_name(f) and key != normalize_name(f) for f in (project.name, *project.aliases)):
+                return index
+        return None
 
     def _find_project(self, name: str) -> int | None:
         """A project of this article with the same name, the same graph node, or a name that is the
@@ -478,3 +522,14 @@ class _Extractor(EnterpriseParts, AggregateParts):
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _placed_generic(text: str, mention: NameMention, places: list[NameMention]) -> bool:
+    """德州运河经济开发区(…)重点项目, 齐河项目: a place's projects in general, not one project."""
+    inside = [p for p in places if mention.start <= p.start and p.end <= mention.end]
+    if not inside:
+        return False
+    core = text[mention.start : mention.end].removesuffix("项目")
+    for place in sorted(inside, key=lambda p: -p.start):
+        core = core[: place.start - mention.start] + core[place.end - mention.start :]
+    return is_generic(_PLACE_NOISE.sub("", core) or "的")

@@ -104,22 +104,6 @@ class Extraction:
 
 
 @dataclass
-class _Unit:
-    text: str
-    amounts: list[AmountMention]
-    dates: list[DateMention]
-    statuses: list[StatusMention]
-    companies: list[NameMention]
-    parks: list[NameMention]
-    regions: list[NameMention]
-    projects: list[NameMention] = field(default_factory=list)
-    lists: list[Enumeration] = field(default_factory=list)
-    used_amounts: set[int] = field(default_factory=set)
-    company_ids: list[int] = field(default_factory=list)  # entity index per company mention
-    place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
-
-
-@dataclass
 class Unit:
     """One sentence (or list item) and what it mentions, with what has been used of it so far."""
 
@@ -135,6 +119,7 @@ class Unit:
     used_amounts: set[int] = field(default_factory=set)
     company_ids: list[int] = field(default_factory=list)  # entity index per company mention
     place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
+    short_names: dict[int, str] = field(default_factory=dict)  # start of a project mention → its 简称
 
 
 def units(article: Article) -> list[str]:
