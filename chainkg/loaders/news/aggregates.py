@@ -14,6 +14,7 @@ from chainkg.schema.kinds import ProjectStatus
 
 __all__ = ["AggregateParts", "clause_end", "most_advanced"]
 
+_HEADER_END = re.compile(r"(分别是|分别为|分别有|主要有|包括|如下)[:]?$")
 _COUNT = re.compile(r"(?<![\d.第])(\d+|[两三四五六七八九十][十百]?[一二三四五六七八九]?)[余多]?个")
 
 
@@ -65,12 +66,15 @@ class AggregateParts:
             self.aggregates.append(AggregateFact(len(parts), total.money, total.text, "总投资", None, evidence, 0.7))
 
     def _aggregate_amount(self, unit: Unit, clauses: list[tuple[int, int]], ci: int) -> AmountMention | None:
-        for cj in range(ci, min(ci + 3, len(clauses))):
+        """The money figure of a counting clause: in it, or in one of the next two clauses — unless
+        the clause introduces its items (这四个项目分别是,A项目,总投资…: that amount is A's)."""
+        reach = ci + 1 if _HEADER_END.search(unit.text[clauses[ci][0] : clauses[ci][1]]) else ci + 3
+        for cj in range(ci, min(reach, len(clauses))):
             start, end = clauses[cj]
             if cj > ci and _COUNT.search(unit.text[start:end]):
                 return None
             for amount in unit.amounts:
-                if start <= amount.start < end and amount.label in ("invest", "aggregate", "none"):
+                if start <= amount.start < end and amount.label in ("invest", "aggregate", "period", "none"):
                     if amount.label == "none" and cj > ci:
                         continue
                     return amount

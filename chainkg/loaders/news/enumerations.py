@@ -224,7 +224,7 @@ def _enumeration(
             cj -= 1
     # a header (分别是/包括) reaches over the following clauses while they read as items
     header = header_at is not None or header_before
-    if header and predicate >= ce - 1 and count is None:
+    if header and predicate >= ce - 1 and count is None and trailer_kind != "project":
         cj = ci + 1
         while cj < len(clauses):
             s2, e2 = clauses[cj]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.aggregates import AggregateParts, clause_end, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
 from chainkg.loaders.news.enterprises import EnterpriseParts, short_name
@@ -105,11 +106,16 @@ class _Extractor(EnterpriseParts, AggregateParts):
         self.relations: list[RelationFact] = []
         self.aggregates: list[AggregateFact] = []
         self.headline_status = headline_status(article.title)
+        self.foreign_yuan = False
         self.last_entity: int | None = None
         self.last_project: int | None = None
 
     def run(self) -> Extraction:
-        units = [self._read(text) for text in article_units(self.article)]
+        texts = article_units(self.article)
+        body = "".join(texts)
+        # an article in 新台币 (and never 人民币) writes its bare 亿元 in 新台币: those are not 元 either
+        self.foreign_yuan = bool(lex.OTHER_CURRENCY.search(body)) and "人民币" not in body
+        units = [self._read(text) for text in texts]
         for unit in units:
             self._register_companies(unit)
         for unit in units:
@@ -139,6 +145,8 @@ class _Extractor(EnterpriseParts, AggregateParts):
         regions = [r for r in regions if r.node_id and self.gaz.is_local_region(r.node_id)]
         regions = [r for r in regions if not any(c.start <= r.start and r.end <= c.end for c in companies)]
         amounts = find_amounts(text)
+        if self.foreign_yuan:
+            amounts = [a for a in amounts if a.money.currency.value != "CNY"]
         unit = Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
         boundaries = frozenset({a.end for a in amounts} | {c.end for c in companies if c.legal and c.node_id is None})
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)

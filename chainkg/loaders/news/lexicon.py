@@ -24,7 +24,9 @@ __all__ = [
     "MEASURE_AFTER_NUMBER",
     "NAME_STOPS",
     "NON_INVEST_LABELS",
+    "OTHER_CURRENCY",
     "PARK_SUFFIXES",
+    "PERIOD_INVEST_LABELS",
     "PLACE_PREFIXES",
     "PROJECT_NOUN_STOPS",
     "PROJECT_STOPS",
@@ -141,6 +143,13 @@ INVEST_LABELS = re.compile(
     r"(计划总投资|总投资额|投资总额|合同投资额|计划投资|拟投资|意向总投资|总投资|投资额|投资|投入|建设规模)"
     r"(约|近|超过?|逾|达|为|共计|合计)?[::]?\s*$"
 )
+#: Labels of a period's spending on a project (a year's plan, what is done so far), never its total.
+PERIOD_INVEST_LABELS = re.compile(
+    r"(年度|年内|今年|当年|本年)(计划)?(完成)?投资|(累计)?完成投资|累计投资|已投资|已完成"
+)
+#: Currencies chainkg has no code for: amounts in them are not read (written before the number or as
+#: its unit), and an article that names one and never 人民币 writes its bare 亿元 in it.
+OTHER_CURRENCY = re.compile(r"新台币|台币|英镑|卢布|韩元|澳元|加元|新加坡元|泰铢|越南盾")
 #: Labels that make an amount something else: output, revenue, taxes, bonds, statistics.
 NON_INVEST_LABELS = re.compile(
     r"产值|销售收入|营业收入|收入|营收|利税|纳税|税收|出口|创汇|专项债|债券|注册资本|生产总值|GDP|零售总额|进出口|"

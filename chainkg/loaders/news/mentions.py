@@ -55,7 +55,7 @@ class Mention:
 @dataclass(frozen=True)
 class AmountMention(Mention):
     money: Money
-    label: str  # "invest" | "aggregate" | "other" | "none" | "threshold"
+    label: str  # "invest" | "aggregate" | "period" | "other" | "none" | "threshold"
 
 
 @dataclass(frozen=True)
@@ -243,8 +243,12 @@ def find_amounts(text: str) -> list[AmountMention]:
         after = text[match.end() : match.end() + 4]
         window = _window(text, match.start())
         label = _label(window)
-        if not currency and (lex.MEASURE_AFTER_NUMBER.match(after) or label not in ("invest", "aggregate")):
+        if not currency and (lex.MEASURE_AFTER_NUMBER.match(after) or label not in ("invest", "aggregate", "period")):
             continue  # 10万吨, or 亿 without 元 where nothing says it is money
+        if lex.OTHER_CURRENCY.search(text[max(0, match.start() - 4) : match.start()]) or lex.OTHER_CURRENCY.match(
+            text, match.end() - len(currency or "")
+        ):
+            continue  # 新台币1442亿元: a currency chainkg cannot hold is not read as 元
         rest = text[match.end() :]
         if after.startswith("以上") or (
             re.search(r"(过|超过|超)$", window) and re.match(r"(以上)?(的)?[^,。;]{0,8}项目", rest)
@@ -269,6 +273,8 @@ def _label(window: str) -> str:
     """What the words right before an amount make it; only the last few characters count, so a
     company name further left (华鲁国际融资租赁公司签订的6亿元) does not label it."""
     near = window[-8:]
+    if lex.PERIOD_INVEST_LABELS.search(near):
+        return "period"  # 年度计划投资36亿元, 完成投资97亿元: a year's spending, not the project's total
     if lex.INVEST_LABELS.search(near):
         return "invest"
     if lex.AGGREGATE_LABELS.search(near[-7:]) and lex.NON_INVEST_LABELS.search(near):
