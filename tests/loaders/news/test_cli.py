@@ -79,9 +79,7 @@ def test_review_round_trip_reaches_the_persisted_graph(runner: CliRunner, tmp_pa
     assert code == 1
 
 
-def test_accepting_by_confidence_takes_only_the_candidates_at_or_above_it(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_accepting_by_confidence_takes_only_the_candidates_at_or_above_it(runner: CliRunner, tmp_path: Path) -> None:
     article = HELDOUT / "h12_canal_list.txt"
     assert invoke(runner, "extract", str(article), home=tmp_path)[0] == 0
     code, out, _ = invoke(runner, "review", "list", "--json", home=tmp_path)
@@ -94,7 +92,7 @@ def test_accepting_by_confidence_takes_only_the_candidates_at_or_above_it(
     assert code == 0, out
     code, out, _ = invoke(runner, "review", "list", "--status", "accepted", "--json", home=tmp_path)
     assert {json.loads(line)["id"] for line in out.splitlines() if line.strip()} == wanted
-    code, _, err = invoke(runner, "review", "accept", "--min-confidence", "1.5", home=tmp_path)
+    code, _, _ = invoke(runner, "review", "accept", "--min-confidence", "1.5", home=tmp_path)
     assert code == 2
 
 
