@@ -49,6 +49,7 @@ _GROUP_PRICE = re.compile(
     r"总投资(?:额)?(?:约|达|为)?"
 )
 _PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
+_RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
 _OTHER_TRAILER = re.compile(
     r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))"
 )
@@ -274,13 +275,35 @@ def _enumeration(
     if priced == 1 and items[0].amount is not None and count is not None and count == len(items) and len(items) > 1:
         group_amount = items[0].amount  # 总投资36亿元的A、B和C三个项目: the three together
         items[0] = Item(items[0].mention, None, items[0].place, False, items[0].lead_start)
+    respective = _respective_amounts(text, predicate, amounts, len(items)) if not priced else None
+    if respective is not None:  # …A、B、C3个项目,…分别投资20亿元、15亿元、10亿元
+        items = [Item(i.mention, a, i.place, False, i.lead_start) for i, a in zip(items, respective, strict=True)]
     after = _group_amount_after(text, predicate, amounts) if len(items) >= 2 and not priced else None
     group_amount = group_amount or after
     first_start = min(spans[0][0], items[0].mention.start)
+    lead = 0 if typed_by == "header" else cs  # 集中开工的9个项目,…,包括A、B: the items share the sentence's status
     enumeration = Enumeration(
-        tuple(items), cs, first_start, items[-1].mention.end, predicate, count, group_amount, typed_by
+        tuple(items), lead, first_start, items[-1].mention.end, predicate, count, group_amount, typed_by
     )
     return enumeration, next_ci
+
+
+def _respective_amounts(
+    text: str, predicate: int, amounts: list[AmountMention], count: int
+) -> list[AmountMention] | None:
+    """分别投资20亿元、15亿元、10亿元 after a list of as many items: the amounts in the items' order."""
+    end = text.find("。", predicate)
+    match = _RESPECTIVELY.search(text, predicate, end if end >= 0 else len(text))
+    if not match or count < 2:
+        return None
+    run: list[AmountMention] = []
+    position = match.end()
+    for amount in sorted((a for a in amounts if a.start >= position), key=lambda a: a.start):
+        if text[position : amount.start].strip() not in ("", "、", "和", "及", ",", "约"):
+            break
+        run.append(amount)
+        position = amount.end
+    return run if len(run) == count else None
 
 
 def _split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:

@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 
 from chainkg.loaders.news import lexicon as lex
-from chainkg.loaders.news.aggregates import AggregateParts, clause_end, most_advanced
+from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
-from chainkg.loaders.news.enterprises import EnterpriseParts, short_name
-from chainkg.loaders.news.enumerations import Enumeration, Item, find_enumerations
+from chainkg.loaders.news.enterprises import EnterpriseParts
+from chainkg.loaders.news.enumerations import find_enumerations
 from chainkg.loaders.news.facts import (
     AggregateFact,
     EnterpriseFact,
@@ -55,12 +55,12 @@ from chainkg.loaders.news.mentions import (
     find_amounts,
     find_dates,
     find_statuses,
-    subsequence,
 )
 from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects, is_generic
+from chainkg.loaders.news.places import PlaceParts
+from chainkg.loaders.news.project_names import ProjectNameParts
 from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
-from chainkg.schema.normalize import normalize_name
 
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
@@ -93,7 +93,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     return _Extractor(article, gazetteer).run()
 
 
-class _Extractor(EnterpriseParts, AggregateParts):
+class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
@@ -105,7 +105,7 @@ class _Extractor(EnterpriseParts, AggregateParts):
         self.projects: list[ProjectFact] = []
         self.relations: list[RelationFact] = []
         self.aggregates: list[AggregateFact] = []
-        self.headline_status = headline_status(article.title)
+        self.headline_status = headline_status(article.title, article.paragraphs[0] if article.paragraphs else "")
         self.foreign_yuan = False
         self.last_entity: int | None = None
         self.last_project: int | None = None
@@ -170,35 +170,6 @@ class _Extractor(EnterpriseParts, AggregateParts):
         unit.parks = [p for p in unit.parks if not any(s <= p.start and p.end <= e for s, e in items)]
         return unit
 
-    # --- enterprises -------------------------------------------------------------------------
-
-    # --- parks and regions -------------------------------------------------------------------
-
-    def _places(self, unit: Unit) -> None:
-        for mention in unit.regions:
-            unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.REGION)
-        for mention in unit.parks:
-            unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.PARK)
-
-    def _place(self, unit: Unit, mention: NameMention, kind: NodeKind) -> int:
-        key = mention.node_id or f"{kind.value}:{normalize_name(mention.text)}"
-        index = self.place_keys.get(key)
-        if index is not None:
-            if unit.text not in self.places[index].evidence:
-                self.places[index].evidence.append(unit.text)
-            return index
-        region = region_id = None
-        if kind is NodeKind.PARK and mention.node_id is None:
-            inside = [r for r in unit.regions if mention.start <= r.start and r.end <= mention.end]
-            if inside and inside[0].node_id:
-                region_id = inside[0].node_id
-                region = self.gaz.display(region_id)
-        confidence = 0.95 if mention.node_id else 0.75
-        name = self.gaz.display(mention.node_id) if mention.node_id and kind is NodeKind.REGION else mention.text
-        self.places.append(PlaceFact(name, kind, mention.node_id, region, region_id, [unit.text], confidence))
-        self.place_keys[key] = len(self.places) - 1
-        return len(self.places) - 1
-
     # --- projects ----------------------------------------------------------------------------
 
     def _projects(self, unit: Unit, previous: int | None) -> int | None:
@@ -244,136 +215,6 @@ class _Extractor(EnterpriseParts, AggregateParts):
         self._assign_amounts(unit, [(m, i) for m, i in mentions if (m.start, m.end) not in listed])
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
-
-    def _named_again(self, unit: Unit) -> list[NameMention]:
-        """Projects of this article named again without 项目 (最大的签约项目是中国莲峰海岸旅游区,总投资…)."""
-        taken = [(m.start, m.end) for m in unit.projects + unit.companies + unit.parks + unit.regions]
-        taken += [(e.start, e.end) for e in unit.lists]
-        out: list[NameMention] = []
-        forms = {f.removesuffix("项目") for p in self.projects for f in (p.name, *p.aliases)}
-        for form in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
-            start = unit.text.find(form)
-            while start >= 0:
-                end = start + len(form)
-                if not any(s < end and start < e for s, e in taken):
-                    out.append(NameMention(start, end, form, NodeKind.PROJECT))
-                    taken.append((start, end))
-                start = unit.text.find(form, end)
-        return out
-
-    def _project_for(self, unit: Unit, mention: NameMention) -> int | None:
-        """The project a name mention is: one seen before in the article, or a new one."""
-        name = mention.text
-        found_by = "name"
-        if mention.phase:
-            found_by = "phase"
-            park = next((p for p in unit.parks if p.end == mention.start), None)
-            same = [i for i, p in enumerate(self.projects) if p.name.endswith(name)]
-            if park is not None:
-                name = park.text + name
-            elif same:
-                return same[-1]
-            else:
-                owner = next(
-                    (i for m, i in zip(unit.companies, unit.company_ids, strict=True) if m.end <= mention.start), None
-                )
-                if owner is None:
-                    return None
-                name = short_name(self.entities[owner]) + name
-        elif self.gaz.resolve(NodeKind.PARK, name.removesuffix("项目")):
-            return None  # 集成电路关键材料基地项目: the base itself, a park
-        part = _PART_PHASE.match(name)
-        if part and self._find_part(part["base"]) is not None:
-            return self._find_part(part["base"])  # 其中生产基地一期项目: a phase of the project just named
-        index = self._find_project(name)
-        if index is None:
-            index = len(self.projects)
-            node_id = self.gaz.resolve_fuzzy(NodeKind.PROJECT, name)
-            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by=found_by))
-        project = self.projects[index]
-        if name not in project.aliases and name != project.name:
-            project.aliases.append(name)
-        if project.node_id is None:
-            project.node_id = self.gaz.resolve(NodeKind.PROJECT, name)
-        return index
-
-    def _find_part(self, base: str) -> int | None:
-        key = normalize_name(base)
-        for index in reversed(range(len(self.projects))):
-            project = self.projects[index]
-            if any(key in normalize_name(f) and key != normalize_name(f) for f in (project.name, *project.aliases)):
-                return index
-        return None
-
-    def _find_project(self, name: str) -> int | None:
-        """A project of this article with the same name, the same graph node, or a name that is the
-        other with words left out (应急(医疗)救援示范区 / 国家北方应急(医疗)救援综合示范区)."""
-        key = normalize_name(name).removesuffix("项目")
-        node_id = self.gaz.resolve(NodeKind.PROJECT, name)
-        for index, project in enumerate(self.projects):
-            if node_id and project.node_id == node_id:
-                return index
-            for other in [project.name, *project.aliases]:
-                other_key = normalize_name(other).removesuffix("项目")
-                if other_key == key or (min(len(key), len(other_key)) >= 6 and subsequence(key, other_key)):
-                    return index
-                short, long = sorted((key, other_key), key=len)
-                if long.startswith(short) and (len(short) >= 4 or short in self.entity_keys):
-                    return index  # 红星美凯龙 (in a list) … 红星美凯龙家居商务综合体项目
-        return None
-
-    def _list_project(self, unit: Unit, listed: Item, enumeration: Enumeration) -> int:
-        """A project named as an item of an enumeration: its own amount and place, the list's
-        predicate (…等签约落户, …正在建设) or lead-in verb (签约A等14个项目) as its status."""
-        item = listed.mention
-        name = item.text if item.text.endswith(("项目", "工程")) or "项目" in item.text else item.text + "项目"
-        index = self._find_project(name)
-        if index is None:
-            node_id = self.gaz.resolve_fuzzy(NodeKind.PROJECT, name) or self.gaz.resolve(NodeKind.PROJECT, item.text)
-            index = len(self.projects)
-            found_by = "name" if item.text.endswith(("项目", "工程")) else "list"
-            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by=found_by))
-            if item.text != name:
-                self.projects[index].aliases.append(item.text)
-        project = self.projects[index]
-        text = unit.text
-        if listed.amount is not None:
-            unit.used_amounts.add(listed.amount.start)
-            if project.amount is None:
-                self._set_amount(project, listed.amount, text)
-        predicate_end = clause_end(text, enumeration.predicate)
-        after = [s for s in unit.statuses if enumeration.end <= s.start < predicate_end and not s.future]
-        before = [s for s in unit.statuses if enumeration.lead <= s.start < enumeration.start and not s.future]
-        scope = text[enumeration.end : predicate_end]
-        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else most_advanced(after or before)
-        if status is not None and project.status is None:
-            project.status, project.status_from = status, "text"
-            chosen = next(s for s in (after or before) if s.status is status)
-            self._date_for(project, unit, chosen, status.date_field)
-        if project.status is None and self.headline_status is not None:
-            project.status, project.status_from = self.headline_status, "headline"
-        if listed.place is not None and project.park is None:
-            place = next((p for p in unit.parks if listed.place[0] <= p.start and p.end <= listed.place[1]), None)
-            if place is not None:
-                project.park = unit.place_ids.get((place.start, place.end))
-        lead = item.start if listed.lead_start is None else listed.lead_start
-        for company, entity in zip(unit.companies, unit.company_ids, strict=True):
-            inside = lead <= company.start and company.end < item.end
-            if inside and all(e != entity for e, _ in project.investors):
-                project.investors.append((entity, "investor"))
-        investor = self.gaz.resolve(NodeKind.ENTERPRISE, item.text)
-        if investor is None:
-            known = self.gaz.find(NodeKind.ENTERPRISE, item.text)
-            investor = known[0].node_id if known and known[0].start == 0 else None
-        if investor is not None:
-            entity = self.entity_keys.get(f"id:{investor}")
-            if entity is None:
-                entity = self._entity(unit, NameMention(item.start, item.end, item.text, NodeKind.ENTERPRISE, investor))
-            if all(e != entity for e, _ in project.investors):
-                project.investors.append((entity, "investor"))
-        if text not in project.evidence:
-            project.evidence.append(text)
-        return index
 
     def _attach(
         self,
@@ -444,17 +285,6 @@ class _Extractor(EnterpriseParts, AggregateParts):
             chosen.append((entity, role))
         return list(reversed(chosen))
 
-    def _lede_park(self, units: list[Unit]) -> None:
-        """The one park the lede names is where the article's projects without a park (or a region
-        of their own) are: reports from a zone name it once, up front."""
-        if not units or len(units[0].parks) != 1:
-            return
-        lede = units[0].parks[0]
-        place = units[0].place_ids.get((lede.start, lede.end))
-        for project in self.projects:
-            if project.park is None and project.region is None and place is not None:
-                project.park = place
-
     def _set_status(self, project: ProjectFact, unit: Unit, statuses: list[StatusMention]) -> None:
         facts = [s for s in statuses if not s.future]
         best = most_advanced(facts)
@@ -472,7 +302,7 @@ class _Extractor(EnterpriseParts, AggregateParts):
             elif status.future and status.status is ProjectStatus.STARTED and project.status is None:
                 project.status, project.status_from = ProjectStatus.SIGNED, "plan"
         if project.status is None and self.headline_status is not None:
-            project.status, project.status_from = self.headline_status, "headline"
+            self._event_status(project)
 
     def _date_for(
         self, project: ProjectFact, unit: Unit, status: StatusMention, field_name: str, lead_date: bool = True
@@ -521,6 +351,12 @@ class _Extractor(EnterpriseParts, AggregateParts):
                 self._set_amount(project, amount, text)
                 project.labelled_total = labelled_total
             unit.used_amounts.add(amount.start)
+
+    def _event_status(self, project: ProjectFact) -> None:
+        """The article's event (its headline's, else its lede's) as the project's status; its date is
+        not taken: a lede's first date is as often the dateline (本报4月22日讯) as the event's."""
+        assert self.headline_status is not None
+        project.status, project.status_from = self.headline_status, "headline"
 
     def _set_amount(self, project: ProjectFact, amount: AmountMention, text: str) -> None:
         project.amount = amount.money

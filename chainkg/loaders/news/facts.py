@@ -29,6 +29,7 @@ __all__ = [
 
 _UNIT_END = re.compile(r"(?<=[。!?;])")
 _INNER_SPACE = re.compile(r"(?<=[\u3400-\u9fff\d]) +(?=[\u3400-\u9fff])")
+_EVENT = re.compile(r"仪式|活动|大会|举行|举办|集中(?:签约|开工|投产|竣工)|现场签约")
 _LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 
 
@@ -139,7 +140,16 @@ def first_year(article: Article) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def headline_status(title: str) -> ProjectStatus | None:
+def headline_status(title: str, lede: str = "") -> ProjectStatus | None:
+    """The event the article reports: its headline's (…签约仪式), else its first sentence's when that
+    reports an event (10月29日,…举行下半年项目集中开工仪式); None when neither names one."""
+    found = _event_status(title)
+    if found is None and _EVENT.search(lede):
+        found = _event_status(lede[: _EVENT.search(lede).end() + 12])  # type: ignore[union-attr]
+    return found
+
+
+def _event_status(title: str) -> ProjectStatus | None:
     for status, pattern in lex.STATUS_WORDS:
         if pattern.search(title) and status is not ProjectStatus.NEGOTIATING:
             return status

@@ -121,7 +121,8 @@ STATUS_WORDS: tuple[tuple[ProjectStatus, re.Pattern[str]], ...] = (
     (
         ProjectStatus.IN_PRODUCTION,
         re.compile(
-            r"建成投产|正式投产|全面投产|竣工投产|投产|建成运营|投入运营|正式运营|投入使用|实现量产|量产|试生产|试运行"
+            r"建成投产|正式投产|全面投产|竣工投产|投产|建成运营|投入运营|正式运营|投入使用|实现量产|量产|试生产|试运行|"
+            r"开业运营|试运营|正式开业|产品下线|竣工"
         ),
     ),
     (
