@@ -35,7 +35,8 @@ __all__ = [
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·&.\-/×]")
 _CLAUSE_BREAK = re.compile(r"[,;。!?]")
 _AMOUNT = re.compile(
-    r"(?P<cprefix>人民币|美元)?(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?\s*(?P<unit>万亿|亿|千万|百万|十万|万)?\s*"
+    r"(?P<cprefix>人民币|美元)?(?P<num>(?<![\d,])\d{1,3}(?:,\d{3})+(?=(?:\.\d+)?\s*(?:万|亿|元))(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<approx>余|多)?\s*(?P<unit>万亿|亿|千万|百万|十万|万)?\s*"
     r"(?P<cur>元人民币|人民币|元|美元|美金|欧元|日元|港元|港币)?"
 )
 _DATE = re.compile(
@@ -254,7 +255,7 @@ def find_amounts(text: str) -> list[AmountMention]:
             re.search(r"(过|超过|超)$", window) and re.match(r"(以上)?(的)?[^,。;]{0,8}项目", rest)
         ):
             label = "threshold"  # 过亿元项目, 5亿元以上项目: a size class, not an amount
-        written = f"{match['num']}{unit or ''}{_currency_word(currency, match['cprefix'])}"
+        written = f"{match['num'].replace(',', '')}{unit or ''}{_currency_word(currency, match['cprefix'])}"
         try:
             money = parse_amount(written)
         except MoneyError:

@@ -54,6 +54,7 @@ def of_kind(result: FileResult, kind: type) -> list:
         ("将投资人民币5亿元", 500_000_000, Currency.CNY),
         ("总投资1100余亿元", 110_000_000_000, Currency.CNY),
         ("项目投资5亿,", 500_000_000, Currency.CNY),  # 亿 without 元, labelled as an investment
+        ("总投资额达1,776.4亿元", 177_640_000_000, Currency.CNY),  # thousands separators
     ],
 )
 def test_amounts_are_normalised_to_the_base_unit(text: str, amount: int, currency: Currency) -> None:
