@@ -53,6 +53,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chainkg.api.errors import APIError, error_response
+from chainkg.app.keys import KeysFileError, read_keys_file
 from chainkg.app.settings import Role, Settings
 from chainkg.store.files import atomic_write_text
 
@@ -106,10 +107,6 @@ class _Key:
     digest: bytes  # sha256 of the key
 
 
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
 class KeyRing:
     """Every key the server knows, by digest; built from the settings on each request (cheap) so a
     change to the keys file applies without a restart."""
@@ -154,57 +151,6 @@ class KeyRing:
 
 def _raw_digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8")).digest()
-
-
-# --- the keys file ---------------------------------------------------------------------------
-
-
-def read_keys_file(path: Path | None) -> list[dict[str, str]]:
-    """Entries ``{name, role, sha256, created}`` of the keys file ([] when there is none).
-
-    A file that cannot be read is an error, not "no keys": silently losing the keys file would turn
-    protected reads public."""
-    if path is None or not path.exists():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["keys"]
-        for entry in entries:
-            if entry["role"] not in ROLES or len(bytes.fromhex(entry["sha256"])) != 32 or not entry["name"]:
-                raise ValueError(f"bad entry {entry.get('name')!r}")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise KeysFileError(f"the keys file {path} cannot be read ({exc}); fix or remove it") from exc
-    return list(entries)
-
-
-class KeysFileError(RuntimeError):
-    """The keys file exists but is not a valid keys file."""
-
-
-def add_key(path: Path, name: str, role: Role) -> str:
-    """Make a new random key for ``name`` with ``role`` (replacing one of the same name) and store its
-    hash; returns the key, which is shown once and never stored."""
-    entries = [e for e in read_keys_file(path) if e["name"] != name]
-    key = "ck_" + secrets.token_urlsafe(24)
-    entries.append(
-        {
-            "name": name,
-            "role": role,
-            "sha256": key_digest(key),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-    )
-    atomic_write_text(path, json.dumps({"keys": entries}, ensure_ascii=False, indent=1) + "\n", perms=0o600)
-    return key
-
-
-def remove_key(path: Path, name: str) -> bool:
-    entries = read_keys_file(path)
-    kept = [e for e in entries if e["name"] != name]
-    if len(kept) == len(entries):
-        return False
-    atomic_write_text(path, json.dumps({"keys": kept}, ensure_ascii=False, indent=1) + "\n", perms=0o600)
-    return True
 
 
 # --- sessions --------------------------------------------------------------------------------

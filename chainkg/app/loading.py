@@ -32,32 +32,37 @@ def load_paths(
     action: str = "load",
     progress: bool = False,
     console: Console | None = None,
+    lock: StateLock | None = None,
 ) -> list[LoadReport]:
     """Load ``paths`` into the configured store and persist it, holding the write lock throughout.
 
     Waits up to ``settings.lock_wait`` seconds for another writer, then raises
     :class:`chainkg.app.lock.StateBusy` naming it. Raises :class:`chainkg.app.state.StateError` and
     :class:`chainkg.store.protocol.StoreError` as :func:`chainkg.app.state.open_store` does. Every
-    outcome — done, rejected, refused, failed — is written to the audit log.
+    outcome — done, rejected, refused, failed — is written to the audit log. A caller that holds the
+    lock already passes it as ``lock``.
     """
     action = f"{action} --reset" if reset else action
     started = time.perf_counter()
-    lock = StateLock(settings.home)
+    own = lock is None or not lock.held
+    held = StateLock(settings.home) if own else lock
+    assert held is not None
     named = [input_of(str(p), p.resolve()) for p in paths]
-    try:
-        lock.acquire(f"{action} " + " ".join(p.name for p in paths)[:200], wait=settings.lock_wait)
-    except StateBusy as exc:
-        record_load(settings.home, actor, action, "refused", named, message=str(exc))
-        raise
+    if own:
+        try:
+            held.acquire(f"{action} " + " ".join(p.name for p in paths)[:200], wait=settings.lock_wait)
+        except StateBusy as exc:
+            record_load(settings.home, actor, action, "refused", named, message=str(exc))
+            raise
     store: GraphStore | None = None
     try:
         try:
             if settings.store == "neo4j":
-                store = open_store(settings, bootstrap=False, lock=lock).store
+                store = open_store(settings, bootstrap=False, lock=held).store
                 if reset:
                     store.clear()
             else:
-                store = MemoryStore() if reset else open_store(settings, lock=lock).store
+                store = MemoryStore() if reset else open_store(settings, lock=held).store
             reports = run_load(
                 store,
                 paths,
@@ -90,7 +95,8 @@ def load_paths(
     finally:
         if store is not None:
             store.close()
-        lock.release()
+        if own:
+            held.release()
 
 
 def _inputs(paths: list[Path], reports: list[LoadReport], store: GraphStore) -> list[AuditInput]:

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     batch_size: int = Field(default=1000, ge=1, le=100_000)
+    keep_backups: int = Field(default=7, ge=1, le=10_000, description="backups `chainkg backup` keeps")
     lock_wait: float = Field(
         default=30.0,
         ge=0,
