@@ -14,7 +14,8 @@
   wrong key takes to refuse says nothing about how much of it was right.
 
 **Reads** are public unless they are protected: ``CHAINKG_READS=keys``, or — when that is unset —
-as soon as any read key or named key is configured. Then every route except the probes
+as soon as any read key or named key is configured, or a keys file exists (even one whose last key
+was removed: protection fails closed). Then every route except the probes
 (``/healthz``, ``/readyz``), the API description (``/docs``, ``/openapi.json``, ``/static``) and
 signing in (``/auth/…``) needs a key or a session: JSON routes answer 401, pages send the browser to
 the sign-in page. The check is a middleware (:class:`AccessControl`), so a route added later is
@@ -53,6 +54,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chainkg.api.errors import APIError, error_response
+from chainkg.app.audit import Actor, record_load
 from chainkg.app.keys import KeysFileError, read_keys_file
 from chainkg.app.settings import Role, Settings
 from chainkg.store.files import atomic_write_text
@@ -128,8 +130,10 @@ class KeyRing:
         others += [_Key(name, role, _raw_digest(secret)) for name, role, secret in settings.named_keys()]
         others += [_Key(e["name"], e["role"], bytes.fromhex(e["sha256"])) for e in read_keys_file(settings.keys_path)]
         # Reads are protected when the operator says so, or else as soon as any key other than the
-        # single write key exists: whoever hands out read keys means reads to need one.
-        protected = settings.reads == "keys" if settings.reads is not None else bool(others)
+        # single write key exists — or the keys file does, even emptied: removing the last key must
+        # not open the reads (fail closed). Whoever hands out read keys means reads to need one.
+        named = bool(others) or settings.keys_path.exists()
+        protected = settings.reads == "keys" if settings.reads is not None else named
         return cls(keys + others, protected)
 
     @property
@@ -264,27 +268,49 @@ def require_role(role: Role) -> Any:
     """A dependency refusing principals below ``role``: 401 without credentials, 403 with too few rights."""
 
     async def check(request: Request, user: CurrentUser) -> Principal:
-        ring = keyring(request)
-        if role == "editor" and not ring.writes_enabled:
-            raise APIError(
-                403,
-                "writes_disabled",
-                "writes are disabled on this server; the operator enables them by setting CHAINKG_API_KEY "
-                "(or giving a key the editor role)",
-            )
-        if user.anonymous:
-            raise APIError(
-                401,
-                "unauthorized",
-                f"this needs a key with the {role} role in X-API-Key or Authorization: Bearer",
-                headers={"WWW-Authenticate": 'Bearer realm="chainkg"'},
-            )
-        if not user.can(role):
-            raise APIError(403, "forbidden", f"{user.name} ({user.role}) may not do this: it needs the {role} role")
-        _check_same_origin(request, user)
-        return user
+        try:
+            return _check(request, user, role)
+        except APIError as exc:
+            if request.method in _UNSAFE_METHODS:  # a refused write attempt is part of the audit trail
+                _audit_refusal(request, user, exc)
+            raise
 
     return check
+
+
+def _check(request: Request, user: Principal, role: Role) -> Principal:
+    ring = keyring(request)
+    if role == "editor" and not ring.writes_enabled:
+        raise APIError(
+            403,
+            "writes_disabled",
+            "writes are disabled on this server; the operator enables them by setting CHAINKG_API_KEY "
+            "(or giving a key the editor role)",
+        )
+    if user.anonymous:
+        raise APIError(
+            401,
+            "unauthorized",
+            f"this needs a key with the {role} role in X-API-Key or Authorization: Bearer",
+            headers={"WWW-Authenticate": 'Bearer realm="chainkg"'},
+        )
+    if not user.can(role):
+        raise APIError(403, "forbidden", f"{user.name} ({user.role}) may not do this: it needs the {role} role")
+    _check_same_origin(request, user)
+    return user
+
+
+def _audit_refusal(request: Request, user: Principal, exc: APIError) -> None:
+    settings: Settings = request.app.state.settings
+    actor = Actor(
+        name=user.name,
+        role=user.role or "anonymous",
+        via="api",
+        address=request.client.host if request.client is not None else None,
+    )
+    action = "load" if request.url.path.endswith("/loads") else f"{request.method} {request.url.path}"[:100]
+    with contextlib.suppress(OSError):  # a read-only state directory must not turn a 401 into a 500
+        record_load(settings.home, actor, action, "refused", [], message=f"{exc.status_code} {exc.code}: {exc.message}")
 
 
 def _check_same_origin(request: Request, user: Principal) -> None:
