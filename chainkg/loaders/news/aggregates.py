@@ -69,11 +69,14 @@ class AggregateParts:
         """The money figure of a counting clause: in it, or in one of the next two clauses — unless
         the clause introduces its items (这四个项目分别是,A项目,总投资…: that amount is A's)."""
         reach = ci + 1 if _HEADER_END.search(unit.text[clauses[ci][0] : clauses[ci][1]]) else ci + 3
+        listed = {i.amount.start for e in unit.lists for i in e.items if i.amount is not None}
         for cj in range(ci, min(reach, len(clauses))):
             start, end = clauses[cj]
             if cj > ci and _COUNT.search(unit.text[start:end]):
                 return None
             for amount in unit.amounts:
+                if amount.start in listed:
+                    continue  # 投资50亿元的A、投资30亿元的B两个项目: those are the items' own amounts
                 if start <= amount.start < end and amount.label in ("invest", "aggregate", "period", "none"):
                     if amount.label == "none" and cj > ci:
                         continue

@@ -46,6 +46,7 @@ _YEAR_TOKEN = re.compile(
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
+_LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
 _CATEGORY_WORD = re.compile(r"重点|重大|招商")
 _CONTEXT_TOKEN = re.compile(
     r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区)|"
@@ -180,6 +181,9 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
+        marker = _LIST_MARKER.match(text, start)
+        if marker and match.start() - marker.end() >= 2:
+            start = marker.end()  # 1.示例新材料产业园项目: the list number is not part of the name
         core = text[start : match.start()]
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
