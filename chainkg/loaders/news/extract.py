@@ -161,8 +161,8 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         unit.projects = [
             p
             for p in find_projects(text, boundaries=boundaries, protected=protected)
-            if not _placed_generic(text, p, places)
-        ]
+            if not _placed_generic(text, p, places) and not any(c.start < p.end - 1 < c.end for c in companies)
+        ]  # a head inside a company's name (恒申安科罗工程材料有限公司) ends no project
         for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
             start, end = field.start("name"), field.end("name")
             if not any(p.start < end and start < p.end for p in unit.projects):
