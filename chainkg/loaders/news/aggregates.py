@@ -14,6 +14,7 @@ from chainkg.schema.kinds import ProjectStatus
 
 __all__ = ["AggregateParts", "clause_end", "most_advanced"]
 
+_PRICES_A_NAME = re.compile(r"的(?!\d|[一二两三四五六七八九十]+个|项目)[\u4e00-\u9fff]")
 _HEADER_END = re.compile(r"(分别是|分别为|分别有|主要有|包括|如下)[:]?$")
 _COUNT = re.compile(r"(?<![\d.第])(\d+|[两三四五六七八九十][十百]?[一二三四五六七八九]?)[余多]?个")
 
@@ -75,8 +76,8 @@ class AggregateParts:
             if cj > ci and _COUNT.search(unit.text[start:end]):
                 return None
             for amount in unit.amounts:
-                if amount.start in listed:
-                    continue  # 投资50亿元的A、投资30亿元的B两个项目: those are the items' own amounts
+                if amount.start in listed or _PRICES_A_NAME.match(unit.text, amount.end):
+                    continue  # 投资50亿元的A、…两个项目; …及由D总投资14.85亿元的W项目: names' own amounts
                 if start <= amount.start < end and amount.label in ("invest", "aggregate", "period", "none"):
                     if amount.label == "none" and cj > ci:
                         continue

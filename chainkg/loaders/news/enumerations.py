@@ -58,6 +58,7 @@ _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其
 _LEAD_WORDS = (
     *("有", "分别", "涉及", "奠基", "投产", "建成", "主要", "分别就", "就", "共", "同时", "首批"),
     *("项目中", "工程中", "实事中", "项目里"),  # 22个重大产业项目中A、B等14个项目
+    *("涵盖", "包含", "涉及", "覆盖"),
 )
 _PRICE_PREFIX = re.compile(r"^(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)?$")
 _PLACE_PREFIX = re.compile(r"^(?:位于|落户|选址|坐落于|地处)(?P<place>[^的,;。]{2,20})的")
@@ -168,7 +169,14 @@ def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, 
         else:
             i += 1
     chunks.append((s, end))
-    return chunks
+    out = []
+    for s, e in chunks:  # 开发区 、新材料国际产业园、 镁锂合金…: spaces around 、 are not part of a name
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+    return out
 
 
 def find_enumerations(
@@ -216,9 +224,12 @@ def _enumeration(
     header_at = _header_in(text, first_s, first_e)
     protected = tuple((c.start, c.end) for c in companies)
     item_start = header_at if header_at is not None else _first_item_start(text, first_s, first_e, amounts, protected)
-    if item_start is None:
+    if item_start is None and len(chunks) > 2:
+        chunks = chunks[1:]  # the first chunk holds no name (开发区 、…): the list starts after it
+    elif item_start is None:
         return None
-    chunks[0] = (item_start, first_e)
+    else:
+        chunks[0] = (item_start, first_e)
     groups = [chunks]
     next_ci = ci + 1
     # "A,B、C,以及D等一批项目": a list whose last clause opens with 以及 reaches back over the clauses
