@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from chainkg.api.errors import CatchUnexpected, html_error_page, install_error_handlers
+from chainkg.api.errors import CatchUnexpected, install_error_handlers
 from chainkg.api.limits import BodySizeLimit
 from chainkg.api.routers import chains, enterprises, entities, loads, ops, paths, places, search, segments, stats
 from chainkg.api.swagger import install_docs
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.warming = None  # the thread building the embedded store's indexes (chainkg.app.warmup)
     app.state.writer = Writer()
     # Pages read by people answer errors (bad parameters included) as pages, not JSON.
-    app.state.error_pages = {viz.router.prefix: html_error_page}
+    app.state.error_pages = {viz.router.prefix: viz.error_page}
 
     install_error_handlers(app)
     # add_middleware wraps: the last added runs first.

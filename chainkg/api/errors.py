@@ -45,6 +45,7 @@ __all__ = [
     "error_responses",
     "html_error_page",
     "install_error_handlers",
+    "query_error_status",
 ]
 
 log = logging.getLogger("chainkg.api")
@@ -230,6 +231,16 @@ def _validation(request: Request, errors: list[dict[str, Any]]) -> Response:
     )
 
 
+def query_error_status(exc: QueryError) -> int:
+    """The HTTP status of a query error: 404 unknown id or name, 400 ambiguous name, else 422
+    (invalid parameters, a page too large to draw)."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Ambiguous):
+        return 400
+    return 422
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception the API can meet to the one error shape."""
     retry_after = str(app.state.settings.retry_after)
@@ -245,7 +256,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def query_error(request: Request, exc: QueryError) -> Response:
-        status = 404 if isinstance(exc, NotFound) else 400 if isinstance(exc, Ambiguous) else 422
+        status = query_error_status(exc)
         details = dict(exc.details)
         if isinstance(exc, InvalidQuery):
             details.setdefault("field", None)

@@ -10,14 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, settings_from, store_failed
+from chainkg.app.settings import Settings
+from chainkg.app.state import open_store
+from chainkg.cli.common import HomeOption, StoreOption, app, console, err, fail, settings_from, store_for
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
 from chainkg.store.memory import MemoryStore
-from chainkg.store.protocol import StoreError
+from chainkg.store.protocol import GraphStore
 
 
 @app.command()
@@ -38,19 +39,19 @@ def load(
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
-    try:
+
+    def target(settings: Settings) -> GraphStore:
+        """The graph the inputs go into: Neo4j's as it is (emptied with --reset), or the embedded
+        one from its snapshot (a new one with --reset)."""
         if settings.store == "neo4j":
             store = open_store(settings, bootstrap=False).store
             if reset:
                 store.clear()
-        else:
-            store = MemoryStore() if reset else open_store(settings).store
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    try:
+            return store
+        return MemoryStore() if reset else open_store(settings).store
+
+    # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be opened.
+    with store_for(settings, opener=target) as store:
         reports = run_load(
             store,
             paths,
@@ -61,10 +62,6 @@ def load(
             console=err,
         )
         store.save(settings.snapshot_path)
-    except StoreError as exc:  # the load stopped: a store that went away mid-way (its batch rolled back)
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -85,21 +82,8 @@ def stats_command(
     store_name: StoreOption = None,
 ) -> None:
     """Counts by kind and, per chain, segments, enterprises, projects and investment."""
-    settings = settings_from(home, store_name)
-    try:
-        store = open_store(settings).store
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    try:
+    with store_for(settings_from(home, store_name)) as store:
         result = store.run(stats.QUERY, stats.Params())
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
-    assert isinstance(result, stats.Result)
     if as_json:
         console.print_json(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return
@@ -140,8 +124,7 @@ def generate(
     try:
         chosen = preset_named(preset)
     except KeyError as exc:
-        err.print(f"[red]error:[/red] {exc.args[0]}")
-        raise typer.Exit(2) from exc
+        raise fail(exc.args[0]) from exc
     if enterprises is not None:
         chosen = chosen.resized(enterprises)
     summary = write_dataset(out, chosen, seed=seed)
@@ -168,15 +151,15 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(home, store_name)
-    try:
+    origin = ""
+
+    def serving(settings: Settings) -> GraphStore:
+        nonlocal origin
         opened = open_store(settings)
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    counts = opened.store.counts()
-    err.print(
-        f"store: {opened.store.backend} ({opened.origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
-    )
-    uvicorn.run(create_app(settings, opened.store), host=host or settings.host, port=port or settings.port)
+        origin = opened.origin
+        return opened.store
+
+    with store_for(settings, opener=serving) as store:
+        counts = store.counts()
+        err.print(f"store: {store.backend} ({origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges")
+        uvicorn.run(create_app(settings, store), host=host or settings.host, port=port or settings.port)

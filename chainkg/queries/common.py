@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery, NotFound
 from chainkg.queries.matching import networkx_matches, suggestions
+from chainkg.queries.params import PLACE, refers
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus, Stage
 from chainkg.store.nx_index import cached, located_in_places, nodes_of_kind, places_under, segment_links
 
@@ -33,16 +34,17 @@ __all__ = [
     "feeds_out",
     "home_region",
     "is_active",
+    "named_nodes",
     "node_ref",
     "order_segments",
     "require",
+    "require_refs",
     "resolve_scope",
     "segment_chains",
     "suggest",
 ]
 
 ACTIVE_STATUSES = frozenset(s.value for s in ProjectStatus if s.active)
-_SCOPE_KINDS = (NodeKind.REGION, NodeKind.PARK)
 
 
 class NodeRef(BaseModel):
@@ -82,6 +84,25 @@ def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], w
     return attrs
 
 
+def require_refs(graph: nx.MultiDiGraph, params: BaseModel) -> None:
+    """Every node the params name (their :class:`~chainkg.queries.params.Refers` fields that are
+    set, in field order) exists with a kind the field allows; else NotFound, as :func:`require`."""
+    for name, value in named_nodes(params):
+        ref = refers(type(params), name)
+        assert ref is not None
+        require(graph, value, ref.kinds, ref.what)
+
+
+def named_nodes(params: BaseModel) -> list[tuple[str, str]]:
+    """(field, id) of every set params field that names a node, in field order."""
+    model = type(params)
+    return [
+        (name, value)
+        for name in model.model_fields
+        if refers(model, name) is not None and (value := getattr(params, name)) is not None
+    ]
+
+
 def home_region(graph: nx.MultiDiGraph) -> str:
     def build() -> str | None:
         homes = [n for n in nodes_of_kind(graph, NodeKind.REGION) if graph.nodes[n].get("home")]
@@ -96,7 +117,7 @@ def home_region(graph: nx.MultiDiGraph) -> str:
 def resolve_scope(graph: nx.MultiDiGraph, scope: str | None) -> tuple[ScopeRef, frozenset[str]]:
     """The scope's reference and the set of local enterprises and projects in it."""
     root = scope or home_region(graph)
-    require(graph, root, _SCOPE_KINDS, "region or park")
+    require(graph, root, PLACE.kinds, PLACE.what)
     ref = node_ref(graph, root)
     places = places_under(graph, root)
     return ScopeRef(**ref.model_dump(), places=len(places)), located_in_places(graph, root)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
@@ -23,16 +23,19 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.entity import edge_properties
+from chainkg.queries.params import CONNECTABLE
 from chainkg.schema.kinds import EdgeKind, NodeKind
 
 __all__ = ["CYPHER", "QUERY", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
-    source: str = Field(description="start node id", examples=["ent:有研新材料股份有限公司"])
-    target: str = Field(description="end node id", examples=["region:天衢新区"])
-    max_length: int = Field(default=4, ge=1, le=6, description="longest path considered, in hops")
-    max_paths: int = Field(default=5, ge=1, le=20)
+    source: Annotated[str, CONNECTABLE] = Field(
+        description="start: id or name / 起点", examples=["ent:有研新材料股份有限公司"]
+    )
+    target: Annotated[str, CONNECTABLE] = Field(description="end: id or name / 终点", examples=["region:天衢新区"])
+    max_length: int = Field(default=4, ge=1, le=6, description="longest path considered, in hops / 最大跳数")
+    max_paths: int = Field(default=5, ge=1, le=20, description="paths returned / 返回路径数")
 
     @model_validator(mode="after")
     def _distinct(self) -> Params:

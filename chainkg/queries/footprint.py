@@ -18,6 +18,7 @@ Definition. For enterprise G (usually a central SOE group) and scope S:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -26,6 +27,7 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope, segment_chains
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import Holding, holdings, walk_holdings
+from chainkg.queries.params import ENTERPRISE, Scope
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
 
 __all__ = [
@@ -43,9 +45,11 @@ __all__ = [
 
 
 class Params(BaseModel):
-    group: str = Field(description="enterprise id of the group / 集团 id", examples=["ent:有研科技集团有限公司"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    max_depth: int = Field(default=6, ge=1, le=10, description="subsidiary levels to follow")
+    group: Annotated[str, ENTERPRISE] = Field(
+        description="enterprise group: id or name / 集团 id 或名称", examples=["ent:有研科技集团有限公司"]
+    )
+    scope: Scope = None
+    max_depth: int = Field(default=6, ge=1, le=10, description="subsidiary levels to follow / 子公司层级")
 
 
 class Subsidiary(BaseModel):

@@ -13,6 +13,8 @@ Definition. For a park or region P taken as the scope (see :mod:`chainkg.queries
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
@@ -20,6 +22,7 @@ from chainkg.queries import gaps
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
 
@@ -27,8 +30,10 @@ __all__ = ["CYPHER", "QUERY", "ChainPresence", "Params", "Result", "StatusCount"
 
 
 class Params(BaseModel):
-    place: str = Field(description="park or region id / 园区或区域 id", examples=["park:天衢新区集成电路关键材料基地"])
-    top_gaps: int = Field(default=3, ge=0, le=20, description="largest fill gaps listed per chain")
+    place: Annotated[str, PLACE] = Field(
+        description="park or region: id or name / 园区或区域", examples=["park:天衢新区集成电路关键材料基地"]
+    )
+    top_gaps: int = Field(default=3, ge=0, le=20, description="largest fill gaps listed per chain / 每条链列出的缺口数")
 
 
 class StatusCount(BaseModel):
@@ -58,7 +63,7 @@ class Result(BaseModel):
 
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
-    require(graph, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    require(graph, params.place, PLACE.kinds, PLACE.what)
     scope, local = resolve_scope(graph, params.place)
     summary = cached_per_scope(graph, "place_summary", local, lambda: _Summary(graph, local))
 
@@ -171,7 +176,7 @@ RETURN DISTINCT c.id AS id, c.name AS name ORDER BY id""",
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
-    cy.require(execute, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    cy.require(execute, params.place, PLACE.kinds, PLACE.what)
     scope, places = cy.resolve_scope(execute, params.place)
     args = {"places": places, "active": cy.ACTIVE}
     (ents,) = execute(CYPHER["enterprises"], args)

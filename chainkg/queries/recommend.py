@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -35,6 +35,7 @@ from chainkg.queries.common import NodeRef, ScopeRef, is_active, node_ref, requi
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
+from chainkg.queries.params import SEGMENT, Scope
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.nx_index import cached, cached_per_scope, members_by_segment, ownership, place_members, places_under
 
@@ -56,9 +57,11 @@ _STATE_KINDS = {EnterpriseKind.SOE.value, EnterpriseKind.CENTRAL_SOE_GROUP.value
 
 
 class Params(BaseModel):
-    segment: str = Field(description="segment id (a gap to fill) / 环节 id", examples=["seg:高纯金属"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    limit: int = Field(default=20, ge=1, le=100)
+    segment: Annotated[str, SEGMENT] = Field(
+        description="segment: id or name / 环节 id 或名称", examples=["seg:高纯金属"]
+    )
+    scope: Scope = None
+    limit: int = Field(default=20, ge=1, le=100, description="candidates listed / 推荐数量")
     w_group: float = Field(default=3.0, ge=0, le=10, description="weight of 以商招商 (same group as one present)")
     w_supplier: float = Field(default=2.0, ge=0, le=10, description="weight of supplying a local chain leader")
     w_record: float = Field(default=1.0, ge=0, le=10, description="weight of size and investment record")

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -41,6 +41,7 @@ from chainkg.queries.common import (
 )
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import CHAIN_MEMBER, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 
 __all__ = [
@@ -62,11 +63,18 @@ Direction = Literal["upstream", "downstream"]
 
 
 class Params(BaseModel):
-    node: str = Field(description="segment, enterprise or project id", examples=["ent:英望科技(山东)有限公司"])
-    direction: Literal["upstream", "downstream", "both"] = "both"
-    depth: int = Field(default=3, ge=1, le=MAX_DEPTH, description="FEEDS hops to follow / 层数")
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    max_suppliers: int = Field(default=20, ge=0, le=200, description="local enterprises listed per segment")
+    node: Annotated[str, CHAIN_MEMBER] = Field(
+        description="segment, enterprise or project: id or name / 环节、企业或项目",
+        examples=["ent:英望科技(山东)有限公司"],
+    )
+    direction: Literal["upstream", "downstream", "both"] = Field(
+        default="both", description="upstream: suppliers; downstream: customers / 上游、下游或双向"
+    )
+    depth: int = Field(default=3, ge=1, le=MAX_DEPTH, description=f"FEEDS hops to follow, at most {MAX_DEPTH} / 层数")
+    scope: Scope = None
+    max_suppliers: int = Field(
+        default=20, ge=0, le=200, description="local enterprises listed per segment / 每个环节列出的本地企业数"
+    )
 
 
 class Reached(BaseModel):

@@ -39,7 +39,7 @@ def build_chain_page(
     scope: str | None = None,
     *,
     members: int = DEFAULT_MEMBERS,
-    min_enterprises: int = 2,
+    min_enterprises: int = gaps.QUERY.default("min_enterprises"),
     limits: Limits | None = None,
     nav: str | None = None,
 ) -> Page:
@@ -62,7 +62,7 @@ def chain_page(
     *,
     limits: Limits | None = None,
     nav: str | None = None,
-    min_enterprises: int = 2,
+    min_enterprises: int = gaps.QUERY.default("min_enterprises"),
 ) -> Page:
     """Draw a chain map and its gap analysis (same chain and scope) as one page."""
     if (mapped.chain.id, mapped.scope.id) != (analysed.chain.id, analysed.scope.id):

@@ -26,8 +26,8 @@ def build_explain_page(
     source: str,
     target: str,
     *,
-    max_length: int = 4,
-    max_paths: int = 5,
+    max_length: int = explain.QUERY.default("max_length"),
+    max_paths: int = explain.QUERY.default("max_paths"),
     limits: Limits | None = None,
     nav: str | None = None,
 ) -> Page:

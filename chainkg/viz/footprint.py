@@ -36,7 +36,7 @@ def build_footprint_page(
     group: str,
     scope: str | None = None,
     *,
-    max_depth: int = 6,
+    max_depth: int = footprint.QUERY.default("max_depth"),
     local_only: bool = False,
     limits: Limits | None = None,
     nav: str | None = None,
