@@ -8,8 +8,6 @@ than the limit plus one chunk.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainkg.api.errors import APIError, error_response
@@ -60,7 +58,7 @@ class BodySizeLimit:
         await self.app(scope, counted, send)
 
 
-def _content_length(scope: dict[str, Any]) -> int | None:
+def _content_length(scope: Scope) -> int | None:
     """The declared length, None when absent, -1 when malformed."""
     for name, value in scope.get("headers", ()):
         if name == b"content-length":

@@ -103,6 +103,7 @@ def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
     """Turn what a command can meet into a message and an exit code: a query error (with "did you
     mean" for an unknown name), an invalid value and any of ``user_errors`` → 2; a store that
     cannot be reached or refuses → 3."""
+    expected: tuple[type[Exception], ...] = (StateError, *user_errors)
     try:
         yield
     except StoreError as exc:
@@ -117,7 +118,7 @@ def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"]))
         raise fail(f"{where}: {first['msg']}" if where else first["msg"]) from exc
-    except (StateError, *user_errors) as exc:
+    except expected as exc:
         raise fail(str(exc)) from exc
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -18,8 +18,11 @@ from chainkg.queries import chain_map, footprint, gaps, profile, recommend, sear
 from chainkg.queries.base import Query
 from chainkg.queries.refs import bind
 
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
-def _run_query(home: Path | None, query: Query[Any, BaseModel], values: dict[str, Any], as_json: bool) -> None:
+
+def _run_query(home: Path | None, query: Query[P, R], values: dict[str, Any], as_json: bool) -> None:
     """Open the store, build params (resolving names), run, print; errors become messages, not traces."""
     with store_for(settings_from(home)) as store:
         result = store.run(query, bind(store, query.params, values))

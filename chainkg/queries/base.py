@@ -52,14 +52,14 @@ class Query(Generic[P, R]):
     summary: str
     params: type[P]
     result: type[R]
-    run_networkx: Callable[[nx.MultiDiGraph, P], R]
+    run_networkx: Callable[[nx.MultiDiGraph[str], P], R]
     run_cypher: Callable[[Execute, P], R]
     module: str
     command: str | None = None
 
     # --- the forms a store runs (chainkg.store.protocol.QueryForms) ---------------------------
 
-    def networkx(self, graph: nx.MultiDiGraph, params: P) -> R:
+    def networkx(self, graph: nx.MultiDiGraph[str], params: P) -> R:
         return self.run_networkx(graph, params)
 
     def cypher(self, execute: Execute, params: P) -> R:

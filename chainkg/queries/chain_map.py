@@ -100,7 +100,7 @@ class Result(BaseModel):
     totals: Totals
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
     members = chain_segments(graph, params.chain)
@@ -128,11 +128,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     feeds = sorted(
         (u, v)
         for u in members
-        for _, v, k in graph.out_edges(u, data="kind")
+        for _, v, k in graph.out_edges(u, data="kind", default="")
         if k == EdgeKind.FEEDS.value and v in member_set
     )
     leaders = [
-        ChainLeader(enterprise=node_ref(graph, e), scope=node_ref(graph, s) if s in graph else None)
+        ChainLeader(enterprise=node_ref(graph, e), scope=node_ref(graph, s) if s is not None and s in graph else None)
         for e, s in chain_leaders(graph, params.chain, local)
     ]
     return Result(

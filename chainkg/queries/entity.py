@@ -85,7 +85,7 @@ class Result(BaseModel):
     neighbours: list[NeighbourGroup]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     attrs = require(graph, params.id, tuple(NodeKind), "node")
     is_source = attrs["kind"] == NodeKind.SOURCE.value
     sources: list[SourceEntry] = []
@@ -123,7 +123,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         neighbours.append(
             NeighbourGroup(
                 edge_kind=EdgeKind(kind),
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 total=len(items),
                 items=[
                     Neighbour(node=node_ref(graph, other), properties=edge_properties(edge), sources=edge_sources(edge))

@@ -25,6 +25,7 @@ from chainkg.queries.cypher import common as cy
 from chainkg.queries.entity import edge_properties
 from chainkg.queries.params import CONNECTABLE
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 
 __all__ = ["CYPHER", "QUERY", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
 
@@ -69,12 +70,12 @@ class Result(BaseModel):
     paths: list[Path]
 
 
-def _neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+def _neighbours(graph: nx.MultiDiGraph[str], node: str) -> set[str]:
     """The node's neighbours in either direction over non-CITES edges, Sources left out (straight
     over the adjacency dicts: the search calls this for every node it expands)."""
-    nodes = graph._node
+    nodes = node_table(graph)
     out: set[str] = set()
-    for adjacency in (graph._succ[node], graph._pred[node]):
+    for adjacency in (succ_table(graph)[node], pred_table(graph)[node]):
         for other, keydict in adjacency.items():
             if other not in out and nodes[other]["kind"] != _SOURCE:
                 for attrs in keydict.values():
@@ -107,7 +108,7 @@ class _Search:
 
     __slots__ = ("distance", "frontier", "graph", "level", "predecessors")
 
-    def __init__(self, graph: nx.MultiDiGraph, start: str):
+    def __init__(self, graph: nx.MultiDiGraph[str], start: str):
         self.graph = graph
         self.distance = {start: 0}
         self.predecessors: dict[str, set[str]] = {start: set()}
@@ -116,7 +117,7 @@ class _Search:
 
     def cost(self) -> int:
         """Edges the next level would walk: the frontier's degrees."""
-        succ, pred = self.graph._succ, self.graph._pred
+        succ, pred = succ_table(self.graph), pred_table(self.graph)
         return sum(len(succ[n]) + len(pred[n]) for n in self.frontier)
 
     def expand(self) -> list[str]:
@@ -136,7 +137,7 @@ class _Search:
         return reached
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     kinds = tuple(k for k in NodeKind if k is not NodeKind.SOURCE)
     require(graph, params.source, kinds, "node (not a Source)")
     require(graph, params.target, kinds, "node (not a Source)")
@@ -185,7 +186,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     )
 
 
-def _path(graph: nx.MultiDiGraph, nodes: list[str]) -> Path:
+def _path(graph: nx.MultiDiGraph[str], nodes: list[str]) -> Path:
     hops = []
     for a, b in pairwise(nodes):
         edges = [

@@ -18,7 +18,7 @@ Definition. For enterprise G (usually a central SOE group) and scope S:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -96,7 +96,7 @@ class Result(BaseModel):
     by_chain: list[Bucket]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.group, (NodeKind.ENTERPRISE,), "enterprise")
     scope, local = resolve_scope(graph, params.scope)
     tree = holdings(graph, params.group, params.max_depth)
@@ -115,10 +115,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         attrs = graph.nodes[project]
         parks = sorted(
             v
-            for _, v, k in graph.out_edges(project, data="kind")
+            for _, v, k in graph.out_edges(project, data="kind", default="")
             if k == EdgeKind.LOCATED_IN.value and graph.nodes[v]["kind"] == NodeKind.PARK.value
         )
-        segments = [v for _, v, k in graph.out_edges(project, data="kind") if k == EdgeKind.IN_SEGMENT.value]
+        segments = [
+            v for _, v, k in graph.out_edges(project, data="kind", default="") if k == EdgeKind.IN_SEGMENT.value
+        ]
         chains = sorted({c for s in segments for c in segment_chains(graph, s)})
         entries.append(
             ProjectEntry(
@@ -242,7 +244,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     group = cy.require(execute, params.group, (NodeKind.ENTERPRISE,), "enterprise")
     scope, places = cy.resolve_scope(execute, params.scope)
     links = execute(CYPHER[f"subsidiaries_{params.max_depth}"], {"group": params.group})
-    children: dict[str, list[tuple[str, dict]]] = {}
+    children: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     names: dict[str, str | None] = {params.group: group.get("name")}
     for row in links:
         names[row["child"]] = row["name"]

@@ -151,7 +151,7 @@ class SegmentView:
     facts: SegmentFacts
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
     members = chain_segments(graph, params.chain)
@@ -202,7 +202,7 @@ def analyse(
         return [s for s in view.feeds_out if keep(s)], [s for s in view.feeds_in if keep(s)]
 
     def evidence_path(segment: str, demand: list[str], supply: list[str]) -> list[NodeRef]:
-        neighbour = (demand or supply or [None])[0]
+        neighbour = next(iter(demand or supply), None)
         if neighbour is None:
             return [views[segment].ref, chain]
         tail = [views[neighbour].ref]

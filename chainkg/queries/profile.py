@@ -24,6 +24,7 @@ from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, re
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table
 from chainkg.store.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "QUERY", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
@@ -62,7 +63,7 @@ class Result(BaseModel):
     chains: list[ChainPresence]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.place, PLACE.kinds, PLACE.what)
     scope, local = resolve_scope(graph, params.place)
     summary = cached_per_scope(graph, "place_summary", local, lambda: _Summary(graph, local))
@@ -104,8 +105,8 @@ class _Summary:
 
     __slots__ = ("by_status", "enterprises", "investment_cny", "leaders", "projects")
 
-    def __init__(self, graph: nx.MultiDiGraph, local: frozenset[str]):
-        nodes = graph._node
+    def __init__(self, graph: nx.MultiDiGraph[str], local: frozenset[str]):
+        nodes = node_table(graph)
         enterprises: list[str] = []
         by_status: dict[str, list[str]] = {}
         projects = 0
@@ -126,12 +127,12 @@ class _Summary:
         self.investment_cny = sum(investment for _, _, investment in self.by_status)
 
 
-def _leading(graph: nx.MultiDiGraph) -> frozenset[str]:
+def _leading(graph: nx.MultiDiGraph[str]) -> frozenset[str]:
     """Every node with an out-going LEADS edge, once per graph version. LEADS edges end at chains
     (the store checks endpoint kinds), so the chains' in-edges hold them all."""
 
     def build() -> frozenset[str]:
-        pred = graph._pred
+        pred = pred_table(graph)
         return frozenset(
             u
             for chain in nodes_of_kind(graph, NodeKind.CHAIN)

@@ -82,7 +82,7 @@ def _result(query: str, matches: list[Match], limit: int) -> Result:
     return Result(query=query, hits=hits, total=len(matches))
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     query, kinds = _query(params)
     return _result(query, networkx_matches(graph, query, kinds), params.limit)
 

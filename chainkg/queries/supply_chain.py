@@ -115,14 +115,16 @@ class SegmentInfo:
 Step = Callable[[Direction, str], list[str]]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     attrs = require(graph, params.node, (NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT), "node")
     scope, local = resolve_scope(graph, params.scope)
     kind = NodeKind(attrs["kind"])
     if kind is NodeKind.SEGMENT:
         starts = [params.node]
     else:
-        starts = sorted(v for _, v, k in graph.out_edges(params.node, data="kind") if k == EdgeKind.IN_SEGMENT.value)
+        starts = sorted(
+            v for _, v, k in graph.out_edges(params.node, data="kind", default="") if k == EdgeKind.IN_SEGMENT.value
+        )
     best = walk(starts, params, lambda d, s: feeds_in(graph, s) if d == "upstream" else feeds_out(graph, s))
     direct = {u for s in starts for u in feeds_in(graph, s)} if kind is not NodeKind.SEGMENT else set()
 
@@ -139,8 +141,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     suppliers: list[str] = []
     customers: list[str] = []
     if kind is NodeKind.ENTERPRISE:
-        suppliers = sorted(u for u, _, k in graph.in_edges(params.node, data="kind") if k == EdgeKind.SUPPLIES.value)
-        customers = sorted(v for _, v, k in graph.out_edges(params.node, data="kind") if k == EdgeKind.SUPPLIES.value)
+        suppliers = sorted(
+            u for u, _, k in graph.in_edges(params.node, data="kind", default="") if k == EdgeKind.SUPPLIES.value
+        )
+        customers = sorted(
+            v for _, v, k in graph.out_edges(params.node, data="kind", default="") if k == EdgeKind.SUPPLIES.value
+        )
     return assemble(
         node_ref(graph, params.node),
         scope,
@@ -162,7 +168,7 @@ def walk(starts: list[str], params: Params, step: Step) -> dict[str, tuple[int, 
     directions: list[Direction] = ["upstream", "downstream"] if params.direction == "both" else [params.direction]
     best: dict[str, tuple[int, int, str | None, Direction]] = {}
     for rank, direction in enumerate(directions):
-        queue = deque((s, 0, None) for s in starts)
+        queue: deque[tuple[str, int, str | None]] = deque((s, 0, None) for s in starts)
         seen = set(starts)
         while queue:
             segment, distance, via = queue.popleft()

@@ -46,7 +46,6 @@ def build_chain_page(
     """Run the chain map and the gap analysis for (chain, scope) and draw them."""
     mapped = store.run(chain_map.QUERY, chain_map.Params(chain=chain, scope=scope, max_members=members))
     analysed = store.run(gaps.QUERY, gaps.Params(chain=chain, scope=scope, min_enterprises=min_enterprises, limit=500))
-    assert isinstance(mapped, chain_map.Result) and isinstance(analysed, gaps.Result)
     ids = [s.segment.id for s in mapped.segments]
     ids += [m.id for s in mapped.segments for m in (*s.enterprises, *s.projects)]
     ids += [ld.enterprise.id for ld in mapped.leaders] + [g.segment.id for g in analysed.extend]

@@ -12,7 +12,7 @@ of nodes. Double-clicking a node opens its neighbourhood page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -30,8 +30,8 @@ __all__ = ["error_page", "page_limits", "router"]
 
 router = APIRouter(prefix="/viz", tags=["viz"])
 
-_HTML = {200: {"content": {"text/html": {}}, "description": "the page / 页面"}}
-_ERRORS = {
+_HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "the page / 页面"}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"content": {"text/html": {}}, "description": "a name that fits several nodes / 名称有歧义"},
     404: {"content": {"text/html": {}}, "description": "unknown id or name, with the closest names / 未找到"},
     422: {

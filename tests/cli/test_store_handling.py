@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 #: Every command that opens the graph store.

@@ -8,6 +8,7 @@ covered segment, a group with no local member, cycles of nothing but edge cases.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ from tests.queries.generated import PLACES, Spec, records, specs
 CHAIN_A, CHAIN_B = "chain:链a", "chain:链b"
 
 
-def _params(memory: MemoryStore, seed: int) -> dict[str, list[BaseModel]]:
+def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
     """Parameters for every query of the registry, by query name."""
     graph = memory.graph
     segments = list(nodes_of_kind(graph, NodeKind.SEGMENT))

@@ -99,7 +99,9 @@ async def create_load(request: Request, settings: SettingsDep, _store: StoreDep)
         else:
             assert isinstance(path, str)
             source = resolve_load_path(settings, path)
-        summary = await run_in_threadpool(request.app.state.writer.load, request.app.state, settings, source)
+        summary: LoadSummary = await run_in_threadpool(
+            request.app.state.writer.load, request.app.state, settings, source
+        )
     if refused_whole(summary):
         raise APIError(
             422,

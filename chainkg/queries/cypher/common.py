@@ -205,7 +205,8 @@ def home_region(execute: Execute) -> str:
     rows = execute(_HOME, {})
     if not rows:
         raise InvalidQuery("the graph has no home region (a Region with home: true); pass a scope explicitly")
-    return rows[0]["id"]
+    home: str = rows[0]["id"]
+    return home
 
 
 def places_of(execute: Execute, root: str) -> list[str]:

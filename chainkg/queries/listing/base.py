@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.graph_tables import node_table
 from chainkg.store.key_index import key_index
 from chainkg.store.protocol import Execute
 
@@ -116,7 +117,7 @@ def _bad_cursor(cursor: str) -> InvalidQuery:
     )
 
 
-def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) -> list[str]:
+def matching_text(graph: nx.MultiDiGraph[str], ids: Iterable[str], text: str | None) -> list[str]:
     """The ids (order kept) whose name or alias contains ``text`` once both are normalised."""
     key = normalize_name(text) if text is not None else ""
     if not key:
@@ -129,7 +130,7 @@ def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) 
     def keys(attrs: dict[str, Any]) -> list[str]:
         return attrs.get("keys") or [normalize_name(attrs.get("name", ""))]
 
-    nodes = graph._node
+    nodes = node_table(graph)
     return [n for n in ids if any(key in k for k in keys(nodes[n]))]
 
 

@@ -35,13 +35,13 @@ class Result(Page[ChainItem]):
     """A page of chains."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     ids = matching_text(graph, nodes_of_kind(graph, NodeKind.CHAIN), params.text)
     page, next_cursor = paginate(ids, params)
     items = []
     for chain in page:
         attrs = graph.nodes[chain]
-        kinds = [k for _, _, k in graph.in_edges(chain, data="kind")]
+        kinds = [k for _, _, k in graph.in_edges(chain, data="kind", default="")]
         items.append(
             ChainItem(
                 id=chain,

@@ -29,6 +29,7 @@ from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.queries.params import CHAIN, PLACE, SEGMENT
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
@@ -63,7 +64,7 @@ class Result(Page[EnterpriseItem]):
     """A page of enterprises."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     # Each place/segment/chain filter is a set of enterprises kept per graph version with its sorted
     # list; the smallest one's list, filtered by the others, is the answer in id order.
     require_refs(graph, params)
@@ -94,11 +95,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(items=[_item(graph, n) for n in page], next_cursor=next_cursor, total=len(ids))
 
 
-def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
+def _by_kind(graph: nx.MultiDiGraph[str]) -> dict[str | None, frozenset[str]]:
     """enterprise kind → the enterprises of that kind, once per graph version."""
 
     def build() -> dict[str | None, frozenset[str]]:
-        nodes = graph._node
+        nodes = node_table(graph)
         by_kind: dict[str | None, list[str]] = {}
         for enterprise in nodes_of_kind(graph, NodeKind.ENTERPRISE):
             by_kind.setdefault(nodes[enterprise].get("enterprise_kind"), []).append(enterprise)
@@ -107,30 +108,30 @@ def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
     return cached(graph, "enterprises_by_kind", build)
 
 
-def _local(graph: nx.MultiDiGraph, scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
+def _local(graph: nx.MultiDiGraph[str], scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises local to the scope, sorted and as a set (the home city's are fifty thousand)."""
     return _enterprises(graph, located_in_places(graph, scope))
 
 
-def _in_segments(graph: nx.MultiDiGraph, segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+def _in_segments(graph: nx.MultiDiGraph[str], segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises with an IN_SEGMENT edge to any of the segments, sorted and as a set."""
     members = members_by_segment(graph)
     return _enterprises(graph, frozenset().union(*(members.get(s, (frozenset(),))[0] for s in segments)))
 
 
-def _enterprises(graph: nx.MultiDiGraph, nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+def _enterprises(graph: nx.MultiDiGraph[str], nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises among the nodes, sorted by id and as a set."""
-    table = graph._node
+    table = node_table(graph)
     enterprise = NodeKind.ENTERPRISE.value
     kept = sorted(n for n in nodes if table[n]["kind"] == enterprise)
     return tuple(kept), frozenset(kept)
 
 
-def _item(graph: nx.MultiDiGraph, enterprise: str) -> EnterpriseItem:
+def _item(graph: nx.MultiDiGraph[str], enterprise: str) -> EnterpriseItem:
     attrs = graph.nodes[enterprise]
     segments: set[str] = set()
     places: set[str] = set()
-    for _, target, kind in graph.out_edges(enterprise, data="kind"):
+    for _, target, kind in graph.out_edges(enterprise, data="kind", default=""):
         if kind == EdgeKind.IN_SEGMENT.value:
             segments.add(target)
         elif kind == EdgeKind.LOCATED_IN.value:

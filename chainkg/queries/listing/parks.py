@@ -20,6 +20,7 @@ from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind, ParkLevel
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached_per_scope, located_in_places, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "QUERY", "Params", "ParkItem", "Result", "run_cypher", "run_networkx"]
@@ -45,7 +46,7 @@ class Result(Page[ParkItem]):
     """A page of parks."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require_refs(graph, params)
     ids: list[str] | tuple[str, ...] = nodes_of_kind(graph, NodeKind.PARK)
     if params.scope is not None:
@@ -66,7 +67,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
                 level=ParkLevel(level) if level else None,
                 located_in=[
                     node_ref(graph, v)
-                    for v in sorted({v for _, v, k in graph.out_edges(park, data="kind") if k == _LOCATED_IN})
+                    for v in sorted(
+                        {v for _, v, k in graph.out_edges(park, data="kind", default="") if k == _LOCATED_IN}
+                    )
                 ],
                 enterprises=enterprises,
                 projects=len(local) - enterprises,
@@ -75,9 +78,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(items=items, next_cursor=next_cursor, total=len(ids))
 
 
-def _enterprises(graph: nx.MultiDiGraph, local: frozenset[str]) -> int:
+def _enterprises(graph: nx.MultiDiGraph[str], local: frozenset[str]) -> int:
     """How many of the local members are enterprises (the rest are projects); kept per park."""
-    nodes = graph._node
+    nodes = node_table(graph)
     enterprise = NodeKind.ENTERPRISE.value
     return sum(1 for n in local if nodes[n]["kind"] == enterprise)
 

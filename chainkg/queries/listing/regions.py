@@ -44,7 +44,7 @@ class Result(Page[RegionItem]):
     """A page of regions."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require_refs(graph, params)
     ids: list[str] | tuple[str, ...] = nodes_of_kind(graph, NodeKind.REGION)
     if params.scope is not None:
@@ -57,7 +57,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     items = []
     for region in page:
         attrs = graph.nodes[region]
-        parents = sorted({v for _, v, k in graph.out_edges(region, data="kind") if k == EdgeKind.PART_OF.value})
+        parents = sorted(
+            {v for _, v, k in graph.out_edges(region, data="kind", default="") if k == EdgeKind.PART_OF.value}
+        )
         level = attrs.get("level")
         items.append(
             RegionItem(

@@ -43,7 +43,7 @@ class Result(Page[SegmentItem]):
     """A page of segments."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require_refs(graph, params)
     ids: list[str] | tuple[str, ...]
     if params.chain is not None:
