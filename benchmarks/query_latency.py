@@ -34,7 +34,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from benchmarks.measure import percentiles
-from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    ledger,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
 from chainkg.queries.base import Query
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
@@ -232,6 +244,13 @@ def _hub(u: Universe, rng: random.Random) -> BaseModel:
     return entity.Params(id=rng.choice(rng.choice((u.segments, [u.home, *u.districts, *u.parks], u.chains))))
 
 
+def _ledger(u: Universe, rng: random.Random) -> BaseModel:
+    """The project ledger in a scope, a third of the time of one chain, sorted one of its ways."""
+    sort = rng.choice(["date", "investment", "name", "status", "id"])
+    chain = rng.choice(u.chains) if rng.random() < 1 / 3 else None
+    return ledger.Params(scope=u.scope(rng), chain=chain, sort=sort)
+
+
 #: Every query, with the spread of parameters it is timed over.
 CASES: list[QueryCase] = [
     QueryCase("chain map", chain_map.QUERY, lambda u, r: chain_map.Params(chain=r.choice(u.chains), scope=u.scope(r))),
@@ -268,6 +287,7 @@ CASES: list[QueryCase] = [
         lambda u, r: listing_regions.Params(scope=r.choice([None, u.home, *u.districts])),
     ),
     QueryCase("list enterprises", listing_enterprises.QUERY, _listing_enterprises),
+    QueryCase("project ledger", ledger.QUERY, _ledger),
     QueryCase("stats (whole graph)", stats.QUERY, lambda u, r: stats.Params(), repeats=5),
 ]
 

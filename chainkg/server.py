@@ -27,6 +27,7 @@ from chainkg.app.settings import Settings
 from chainkg.app.state import StateError, open_store, publish
 from chainkg.store.protocol import GraphStore, StoreUnavailable
 from chainkg.viz import routes as viz
+from chainkg.web import install as install_web
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(viz.router)
     install_docs(app)
+    install_web(app)  # the workbench at / (chainkg/web)
     return app
 
 

@@ -14,7 +14,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    ledger,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
@@ -72,6 +84,7 @@ def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
         listing_regions.QUERY.name: [listing_regions.Params(scope="region:本市")],
         listing_parks.QUERY.name: [listing_parks.Params(scope="region:本市")],
         listing_enterprises.QUERY.name: [listing_enterprises.Params(scope="region:本市", limit=3)],
+        ledger.QUERY.name: [ledger.Params(scope=s) for s in scopes] + [ledger.Params(chain=CHAIN_A, sort="investment")],
     }
 
 
