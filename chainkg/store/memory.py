@@ -19,9 +19,10 @@ from typing import Any
 
 import networkx as nx
 
-from chainkg.schema.ids import edge_key, kind_of_id
-from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
+from chainkg.schema.ids import edge_key
+from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
+from chainkg.store.checks import check_batch
 from chainkg.store.gc_pause import gc_paused
 from chainkg.store.nx_index import kind_counts
 from chainkg.store.protocol import (
@@ -100,48 +101,13 @@ class MemoryStore:
 
     def _check_batch(self, batch: Batch) -> None:
         """Refuse the whole batch before touching the graph, so a bad batch leaves no half."""
-        # Runs for both ends of every edge written, so lookups are hoisted and ids known to exist
-        # are remembered for the batch; the checks and their messages are unchanged.
-        graph = self.graph
-        nodes = graph.nodes
-        exists = graph._node if type(graph) is nx.MultiDiGraph else graph  # a dict answers `in` faster
-        pending = {n.id for n in batch.nodes}
-        known: dict[str, NodeKind] = {}  # id → kind, for ids already found to exist
-        cited: set[str] = set()  # cited sources already found to exist
-        for node in batch.nodes:
-            if _kind_of(node.id) is not node.kind:
-                raise StoreError(f"node {node.id!r} has kind {node.kind.value} but its id says otherwise")
-            existing = nodes.get(node.id)
-            if existing is not None and existing["kind"] != node.kind.value:
-                raise StoreError(f"node {node.id!r} exists as {existing['kind']}, not {node.kind.value}")
-            for prov in node.provenance:
-                if prov.source not in cited:
-                    if prov.source not in exists and prov.source not in pending:
-                        raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
-                    cited.add(prov.source)
-        for edge in batch.edges:
-            sources, targets = EDGE_ENDPOINTS[edge.kind]
-            for end, allowed in ((edge.source, sources), (edge.target, targets)):
-                end_kind = known.get(end)
-                if end_kind is None:
-                    if end not in exists and end not in pending:
-                        raise StoreError(
-                            f"{edge.kind.value} edge {edge.source!r} → {edge.target!r}: {end!r} does not exist"
-                        )
-                    end_kind = known[end] = _kind_of(end)
-                if end_kind not in allowed:
-                    raise StoreError(
-                        f"{edge.kind.value} edge cannot join {edge.source!r} → {edge.target!r} "
-                        f"(allowed: {sorted(k.value for k in sources)} → {sorted(k.value for k in targets)})"
-                    )
-            for prov in edge.provenance:
-                if prov.source in cited:
-                    continue
-                if prov.source not in known and prov.source not in exists and prov.source not in pending:
-                    raise StoreError(
-                        f"{edge.kind.value} edge {edge.source!r} → {edge.target!r} cites unknown source {prov.source!r}"
-                    )
-                cited.add(prov.source)
+        stored = self.graph._node if type(self.graph) is nx.MultiDiGraph else self.graph.nodes
+
+        def stored_kind(node_id: str) -> str | None:
+            attrs = stored.get(node_id)
+            return None if attrs is None else attrs["kind"]
+
+        check_batch(batch, stored_kind)
 
     def _merge_node(self, record: NodeRecord, result: WriteResult) -> None:
         graph = self.graph
@@ -317,18 +283,6 @@ class _Adjacency:
 
 _CITES = EdgeKind.CITES.value
 _EDGE_VALUE = {kind: kind.value for kind in EdgeKind}  # an enum's .value is a slow descriptor
-_KIND_OF_PREFIX = {kind.prefix: kind for kind in NodeKind}
-
-
-def _kind_of(node_id: str) -> NodeKind:
-    """:func:`kind_of_id` with the common case inline; a malformed id still raises its ValueError."""
-    prefix, _, rest = node_id.partition(":")
-    kind = _KIND_OF_PREFIX.get(prefix)
-    if kind is None or not rest:
-        return kind_of_id(node_id)
-    return kind
-
-
 _LISTS_MAX = 100_000
 _lists: dict[tuple[str, ...], list[str]] = {}
 
