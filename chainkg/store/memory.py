@@ -36,7 +36,7 @@ from chainkg.store.protocol import (
     WriteResult,
 )
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
-from chainkg.store.snapshot import read_snapshot, write_snapshot
+from chainkg.store.snapshot import PendingGraph, open_snapshot, write_snapshot
 
 __all__ = ["MemoryStore"]
 
@@ -49,19 +49,46 @@ class MemoryStore:
     backend = "memory"
 
     def __init__(self, graph: nx.MultiDiGraph | None = None, manifest: list[ManifestEntry] | None = None):
-        self.graph: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+        self._graph: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+        self._pending: PendingGraph | None = None
+        self._header_counts: Counts | None = None
         self._manifest: list[ManifestEntry] = list(manifest or [])
-        self._keys: dict[str, dict[str, set[str]]] = {}
-        self._rebuild_index()
+        self._keys_built: dict[str, dict[str, set[str]]] | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph; right after :meth:`open` this waits until the snapshot's graph is built."""
+        if self._pending is not None:
+            self._graph = self._pending.result()  # raises SnapshotError if it cannot be built
+            self._pending = None
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: nx.MultiDiGraph) -> None:
+        self._pending = None
+        self._graph = value
 
     # --- persistence -----------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path) -> MemoryStore:
-        """Restore from a snapshot; raises :class:`chainkg.store.snapshot.SnapshotError` if unusable."""
-        with gc_paused():  # the graph and its name index are millions of long-lived objects
-            graph, manifest = read_snapshot(path)
-            return cls(graph, [ManifestEntry.from_dict(m) for m in manifest])
+        """Restore from a snapshot; raises :class:`chainkg.store.snapshot.SnapshotError` if unusable.
+
+        The whole file is checked (versions, length, checksum) before this returns; the graph is then
+        built in the background (:class:`~chainkg.store.snapshot.PendingGraph`): the manifest and the
+        counts are known at once, and anything that needs the graph waits for it.
+        """
+        pending = open_snapshot(path)
+        store = cls(manifest=[ManifestEntry.from_dict(m) for m in pending.header["manifest"]])
+        store._pending = pending
+        counts = pending.header.get("counts") or {}
+        store._header_counts = Counts(dict(counts.get("nodes", {})), dict(counts.get("edges", {})))
+        return store
+
+    def wait(self) -> MemoryStore:
+        """Wait until the graph is built (after :meth:`open`); returns ``self``."""
+        _ = self.graph
+        return self
 
     def save(self, path: Path) -> None:
         write_snapshot(path, self.graph, [m.to_dict() for m in self._manifest], self.counts())
@@ -183,7 +210,7 @@ class MemoryStore:
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self._manifest = []
-        self._keys = {}
+        self._keys_built = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -191,6 +218,8 @@ class MemoryStore:
         return query.networkx(self.graph, params)
 
     def counts(self) -> Counts:
+        if self._pending is not None and not self._pending.done and self._header_counts is not None:
+            return Counts(dict(self._header_counts.nodes), dict(self._header_counts.edges))  # still building
         nodes, edges = kind_counts(self.graph)  # once per graph version
         return Counts(dict(nodes), dict(edges))
 
@@ -233,10 +262,18 @@ class MemoryStore:
 
     # --- name index ------------------------------------------------------------------------
 
-    def _rebuild_index(self) -> None:
-        self._keys = {}
-        for node_id, attrs in self.graph.nodes(data=True):
-            self._index(node_id, attrs["kind"], attrs.get("keys"))
+    @property
+    def _keys(self) -> dict[str, dict[str, set[str]]]:
+        """kind → key → ids: built on first use (name lookups are for loaders; ``serve`` rarely needs it)."""
+        if self._keys_built is None:
+            keys: dict[str, dict[str, set[str]]] = {}
+            with gc_paused():
+                for node_id, attrs in self.graph.nodes(data=True):
+                    table = keys.setdefault(attrs["kind"], {})
+                    for key in attrs.get("keys") or ():
+                        table.setdefault(key, set()).add(node_id)
+            self._keys_built = keys
+        return self._keys_built
 
     def _index(self, node_id: str, kind: str, keys: Any) -> None:
         table = self._keys.setdefault(kind, {})
