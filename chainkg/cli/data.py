@@ -93,8 +93,8 @@ def load(
 
 def _bulk(settings: Settings, paths: list[Path], *, reset: bool) -> None:
     """``load --bulk``: the pipeline, the importer's files, the import command, the schema."""
+    from chainkg.app.state import neo4j_store
     from chainkg.loaders.bulk import bulk_load, command_importer
-    from chainkg.store.neo4j.store import Neo4jStore
 
     if settings.store != "neo4j":
         err.print("[red]error:[/red] --bulk fills a Neo4j database: add --store neo4j (or set CHAINKG_STORE=neo4j)")
@@ -106,7 +106,7 @@ def _bulk(settings: Settings, paths: list[Path], *, reset: bool) -> None:
             "Neo4j again (README, Neo4j)"
         )
         raise typer.Exit(2)
-    store = Neo4jStore.from_settings(settings)
+    store = neo4j_store(settings)
     try:
         store.connect()
         if reset:
