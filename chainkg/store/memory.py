@@ -58,9 +58,11 @@ class MemoryStore:
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The networkx graph; right after :meth:`open` this waits until the snapshot's graph is built."""
-        if self._pending is not None:
-            self._graph = self._pending.result()  # raises SnapshotError if it cannot be built
-            self._pending = None
+        pending = self._pending  # read once: another thread may clear it meanwhile
+        if pending is not None:
+            graph = pending.result()  # raises SnapshotError if it cannot be built
+            self._graph, self._pending = graph, None
+            return graph
         return self._graph
 
     @graph.setter
@@ -218,7 +220,8 @@ class MemoryStore:
         return query.networkx(self.graph, params)
 
     def counts(self) -> Counts:
-        if self._pending is not None and not self._pending.done and self._header_counts is not None:
+        pending = self._pending
+        if pending is not None and not pending.done and self._header_counts is not None:
             return Counts(dict(self._header_counts.nodes), dict(self._header_counts.edges))  # still building
         nodes, edges = kind_counts(self.graph)  # once per graph version
         return Counts(dict(nodes), dict(edges))
