@@ -13,15 +13,18 @@ Design, in the order a batch meets it:
   on transient errors and lost connections for ``write_retry_seconds``, and a batch either commits
   whole or leaves nothing. Inside it, in order:
 
-  1. one statement fetches the kinds of every id the batch mentions that exists already, and the
-     MemoryStore's own checks run on that — unknown endpoints or cited sources, endpoint kinds an
-     edge kind does not allow, an id whose prefix or stored label says another kind — with the
-     same messages; a refusal raises :class:`StoreError` inside the transaction, which rolls it
-     back;
-  2. nodes: ``UNWIND $rows … MERGE`` per kind label, at most ``batch_size`` rows per statement;
+  1. one statement fetches the kinds of every id the batch mentions that exists already (one row of
+     two lists), and the checks both stores share (:func:`chainkg.store.checks.check_batch`) run on
+     that — unknown endpoints or cited sources, endpoint kinds an edge kind does not allow, an id
+     whose prefix or stored label says another kind — with the same messages; a refusal raises
+     :class:`StoreError` inside the transaction, which rolls it back;
+  2. nodes per kind label, at most ``batch_size`` rows per statement: ``UNWIND $rows … CREATE`` for
+     ids that did not exist when the batch began (their first occurrence), ``… MERGE`` for the rest;
      properties overwrite, ``aliases``/``keys`` accumulate (:data:`chainkg.store.protocol.UNION_LISTS`);
-  3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds);
-  4. relationships per type, merged by ``key``, provenance as a sorted union.
+  3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds),
+     created for new nodes, merged for the others;
+  4. relationships per type: created when an end is a new node (none can exist yet), else merged
+     by ``key``, provenance as a sorted union.
 
   A record repeated within a batch (the same id, the same edge) goes into a later statement than
   its first occurrence, so it is merged onto the first exactly as the MemoryStore merges records in
