@@ -122,11 +122,12 @@ def command_importer(command: str, timeout: float = 6 * 3600) -> Importer:
 
 
 def _reconnect(store: Neo4jStore, seconds: float) -> None:
-    """Connect (schema included) as soon as the restarted server answers."""
+    """Connect (schema included) as soon as the restarted server answers. The indexes are populated
+    from the whole imported graph: a province's full-text index takes minutes, so the wait is long."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            store.connect()
+            store.connect(index_wait_seconds=6 * 3600)
             return
         except StoreUnavailable:
             if time.monotonic() > deadline:

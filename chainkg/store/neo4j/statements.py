@@ -31,6 +31,7 @@ __all__ = [
     "EDGE_COUNT",
     "EXISTING",
     "FIND_IDS",
+    "INDEX_STATES",
     "MANIFEST_ID",
     "NAMES",
     "NODE",
@@ -220,6 +221,9 @@ UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})-[c:{_CITES}]->(s:{NodeKind.SOURCE.value})
 RETURN id, s.id AS source, c.evidence AS evidence, c.claims AS claims, s.date AS date, s.authority AS authority
 ORDER BY id, source"""
+
+#: The state of every index (ONLINE, POPULATING, FAILED): the schema is ready when all are online.
+INDEX_STATES = "SHOW INDEXES YIELD state RETURN state"
 
 READ_MANIFEST = f"MATCH (m:{_META} {{id: $id}}) RETURN m.entries AS entries"
 WRITE_MANIFEST = f"MERGE (m:{_META} {{id: $id}}) SET m.entries = $entries"

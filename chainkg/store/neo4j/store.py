@@ -48,6 +48,7 @@ The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the sche
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,7 +143,7 @@ class Neo4jStore:
         self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
 
-    def connect(self) -> Neo4jStore:
+    def connect(self, *, index_wait_seconds: int = 300) -> Neo4jStore:
         """Check that the server answers and the schema is in place; returns ``self``.
 
         Raises :class:`StoreUnavailable` when the server cannot be reached, :class:`StoreError`
@@ -150,16 +151,28 @@ class Neo4jStore:
         """
         with self._translate("connecting"):
             self._driver.verify_connectivity()
-        self.ensure_schema()
+        self.ensure_schema(index_wait_seconds)
         return self
 
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, index_wait_seconds: int = 300) -> None:
         """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent) and wait
         until they are online, so the first load already uses them."""
         with self._translate("setting up the schema"):
             for statement in schema_statements():
                 self._driver.execute_query(statement, database_=self.database)
-            self._driver.execute_query("CALL db.awaitIndexes($seconds)", {"seconds": 300}, database_=self.database)
+            # polled, not db.awaitIndexes: populating a bulk-imported province's indexes can outlast a
+            # transaction timeout
+            deadline = time.monotonic() + index_wait_seconds
+            while True:
+                records, _, _ = self._driver.execute_query(cy.INDEX_STATES, database_=self.database)
+                states = {row["state"] for row in records}
+                if states <= {"ONLINE"}:
+                    return
+                if "FAILED" in states:
+                    raise StoreError(f"Neo4j at {self.uri}: an index of chainkg's schema failed to build")
+                if time.monotonic() > deadline:
+                    raise StoreError(f"Neo4j at {self.uri}: the indexes were not online after {index_wait_seconds} s")
+                time.sleep(0.2)
 
     def close(self) -> None:
         self._driver.close()
