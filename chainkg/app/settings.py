@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     neo4j_read_retry_seconds: float = Field(
         default=2.0, ge=0, le=600, description="how long a query is retried before the API answers 503"
     )
+    neo4j_import_command: str | None = Field(
+        default=None,
+        description="for `chainkg load --bulk`: a command run inside the import directory that stops Neo4j, "
+        "runs `neo4j-admin database import full @import.args` and starts Neo4j again",
+    )
     # --- HTTP API (docs: README "HTTP API") -------------------------------------------------------
     api_key: SecretStr | None = Field(
         default=None, description="enables writes (POST /api/v1/loads) and is the key they need; unset: writes off"
@@ -135,6 +140,11 @@ class Settings(BaseSettings):
     @property
     def snapshot_path(self) -> Path:
         return self.home / "memory.snapshot"
+
+    @property
+    def neo4j_import_dir(self) -> Path:
+        """Where `chainkg load --bulk` writes the importer's files."""
+        return self.home / "neo4j-import"
 
     @property
     def manifest_path(self) -> Path:

@@ -28,7 +28,7 @@ from chainkg.cli.common import (
 )
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
-from chainkg.store.protocol import GraphStore
+from chainkg.store.protocol import GraphStore, StoreError
 
 
 @app.command()
@@ -41,14 +41,26 @@ def load(
     batch_size: Annotated[int | None, typer.Option(min=1, max=100_000, help="records per write batch")] = None,
     progress: Annotated[bool, typer.Option(help="progress bar on a terminal")] = True,
     store_name: StoreOption = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Neo4j only: fill a new, empty database with neo4j-admin's offline importer "
+            "(CHAINKG_NEO4J_IMPORT_COMMAND runs it)",
+        ),
+    ] = False,
 ) -> None:
     """Load inputs into the graph; every rejected record is listed in a CSV report.
 
-    With ``--store neo4j`` the inputs go into the Neo4j graph as it is (``--reset`` empties it first).
+    With ``--store neo4j`` the inputs go into the Neo4j graph as it is (``--reset`` empties it first);
+    with ``--bulk`` too, a new database is filled by the offline importer instead (README, Neo4j).
     """
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
+    if bulk:
+        _bulk(settings, paths, reset=reset)
+        return
     # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be
     # opened; another writer holding the state directory past CHAINKG_LOCK_WAIT: exit 4.
     with failures_as_exits():
@@ -67,6 +79,54 @@ def load(
                 if reject.action == "file rejected":
                     err.print(f"[red]file rejected[/red] {reject.file}: {reject.reason}")
     raise typer.Exit(1 if failed else 0)
+
+
+def _bulk(settings: Settings, paths: list[Path], *, reset: bool) -> None:
+    """``load --bulk``: the pipeline, the importer's files, the import command, the schema."""
+    from chainkg.app.state import neo4j_store
+    from chainkg.loaders import default_loaders
+    from chainkg.loaders.bulk import bulk_load, command_importer
+
+    if settings.store != "neo4j":
+        err.print("[red]error:[/red] --bulk fills a Neo4j database: add --store neo4j (or set CHAINKG_STORE=neo4j)")
+        raise typer.Exit(2)
+    if not settings.neo4j_import_command:
+        err.print(
+            "[red]error:[/red] --bulk needs CHAINKG_NEO4J_IMPORT_COMMAND: a command that stops Neo4j, runs "
+            "`neo4j-admin database import full @import.args` in the directory it is started in, and starts "
+            "Neo4j again (README, Neo4j)"
+        )
+        raise typer.Exit(2)
+    store = neo4j_store(settings)
+    try:
+        store.connect()
+        if reset:
+            store.clear()
+        result = bulk_load(
+            store,
+            paths,
+            default_loaders(),
+            command_importer(settings.neo4j_import_command),
+            settings.neo4j_import_dir,
+            report_dir=settings.reports_dir,
+            batch_size=max(settings.batch_size, 10_000),
+        )
+    except StoreError as exc:
+        raise fail(str(exc), 3) from exc
+    finally:
+        store.close()
+    for report in result.reports:
+        console.print(report.summary())
+        if report.rejects:
+            console.print(f"  reject report: {report.report_path}")
+    files, seconds = result.files, result.seconds
+    console.print(
+        f"bulk import: {files.nodes} nodes, {files.relationships} relationships in {seconds['total']:.1f} s "
+        f"(pipeline {seconds['pipeline']:.1f} s, files {seconds['files']:.1f} s, import {seconds['import']:.1f} s, "
+        f"schema {seconds['schema']:.1f} s); files in {files.directory}"
+    )
+    if any(report.files_rejected for report in result.reports):
+        raise typer.Exit(1)
 
 
 @app.command("stats")
