@@ -36,6 +36,7 @@ __all__ = [
     "argument",
     "console",
     "err",
+    "fail",
     "failures_as_exits",
     "option",
     "settings_from",
