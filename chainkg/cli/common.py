@@ -8,7 +8,8 @@ the params model's field of that name declares it (default, ``min``/``max``, hel
 **Failures are messages and exit codes, never tracebacks** (:func:`store_for` and
 :func:`failures_as_exits`): 2 for what the user can fix (a configuration that cannot be opened, an
 unknown or ambiguous name — with "did you mean" —, an invalid value, a refused input), 3 for a store
-that cannot be reached or refuses. The store a command opened is closed however the command ends.
+that cannot be reached or refuses, 4 while another process holds the state directory's write lock.
+The store a command opened is closed however the command ends.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
+from chainkg.app.lock import StateBusy
 from chainkg.app.settings import Settings, StoreBackend
 from chainkg.app.state import StateError, open_store
 from chainkg.queries.base import Query, field_limits
@@ -40,6 +42,7 @@ __all__ = [
     "failures_as_exits",
     "option",
     "settings_from",
+    "store_failed",
     "store_for",
 ]
 
@@ -99,16 +102,23 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def store_failed(exc: StoreError) -> typer.Exit:
+    """An unreachable or refusing store as a message and exit code 3 (not a traceback)."""
+    return fail(str(exc), 3)
+
+
 @contextmanager
 def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
     """Turn what a command can meet into a message and an exit code: a query error (with "did you
     mean" for an unknown name), an invalid value and any of ``user_errors`` → 2; a store that
-    cannot be reached or refuses → 3."""
+    cannot be reached or refuses → 3; the state directory locked by another writer → 4."""
     expected: tuple[type[Exception], ...] = (StateError, *user_errors)
     try:
         yield
+    except StateBusy as exc:
+        raise fail(f"{exc} (CHAINKG_LOCK_WAIT sets how long to wait)", 4) from exc
     except StoreError as exc:
-        raise fail(str(exc), 3) from exc
+        raise store_failed(exc) from exc
     except QueryError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         if exc.code in ("not_found", "ambiguous"):

@@ -10,14 +10,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from chainkg.app.audit import cli_actor
+from chainkg.app.loading import load_paths
 from chainkg.app.settings import Settings
-from chainkg.app.state import open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, fail, settings_from, store_for
-from chainkg.loaders import default_loaders
-from chainkg.loaders.pipeline import run_load
+from chainkg.app.state import OpenedStore, open_store
+from chainkg.cli.common import (
+    HomeOption,
+    StoreOption,
+    app,
+    console,
+    err,
+    fail,
+    failures_as_exits,
+    settings_from,
+    store_for,
+)
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
-from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import GraphStore
 
 
@@ -39,29 +48,8 @@ def load(
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
-
-    def target(settings: Settings) -> GraphStore:
-        """The graph the inputs go into: Neo4j's as it is (emptied with --reset), or the embedded
-        one from its snapshot (a new one with --reset)."""
-        if settings.store == "neo4j":
-            store = open_store(settings, bootstrap=False).store
-            if reset:
-                store.clear()
-            return store
-        return MemoryStore() if reset else open_store(settings).store
-
-    # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be opened.
-    with store_for(settings, opener=target) as store:
-        reports = run_load(
-            store,
-            paths,
-            default_loaders(),
-            report_dir=settings.reports_dir,
-            batch_size=settings.batch_size,
-            progress=progress,
-            console=err,
-        )
-        store.save(settings.snapshot_path)
+    with failures_as_exits():  # a store that goes away mid-load (its batch rolled back) is exit 3 too
+        reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -151,15 +139,16 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(home, store_name)
-    origin = ""
+    opened: list[OpenedStore] = []
 
     def serving(settings: Settings) -> GraphStore:
-        nonlocal origin
-        opened = open_store(settings)
-        origin = opened.origin
-        return opened.store
+        opened.append(open_store(settings))
+        return opened[0].store
 
     with store_for(settings, opener=serving) as store:
         counts = store.counts()
-        err.print(f"store: {store.backend} ({origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges")
-        uvicorn.run(create_app(settings, store), host=host or settings.host, port=port or settings.port)
+        err.print(
+            f"store: {store.backend} ({opened[0].origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
+        )
+        app = create_app(settings, store, snapshot_stamp=opened[0].stamp)
+        uvicorn.run(app, host=host or settings.host, port=port or settings.port)
