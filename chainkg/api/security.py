@@ -128,7 +128,7 @@ class KeyRing:
             if secret.get_secret_value()
         ]
         others += [_Key(name, role, _raw_digest(secret)) for name, role, secret in settings.named_keys()]
-        others += [  # read_keys_file refuses a role outside ROLES
+        others += [
             _Key(e["name"], cast(Role, e["role"]), bytes.fromhex(e["sha256"]))
             for e in read_keys_file(settings.keys_path)
         ]

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from chainkg.app.audit import cli_actor
 from chainkg.app.loading import load_paths
+from chainkg.app.lock import StateBusy
 from chainkg.app.settings import Settings
-from chainkg.app.state import OpenedStore, open_store
+from chainkg.app.state import SnapshotStamp, open_store
 from chainkg.cli.common import (
     HomeOption,
     StoreOption,
@@ -48,8 +49,13 @@ def load(
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
-    with failures_as_exits():  # a store that goes away mid-load (its batch rolled back) is exit 3 too
-        reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
+    # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be
+    # opened; another writer holding the state directory past CHAINKG_LOCK_WAIT: exit 4.
+    with failures_as_exits():
+        try:
+            reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
+        except StateBusy as exc:
+            raise fail(f"{exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)", 4) from exc
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -139,16 +145,17 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(home, store_name)
-    opened: list[OpenedStore] = []
+    origin = ""
+    stamp: SnapshotStamp | None = None
 
     def serving(settings: Settings) -> GraphStore:
-        opened.append(open_store(settings))
-        return opened[0].store
+        nonlocal origin, stamp
+        opened = open_store(settings)
+        origin, stamp = opened.origin, opened.stamp
+        return opened.store
 
     with store_for(settings, opener=serving) as store:
         counts = store.counts()
-        err.print(
-            f"store: {store.backend} ({opened[0].origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
-        )
-        app = create_app(settings, store, snapshot_stamp=opened[0].stamp)
+        err.print(f"store: {store.backend} ({origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges")
+        app = create_app(settings, store, snapshot_stamp=stamp)
         uvicorn.run(app, host=host or settings.host, port=port or settings.port)
