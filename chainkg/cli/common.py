@@ -42,7 +42,6 @@ __all__ = [
     "failures_as_exits",
     "option",
     "settings_from",
-    "store_failed",
     "store_for",
 ]
 
@@ -102,11 +101,6 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def store_failed(exc: StoreError) -> typer.Exit:
-    """An unreachable or refusing store as a message and exit code 3 (not a traceback)."""
-    return fail(str(exc), 3)
-
-
 @contextmanager
 def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
     """Turn what a command can meet into a message and an exit code: a query error (with "did you
@@ -118,7 +112,7 @@ def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
     except StateBusy as exc:
         raise fail(f"{exc} (CHAINKG_LOCK_WAIT sets how long to wait)", 4) from exc
     except StoreError as exc:
-        raise store_failed(exc) from exc
+        raise fail(str(exc), 3) from exc
     except QueryError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         if exc.code in ("not_found", "ambiguous"):
