@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,7 +33,7 @@ def _parse_named_keys(text: str) -> list[tuple[str, Role, str]]:
                 f"CHAINKG_KEYS entry {number} must be name:role:key with role viewer, editor or admin "
                 "and a key of at least 8 characters"
             )
-        out.append((name.strip(), role.strip(), key.strip()))  # type: ignore[arg-type]
+        out.append((name.strip(), cast(Role, role.strip()), key.strip()))  # checked against _ROLES above
     return out
 
 

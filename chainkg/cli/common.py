@@ -8,7 +8,8 @@ the params model's field of that name declares it (default, ``min``/``max``, hel
 **Failures are messages and exit codes, never tracebacks** (:func:`store_for` and
 :func:`failures_as_exits`): 2 for what the user can fix (a configuration that cannot be opened, an
 unknown or ambiguous name — with "did you mean" —, an invalid value, a refused input), 3 for a store
-that cannot be reached or refuses. The store a command opened is closed however the command ends.
+that cannot be reached or refuses, 4 while another process holds the state directory's write lock.
+The store a command opened is closed however the command ends.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
+from chainkg.app.lock import StateBusy
 from chainkg.app.settings import Settings, StoreBackend
 from chainkg.app.state import StateError, open_store
 from chainkg.queries.base import Query, field_limits
@@ -36,6 +38,7 @@ __all__ = [
     "argument",
     "console",
     "err",
+    "fail",
     "failures_as_exits",
     "option",
     "settings_from",
@@ -102,10 +105,12 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def failures_as_exits(*user_errors: type[Exception]) -> Iterator[None]:
     """Turn what a command can meet into a message and an exit code: a query error (with "did you
     mean" for an unknown name), an invalid value and any of ``user_errors`` → 2; a store that
-    cannot be reached or refuses → 3."""
+    cannot be reached or refuses → 3; the state directory locked by another writer → 4."""
     expected: tuple[type[Exception], ...] = (StateError, *user_errors)
     try:
         yield
+    except StateBusy as exc:
+        raise fail(f"{exc} (CHAINKG_LOCK_WAIT sets how long to wait)", 4) from exc
     except StoreError as exc:
         raise fail(str(exc), 3) from exc
     except QueryError as exc:

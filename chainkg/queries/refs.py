@@ -62,13 +62,12 @@ def resolve(store: GraphStore, ref: Refers, value: str, field: str) -> str:
         raise error from exc
 
 
-def bind(store: GraphStore, model: type[P], values: Mapping[str, Any], fields: Mapping[str, str] | None = None) -> P:
+def bind(store: GraphStore, model: type[P], values: Mapping[str, Any]) -> P:
     """``model`` validated from ``values`` after resolving every value (not None) of a field that
-    names a node. ``fields`` maps a params field to the name the caller knows it by, for errors
-    (the viz page's ``node`` is entity's ``id``); by default the field's own name."""
+    names a node; an error names the field."""
     resolved = dict(values)
     for name, value in values.items():
         ref = refers(model, name)
         if ref is not None and value is not None:
-            resolved[name] = resolve(store, ref, value, (fields or {}).get(name, name))
+            resolved[name] = resolve(store, ref, value, name)
     return model.model_validate(resolved)

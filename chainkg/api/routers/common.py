@@ -87,31 +87,17 @@ def path_param(source: Source, name: str, **overrides: Any) -> Any:
     return Path(**_declared(source, name, overrides))
 
 
-def run(
-    store: GraphStore,
-    query: QueryObject[P, R],
-    values: dict[str, Any],
-    *,
-    blame: str | None = None,
-    fields: dict[str, str] | None = None,
-) -> R:
+def run(store: GraphStore, query: QueryObject[P, R], values: dict[str, Any], *, blame: str | None = None) -> R:
     """Resolve names, build the query's params and run it. When the params model refuses the
     combination as a whole (a model validator: no field of its own), the 422 names ``blame``, the
-    request parameter a caller should change; ``fields``: request names of params fields that differ."""
-    return store.run(query, build(store, query.params, values, blame=blame, fields=fields))
+    request parameter a caller should change."""
+    return store.run(query, build(store, query.params, values, blame=blame))
 
 
-def build(
-    store: GraphStore,
-    model: type[P],
-    values: dict[str, Any],
-    *,
-    blame: str | None = None,
-    fields: dict[str, str] | None = None,
-) -> P:
+def build(store: GraphStore, model: type[P], values: dict[str, Any], *, blame: str | None = None) -> P:
     """:func:`chainkg.queries.refs.bind`, with a whole-model refusal blamed on the parameter ``blame``."""
     try:
-        return bind(store, model, values, fields)
+        return bind(store, model, values)
     except ValidationError as exc:
         errors = exc.errors()
         if blame is None or all(error["loc"] for error in errors):
