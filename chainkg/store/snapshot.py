@@ -185,7 +185,9 @@ def _load_graph(path: Path, payload: bytes) -> nx.MultiDiGraph[str]:
         for _ in range(count):
             table.update(unpickler.load())  # between chunks other threads get the interpreter
         setattr(graph, name, table)
-    graph._adj = graph.__dict__["_succ"]  # a MultiDiGraph's adjacency is its successors
+    attrs = graph.__dict__  # what networkx's _adj setter does: the successors, and no stale cached view
+    attrs["_adj"] = attrs["_succ"]  # a MultiDiGraph's adjacency is its successors
+    attrs.pop("adj", None)
     return graph
 
 
