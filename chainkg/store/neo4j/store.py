@@ -41,8 +41,8 @@ Design, in the order a batch meets it:
 - **The manifest** of loaded inputs lives in one :attr:`StoreLabel.META` node. There is no
   snapshot: every committed batch is already durable in Neo4j, so :meth:`save` does nothing.
 
-The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the schema in
-:mod:`chainkg.store.neo4j.ddl`.
+The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the order they go in
+(a batch's plan) in :mod:`chainkg.store.neo4j.plan`, the schema in :mod:`chainkg.store.neo4j.ddl`.
 """
 
 from __future__ import annotations
@@ -51,21 +51,20 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from chainkg.schema.ids import edge_key, kind_of_id
+from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind
-from chainkg.schema.records import Batch, EdgeRecord, Provenance
+from chainkg.schema.records import Batch, Provenance
 from chainkg.store.checks import check_batch
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.neo4j.plan import mentioned, plan
 from chainkg.store.protocol import (
-    UNION_LISTS,
     ClaimRow,
     Counts,
     ManifestEntry,
@@ -76,13 +75,11 @@ from chainkg.store.protocol import (
     StoreUnavailable,
     WriteResult,
 )
-from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
 
-_CITES_KEY = edge_key(EdgeKind.CITES)
 _UNAVAILABLE = (
     neo4j_errors.ServiceUnavailable,  # includes a commit whose outcome is unknown (IncompleteCommit)
     neo4j_errors.SessionExpired,
@@ -187,7 +184,7 @@ class Neo4jStore:
     def write(self, batch: Batch) -> WriteResult:
         self._batches += 1
         what = _describe(batch, self._batches)
-        ids = _mentioned(batch)
+        ids = mentioned(batch)
         with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
             return session.execute_write(self._write_tx, batch, ids)
 
@@ -196,7 +193,7 @@ class Neo4jStore:
         existing = {node_id: "/".join(kinds) for node_id, kinds in zip(found["ids"], found["kinds"], strict=True)}
         check_batch(batch, existing.get)
         result = WriteResult()
-        for step in _plan(batch, self.batch_size, existing).steps:
+        for step in plan(batch, self.batch_size, existing).steps:
             (row,) = self._run(tx, step.statement, {"rows": step.rows})
             if step.nodes:
                 result.nodes_created += row["created"]
@@ -380,146 +377,6 @@ class Neo4jStore:
             ) from exc
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise StoreError(f"Neo4j at {self.uri} refused {what}: {type(exc).__name__}: {_first_line(exc)}") from exc
-
-
-# --- batch planning (pure) -------------------------------------------------------------------
-
-
-@dataclass
-class _Step:
-    statement: str
-    rows: list[dict[str, Any]]
-    nodes: bool
-
-
-@dataclass
-class _Plan:
-    """The statements one batch sends, with their rows, in order."""
-
-    steps: list[_Step] = field(default_factory=list)
-
-
-def _mentioned(batch: Batch) -> list[str]:
-    """Every id the batch names (nodes, endpoints, cited sources), once: what the checks ask about."""
-    mentioned: dict[str, None] = {}
-    for node in batch.nodes:
-        mentioned[node.id] = None
-        for prov in node.provenance:
-            mentioned[prov.source] = None
-    for edge in batch.edges:
-        mentioned[edge.source] = None
-        mentioned[edge.target] = None
-        for prov in edge.provenance:
-            mentioned[prov.source] = None
-    return list(mentioned)
-
-
-def _plan(batch: Batch, size: int, existing: Mapping[str, str]) -> _Plan:
-    """Statements for a checked batch. What is certainly new is created without a lookup: a node
-    absent when the batch began, at its first occurrence in the batch; its CITES; a relationship
-    with such a node at one end, at its first occurrence. Everything else is merged and compared
-    (the upserts of :mod:`~chainkg.store.neo4j.statements`), so writing anything twice changes
-    nothing and the counts say what changed. A fresh load is almost all creates."""
-    plan = _Plan()
-    new = {node.id for node in batch.nodes if node.id not in existing}
-
-    node_rows = [(node.kind, node.id, node) for node in batch.nodes]
-    for index, round_ in enumerate(_rounds(node_rows, key=lambda r: r[1])):
-        for kind in NodeKind:
-            records = [record for k, _, record in round_ if k is kind]
-            if index == 0:
-                created = [_created_node_row(r.id, r.props) for r in records if r.id in new]
-                _add(plan, cy.create_nodes(kind), created, size, nodes=True)
-                records = [r for r in records if r.id not in new]
-            _add(plan, cy.upsert_nodes(kind), [_node_row(r.id, r.props) for r in records], size, nodes=True)
-
-    cites = []
-    for node in batch.nodes:
-        for prov in merge_provenance(node.provenance):
-            props = {
-                "key": _CITES_KEY,
-                "evidence": prov.evidence,
-                "claims": claims_json(prov.claims),
-                "certainty": prov.certainty.value,
-            }
-            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
-    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["node"], r["source"]))):
-        if index == 0:
-            _add(plan, cy.create_cites(), [row for row in round_ if row["node"] in new], size, nodes=False)
-            round_ = [row for row in round_ if row["node"] not in new]
-        _add(plan, cy.upsert_cites(), round_, size, nodes=False)
-
-    edge_rows = [(edge.kind, edge.identity, edge) for edge in batch.edges]
-    for index, round_ in enumerate(_rounds(edge_rows, key=lambda r: r[1])):
-        for edge_kind in EdgeKind:
-            edges = [edge for k, _, edge in round_ if k is edge_kind]
-            if not edges:
-                continue
-            if index == 0:
-                fresh = [e for e in edges if e.source in new or e.target in new]
-                _add(plan, cy.create_edges(edge_kind), [_created_edge_row(e) for e in fresh], size, nodes=False)
-                edges = [e for e in edges if e.source not in new and e.target not in new]
-            _add(plan, cy.upsert_edges(edge_kind), [_edge_row(e) for e in edges], size, nodes=False)
-    return plan
-
-
-def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
-    return {
-        "source": edge.source,
-        "target": edge.target,
-        "key": edge.key,
-        "props": {k: v for k, v in edge.props.items() if v is not None},
-        "provenance": sorted({provenance_json(p) for p in edge.provenance}),
-    }
-
-
-def _created_edge_row(edge: EdgeRecord) -> dict[str, Any]:
-    """Every property of a new relationship in one map, as :func:`_edge_row`'s upsert would leave it."""
-    props = {k: v for k, v in edge.props.items() if v is not None}
-    props["key"] = edge.key
-    props["provenance"] = sorted({provenance_json(p) for p in edge.provenance})
-    return {"source": edge.source, "target": edge.target, "props": props}
-
-
-def _created_node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """Every property of a new node in one map, as :func:`_node_row`'s upsert would leave it."""
-    values = {name: value for name, value in props.items() if value is not None}
-    values["id"] = node_id
-    return {"props": values}
-
-
-def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """Overwritten properties apart from the accumulating lists; None means 'not given', as in MemoryStore."""
-    row: dict[str, Any] = {"id": node_id, "props": {}}
-    for name in UNION_LISTS:
-        row[name] = None
-    for name, value in props.items():
-        if value is None:
-            continue
-        if name in UNION_LISTS and isinstance(value, list):
-            row[name] = value
-        else:
-            row["props"][name] = value
-    return row
-
-
-def _rounds(items: list[Any], key: Callable[[Any], Any]) -> list[list[Any]]:
-    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before."""
-    seen: dict[Any, int] = {}
-    rounds: list[list[Any]] = []
-    for item in items:
-        k = key(item)
-        index = seen.get(k, 0)
-        seen[k] = index + 1
-        if index == len(rounds):
-            rounds.append([])
-        rounds[index].append(item)
-    return rounds
-
-
-def _add(plan: _Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool) -> None:
-    for start in range(0, len(rows), size):
-        plan.steps.append(_Step(statement, rows[start : start + size], nodes))
 
 
 def _describe(batch: Batch, number: int) -> str:
