@@ -17,8 +17,8 @@ optionally the first page load in a real browser.
 3. page weight: the HTML of a typical request of each page, raw and gzipped (the server gzips
    answers over 1 KB), and the static files each page loads (served from the package);
 4. ``--browser``: uvicorn on a loopback port, headless Chromium (Debian's, through Playwright) with
-   an empty cache opens ``/``, ``/chain/…``, ``/map`` and ``/ledger``; reports the time to the load
-   event and to the charts drawn.
+   an empty cache opens ``/``, ``/chain/…``, ``/map`` and ``/ledger`` (three times each, a new browser
+   context every time); reports the median time to the load event and to the charts drawn.
 
 Figures go to the terminal and to ``--json``; they are never part of the test suite's pass/fail.
 """
@@ -45,6 +45,8 @@ __all__ = ["TARGETS", "main"]
 
 #: The issue's targets on the embedded store at city scale.
 TARGETS = {"server_p50_ms": 30.0, "first_load_s": 1.0}
+#: First loads per page in the browser (the median is reported).
+BROWSER_RUNS = 3
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -225,35 +227,41 @@ def _browser(app: Any, cases: list[tuple[str, str]]) -> list[dict[str, Any]]:
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
             )
             for name, url in cases:
-                context = chromium.new_context(viewport={"width": 1366, "height": 768})  # an empty cache each time
-                page = context.new_page()
-                started = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}{url}", wait_until="load")
-                loaded = time.perf_counter() - started
-                page.wait_for_function(
-                    "() => document.body.dataset.ready === '1' && "
-                    "[...document.querySelectorAll('[data-chart]')].every(e => e.dataset.drawn === '1')",
-                    timeout=30_000,
-                )
-                drawn = time.perf_counter() - started
-                transferred = page.evaluate(
-                    "() => performance.getEntriesByType('resource').reduce((s, e) => s + e.transferSize, 0)"
-                    " + performance.getEntriesByType('navigation')[0].transferSize"
-                )
+                runs = []
+                for _ in range(BROWSER_RUNS):  # each in a new context: an empty cache every time
+                    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+                    page = context.new_page()
+                    started = time.perf_counter()
+                    page.goto(f"http://127.0.0.1:{port}{url}", wait_until="load")
+                    loaded = time.perf_counter() - started
+                    page.wait_for_function(
+                        "() => document.body.dataset.ready === '1' && "
+                        "[...document.querySelectorAll('[data-chart]')].every(e => e.dataset.drawn === '1')",
+                        timeout=60_000,
+                    )
+                    drawn = time.perf_counter() - started
+                    transferred = page.evaluate(
+                        "() => performance.getEntriesByType('resource').reduce((s, e) => s + e.transferSize, 0)"
+                        " + performance.getEntriesByType('navigation')[0].transferSize"
+                    )
+                    runs.append((loaded, drawn, transferred))
+                    context.close()
+                runs.sort()
+                loaded, drawn, transferred = runs[len(runs) // 2]
                 rows.append(
                     {
                         "page": name,
                         "url": url,
                         "load_s": round(loaded, 3),
                         "drawn_s": round(drawn, 3),
+                        "load_s_min": round(runs[0][0], 3),
                         "transferred_kb": round(transferred / 1024, 1),
                     }
                 )
                 print(
-                    f"first load {name:18} load {loaded:5.2f} s  drawn {drawn:5.2f} s  "
+                    f"first load {name:18} load {loaded:5.2f} s (min {runs[0][0]:4.2f})  drawn {drawn:5.2f} s  "
                     f"transferred {transferred / 1024:7.1f} KB"
                 )
-                context.close()
             chromium.close()
     finally:
         server.should_exit = True

@@ -17,7 +17,7 @@ ledger's counts over every project local to S.
 
 Each figure is the named query's answer, not a second computation of it: both forms call those
 queries' own forms. The embedded store keeps the answer per graph version and scope (a dashboard
-asks for it on every view; any write to the graph drops it).
+asks for it on every view; any write to the graph drops it); its summaries are shared, read-only.
 """
 
 from __future__ import annotations
@@ -141,7 +141,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
     key = (scope.id, params.top_gaps)
     result: Result = cached_per_scope(graph, "overview", key, lambda: _assemble(run, scope, params))
-    return result.model_copy(deep=True)  # callers own their answer; the kept one stays as it was
+    # The kept answer is shared, like every value nx_index keeps: callers get their own lists (a deep
+    # copy cost more than the rest of a dashboard) and treat the summaries in them as read-only.
+    return result.model_copy(update={"chains": list(result.chains)})
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:

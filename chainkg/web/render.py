@@ -34,7 +34,7 @@ from chainkg.web.formats import (
     pct,
     wan,
 )
-from chainkg.web.markup import export_links, meter, status_bar, table_html
+from chainkg.web.markup import completeness_bars, export_links, meter, status_bar, table_html
 from chainkg.web.tables import FORMATS, Table, export_response
 
 __all__ = [
@@ -85,6 +85,7 @@ ENV.globals.update(
     status_css=STATUS_CSS,
     meter=meter,
     status_bar=status_bar,
+    completeness_bars=completeness_bars,
 )
 
 

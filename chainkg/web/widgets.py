@@ -85,7 +85,7 @@ def project_rows(ctx: PageContext, table: Table, items: Iterable[ledger.ProjectI
         table.add(
             ref_cell(ctx, item),
             Cell(status, css="status " + STATUS_CSS.get(status, "s-unknown")),
-            Cell(item.status_date or "—", value=item.status_date or ""),
+            Cell(item.status_date or "—", value=item.status_date or "", css="nowrap"),
             money,
             refs_cell(ctx, item.chains),
             refs_cell(ctx, item.segments),

@@ -32,7 +32,7 @@ def dashboard(ctx: PageDep) -> Response:
     result = ctx.run(overview.QUERY, {"scope": ctx.scope_id})  # the default, which the server warms
     latest = ctx.run(ledger.QUERY, {"scope": ctx.scope_id, "sort": "date", "descending": True, "limit": LATEST})
     chart = [
-        {"name": c.chain.name, "index": c.completeness.index, "weighted": c.completeness.stage_weighted}
+        (c.chain.name, ctx.node_url(c.chain), c.completeness.index, c.completeness.stage_weighted)
         for c in result.chains
     ]
     return page(
