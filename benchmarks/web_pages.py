@@ -200,7 +200,7 @@ def _assets() -> dict[str, dict[str, float]]:
         "css": "css/workbench.css",
         "workbench.js": "js/workbench.js",
         "htmx": "vendor/htmx-2.0.11/htmx.min.js",
-        "echarts (dashboard, map)": "vendor/echarts-5.6.0/echarts.min.js",
+        "echarts (map)": "vendor/echarts-5.6.0/echarts.min.js",
         "map geojson (map)": "map/dezhou.geojson",
     }
     out = {}
