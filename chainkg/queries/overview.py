@@ -133,7 +133,7 @@ def _unique(refs: list[NodeRef]) -> list[NodeRef]:
     return list(seen.values())
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     scope, _ = resolve_scope(graph, params.scope)
 
     def run(query: Query[Any, Any], p: BaseModel) -> Any:

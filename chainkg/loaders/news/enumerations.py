@@ -25,6 +25,7 @@ items (``…E项目,总投资32.29亿元``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
@@ -182,7 +183,7 @@ def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, 
 def find_enumerations(
     text: str,
     amounts: list[AmountMention],
-    companies: list[NameMention] = (),  # type: ignore[assignment]
+    companies: Sequence[NameMention] = (),
 ) -> list[Enumeration]:
     """Every enumeration of projects in ``text`` (see the module docstring)."""
     top = top_level(text)
@@ -206,7 +207,7 @@ def _enumeration(
     clauses: list[tuple[int, int]],
     ci: int,
     amounts: list[AmountMention],
-    companies: list[NameMention],
+    companies: Sequence[NameMention],
 ) -> tuple[Enumeration, int] | None:
     cs, ce = clauses[ci]
     chunks = _split(text, cs, ce, top)
@@ -480,7 +481,7 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
     return Item(mention, amount, place, labelled, chunk_start)
 
 
-def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
+def _is_company(mention: NameMention, companies: Sequence[NameMention]) -> bool:
     return any(c.start <= mention.start and mention.end <= c.end + 0 and c.legal for c in companies) or any(
         c.start == mention.start and c.end == mention.end for c in companies
     )
