@@ -41,6 +41,7 @@ from chainkg.queries import (
     footprint,
     gaps,
     ledger,
+    overview,
     profile,
     recommend,
     search,
@@ -288,6 +289,8 @@ CASES: list[QueryCase] = [
     ),
     QueryCase("list enterprises", listing_enterprises.QUERY, _listing_enterprises),
     QueryCase("project ledger", ledger.QUERY, _ledger),
+    # kept per graph version and scope: after a scope's first call, the answer is a copy of the kept one
+    QueryCase("chains overview", overview.QUERY, lambda u, r: overview.Params(scope=u.scope(r))),
     QueryCase("stats (whole graph)", stats.QUERY, lambda u, r: stats.Params(), repeats=5),
 ]
 

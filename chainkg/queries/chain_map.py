@@ -36,6 +36,8 @@ from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.queries.params import CHAIN, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.store.graph_tables import node_table
+from chainkg.store.nx_index import cached_per_scope
 
 __all__ = [
     "CYPHER",
@@ -106,12 +108,8 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     members = chain_segments(graph, params.chain)
     member_set = set(members)
     states: list[SegmentState] = []
-    all_enterprises: set[str] = set()
-    all_projects: set[str] = set()
     for segment in members:
         facts = segment_facts(graph, segment, local)
-        all_enterprises.update(facts.enterprises)
-        all_projects.update(facts.projects)
         states.append(
             SegmentState(
                 segment=node_ref(graph, segment),
@@ -144,11 +142,27 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         totals=Totals(
             segments=len(states),
             covered=sum(s.covered for s in states),
-            enterprises=len(all_enterprises),
-            projects=len(all_projects),
-            investment_cny=sum(cny(graph.nodes[p]) for p in all_projects),
+            **cached_per_scope(graph, f"chain_totals:{params.chain}", local, lambda: _totals(graph, members, local)),
         ),
     )
+
+
+def _totals(graph: nx.MultiDiGraph[str], members: list[str], local: frozenset[str]) -> dict[str, int]:
+    """Distinct local enterprises and active projects over the chain's segments, and the projects'
+    CNY investment (each once) — kept per graph version, chain and scope: a dashboard asks for
+    every chain of the home city, whose segments hold tens of thousands of members."""
+    enterprises: set[str] = set()
+    projects: set[str] = set()
+    for segment in members:
+        facts = segment_facts(graph, segment, local)
+        enterprises.update(facts.enterprises)
+        projects.update(facts.projects)
+    nodes = node_table(graph)
+    return {
+        "enterprises": len(enterprises),
+        "projects": len(projects),
+        "investment_cny": sum(cny(nodes[p]) for p in projects),
+    }
 
 
 # --- Cypher twin -------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ run a query so that its errors become pages.
 - the **store** (the API's :func:`chainkg.api.deps.get_store`, so pages and API read the same graph);
 - the **scope** (``?scope=`` — a region or park id or name; absent: the home city) every page keeps:
   links made with :meth:`PageContext.url` carry it, the selector in the header changes it;
-- the **current user** from :func:`current_user` — the sign-in hook. It answers ``None`` (nobody
-  signed in, everything readable) until an authentication layer replaces it, e.g.
-  ``app.dependency_overrides[current_user] = my_user_from_session`` or by registering a dependency
-  that reads the session/API key; pages and templates see ``ctx.user`` and ``user`` (the header shows
-  the name when there is one). Refusing a page is then a check in that dependency (raise an
-  ``HTTPException(401/403)``), not in the pages.
+- the **current user** from :func:`current_user` — the sign-in hook. It reads the principal the
+  API's access control resolved (an API key or a browser session, :mod:`chainkg.api.security`) and
+  answers ``None`` for an anonymous reader; pages and templates see ``ctx.user`` and ``user`` (the
+  header shows the name and a sign-out link when there is one). Whether a page may be read at all
+  is decided before it, by that access control; a page that needs a role can depend on
+  ``chainkg.api.security.require_role(...)`` like an API route. Another sign-in scheme replaces this
+  one dependency (``app.dependency_overrides[current_user] = …``).
 
 :meth:`PageContext.run` runs a query and turns a :class:`chainkg.queries.errors.QueryError` or an
 invalid parameter into :class:`PageError`, which the workbench renders as a friendly page with the
@@ -29,6 +30,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from chainkg.api.deps import get_store
+from chainkg.api.security import CurrentUser as CurrentPrincipal
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.errors import Ambiguous, NotFound, QueryError
@@ -80,9 +82,12 @@ class User:
     roles: frozenset[str] = frozenset()
 
 
-async def current_user(request: Request) -> User | None:
-    """The signed-in user; ``None`` until sign-in exists (override this dependency to add it)."""
-    return None
+async def current_user(principal: CurrentPrincipal) -> User | None:
+    """The signed-in user: the principal the API's access control resolved for this request (a key
+    or a browser session, :mod:`chainkg.api.security`), or ``None`` for an anonymous reader."""
+    if principal.anonymous:
+        return None
+    return User(id=principal.name, name=principal.name, roles=frozenset({principal.role} if principal.role else ()))
 
 
 UserDep = Annotated[User | None, Depends(current_user)]

@@ -22,6 +22,7 @@ from chainkg.queries import (
     footprint,
     gaps,
     ledger,
+    overview,
     profile,
     recommend,
     search,
@@ -368,3 +369,8 @@ def test_project_ledger(memory: MemoryStore, neo: Neo4jStore) -> None:
             )
         )
     assert assert_same(memory, neo, ledger.QUERY, cases) == len(cases)
+
+
+def test_chains_overview(memory: MemoryStore, neo: Neo4jStore) -> None:
+    params = [overview.Params(scope=scope, top_gaps=top) for scope in _scopes(memory) for top in (0, 5)]
+    assert assert_same(memory, neo, overview.QUERY, params) == len(params)

@@ -21,6 +21,7 @@ from chainkg.queries import (
     footprint,
     gaps,
     ledger,
+    overview,
     profile,
     recommend,
     search,
@@ -85,6 +86,7 @@ def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
         listing_parks.QUERY.name: [listing_parks.Params(scope="region:本市")],
         listing_enterprises.QUERY.name: [listing_enterprises.Params(scope="region:本市", limit=3)],
         ledger.QUERY.name: [ledger.Params(scope=s) for s in scopes] + [ledger.Params(chain=CHAIN_A, sort="investment")],
+        overview.QUERY.name: [overview.Params(scope=s, top_gaps=2) for s in scopes],
     }
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from chainkg.queries import entity, ledger, profile
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
-from chainkg.schema.kinds import NodeKind
+from chainkg.schema.kinds import EdgeKind, NodeKind, ProjectStatus
 from chainkg.web.deps import PageContext, PageDep, node_path
 from chainkg.web.facts import facts
 from chainkg.web.formats import level_zh
@@ -46,7 +46,8 @@ def region_page(ctx: PageDep, region: str) -> Response:
 
 def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
     result = ctx.run(profile.QUERY, {"place": place_id, "top_gaps": TOP_GAPS})
-    detail = ctx.run(entity.QUERY, {"id": place_id, "edge_kind": "LOCATED_IN", "limit": 1})
+    # its own facts and sources only: a place's neighbours are every enterprise and project in it
+    detail = ctx.run(entity.QUERY, {"id": place_id, "edge_kind": EdgeKind.CITES, "limit": 1})
     name = result.place.name
     limit = listing_parks.QUERY.limits("limit").le
     parks = ctx.run(listing_parks.QUERY, {"scope": place_id, "limit": limit})
@@ -87,7 +88,8 @@ def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
         ],
         empty="没有项目",
     )
-    for row in result.projects_by_status:
+    pipeline = {s.value: s.order for s in ProjectStatus}
+    for row in sorted(result.projects_by_status, key=lambda r: pipeline.get(r.status, len(pipeline))):
         statuses.add(
             Cell(row.status, ctx.url("/ledger", scope=place_id, status=row.status)),
             Cell(str(row.projects), value=row.projects),
