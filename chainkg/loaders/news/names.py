@@ -33,18 +33,19 @@ _WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二�
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
 _NOT_A_PROJECT_AFTER = re.compile(
-    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
+    r"^集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
 )
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
 _ADVERB_START = re.compile(r"^[刚正已将曾又再还都就才便均亦]")
 _YEAR_TOKEN = re.compile(
-    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)"
+    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)|[省市县区]委|[省市县区]?政府"
     r"|[\u4e00-\u9fff]{1,2}(?<![小园景游假业范发区])[区镇](?!域)"
 )
 
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
+_QUOTED = re.compile(r'“[^”]*”|「[^」]*」|"[^"]*"')
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
 _BATCH = re.compile(r"\d{4}年|季度|月份|上半年|下半年|年度")
@@ -280,6 +281,10 @@ def is_generic(core: str, whole: bool = False) -> bool:
     Only the last member of a coordination counts (技术和投资项目 is an 投资项目), unless ``whole``
     (a name priced right before it: 总投资14.85亿元的…市政基础设施及配套工程项目).
     """
+    quoted = _QUOTED.search(core)
+    if quoted:  # “院校通”软件平台…(项目) and 吉林省“陆上风光三峡”(工程) name one; 全市“双招双引”重点建设 a kind
+        before, after = core[: quoted.start()], _QUOTED.sub("", core[quoted.end() :])
+        return bool(after) and (not before or is_generic(before, whole)) and is_generic(after, True)
     coordinated = not whole and re.search(r"和|与|及", core)
     last = re.split(r"和|与|及", core)[-1] if coordinated else core  # 技术和投资(项目): an 投资项目
     for part in {core, last}:
