@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
-from chainkg.loaders.news.names import is_generic
+from chainkg.loaders.news.names import is_generic, is_sector_phrase
 from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
@@ -285,6 +285,9 @@ def _enumeration(
     if typed_by in ("named", "priced"):  # the list is of names: companies alone are investors, not projects
         items = [i for i in items if not _is_company(i.mention, companies)]
     items = [i for i in items if _name_like(i.mention.text)]
+    kinds = [_kind(i, companies) for i in items]
+    if sum(kinds) * 2 > len(items):  # a list of sectors (交通能源、机械、汽车…等合作项目): its sector items go
+        items = [i for i, kind in zip(items, kinds, strict=True) if not kind]
     if not items or (len(items) < 2 and typed_by not in ("trailer", "header")):
         return None
     group_amount = None
@@ -478,6 +481,15 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
         return None
     mention = NameMention(start, start + len(name), name, NodeKind.PROJECT)
     return Item(mention, amount, place, labelled, chunk_start)
+
+
+def _kind(item: Item, companies: list[NameMention]) -> bool:
+    """交通能源、机械、汽车…等各方面合作项目: an item naming a sector, not one project (unless it is
+    priced in the list or a company stands in it)."""
+    if item.amount is not None or not is_sector_phrase(re.sub(r"(项目|工程)$", "", item.mention.text)):
+        return False
+    lead = item.mention.start if item.lead_start is None else item.lead_start
+    return not any(lead <= c.start and c.end <= item.mention.end for c in companies)
 
 
 def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:

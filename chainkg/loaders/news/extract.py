@@ -56,7 +56,14 @@ from chainkg.loaders.news.mentions import (
     find_dates,
     find_statuses,
 )
-from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects, is_generic
+from chainkg.loaders.news.names import (
+    find_enterprises,
+    find_parks,
+    find_projects,
+    is_generic,
+    is_sector_phrase,
+    stands_alone,
+)
 from chainkg.loaders.news.places import PlaceParts
 from chainkg.loaders.news.project_names import ProjectNameParts
 from chainkg.loaders.news.text import Article
@@ -163,6 +170,14 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             for p in find_projects(text, boundaries=boundaries, protected=protected)
             if not _placed_generic(text, p, places) and not any(c.start < p.end - 1 < c.end for c in companies)
         ]  # a head inside a company's name (恒申安科罗工程材料有限公司) ends no project
+        priced = [(a.start, a.label) for a in amounts]
+        unit.projects = [  # 食品加工项目, 文化旅游项目: a kind, unless its clause makes it one project
+            p
+            for p in unit.projects
+            if p.phase
+            or not is_sector_phrase(_core(p.text))
+            or stands_alone(text, p.start, p.end, companies, priced)
+        ]
         for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
             start, end = field.start("name"), field.end("name")
             if not any(p.start < end and start < p.end for p in unit.projects):
@@ -381,6 +396,10 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _core(name: str) -> str:
+    return re.sub(r"(项目|工程)$", "", name)
 
 
 def _placed_generic(text: str, mention: NameMention, places: list[NameMention]) -> bool:

@@ -15,7 +15,7 @@ from chainkg.loaders.news.mentions import Gazetteer, NameMention, scan_left
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 
-__all__ = ["find_enterprises", "find_parks", "find_projects", "is_generic"]
+__all__ = ["find_enterprises", "find_parks", "find_projects", "is_generic", "is_sector_phrase", "stands_alone"]
 
 _GENERIC_CORE = re.compile(
     r"^(上市|控股|全资|该|本|此|这|那|其|各|每|我|贵|某|一家|多家|几家|数家|\d*[余多]?家)$|^.{0,2}[子分母孙]$"
@@ -303,3 +303,36 @@ def is_generic(core: str, whole: bool = False) -> bool:
         if _BATCH.search(part) and re.search(r"(重点|重大|招商|产业)$", part):
             return True  # …南沙片区2020年第一季度重点(项目): a batch
     return bool(re.search(r"类$", core))  # 高端装备制造业类(项目): a kind
+
+
+def is_sector_phrase(core: str) -> bool:
+    """True when a name (without 项目) says only which sector or kind of activity it is in — 食品加工,
+    文化旅游, 先进装备制造业, 生物医药及微电子 — and nothing of which project: no brand, place,
+    company, product, capacity or facility of its own."""
+    rest = _QUOTED.sub("x", _CONTEXT_TOKEN.sub("", core))
+    if re.search(r"\d", rest):
+        return False
+    for words in (lex.SECTOR_WORDS, lex.GENERIC_PROJECT_WORDS):
+        for word in words:
+            rest = rest.replace(word, "")
+    return rest == "" or (len(rest) == 1 and rest not in _FACILITY_CHARS)
+
+
+#: One-character heads that make a facility of what is before them (现代农业物流园, 总部经济园).
+_FACILITY_CHARS = frozenset("园城港馆厂场站店院校楼桥路镇村库坝谷湾岛")
+
+
+def stands_alone(text: str, start: int, end: int, companies: list[NameMention], amounts: list[tuple[int, str]]) -> bool:
+    """Whether the clause around ``text[start:end]`` makes it one project: a company in the clause, an
+    amount written right before it (投资5亿元的…), or an investment amount right after it in its
+    sentence (…项目,计划投资5亿元). ``amounts`` are (start, label) of the unit's amounts."""
+    clause_start = max((text.rfind(c, 0, start) for c in ",;。!?:"), default=-1) + 1
+    following = re.search(r"[。;!?]", text[end:])
+    sentence_end = end + following.start() if following else len(text)
+    if any(clause_start <= c.start and c.end <= end for c in companies):
+        return True
+    if re.search(r"元的?$", text[max(clause_start, start - 3) : start]):
+        return True
+    next_clause = re.search(r"[,;。!?]", text[end:])
+    window_end = min(sentence_end, end + (next_clause.start() if next_clause else 0) + 16)
+    return any(end <= a < window_end and label == "invest" for a, label in amounts)
