@@ -33,7 +33,8 @@ _WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二�
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
 _NOT_A_PROJECT_AFTER = re.compile(
-    r"^集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
+    r"^集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(?:合作)?(?:洽谈|对接|推介|签约|交流)[^,;。]{0,4}?[会]|"
+    r"^之一|^\(第|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
 )
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
@@ -51,8 +52,9 @@ _LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七
 _BATCH = re.compile(r"\d{4}年|季度|月份|上半年|下半年|年度")
 _CATEGORY_WORD = re.compile(r"重点|重大|招商")
 _CONTEXT_TOKEN = re.compile(
-    r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区)|"
-    r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|首个|首家|首批|"
+    r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区|试验区|"
+    r"自贸区|自贸港)|\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|首个|首家|首批|"
+    r"第[一二三四五六七八九十\d]+[届批次期]|"
     r"[一二两三四五六七八九十几\d]+[大个项批](?!厦|道|街|楼|桥|湖|学)"
 )
 
@@ -201,6 +203,8 @@ def find_projects(
         start = _past_product_list(text, start, boundaries, protected)
         core = text[start : match.start()]
         priced = bool(re.search(r"元的$", text[:start]))
+        if core.endswith("子") and len(core) >= 3 and is_generic(core[:-1]):
+            continue  # 核心子项目: a part of a project named before
         if len(core) < 2 or len(core) > 40 or is_generic(core, priced) or _COUNTED.search(core):
             continue
         if head == "工程" and (
