@@ -174,9 +174,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         unit.projects = [  # 食品加工项目, 文化旅游项目: a kind, unless its clause makes it one project
             p
             for p in unit.projects
-            if p.phase
-            or not is_sector_phrase(_core(p.text))
-            or stands_alone(text, p.start, p.end, companies, priced)
+            if p.phase or not is_sector_phrase(_core(p.text)) or stands_alone(text, p.start, p.end, companies, priced)
         ]
         for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
             start, end = field.start("name"), field.end("name")
