@@ -280,6 +280,8 @@ def _enumeration(
         typed_by = "priced"
     elif named >= 2 and named * 2 >= len(items):
         typed_by = "named"
+    elif _headed(items) and _facilities_predicated(text, cs, items):
+        typed_by = "named"  # A产业园、B中心、C总部等…落户: facilities named in a list with a project's predicate
     else:
         return None
     if typed_by in ("named", "priced"):  # the list is of names: companies alone are investors, not projects
@@ -405,7 +407,7 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
             trailer = _TRAILER.match(rest)
             if trailer and _project_trailer(trailer):
                 return i, i + trailer.end(), _trailer_count(trailer), False, "project"
-            if trailer and re.search(r"领域|产业|行业|方向|板块|类", trailer["mid"] or ""):
+            if trailer and _SECTOR_TRAILER.search(trailer["mid"] or ""):
                 return i, i, None, False, "other"
             return i, i, None, False, ""
         trailer = None if single else _TRAILER.match(rest)
@@ -435,7 +437,36 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
         return True
     if trailer["count"] or trailer["count2"]:
         return not re.search(r"[,;。]", mid)
-    return is_generic(mid) and not re.search(r"领域|产业|行业|方向|板块|类", mid)
+    return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
+
+
+#: Words in a trailer that make its items sectors (等领域, 等新兴产业); …产业项目, …产业园项目 are projects.
+_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|$)")
+#: Heads of names of facilities (a list of them with a project's predicate is a list of projects).
+_FACILITY_HEAD = re.compile(
+    r"(项目|工程|基地|产业园|工业园|科技园|物流园|创业园|生态园|园区|中心|总部|工厂|生产线|物流城|科技城|生态城|商城|"
+    r"综合体|小镇|度假村|度假区|博物馆群?|医院|学校|公学|大桥|公路|铁路|水库|灌区|电站|电厂|风电场|码头|乐园|广场)"
+    r"(?:\([^)]*\))?$"
+)
+#: Words that make a clause about projects: signed, settled, started, built, producing.
+_PREDICATE_WORD = re.compile(r"签约|签订|签署|落户|引进|开工|动工|奠基|投产|竣工|建成|开业|运营|启动|在建|续建|入驻")
+
+
+def _headed(items: list[Item]) -> bool:
+    heads = sum(1 for i in items if _FACILITY_HEAD.search(i.mention.text))
+    return len(items) >= 2 and heads * 2 > len(items)
+
+
+def _facilities_predicated(text: str, clause_start: int, items: list[Item]) -> bool:
+    """The clause says the listed facilities are signed, settled, started or built: a predicate right
+    after the list (…中心等项目陆续开工, …总部等一批企业落户南京) or a signing verb right before it."""
+    end = items[-1].mention.end
+    stop = re.search(r"[,;。!?:]", text[end:])
+    after = text[end : end + stop.start() if stop else len(text)]
+    lead = text[clause_start : items[0].mention.start]
+    if "于一体" in after or lead.endswith("集"):
+        return False  # 集主题乐园、五星级酒店…于一体: the parts of one project
+    return bool(_PREDICATE_WORD.search(after) or re.search(r"(签约|签订|签署|引进|引入|落户)了?$", lead))
 
 
 def _trailer_count(trailer: re.Match[str]) -> int | None:
