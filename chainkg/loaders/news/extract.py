@@ -33,6 +33,7 @@ from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
 from chainkg.loaders.news.enterprises import EnterpriseParts
 from chainkg.loaders.news.enumerations import find_enumerations
+from chainkg.loaders.news.facilities import find_facility_projects
 from chainkg.loaders.news.facts import (
     AggregateFact,
     EnterpriseFact,
@@ -190,6 +191,12 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         spans = [(e.start, e.end) for e in unit.lists]
         unit.projects = [p for p in unit.projects if not any(s < p.end and p.start < e for s, e in spans)]
         items = [(i.mention.start, i.mention.end) for e in unit.lists for i in e.items]
+        taken = [(p.start, p.end) for p in unit.projects] + [(c.start, c.end) for c in companies] + spans
+        facilities = find_facility_projects(
+            text, self.gaz, boundaries=boundaries, protected=protected, taken=taken
+        )  # 齐河中华饮食文化小镇试运营: a facility its clause makes a project
+        unit.projects = sorted([*unit.projects, *facilities], key=lambda m: m.start)
+        items += [(f.start, f.end) for f in facilities]
         unit.parks = [p for p in unit.parks if not any(s <= p.start and p.end <= e for s, e in items)]
         return unit
 
