@@ -336,12 +336,17 @@ def _split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[i
     return [(start, end)]
 
 
+_ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|物流|贸易|检测|维修|回收|利用)+"
+
+
 def _merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        if out and _QUANTITY_START.match(text, s) and re.search(r"(年产|\d)", text[out[-1][0] : out[-1][1]][:4]):
+        if out and _QUANTITY_START.match(text, s) and re.search(r"年产", text[out[-1][0] : out[-1][1]][:4]):
             out[-1] = (out[-1][0], e)
+        elif out and re.fullmatch(_ACTIVITY, text[s:e].removesuffix("项目")):
+            out[-1] = (out[-1][0], e)  # …铝箱体研发、生产、销售项目: activities of one name, not items
         else:
             out.append((s, e))
     return out

@@ -63,11 +63,8 @@ def find_facility_projects(
     out: list[NameMention] = []
     for match in _HEAD.finditer(text):
         end = match.end()
-        if (
-            text.startswith("项目", end)
-            or re.match(r"[\u4e00-\u9fff]", text[end : end + 1] or "x")
-            and not (_AFTER.match(text[end:]))
-        ):
+        word_goes_on = bool(re.match(r"[\u4e00-\u9fff]", text[end : end + 1] or "x"))
+        if text.startswith("项目", end) or (word_goes_on and not _AFTER.match(text[end:])):
             continue  # …产业园项目 is found as a project; 中心城区, 基地建设 are other words
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         core = text[start : match.start()]

@@ -272,8 +272,8 @@ def _skip_conjunctions(text: str, start: int, end: int) -> int:
     while start < end:
         if text.startswith("以及", start):
             start += 2
-        elif text[start] in "和与及、":
-            start += 1
+        elif text[start] in "和与及、" and text[start - 1 : start] != "的":
+            start += 1  # (not after 的: 投资建设的和牛养殖项目)
         else:
             break
     return start
