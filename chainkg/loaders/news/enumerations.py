@@ -536,6 +536,8 @@ def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
 
 def _name_like(name: str) -> bool:
     core = name.removesuffix("项目")
+    if re.search(rf"项目{_COUNT_WORD}$", name):
+        return False  # 先进制造业项目58个: a category counted
     if re.match(_COUNT_WORD, core):
         return False  # 6个公路基金项目: a category with a count
     if re.search(r"(有|是|为|在|了|共|新增|先后|分别)$", core):

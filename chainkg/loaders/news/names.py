@@ -47,6 +47,7 @@ _YEAR_TOKEN = re.compile(
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
 _QUOTED = re.compile(r'“[^”]*”|「[^」]*」|"[^"]*"')
+_LEADING_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
 _BATCH = re.compile(r"\d{4}年|季度|月份|上半年|下半年|年度")
@@ -187,10 +188,12 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
-        marker = _LIST_MARKER.match(text, start)
+        marker = _LIST_MARKER.match(text, start) or _LEADING_DATE.match(text, start)
         if marker and match.start() - marker.end() >= 2:
-            start = marker.end()  # 1.示例新材料产业园项目: the list number is not part of the name
+            start = marker.end()  # 1.示例新材料产业园项目, 8月1日X项目: a list number or a date is not part of it
         core = text[start : match.start()]
+        if re.search(r"(?<!总)是$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
+            continue  # 也是…首个…光伏项目: what the project is, not another project
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
             continue
