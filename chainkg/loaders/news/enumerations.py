@@ -51,7 +51,7 @@ _GROUP_PRICE = re.compile(
 _PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
 _RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
 _OTHER_TRAILER = re.compile(
-    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))"
+    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!项目|园|基地|化)"
 )
 _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
 #: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
@@ -546,4 +546,4 @@ def _name_like(name: str) -> bool:
         return False
     if re.search(r"[,;。!?]", core) or re.fullmatch(r"[\d.%]+", core):
         return False
-    return not _NAME_VERBS.search(core)
+    return not _NAME_VERBS.search(core) or bool(_FACILITY_HEAD.search(core))  # …产业促进展示中心

@@ -47,6 +47,7 @@ _YEAR_TOKEN = re.compile(
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
 _QUOTED = re.compile(r'“[^”]*”|「[^」]*」|"[^"]*"')
+_ACTIVITIES = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|贸易|检测|维修|回收|利用)+"
 _LEADING_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
@@ -188,6 +189,10 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
+        while start < match.start() and text[start] in "-—自":
+            start += 1  # 核心子项目--60万吨…项目, 自2018年…
+        while text[start - 1 : start] == "、" and re.fullmatch(_ACTIVITIES, text[start : match.start()]):
+            start = scan_left(text, start - 1, lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         marker = _LIST_MARKER.match(text, start) or _LEADING_DATE.match(text, start)
         if marker and match.start() - marker.end() >= 2:
             start = marker.end()  # 1.示例新材料产业园项目, 8月1日X项目: a list number or a date is not part of it
