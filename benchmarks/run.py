@@ -44,8 +44,7 @@ TARGETS = {"graph_records_per_s": 50_000, "load_peak_rss_mb": 2048, "serve_ready
 QUERY_TARGETS = {"gaps": 5.0, "chain map": 5.0, "upstream d3": 10.0}
 #: What the generated datasets depend on: a cached dataset made by another version is made again.
 _GENERATOR_INPUTS = (
-    "chainkg/synthetic/generator.py",
-    "chainkg/synthetic/names.py",
+    "chainkg/synthetic",
     "data/dezhou/chains",
     "data/dezhou/sources.yaml",
 )
@@ -94,7 +93,7 @@ def generator_version() -> str:
     for name in _GENERATOR_INPUTS:
         path = REPO / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if file.is_file():
+            if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:16]
 

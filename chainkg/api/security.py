@@ -45,7 +45,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -128,7 +128,10 @@ class KeyRing:
             if secret.get_secret_value()
         ]
         others += [_Key(name, role, _raw_digest(secret)) for name, role, secret in settings.named_keys()]
-        others += [_Key(e["name"], e["role"], bytes.fromhex(e["sha256"])) for e in read_keys_file(settings.keys_path)]
+        others += [
+            _Key(e["name"], cast(Role, e["role"]), bytes.fromhex(e["sha256"]))
+            for e in read_keys_file(settings.keys_path)
+        ]
         # Reads are protected when the operator says so, or else as soon as any key other than the
         # single write key exists — or the keys file does, even emptied: removing the last key must
         # not open the reads (fail closed). Whoever hands out read keys means reads to need one.

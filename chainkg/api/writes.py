@@ -49,7 +49,7 @@ from typing import IO, Any
 from pydantic import BaseModel, Field
 
 from chainkg.api.errors import APIError
-from chainkg.app.audit import Actor, input_of, record_load
+from chainkg.app.audit import Actor, Outcome, input_of, record_load
 from chainkg.app.lock import StateBusy, StateLock
 from chainkg.app.settings import Settings
 from chainkg.app.state import open_store, publish, refresh, save_store, snapshot_stamp
@@ -242,7 +242,7 @@ class Writer:
             else:
                 entry = input_of(source.display, source.path, report.loader)
             self._discard(state, source)
-            outcome = "ok" if report.records_loaded else "rejected"
+            outcome: Outcome = "ok" if report.records_loaded else "rejected"
             reason = summary.rejects[0].reason if outcome == "rejected" and summary.rejects else ""
             record_load(
                 settings.home,

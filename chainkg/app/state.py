@@ -141,12 +141,12 @@ def _recover(settings: Settings, problem: SnapshotError | list[ManifestEntry]) -
             reason = f"no snapshot at {path}, but its manifest lists {len(listed)} input(s); rebuilt from all of them"
             log.warning(reason)
             return _rebuilt(settings, listed, "rebuilt", reason)
-        aside = sorted(path.parent.glob(path.name + ".corrupt-*")) + sorted(
+        earlier = sorted(path.parent.glob(path.name + ".corrupt-*")) + sorted(
             path.parent.glob(path.name + ".incompatible-*")
         )
-        if aside:
+        if earlier:
             raise StateError(
-                f"no snapshot at {path}, and {aside[-1]} holds a damaged one set aside earlier whose inputs "
+                f"no snapshot at {path}, and {earlier[-1]} holds a damaged one set aside earlier whose inputs "
                 "are unknown; refusing to start from the bundled data alone. Restore a backup "
                 "(`chainkg backup --list`), or rebuild with `chainkg load --reset <inputs…>`"
             )

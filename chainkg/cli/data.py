@@ -13,11 +13,22 @@ from rich.table import Table
 from chainkg.app.audit import cli_actor
 from chainkg.app.loading import load_paths
 from chainkg.app.lock import StateBusy
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, settings_from, store_failed
+from chainkg.app.settings import Settings
+from chainkg.app.state import SnapshotStamp, open_store
+from chainkg.cli.common import (
+    HomeOption,
+    StoreOption,
+    app,
+    console,
+    err,
+    fail,
+    failures_as_exits,
+    settings_from,
+    store_for,
+)
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
-from chainkg.store.protocol import StoreError
+from chainkg.store.protocol import GraphStore
 
 
 @app.command()
@@ -38,16 +49,13 @@ def load(
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
-    try:
-        reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
-    except StateBusy as exc:
-        err.print(f"[red]error:[/red] {exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)")
-        raise typer.Exit(4) from exc
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:  # unreachable or refusing, or gone mid-load (its batch rolled back)
-        raise store_failed(exc) from exc
+    # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be
+    # opened; another writer holding the state directory past CHAINKG_LOCK_WAIT: exit 4.
+    with failures_as_exits():
+        try:
+            reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
+        except StateBusy as exc:
+            raise fail(f"{exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)", 4) from exc
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -68,21 +76,8 @@ def stats_command(
     store_name: StoreOption = None,
 ) -> None:
     """Counts by kind and, per chain, segments, enterprises, projects and investment."""
-    settings = settings_from(home, store_name)
-    try:
-        store = open_store(settings).store
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    try:
+    with store_for(settings_from(home, store_name)) as store:
         result = store.run(stats.QUERY, stats.Params())
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
-    assert isinstance(result, stats.Result)
     if as_json:
         console.print_json(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return
@@ -123,8 +118,7 @@ def generate(
     try:
         chosen = preset_named(preset)
     except KeyError as exc:
-        err.print(f"[red]error:[/red] {exc.args[0]}")
-        raise typer.Exit(2) from exc
+        raise fail(exc.args[0]) from exc
     if enterprises is not None:
         chosen = chosen.resized(enterprises)
     summary = write_dataset(out, chosen, seed=seed)
@@ -151,16 +145,17 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(home, store_name)
-    try:
+    origin = ""
+    stamp: SnapshotStamp | None = None
+
+    def serving(settings: Settings) -> GraphStore:
+        nonlocal origin, stamp
         opened = open_store(settings)
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    counts = opened.store.counts()
-    err.print(
-        f"store: {opened.store.backend} ({opened.origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
-    )
-    app = create_app(settings, opened.store, snapshot_stamp=opened.stamp)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+        origin, stamp = opened.origin, opened.stamp
+        return opened.store
+
+    with store_for(settings, opener=serving) as store:
+        counts = store.counts()
+        err.print(f"store: {store.backend} ({origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges")
+        app = create_app(settings, store, snapshot_stamp=stamp)
+        uvicorn.run(app, host=host or settings.host, port=port or settings.port)

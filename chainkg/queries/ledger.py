@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
@@ -44,9 +44,11 @@ from pydantic import BaseModel, Field, model_validator
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require, segment_chains
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import CHAIN, PLACE, SEGMENT
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus
 from chainkg.schema.models import PartialDate
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = [
@@ -76,11 +78,13 @@ Sort = Literal["date", "investment", "name", "status", "id"]
 
 
 class Params(BaseModel):
-    chain: str | None = Field(
+    chain: Annotated[str | None, CHAIN] = Field(
         default=None, description="only projects in this chain / 产业链", examples=["chain:集成电路"]
     )
-    segment: str | None = Field(default=None, description="only projects in this segment / 环节", examples=["seg:硅片"])
-    scope: str | None = Field(
+    segment: Annotated[str | None, SEGMENT] = Field(
+        default=None, description="only projects in this segment / 环节", examples=["seg:硅片"]
+    )
+    scope: Annotated[str | None, PLACE] = Field(
         default=None,
         description="only projects local to this region or park / 区域或园区",
         examples=["region:天衢新区"],
@@ -276,7 +280,7 @@ _SORT_VALUES: dict[str, Callable[[Row], Any]] = {
 # --- networkx form -------------------------------------------------------------------------------
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     candidates: Sequence[str] = nodes_of_kind(graph, NodeKind.PROJECT)
     narrowing: list[frozenset[str]] = []
     if params.segment is not None:
@@ -306,30 +310,30 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     )
 
 
-def _rows(graph: nx.MultiDiGraph) -> dict[str, Row]:
+def _rows(graph: nx.MultiDiGraph[str]) -> dict[str, Row]:
     """Every project's row, once per graph version."""
 
     def build() -> dict[str, Row]:
-        nodes = graph._node
+        nodes = node_table(graph)
         return {p: _row(p, nodes[p]) for p in nodes_of_kind(graph, NodeKind.PROJECT)}
 
     return cached(graph, "ledger_rows", build)
 
 
-def _chain_projects(graph: nx.MultiDiGraph, chain: str) -> frozenset[str]:
+def _chain_projects(graph: nx.MultiDiGraph[str], chain: str) -> frozenset[str]:
     members = members_by_segment(graph)
     return frozenset().union(*(members.get(s, (frozenset(), frozenset()))[1] for s in chain_segments(graph, chain)))
 
 
-def _item(graph: nx.MultiDiGraph, row: Row) -> ProjectItem:
+def _item(graph: nx.MultiDiGraph[str], row: Row) -> ProjectItem:
     segments: set[str] = set()
     places: set[str] = set()
-    for _, target, kind in graph.out_edges(row.id, data="kind"):
+    for _, target, kind in graph.out_edges(row.id, data="kind", default=""):
         if kind == EdgeKind.IN_SEGMENT.value:
             segments.add(target)
         elif kind == EdgeKind.LOCATED_IN.value:
             places.add(target)
-    investors = {u for u, _, k in graph.in_edges(row.id, data="kind") if k == EdgeKind.INVESTS_IN.value}
+    investors = {u for u, _, k in graph.in_edges(row.id, data="kind", default="") if k == EdgeKind.INVESTS_IN.value}
     chains = sorted({c for s in segments for c in segment_chains(graph, s)})
     return _make_item(
         row,

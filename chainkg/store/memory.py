@@ -23,6 +23,7 @@ from chainkg.schema.ids import edge_key, kind_of_id
 from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
 from chainkg.store.gc_pause import gc_paused
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 from chainkg.store.nx_index import kind_counts
 from chainkg.store.protocol import (
     ClaimRow,
@@ -47,8 +48,8 @@ _UNION_LISTS = ("aliases", "keys")
 class MemoryStore:
     backend = "memory"
 
-    def __init__(self, graph: nx.MultiDiGraph | None = None, manifest: list[ManifestEntry] | None = None):
-        self.graph: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+    def __init__(self, graph: nx.MultiDiGraph[str] | None = None, manifest: list[ManifestEntry] | None = None):
+        self.graph: nx.MultiDiGraph[str] = graph if graph is not None else nx.MultiDiGraph()
         self._manifest: list[ManifestEntry] = list(manifest or [])
         self._keys: dict[str, dict[str, set[str]]] = {}
         self._rebuild_index()
@@ -104,7 +105,7 @@ class MemoryStore:
         # are remembered for the batch; the checks and their messages are unchanged.
         graph = self.graph
         nodes = graph.nodes
-        exists = graph._node if type(graph) is nx.MultiDiGraph else graph  # a dict answers `in` faster
+        exists = node_table(graph) if type(graph) is nx.MultiDiGraph else graph  # a dict answers `in` faster
         pending = {n.id for n in batch.nodes}
         known: dict[str, NodeKind] = {}  # id → kind, for ids already found to exist
         cited: set[str] = set()  # cited sources already found to exist
@@ -229,7 +230,7 @@ class MemoryStore:
         return Counts(dict(nodes), dict(edges))
 
     def edge_count(self, kind: EdgeKind) -> int:
-        return sum(1 for _, _, k in self.graph.edges(data="kind") if k == kind.value)
+        return sum(1 for _, _, k in self.graph.edges(data="kind", default="") if k == kind.value)
 
     def node(self, node_id: str) -> dict[str, Any] | None:
         attrs = self.graph.nodes.get(node_id)
@@ -289,11 +290,11 @@ class _Adjacency:
 
     __slots__ = ("direct", "graph", "pred", "succ")
 
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph[str]):
         self.graph = graph
         self.direct = type(graph) is nx.MultiDiGraph
-        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._succ
-        self.pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._pred
+        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = succ_table(graph)
+        self.pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = pred_table(graph)
 
     def get(self, u: str, v: str, key: str) -> dict[str, Any] | None:
         keydict = self.succ[u].get(v)

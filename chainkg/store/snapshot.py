@@ -43,7 +43,7 @@ class SnapshotError(RuntimeError):
         self.detail = detail
 
 
-def write_snapshot(path: Path, graph: nx.MultiDiGraph, manifest: list[dict[str, Any]], counts: Counts) -> None:
+def write_snapshot(path: Path, graph: nx.MultiDiGraph[str], manifest: list[dict[str, Any]], counts: Counts) -> None:
     """Write atomically (:func:`chainkg.store.files.atomic_write`), so a crash mid-write leaves the old
     snapshot intact."""
     with gc_paused():  # the pickler's memo allocates a container per object; collecting meanwhile finds nothing
@@ -73,7 +73,7 @@ def read_header(path: Path, check_version: bool = True) -> dict[str, Any]:
     return header
 
 
-def read_snapshot(path: Path) -> tuple[nx.MultiDiGraph, list[dict[str, Any]]]:
+def read_snapshot(path: Path) -> tuple[nx.MultiDiGraph[str], list[dict[str, Any]]]:
     header, payload = _split(path, want_payload=True)
     assert payload is not None
     if len(payload) != header["payload_bytes"]:

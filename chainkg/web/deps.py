@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
@@ -37,6 +37,9 @@ from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.refs import resolve_ref
 from chainkg.schema.kinds import NodeKind, RegionLevel
 from chainkg.store.protocol import GraphStore
+
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
 __all__ = [
     "PLACE_KINDS",
@@ -151,7 +154,7 @@ class PageContext:
     def scope_id(self) -> str:
         return self.scope.id
 
-    def run(self, query: Query[Any, Any], params: BaseModel | dict[str, Any]) -> Any:
+    def run(self, query: Query[P, R], params: P | dict[str, Any]) -> R:
         """``store.run`` with params given as a model or a dict (validated by the query's params
         model); query errors and invalid values become :class:`PageError`."""
         try:
@@ -184,7 +187,7 @@ class PageContext:
                 pairs.extend((key, str(v)) for v in value)
             else:
                 pairs.append((key, "1" if value is True else str(value)))
-        root = self.request.scope.get("root_path", "").rstrip("/")
+        root = str(self.request.scope.get("root_path", "")).rstrip("/")
         return root + path + ("?" + urlencode(pairs) if pairs else "")
 
     def node_url(self, ref: NodeRef | str, **params: Any) -> str:
@@ -201,7 +204,7 @@ class PageContext:
                 pairs.extend((key, str(v)) for v in value)
             else:
                 pairs.append((key, str(value)))
-        root = self.request.scope.get("root_path", "").rstrip("/")
+        root = str(self.request.scope.get("root_path", "")).rstrip("/")
         return root + self.request.url.path + ("?" + urlencode(pairs) if pairs else "")
 
 
@@ -209,7 +212,7 @@ def _scope_options(store: GraphStore, home: NodeRef) -> list[ScopeOption]:
     """The home city, its districts and counties, its functional zones, then its parks (a level at a
     time, so a city's many towns never push a district off the page)."""
     options = [ScopeOption(home.id, home.name, "全市")]
-    zones = []
+    zones: list[ScopeOption] = []
     for level in _SELECTABLE:
         regions = store.run(listing_regions.QUERY, listing_regions.Params(scope=home.id, level=level, limit=_PAGE))
         group = zones if level is RegionLevel.FUNCTIONAL_ZONE else options

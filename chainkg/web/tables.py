@@ -23,6 +23,7 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from starlette.responses import Response
 
 __all__ = ["FORMATS", "Cell", "Column", "Table", "export_response", "filename", "to_csv", "to_xlsx"]
@@ -118,6 +119,8 @@ def _csv_safe(value: Any) -> Any:
 def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook always starts with one worksheet
+        raise RuntimeError("openpyxl made a workbook without a worksheet")
     sheet.title = _UNSAFE.sub("_", table.title)[:31] or "Sheet1"
     sheet.append(table.header())
     for cell in sheet[1]:

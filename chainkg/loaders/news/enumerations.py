@@ -25,6 +25,7 @@ items (``…E项目,总投资32.29亿元``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
@@ -182,7 +183,7 @@ def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, 
 def find_enumerations(
     text: str,
     amounts: list[AmountMention],
-    companies: list[NameMention] = (),  # type: ignore[assignment]
+    companies: Sequence[NameMention] = (),
 ) -> list[Enumeration]:
     """Every enumeration of projects in ``text`` (see the module docstring)."""
     top = top_level(text)
@@ -206,7 +207,7 @@ def _enumeration(
     clauses: list[tuple[int, int]],
     ci: int,
     amounts: list[AmountMention],
-    companies: list[NameMention],
+    companies: Sequence[NameMention],
 ) -> tuple[Enumeration, int] | None:
     cs, ce = clauses[ci]
     chunks = _split(text, cs, ce, top)
@@ -519,7 +520,7 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
     return Item(mention, amount, place, labelled, chunk_start)
 
 
-def _kind(item: Item, companies: list[NameMention]) -> bool:
+def _kind(item: Item, companies: Sequence[NameMention]) -> bool:
     """交通能源、机械、汽车…等各方面合作项目: an item naming a sector, not one project (unless it is
     priced in the list or a company stands in it)."""
     if item.amount is not None or not is_sector_phrase(re.sub(r"(项目|工程)$", "", item.mention.text)):
@@ -528,7 +529,7 @@ def _kind(item: Item, companies: list[NameMention]) -> bool:
     return not any(lead <= c.start and c.end <= item.mention.end for c in companies)
 
 
-def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
+def _is_company(mention: NameMention, companies: Sequence[NameMention]) -> bool:
     return any(c.start <= mention.start and mention.end <= c.end + 0 and c.legal for c in companies) or any(
         c.start == mention.start and c.end == mention.end for c in companies
     )

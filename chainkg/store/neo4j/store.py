@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -74,6 +74,8 @@ from chainkg.store.protocol import (
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 
 __all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
 
 _CITES_KEY = edge_key(EdgeKind.CITES)
 _UNAVAILABLE = (
@@ -176,9 +178,10 @@ class Neo4jStore:
                 result.edges_changed += row["changed"]
         return result
 
-    def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict]:
+    def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
-        return tx.run(statement, parameters).data()
+        rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
+        return rows
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         if not updates:
@@ -219,7 +222,8 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                return tx.run(statement, parameters).data()
+                rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
+                return rows
 
             return query.cypher(execute, params)
 
@@ -227,7 +231,12 @@ class Neo4jStore:
 
     def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of one read statement (its own transaction)."""
-        return self._read_tx(lambda tx: tx.run(statement, parameters or {}).data(), "reading")
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = tx.run(statement, dict(parameters or {})).data()
+            return rows
+
+        return self._read_tx(work, "reading")
 
     def counts(self) -> Counts:
         nodes: dict[str, int] = {}
@@ -294,7 +303,7 @@ class Neo4jStore:
         ) as session:
             yield session
 
-    def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], Any], what: str) -> Any:
+    def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], T], what: str) -> T:
         with self._translate(what), self._session(write=False) as session:
             return session.execute_read(work)
 
@@ -386,8 +395,9 @@ def _plan(batch: Batch, size: int) -> _Plan:
         for edge in batch.edges
     ]
     for round_ in _rounds(edge_rows, key=lambda r: r[1]):
-        for kind in EdgeKind:
-            _add(plan, cy.upsert_edges(kind), [row for k, _, row in round_ if k is kind], size, nodes=False)
+        for edge_kind in EdgeKind:
+            rows = [row for k, _, row in round_ if k is edge_kind]
+            _add(plan, cy.upsert_edges(edge_kind), rows, size, nodes=False)
     return plan
 
 

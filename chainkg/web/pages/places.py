@@ -121,11 +121,11 @@ def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
             [Column("region", "区域"), Column("level", "级别"), Column("parks", "园区数", align="right")],
             empty="没有下辖区域",
         )
-        for item in regions.items:
+        for region in regions.items:
             region_table.add(
-                ref_cell(ctx, item),
-                level_zh(item.level.value if item.level else None),
-                Cell(str(item.parks), value=item.parks),
+                ref_cell(ctx, region),
+                level_zh(region.level.value if region.level else None),
+                Cell(str(region.parks), value=region.parks),
             )
         tables.append(region_table)
     projects = project_table(ctx, "projects", f"最新项目_{name}", latest.items)
