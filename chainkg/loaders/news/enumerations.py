@@ -441,8 +441,8 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
     mid = trailer["mid"] or ""
     if not mid:
         return True
-    if trailer["count"] or trailer["count2"]:
-        return not re.search(r"[,;。]", mid)
+    if trailer["count"] or trailer["count2"]:  # 等高校院所签订科创类项目4个: the list is who signed
+        return not re.search(r"[,;。]|签订|签约|签署|合作|共建|携手", mid)
     return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
 
 

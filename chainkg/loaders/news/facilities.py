@@ -42,7 +42,9 @@ _AFTER = re.compile(
     r"(?:落户|签约|签订|开工|动工|奠基|投产|试运营|试生产|开业|竣工|建成|启动建设|开工建设|加快建设|正式运营|投入运营)"
 )
 #: Words right before the name that make it the object of an investment.
-_BEFORE = re.compile(r"(?:签约|签订|签署|引进|引入|新建|投资建设|开工建设|建设|打造|落户)了?$")
+_BEFORE = re.compile(
+    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户)了?|投资[^,;。!?]{0,10}?建设|在[^,;。!?]{2,16}?建设)$"
+)
 _PRICED = re.compile(r"(?:投资|总投资)[^,;。!?]{0,8}?(?:\d|百|千)[^,;。!?]{0,6}?[亿万]元?的$")
 #: Words of a name that say it is part of a project or a generic place (研发中心主体, 该中心).
 _NOT_A_NAME = re.compile(
@@ -77,7 +79,7 @@ def find_facility_projects(
             continue  # 规划建设A中心、B中心…: the parts of one project, or a list (read as a list)
         if gazetteer.resolve(NodeKind.PARK, name) or gazetteer.resolve(NodeKind.REGION, name):
             continue  # a park the graph knows stays a park
-        before = text[max(0, start - 12) : start]
+        before = text[max(0, start - 20) : start]
         if _AFTER.match(text[end:]) or _BEFORE.search(before) or _PRICED.search(before):
             out.append(NameMention(start, end, name, NodeKind.PROJECT))
     return out

@@ -28,7 +28,10 @@ _PROJECT_HEAD = re.compile(
     r"项目|工程(?!项目|师|公司|局|院|学|机械|有限|建设|技术|管理|咨询|园|区)|(?:(?<=[A-Z]{3})|(?<=开发))案"
 )
 _PART_OF_WORK = re.compile(r"的|之|等|建设|工作|量|主体")
-_WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)")
+#: Parts or sizes of the works (桩基施工|工程, …厂房|工程, 二层主体|工程, 一期), not a project's name.
+_WORK_SIZE = re.compile(
+    r"(?:施工|厂房|主体|附属|土建|装修|安装|配套)$|\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)"
+)
 #: Verbs before X工程 that make it a campaign (大力开展招才引智工程), not works being built.
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
