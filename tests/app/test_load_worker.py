@@ -1,0 +1,61 @@
+"""A big load through the API runs in a worker process; the server applies the worker's changes to
+its own copy and serves exactly the graph the worker saved — the same graph an in-process load
+makes (:mod:`chainkg.app.load_worker`)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chainkg.app.settings import Settings
+from chainkg.app.state import open_store
+from chainkg.loaders import default_loaders
+from chainkg.loaders.pipeline import run_load
+from chainkg.server import create_app
+from chainkg.store.memory import MemoryStore
+from tests.conftest import DATASET
+from tests.hostile.corpus import CODE_A, good, rows
+from tests.neo4j.contents import memory_contents
+
+KEY = "worker-test-key-01"
+
+
+def graph_of(store: MemoryStore) -> dict[str, object]:
+    contents = memory_contents(store)
+    return {"nodes": contents["nodes"], "edges": contents["edges"], "manifest": contents["manifest"]}
+
+
+def test_a_worker_load_serves_what_the_worker_saved_and_what_an_in_process_load_makes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    dataset = tmp_path / "dataset"
+    shutil.copytree(DATASET, dataset)
+    settings = Settings(home=tmp_path / "home", dataset=dataset, api_key=KEY, load_worker_bytes=0, watch_seconds=0)
+    opened = open_store(settings)
+    expected = MemoryStore(opened.store.graph.copy(), opened.store.manifest())
+    # Conflicting rows (claims, reconciled props: every kind of operation) and ordinary ones, one file.
+    upload = tmp_path / "registry.csv"
+    upload.write_bytes(
+        rows(f"德州甲冲突有限公司,{CODE_A},100,德州", f"德州乙冲突有限公司,{CODE_A},900,德州", *good(25))
+    )
+    inputs = [upload]
+    app = create_app(settings, opened.store, snapshot_stamp=opened.stamp)
+    with caplog.at_level(logging.INFO, logger="chainkg.load"), TestClient(app) as client:
+        for path in inputs:
+            response = client.post(
+                "/api/v1/loads", headers={"X-API-Key": KEY}, files={"file": (path.name, path.read_bytes())}
+            )
+            assert response.status_code == 200, response.text
+    assert sum("worker load of" in r.getMessage() for r in caplog.records) == 1, "it ran in the worker"
+    served = app.state.store
+    assert graph_of(served) == graph_of(MemoryStore.open(settings.snapshot_path)), "served = saved"
+    (kept,) = settings.uploads_dir.iterdir()
+    run_load(expected, [kept], default_loaders())
+    assert {k: v for k, v in graph_of(served).items() if k != "manifest"} == {
+        k: v for k, v in graph_of(expected).items() if k != "manifest"
+    }
+    assert app.state.snapshot_stamp is not None and not list(settings.home.glob(".load-*")), "no files left"
