@@ -46,6 +46,7 @@ from chainkg.app.settings import Settings
 from chainkg.app.state import SnapshotStamp, StateError, open_store, publish
 from chainkg.store.protocol import GraphStore, StoreUnavailable
 from chainkg.viz import routes as viz
+from chainkg.web import install as install_web
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -186,6 +187,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(viz.router)
     install_docs(app)
+    install_web(app)  # the workbench at / (chainkg/web)
     _document_everywhere(app, 414, "URL longer than the server reads (CHAINKG_MAX_URL_BYTES) / URL 过长")
     return app
 
