@@ -6,12 +6,11 @@ run a query so that its errors become pages.
 - the **store** (the API's :func:`chainkg.api.deps.get_store`, so pages and API read the same graph);
 - the **scope** (``?scope=`` — a region or park id or name; absent: the home city) every page keeps:
   links made with :meth:`PageContext.url` carry it, the selector in the header changes it;
-- the **current user** from :func:`current_user` — the sign-in hook. It answers ``None`` (nobody
-  signed in, everything readable) until an authentication layer replaces it, e.g.
-  ``app.dependency_overrides[current_user] = my_user_from_session`` or by registering a dependency
-  that reads the session/API key; pages and templates see ``ctx.user`` and ``user`` (the header shows
-  the name when there is one). Refusing a page is then a check in that dependency (raise an
-  ``HTTPException(401/403)``), not in the pages.
+- the **current user** from :func:`current_user`: the key name and role the access layer
+  (:mod:`chainkg.api.security`) resolved from an API key or a browser session, ``None`` for an
+  anonymous visitor (only possible while reads are public: otherwise the access layer has sent the
+  browser to ``/auth/signin`` already). Pages and templates see ``ctx.user`` and ``user`` (the header
+  shows the name, the role and a sign-out button).
 
 :meth:`PageContext.run` runs a query and turns a :class:`chainkg.queries.errors.QueryError` or an
 invalid parameter into :class:`PageError`, which the workbench renders as a friendly page with the
@@ -29,6 +28,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from chainkg.api.deps import get_store
+from chainkg.api.security import current_user as security_user
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.errors import Ambiguous, NotFound, QueryError
@@ -78,8 +78,13 @@ class User:
 
 
 async def current_user(request: Request) -> User | None:
-    """The signed-in user; ``None`` until sign-in exists (override this dependency to add it)."""
-    return None
+    """The signed-in user: the principal :mod:`chainkg.api.security` resolved from the request's key
+    or browser session (``/auth/signin``), with its role; ``None`` when nobody is signed in (the
+    access layer has already sent such a visitor to the sign-in page when reads are protected)."""
+    principal = await security_user(request)
+    if principal.anonymous:
+        return None
+    return User(id=principal.name, name=principal.name, roles=frozenset({principal.role or ""}))
 
 
 UserDep = Annotated[User | None, Depends(current_user)]
