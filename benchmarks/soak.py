@@ -33,6 +33,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,26 @@ def city_dataset(data_dir: Path, seed: int) -> Path:
             check=True,
         )
     return dataset
+
+
+def fresh_home(data_dir: Path, dataset: Path) -> Path:
+    """A state directory holding the city graph's snapshot alone, the same at every run: built once
+    (``chainkg load``) into ``soak-base.home`` and copied."""
+    base = data_dir / "soak-base.home"
+    if not (base / "memory.snapshot").is_file():
+        print(f"building the city snapshot in {base} …", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "chainkg.cli", "load", str(dataset), "--no-progress", "--home", str(base)],
+            cwd=REPO,
+            check=True,
+        )
+    home = data_dir / "soak.home"
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    for name in ("memory.snapshot", "memory.snapshot.manifest.json"):
+        shutil.copy2(base / name, home / name)
+    return home
 
 
 def start_server(
@@ -349,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     dataset = city_dataset(args.data_dir, 0)
-    home = args.data_dir / "soak.home"
+    home = fresh_home(args.data_dir, dataset)
     work = args.data_dir / "soak"
     work.mkdir(parents=True, exist_ok=True)
     extra_env = dict(item.split("=", 1) for item in args.env)

@@ -149,3 +149,20 @@ async def test_only_loaded_uploads_are_kept(client: httpx.AsyncClient, served: t
     assert kept <= named, f"uploads kept that no load used: {sorted(p.name for p in kept - named)}"
     refused = [c.name for c in FILES if c.status != 200]
     assert not [p for p in kept if any(p.name.endswith(Path(n).name) for n in refused)]
+
+
+def test_the_cli_reports_hostile_rows_without_a_traceback(tmp_path: Path) -> None:
+    """A CSV field over 128 KiB made ``chainkg load`` print a traceback; now the row is reported."""
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app as cli
+
+    case = next(c for c in FILES if c.name == "field_over_128KiB.csv")
+    path = tmp_path / case.name
+    path.write_bytes(case.content())
+    home = tmp_path / "home"
+    MemoryStore().save(home / "memory.snapshot")  # an empty graph: nothing to build first
+    result = CliRunner().invoke(cli, ["load", str(path), "--no-progress", "--home", str(home)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert f"{case.loaded}/{case.loaded + 1} records loaded" in result.output
