@@ -109,7 +109,17 @@ def fresh_home(data_dir: Path, dataset: Path) -> Path:
     if not (base / "memory.snapshot").is_file():
         print(f"building the city snapshot in {base} …", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "chainkg.cli", "load", str(dataset), "--no-progress", "--home", str(base)],
+            [
+                sys.executable,
+                "-m",
+                "chainkg.cli",
+                "load",
+                "--reset",
+                str(dataset),
+                "--no-progress",
+                "--home",
+                str(base),
+            ],
             cwd=REPO,
             check=True,
         )
