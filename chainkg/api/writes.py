@@ -54,7 +54,7 @@ from pydantic import BaseModel, Field
 
 from chainkg.api.errors import APIError
 from chainkg.app.audit import Actor, input_of, record_load
-from chainkg.app.load_worker import WorkerFailed, input_bytes, load_in_worker
+from chainkg.app.load_worker import WorkerFailed, input_bytes, load_in_worker, load_in_worker_neo4j
 from chainkg.app.lock import StateBusy, StateLock
 from chainkg.app.pacing import fine_switching
 from chainkg.app.settings import Settings
@@ -272,6 +272,13 @@ class Writer:
     ) -> tuple[LoadSummary, LoadReport]:
         refresh(state, settings, file_lock)  # another process's load lands first: we write on top of it
         current: GraphStore = state.store
+        if settings.store == "neo4j" and input_bytes(source.path) >= settings.load_worker_bytes:
+            try:
+                report = load_in_worker_neo4j(settings, source.path)
+            except WorkerFailed as exc:
+                log.warning("%s; loading %s in the server process instead", exc, source.display)
+            else:
+                return _summary(report, source, current), report
         if self._in_worker(state, settings, source, current):
             assert isinstance(current, MemoryStore)
             try:

@@ -19,8 +19,10 @@ pickled. So a load of an input of at least ``CHAINKG_LOAD_WORKER_BYTES`` (256 Ki
    parsing, validation or pickling happens in the serving process.
 
 The caller (:class:`chainkg.api.writes.Writer`) warms the new graph's indexes, then publishes it
-whole, as for any load. If the worker cannot run (or dies), the load runs in the server process
-instead, as before, and the log says why.
+whole, as for any load. On Neo4j the worker writes to the server directly
+(:func:`load_in_worker_neo4j`): there the graph is not in the serving process at all. If the
+worker cannot run (or dies), the load runs in the server process instead, as before, and the log
+says why.
 """
 
 from __future__ import annotations
@@ -41,15 +43,15 @@ import networkx as nx
 
 from chainkg.app.pacing import Pacer, fine_switching, paced
 from chainkg.app.settings import Settings
-from chainkg.app.state import SnapshotStamp, save_store, snapshot_stamp
+from chainkg.app.state import SnapshotStamp, neo4j_store, save_store, snapshot_stamp
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import LoadReport, run_load
 from chainkg.schema.records import Batch
 from chainkg.store.files import TEMP_SUFFIX
 from chainkg.store.memory import MemoryStore
-from chainkg.store.protocol import Counts, ManifestEntry, WriteResult
+from chainkg.store.protocol import Counts, ManifestEntry, StoreError, WriteResult
 
-__all__ = ["WorkerFailed", "WorkerLoad", "input_bytes", "load_in_worker", "paced_copy"]
+__all__ = ["WorkerFailed", "WorkerLoad", "input_bytes", "load_in_worker", "load_in_worker_neo4j", "paced_copy"]
 
 log = logging.getLogger("chainkg.load")
 
@@ -131,6 +133,33 @@ def load_in_worker(settings: Settings, path: Path, current: MemoryStore, stamp: 
         result_path.unlink(missing_ok=True)
 
 
+def load_in_worker_neo4j(settings: Settings, path: Path) -> LoadReport:
+    """Load ``path`` into the Neo4j graph from a worker process: the server keeps only the waiting (the
+    graph lives in Neo4j, so there is nothing to copy or replay here)."""
+    token = secrets.token_hex(6)
+    result_path = settings.home / f".load-{token}.result{TEMP_SUFFIX}"
+    process = multiprocessing.get_context("spawn").Process(
+        target=_worker_main,
+        args=(settings, str(path), None, "", str(result_path)),
+        name="chainkg-load-worker",
+        daemon=True,
+    )
+    try:
+        try:
+            process.start()
+        except OSError as exc:
+            raise WorkerFailed(f"the worker process could not start: {exc}") from exc
+        while process.is_alive():
+            process.join(timeout=0.2)
+        report: LoadReport = _read_result(result_path, process.exitcode)["report"]
+        return report
+    finally:
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+        result_path.unlink(missing_ok=True)
+
+
 def paced_copy(store: MemoryStore, pacer: Pacer) -> MemoryStore:
     """What ``MemoryStore(store.graph.copy(), store.manifest())`` makes — new node, edge and graph
     attribute dicts, the values in them shared — built a few milliseconds at a time."""
@@ -177,6 +206,8 @@ def _read_result(path: Path, exitcode: int | None) -> dict[str, Any]:
             result: dict[str, Any] = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError) as exc:
         raise WorkerFailed(f"the worker process ended (exit code {exitcode}) without a result") from exc
+    if "store_error" in result:  # the store refused or went away: the same answer as in-process
+        raise result["store_error"]
     if "error" in result:
         raise WorkerFailed(f"the worker process failed: {result['error']}")
     return result
@@ -209,9 +240,14 @@ class _RecordingStore(MemoryStore):
         self._record("input", entry)
 
 
-def _worker_main(settings: Settings, path: str, stamp: SnapshotStamp, ops_path: str, result_path: str) -> None:
+def _worker_main(settings: Settings, path: str, stamp: SnapshotStamp | None, ops_path: str, result_path: str) -> None:
     result: dict[str, Any]
     try:
+        if settings.store == "neo4j":
+            result = {"report": _neo4j_load(settings, Path(path))}
+            with open(result_path, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+            return
         if snapshot_stamp(settings.snapshot_path) != stamp:
             raise WorkerFailed("the snapshot changed before the worker read it")
         opened = MemoryStore.open(settings.snapshot_path)
@@ -232,5 +268,18 @@ def _worker_main(settings: Settings, path: str, stamp: SnapshotStamp, ops_path: 
         result = {"report": report, "stamp": new_stamp, "counts": counts, "manifest": manifest}
     except BaseException as exc:
         result = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+        if isinstance(exc, StoreError):
+            result["store_error"] = exc
     with open(result_path, "wb") as out:
         pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _neo4j_load(settings: Settings, path: Path) -> LoadReport:
+    store = neo4j_store(settings).connect()
+    try:
+        (report,) = run_load(
+            store, [path], default_loaders(), report_dir=settings.reports_dir, batch_size=settings.batch_size
+        )
+        return report
+    finally:
+        store.close()
