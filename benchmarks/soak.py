@@ -225,6 +225,13 @@ def vocabulary(base: str) -> tuple[list[str], list[str]]:
 # --- driving ---------------------------------------------------------------------------------
 
 
+def client_limits(args: argparse.Namespace) -> httpx.Limits:
+    """Connections are dropped after 2 s idle: uvicorn closes idle ones after 5 s, and a request sent
+    on a connection the server is closing at that moment fails with a ReadError that says nothing
+    about chainkg (the keep-alive race)."""
+    return httpx.Limits(max_connections=args.concurrency + 2, keepalive_expiry=2.0)
+
+
 async def reader(
     client: httpx.AsyncClient, urls: list[str], rng: random.Random, stop: asyncio.Event, record: Any
 ) -> None:
@@ -259,7 +266,7 @@ async def phase_load(base: str, urls: list[str], file: Path, args: argparse.Name
     idle, during = Window(), Window()
     current = idle
     stop = asyncio.Event()
-    limits = httpx.Limits(max_connections=args.concurrency + 2)
+    limits = client_limits(args)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
 
         def record(_began: float, status: str, ms: float) -> None:
@@ -291,7 +298,7 @@ async def phase_soak(
     rss: dict[int, float] = {}
     loads: list[dict[str, Any]] = []
     stop = asyncio.Event()
-    limits = httpx.Limits(max_connections=args.concurrency + 2)
+    limits = client_limits(args)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
 
         def record(began: float, status: str, ms: float) -> None:

@@ -63,6 +63,7 @@ from chainkg.app.warmup import warm
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import FILE_REJECTED, LoadReport, run_load
 from chainkg.store.files import TEMP_SUFFIX
+from chainkg.store.gc_pause import gc_paused
 from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import GraphStore
 
@@ -287,7 +288,7 @@ class Writer:
                 log.warning("%s; loading %s in the server process instead", exc, source.display)
             else:
                 if done.store is not None:
-                    with fine_switching():
+                    with fine_switching(), gc_paused():
                         warm(done.store)  # the new graph's indexes, before the first read needs them
                     publish(state, done.store, done.stamp)
                 return _summary(done.report, source, state.store), done.report

@@ -15,8 +15,9 @@ pickled. So a load of an input of at least ``CHAINKG_LOAD_WORKER_BYTES`` (256 Ki
    a time, resting as long in between: :mod:`chainkg.app.pacing`).
 3. The server then applies the worker's operations to that copy, paced the same way. The same
    operations on the same graph give the same graph: the result equals the snapshot the worker
-   saved (checked by counts; if they ever differed, the saved snapshot is opened instead). No
-   parsing, validation or pickling happens in the serving process.
+   saved (checked by node and edge counts and the manifest; if they ever differed, the saved snapshot
+   is opened instead). No parsing, validation or pickling happens in the serving process, and the
+   cyclic collector is paused meanwhile (a full pass over the graph would hold the lock for seconds).
 
 The caller (:class:`chainkg.api.writes.Writer`) warms the new graph's indexes, then publishes it
 whole, as for any load. On Neo4j the worker writes to the server directly
@@ -48,6 +49,7 @@ from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import LoadReport, run_load
 from chainkg.schema.records import Batch
 from chainkg.store.files import TEMP_SUFFIX
+from chainkg.store.gc_pause import gc_paused
 from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import Counts, ManifestEntry, StoreError, WriteResult
 
@@ -99,7 +101,9 @@ def load_in_worker(settings: Settings, path: Path, current: MemoryStore, stamp: 
         except OSError as exc:
             raise WorkerFailed(f"the worker process could not start: {exc}") from exc
         pacer = Pacer(DUTY)
-        with fine_switching():
+        # The collector paused too: a full pass over a graph of millions of objects holds the lock for
+        # seconds, and copying or replaying only adds live objects (chainkg.store.gc_pause).
+        with fine_switching(), gc_paused():
             work = paced_copy(current, pacer)
         while process.is_alive():  # waiting costs the server nothing: no lock is held here
             process.join(timeout=0.2)
@@ -109,11 +113,13 @@ def load_in_worker(settings: Settings, path: Path, current: MemoryStore, stamp: 
         if not report.records_loaded:
             return WorkerLoad(report, None, result["stamp"], worker_seconds, 0.0)
         replay_started = time.perf_counter()
-        with fine_switching():
+        with fine_switching(), gc_paused():
             _replay(work, ops_path, pacer)
         replay_seconds = time.perf_counter() - replay_started
         new_stamp: SnapshotStamp | None = result["stamp"]
-        if work.counts() != result["counts"] or [m.to_dict() for m in work.manifest()] != result["manifest"]:
+        counts: Counts = result["counts"]
+        same = (work.graph.number_of_nodes(), work.graph.number_of_edges()) == (counts.total_nodes, counts.total_edges)
+        if not same or [m.to_dict() for m in work.manifest()] != result["manifest"]:
             log.error("the replayed graph differs from the worker's; serving the snapshot it saved instead")
             work = MemoryStore.open(settings.snapshot_path)
             new_stamp = snapshot_stamp(settings.snapshot_path)
