@@ -59,3 +59,27 @@ def test_a_worker_load_serves_what_the_worker_saved_and_what_an_in_process_load_
         k: v for k, v in graph_of(expected).items() if k != "manifest"
     }
     assert app.state.snapshot_stamp is not None and not list(settings.home.glob(".load-*")), "no files left"
+
+
+def test_fine_switching_nests_and_restores_the_interval() -> None:
+    import sys
+
+    from chainkg.app.pacing import FINE_SWITCH_INTERVAL, fine_switching
+
+    before = sys.getswitchinterval()
+    with fine_switching():
+        assert sys.getswitchinterval() == min(before, FINE_SWITCH_INTERVAL)
+        with fine_switching():
+            assert sys.getswitchinterval() == min(before, FINE_SWITCH_INTERVAL)
+        assert sys.getswitchinterval() == min(before, FINE_SWITCH_INTERVAL), "the outer user still runs"
+    assert sys.getswitchinterval() == before
+
+
+def test_a_paced_copy_is_a_copy(dezhou: MemoryStore) -> None:
+    from chainkg.app.load_worker import paced_copy
+    from chainkg.app.pacing import Pacer
+
+    copy = paced_copy(dezhou, Pacer(duty=1.0))
+    assert graph_of(copy) == graph_of(dezhou) and copy.graph is not dezhou.graph
+    some = next(iter(copy.graph.nodes))
+    assert copy.graph.nodes[some] is not dezhou.graph.nodes[some], "new attribute dicts, as graph.copy() makes"
