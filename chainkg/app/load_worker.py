@@ -101,10 +101,12 @@ def load_in_worker(settings: Settings, path: Path, current: MemoryStore, stamp: 
         except OSError as exc:
             raise WorkerFailed(f"the worker process could not start: {exc}") from exc
         pacer = Pacer(DUTY)
+        copy_started = time.perf_counter()
         # The collector paused too: a full pass over a graph of millions of objects holds the lock for
         # seconds, and copying or replaying only adds live objects (chainkg.store.gc_pause).
         with fine_switching(), gc_paused():
             work = paced_copy(current, pacer)
+        copy_seconds = time.perf_counter() - copy_started
         while process.is_alive():  # waiting costs the server nothing: no lock is held here
             process.join(timeout=0.2)
         worker_seconds = time.perf_counter() - started
@@ -124,9 +126,11 @@ def load_in_worker(settings: Settings, path: Path, current: MemoryStore, stamp: 
             work = MemoryStore.open(settings.snapshot_path)
             new_stamp = snapshot_stamp(settings.snapshot_path)
         log.info(
-            "worker load of %s: %.1f s in the worker, %.1f s replaying (%.1f s of it resting)",
+            "worker load of %s: %.1f s in the worker; in the server %.1f s copying and %.1f s replaying "
+            "(%.1f s of both resting)",
             path,
             worker_seconds,
+            copy_seconds,
             replay_seconds,
             pacer.rested,
         )
