@@ -83,3 +83,31 @@ def test_a_paced_copy_is_a_copy(dezhou: MemoryStore) -> None:
     assert graph_of(copy) == graph_of(dezhou) and copy.graph is not dezhou.graph
     some = next(iter(copy.graph.nodes))
     assert copy.graph.nodes[some] is not dezhou.graph.nodes[some], "new attribute dicts, as graph.copy() makes"
+
+
+def test_a_replaced_graph_is_freed_without_waiting_for_the_collector(dezhou: MemoryStore) -> None:
+    """networkx caches views on a graph that refer back to it; the server drops them from a graph it
+    replaces, so the graph goes with its last reference (memory stays flat over many loads)."""
+    import gc
+    import weakref
+    from types import SimpleNamespace
+
+    from chainkg.app.state import publish
+    from chainkg.app.warmup import warm
+
+    state = SimpleNamespace(store=None)
+    first = MemoryStore(dezhou.graph.copy(), dezhou.manifest())
+    warm(first)  # the queries use graph.out_edges & co: the views exist now
+    publish(state, first)
+    state.warming.join()
+    gone = weakref.ref(first.graph)
+    del first
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        publish(state, MemoryStore(dezhou.graph.copy(), dezhou.manifest()))
+        state.warming.join()
+        assert gone() is None, "freed by reference counting alone"
+    finally:
+        if was_enabled:
+            gc.enable()
