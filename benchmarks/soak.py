@@ -233,7 +233,13 @@ def client_limits(args: argparse.Namespace) -> httpx.Limits:
 
 
 async def reader(
-    client: httpx.AsyncClient, urls: list[str], rng: random.Random, stop: asyncio.Event, record: Any
+    client: httpx.AsyncClient,
+    urls: list[str],
+    rng: random.Random,
+    stop: asyncio.Event,
+    record: Any,
+    slowest: list[tuple[float, float, str]] | None = None,
+    started: float = 0.0,
 ) -> None:
     while not stop.is_set():
         url = rng.choice(urls)
@@ -242,7 +248,13 @@ async def reader(
             status = str((await client.get(url)).status_code)
         except httpx.HTTPError as exc:
             status = type(exc).__name__
-        record(began, status, (time.perf_counter() - began) * 1000)
+        ms = (time.perf_counter() - began) * 1000
+        record(began, status, ms)
+        if slowest is not None:
+            slowest.append((ms, round(began - started, 1), url))
+            if len(slowest) > 50:
+                slowest.sort(reverse=True)
+                del slowest[10:]
 
 
 async def upload(client: httpx.AsyncClient, path: Path) -> dict[str, Any]:
@@ -295,7 +307,8 @@ async def phase_soak(
     """``--minutes`` of reads with loads one after another; figures per minute."""
     started = time.perf_counter()
     minutes: dict[int, Window] = {}
-    rss: dict[int, float] = {}
+    rss: dict[int, list[float]] = {}
+    slowest: list[tuple[float, float, str]] = []
     loads: list[dict[str, Any]] = []
     stop = asyncio.Event()
     limits = client_limits(args)
@@ -307,8 +320,11 @@ async def phase_soak(
         async def loader() -> None:
             turn = 0
             while not stop.is_set():
-                result = await upload(client, files[turn % len(files)])
+                result = {"began_s": round(time.perf_counter() - started, 1)}
+                result |= await upload(client, files[turn % len(files)])
                 result["at_s"] = round(time.perf_counter() - started, 1)
+                await asyncio.sleep(2)  # the old graph goes with the requests that still read it
+                result["rss_after_mb"] = round(rss_mb(pid), 1)
                 loads.append(result)
                 turn += 1
                 with contextlib.suppress(TimeoutError):
@@ -316,11 +332,11 @@ async def phase_soak(
 
         async def sampler() -> None:
             while not stop.is_set():
-                rss[int((time.perf_counter() - started) // 60)] = rss_mb(pid)
+                rss.setdefault(int((time.perf_counter() - started) // 60), []).append(rss_mb(pid))
                 await asyncio.sleep(5)
 
         tasks = [
-            asyncio.create_task(reader(client, urls, random.Random(args.seed + i), stop, record))
+            asyncio.create_task(reader(client, urls, random.Random(args.seed + i), stop, record, slowest, started))
             for i in range(args.concurrency)
         ]
         tasks += [asyncio.create_task(loader()), asyncio.create_task(sampler())]
@@ -328,7 +344,14 @@ async def phase_soak(
         stop.set()
         await asyncio.gather(*tasks)
     per_minute = [
-        {"minute": m + 1, **minutes[m].summary(), "rss_mb": round(rss.get(m, 0.0), 1)} for m in sorted(minutes)
+        {
+            "minute": m + 1,
+            **minutes[m].summary(),
+            "rss_min_mb": round(min(rss.get(m, [0.0])), 1),
+            "rss_max_mb": round(max(rss.get(m, [0.0])), 1),
+        }
+        for m in sorted(minutes)
+        if minutes[m].latencies or minutes[m].errors
     ]
     total = Window()
     for window in minutes.values():
@@ -343,7 +366,8 @@ async def phase_soak(
         "total": total.summary(),
         "loads": len(loads),
         "failed_loads": failed_loads,
-        "load_seconds": [x["seconds"] for x in loads],
+        "load_runs": loads,
+        "slowest": [{"ms": round(ms, 1), "at_s": at, "url": url} for ms, at, url in sorted(slowest, reverse=True)[:10]],
     }
 
 
@@ -360,12 +384,17 @@ def print_load(result: dict[str, Any]) -> None:
 
 def print_soak(result: dict[str, Any]) -> None:
     print(f"\nsoak, {result['minutes']} min: {result['loads']} loads ({len(result['failed_loads'])} failed)")
-    print("  minute  requests  errors   p50 ms   p95 ms    max ms   RSS MiB")
+    print("  minute  requests  errors   p50 ms   p95 ms    max ms   RSS MiB (min–max)")
     for m in result["per_minute"]:
         print(
             f"  {m['minute']:6}  {m['requests']:8}  {m['errors']:6}  {m['p50_ms']:7.2f}  {m['p95_ms']:7.2f}  "
-            f"{m['max_ms']:8.1f}  {m['rss_mb']:8.1f}"
+            f"{m['max_ms']:8.1f}  {m['rss_min_mb']:7.1f}–{m['rss_max_mb']:.1f}"
         )
+    print("  loads (began s → done s, seconds, RSS MiB 2 s after):")
+    for x in result["load_runs"]:
+        took = f"{x['seconds']:6.1f} s"
+        print(f"    {x['began_s']:7.1f} → {x['at_s']:7.1f}  {took}  {x['rss_after_mb']:8.1f}  {x['status']}")
+    print("  slowest reads:", ", ".join(f"{x['ms']:.0f} ms at {x['at_s']} s" for x in result["slowest"][:5]))
     t = result["total"]
     print(f"  total: {t['requests']} requests, {t['errors']} errors, p95 {t['p95_ms']} ms, max {t['max_ms']} ms")
 
