@@ -15,11 +15,11 @@
 
 **Reads** are public unless they are protected: ``CHAINKG_READS=keys``, or — when that is unset —
 as soon as any read key or named key is configured, or a keys file exists (even one whose last key
-was removed: protection fails closed). Then every route except the probes
-(``/healthz``, ``/readyz``), the API description (``/docs``, ``/openapi.json``, ``/static``) and
-signing in (``/auth/…``) needs a key or a session: JSON routes answer 401, pages send the browser to
-the sign-in page. The check is a middleware (:class:`AccessControl`), so a route added later is
-protected without remembering to be.
+was removed: protection fails closed). Then every route except the probes (``/healthz``,
+``/readyz``), the API description (``/docs``, ``/openapi.json``, ``/static``), the workbench's
+stylesheets and scripts (``/assets``) and signing in (``/auth/…``) needs a key or a session: JSON
+routes answer 401, pages send the browser to the sign-in page. The check is a middleware
+(:class:`AccessControl`), so a route added later is protected without remembering to be.
 
 **Sessions** let a person in a browser sign in once with a key (``POST /auth/session``, the form at
 ``/auth/signin``): the server sets an ``HttpOnly``, ``SameSite=Strict`` cookie holding the key's
@@ -78,7 +78,7 @@ _RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
 
 SESSION_COOKIE = "chainkg_session"
 #: Paths anyone may request even when reads are protected (prefix match on whole segments).
-PUBLIC_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/static", "/auth", "/favicon.ico")
+PUBLIC_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/static", "/assets", "/auth", "/favicon.ico")
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

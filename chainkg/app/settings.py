@@ -94,6 +94,11 @@ class Settings(BaseSettings):
         default=None, description="server-side directory whose datasets/files POST /api/v1/loads may name; unset: none"
     )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest request body (uploads), bytes")
+    load_worker_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="API loads of inputs this large or larger run in a worker process (reads keep their latency)",
+    )
     max_url_bytes: int = Field(default=8192, ge=256, le=1 << 20, description="longest URL (path and query), bytes")
     watch_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="how often serve looks for a snapshot another process saved; 0: never"
