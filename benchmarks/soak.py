@@ -20,6 +20,13 @@ upstream, search for a two-character text, stats. Prints tables; ``--json FILE``
 with the machine and its load average. Not a test: it only measures. The load generator shares the
 machine with the server; on a small machine the figures are a floor for the server alone.
 
+**Where the CPU went** (:mod:`benchmarks.cpu`): beside every latency window (idle, during the load,
+each soak minute) the server's CPU seconds, its load workers', this driver's, and those of every
+other process on the machine, with the load average — on a shared machine a slow read is often a
+read that waited for a core. **Errors** are answers other than 200 and reads that failed twice; a
+read whose kept-alive connection the server closed just as a CPU-starved driver reused it is sent
+again once on a new connection, as HTTP allows for a GET, and counted apart as *retried*.
+
     python -m benchmarks.soak                                   # both phases (~15 minutes)
     python -m benchmarks.soak --phase load --rows 200000        # the load-during-read figure only
     python -m benchmarks.soak --phase soak --minutes 10
@@ -33,9 +40,7 @@ import contextlib
 import json
 import os
 import random
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -45,11 +50,12 @@ from urllib.parse import quote
 
 import httpx
 
-from benchmarks.measure import REPO, free_port, machine
+from benchmarks.cpu import CpuSample, between, sample
+from benchmarks.measure import machine
+from benchmarks.soak_server import KEY, city_dataset, fresh_home, rss_mb, start_server, wait_ready
 
 __all__ = ["main"]
 
-KEY = "soak-benchmark-key"
 AUTH = {"X-API-Key": KEY}
 
 
@@ -63,7 +69,7 @@ class Window:
 
     def add(self, status: str, ms: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
-        if status == "200":
+        if status.split(" ")[0] == "200":  # "200 (retried after ReadError)" too: see _get
             self.latencies.append(ms)
         else:
             self.errors += 1
@@ -79,6 +85,7 @@ class Window:
         return {
             "requests": len(ordered) + self.errors,
             "errors": self.errors,
+            "retried": sum(n for status, n in self.statuses.items() if "retried" in status),
             "p50_ms": cut(50),
             "p95_ms": cut(95),
             "p99_ms": cut(99),
@@ -88,97 +95,6 @@ class Window:
 
 
 # --- the server ------------------------------------------------------------------------------
-
-
-def city_dataset(data_dir: Path, seed: int) -> Path:
-    dataset = data_dir / f"city-seed{seed}"
-    if not (dataset / "synthetic.json").is_file():
-        print(f"generating the city dataset in {dataset} …", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "chainkg.cli", "generate", str(dataset), "--preset", "city", "--seed", str(seed)],
-            cwd=REPO,
-            check=True,
-        )
-    return dataset
-
-
-def fresh_home(data_dir: Path, dataset: Path) -> Path:
-    """A state directory holding the city graph's snapshot alone, the same at every run: built once
-    (``chainkg load``) into ``soak-base.home`` and copied."""
-    base = data_dir / "soak-base.home"
-    if not (base / "memory.snapshot").is_file():
-        print(f"building the city snapshot in {base} …", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "chainkg.cli",
-                "load",
-                "--reset",
-                str(dataset),
-                "--no-progress",
-                "--home",
-                str(base),
-            ],
-            cwd=REPO,
-            check=True,
-        )
-    home = data_dir / "soak.home"
-    if home.exists():
-        shutil.rmtree(home)
-    home.mkdir(parents=True)
-    for name in ("memory.snapshot", "memory.snapshot.manifest.json"):
-        shutil.copy2(base / name, home / name)
-    return home
-
-
-def start_server(
-    home: Path, dataset: Path, log: Path, extra_env: dict[str, str]
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "CHAINKG_HOME": str(home),
-        "CHAINKG_DATASET": str(dataset.resolve()),
-        "CHAINKG_API_KEY": KEY,
-        "CHAINKG_MAX_BODY_BYTES": str(200 * 1024 * 1024),
-        **extra_env,
-    }
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 1800.0) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode} before it was ready")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=10).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{base}/readyz did not answer 200 within {timeout_s:.0f} s")
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 # --- what is read and what is loaded ---------------------------------------------------------
 
 
@@ -244,10 +160,7 @@ async def reader(
     while not stop.is_set():
         url = rng.choice(urls)
         began = time.perf_counter()
-        try:
-            status = str((await client.get(url)).status_code)
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
+        status = await _get(client, url)
         ms = (time.perf_counter() - began) * 1000
         record(began, status, ms)
         if slowest is not None:
@@ -255,6 +168,24 @@ async def reader(
             if len(slowest) > 50:
                 slowest.sort(reverse=True)
                 del slowest[10:]
+
+
+async def _get(client: httpx.AsyncClient, url: str) -> str:
+    """The status of one read, as a browser would get it: a GET whose kept-alive connection was closed
+    under it (``ReadError``/``RemoteProtocolError`` before any answer: the server closed an idle
+    connection while this driver, starved of CPU on a busy machine, was about to reuse it) is sent
+    once more on a new connection, as HTTP allows for idempotent requests (RFC 9112 §9.3.1). The
+    status is then ``200 (retried)`` and counted apart: a server error (5xx, or a second failure) is
+    always an error."""
+    try:
+        return str((await client.get(url)).status_code)
+    except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
+        first = type(exc).__name__
+    try:
+        status = str((await client.get(url, headers={"connection": "close"})).status_code)
+    except httpx.HTTPError as exc:
+        return f"{first} then {type(exc).__name__}"
+    return f"{status} (retried after {first})"
 
 
 async def upload(client: httpx.AsyncClient, path: Path) -> dict[str, Any]:
@@ -273,8 +204,8 @@ async def upload(client: httpx.AsyncClient, path: Path) -> dict[str, Any]:
     }
 
 
-async def phase_load(base: str, urls: list[str], file: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Reads alone, then the same reads while one big upload runs."""
+async def phase_load(base: str, urls: list[str], file: Path, pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Reads alone, then the same reads while one big upload runs; with where the CPU went in each."""
     idle, during = Window(), Window()
     current = idle
     stop = asyncio.Event()
@@ -291,12 +222,16 @@ async def phase_load(base: str, urls: list[str], file: Path, args: argparse.Name
         await asyncio.sleep(args.warmup)
         idle.latencies.clear()
         idle.statuses.clear()
+        idle_began = sample(pid)
         await asyncio.sleep(args.idle)
         current = during
+        load_began = sample(pid)
         load = await upload(client, file)
+        load_ended = sample(pid)
         stop.set()
         await asyncio.gather(*workers)
     idle_s, during_s = idle.summary(), during.summary()
+    idle_s["cpu"], during_s["cpu"] = between(idle_began, load_began), between(load_began, load_ended)
     ratio = round(during_s["p95_ms"] / idle_s["p95_ms"], 2) if idle_s["p95_ms"] else None
     return {"rows": args.rows, "idle": idle_s, "during_load": during_s, "p95_ratio": ratio, "load": load}
 
@@ -308,6 +243,7 @@ async def phase_soak(
     started = time.perf_counter()
     minutes: dict[int, Window] = {}
     rss: dict[int, list[float]] = {}
+    cpu_marks: dict[int, CpuSample] = {}
     slowest: list[tuple[float, float, str]] = []
     loads: list[dict[str, Any]] = []
     stop = asyncio.Event()
@@ -332,7 +268,9 @@ async def phase_soak(
 
         async def sampler() -> None:
             while not stop.is_set():
-                rss.setdefault(int((time.perf_counter() - started) // 60), []).append(rss_mb(pid))
+                minute = int((time.perf_counter() - started) // 60)
+                rss.setdefault(minute, []).append(rss_mb(pid))
+                cpu_marks.setdefault(minute, sample(pid))
                 await asyncio.sleep(5)
 
         tasks = [
@@ -343,12 +281,16 @@ async def phase_soak(
         await asyncio.sleep(args.minutes * 60)
         stop.set()
         await asyncio.gather(*tasks)
+    final = sample(pid)
+    marks = [cpu_marks[m] for m in sorted(cpu_marks)] + [final]
+    cpu = {m: between(a, b) for m, a, b in zip(sorted(cpu_marks), marks, marks[1:], strict=False)}
     per_minute = [
         {
             "minute": m + 1,
             **minutes[m].summary(),
             "rss_min_mb": round(min(rss.get(m, [0.0])), 1),
             "rss_max_mb": round(max(rss.get(m, [0.0])), 1),
+            "cpu": cpu.get(m, {}),
         }
         for m in sorted(minutes)
         if minutes[m].latencies or minutes[m].errors
@@ -364,6 +306,7 @@ async def phase_soak(
         "minutes": args.minutes,
         "per_minute": per_minute,
         "total": total.summary(),
+        "cpu": between(marks[0], final),
         "loads": len(loads),
         "failed_loads": failed_loads,
         "load_runs": loads,
@@ -376,19 +319,32 @@ def print_load(result: dict[str, Any]) -> None:
     for name in ("idle", "during_load"):
         w = result[name]
         print(
-            f"  {name:12} requests {w['requests']:6}  errors {w['errors']}  p50 {w['p50_ms']:8.2f}  "
+            f"  {name:12} requests {w['requests']:6}  errors {w['errors']} (retried {w['retried']})  "
+            f"p50 {w['p50_ms']:8.2f}  "
             f"p95 {w['p95_ms']:8.2f}  p99 {w['p99_ms']:8.2f}  max {w['max_ms']:8.1f} ms"
         )
     print(f"  p95 during / idle: {result['p95_ratio']}   load: {result['load']}")
+    for name in ("idle", "during_load"):
+        c = result[name]["cpu"]
+        print(
+            f"  CPU {name:12} wall {c['wall_s']} s: server {c['server_cpu_s']} s, load worker {c['worker_cpu_s']} s, "
+            f"this driver {c['bench_cpu_s']} s, other processes {c['others_core_s']} s ({c['others_cores']} of "
+            f"{c['cores']} cores; machine busy {c['machine_busy_cores']}); load average {c['load_average_end']}"
+        )
 
 
 def print_soak(result: dict[str, Any]) -> None:
     print(f"\nsoak, {result['minutes']} min: {result['loads']} loads ({len(result['failed_loads'])} failed)")
-    print("  minute  requests  errors   p50 ms   p95 ms    max ms   RSS MiB (min–max)")
+    print(
+        "  minute  requests  errors   p50 ms   p95 ms    max ms   RSS MiB (min–max)   server+worker CPU s"
+        "   others' cores   load avg"
+    )
     for m in result["per_minute"]:
+        c = m["cpu"] or {"server_cpu_s": 0.0, "worker_cpu_s": 0.0, "others_cores": 0.0, "load_average_end": [0.0]}
         print(
             f"  {m['minute']:6}  {m['requests']:8}  {m['errors']:6}  {m['p50_ms']:7.2f}  {m['p95_ms']:7.2f}  "
-            f"{m['max_ms']:8.1f}  {m['rss_min_mb']:7.1f}–{m['rss_max_mb']:.1f}"
+            f"{m['max_ms']:8.1f}  {m['rss_min_mb']:7.1f}–{m['rss_max_mb']:<7.1f}  "
+            f"{c['server_cpu_s'] + c['worker_cpu_s']:>19.1f}   {c['others_cores']:>13.2f}   {c['load_average_end'][0]}"
         )
     print("  loads (began s → done s, seconds, RSS MiB 2 s after):")
     for x in result["load_runs"]:
@@ -396,7 +352,16 @@ def print_soak(result: dict[str, Any]) -> None:
         print(f"    {x['began_s']:7.1f} → {x['at_s']:7.1f}  {took}  {x['rss_after_mb']:8.1f}  {x['status']}")
     print("  slowest reads:", ", ".join(f"{x['ms']:.0f} ms at {x['at_s']} s" for x in result["slowest"][:5]))
     t = result["total"]
-    print(f"  total: {t['requests']} requests, {t['errors']} errors, p95 {t['p95_ms']} ms, max {t['max_ms']} ms")
+    print(
+        f"  total: {t['requests']} requests, {t['errors']} errors ({t['retried']} retried on a new connection), "
+        f"p95 {t['p95_ms']} ms, max {t['max_ms']} ms; statuses {t['statuses']}"
+    )
+    c = result["cpu"]
+    print(
+        f"  CPU over {c['wall_s']} s: server {c['server_cpu_s']} s, load workers {c['worker_cpu_s']} s, this driver "
+        f"{c['bench_cpu_s']} s, other processes {c['others_core_s']} s ({c['others_cores']} of {c['cores']} cores); "
+        f"load average {c['load_average_end']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -430,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.phase in ("load", "both"):
             tag = f"L{int(time.time()) % 100000}"  # new enterprises each run: a real load, not a no-op reload
             big = registry_file(work / f"big-{args.rows}.csv", args.rows, tag, segments, regions, args.seed)
-            out["load_phase"] = asyncio.run(phase_load(base, urls, big, args))
+            out["load_phase"] = asyncio.run(phase_load(base, urls, big, proc.pid, args))
             print_load(out["load_phase"])
         if args.phase in ("soak", "both"):
             files = [

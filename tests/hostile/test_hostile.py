@@ -166,3 +166,21 @@ def test_the_cli_reports_hostile_rows_without_a_traceback(tmp_path: Path) -> Non
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert f"{case.loaded}/{case.loaded + 1} records loaded" in result.output
+
+
+async def test_the_audit_log_records_what_each_hostile_load_rejected(
+    client: httpx.AsyncClient, served: tuple[FastAPI, Settings]
+) -> None:
+    """Issue 17 item 3: every write in the audit log with who, what input, counts and rejects — a load
+    with rejected rows and a refused file included."""
+    unclosed = next(c for c in FILES if c.name == "unclosed_quote.csv")
+    header_only = next(c for c in FILES if c.name == "header_only.csv")
+    assert (await post_file(client, "audit-" + unclosed.name, unclosed.content()))[0].status_code == 200
+    assert (await post_file(client, "audit-" + header_only.name, header_only.content()))[0].status_code == 422
+    listing = (await client.get("/api/v1/audit", headers=EDITOR)).json()
+    refused, loaded = listing["entries"][:2]
+    assert loaded["inputs"][0]["name"] == "audit-unclosed_quote.csv" and loaded["actor"]["role"]
+    assert (loaded["outcome"], loaded["records_loaded"], loaded["rows_rejected"]) == ("ok", 3, 1)
+    assert loaded["rejects"] >= 1 and loaded["reports"] and loaded["time"]
+    assert refused["inputs"][0]["name"] == "audit-header_only.csv"
+    assert (refused["outcome"], refused["files_rejected"]) == ("rejected", 1) and "no data rows" in refused["message"]
