@@ -307,14 +307,21 @@ class Writer:
 
     @staticmethod
     def _in_worker(state: Any, settings: Settings, source: LoadInput, current: GraphStore) -> bool:
-        """Big inputs into the embedded store load in a worker process (:mod:`chainkg.app.load_worker`),
-        when the served graph is the snapshot on disk (the worker starts from it)."""
+        """Loads into the embedded store run in a worker process (:mod:`chainkg.app.load_worker`) when
+        the input is big or the graph is (its snapshot: copying, saving and re-indexing a city's graph in
+        the server stalled reads for seconds even for a 1,000-row file), and the served graph is the
+        snapshot on disk (the worker starts from it)."""
         if not isinstance(current, MemoryStore) or settings.store != "memory":
             return False
         stamp = getattr(state, "snapshot_stamp", None)
         if stamp is None or stamp != snapshot_stamp(settings.snapshot_path):
             return False
-        return input_bytes(source.path) >= settings.load_worker_bytes
+        if input_bytes(source.path) >= settings.load_worker_bytes:
+            return True
+        try:
+            return settings.snapshot_path.stat().st_size >= settings.load_worker_graph_bytes
+        except OSError:
+            return False
 
     def refresh(self, state: Any, settings: Settings) -> bool:
         """Serve a snapshot another process saved (the server's watcher calls this); True when one was

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         ge=0,
         description="API loads of inputs this large or larger run in a worker process (reads keep their latency)",
     )
+    load_worker_graph_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="API loads into a graph whose snapshot is this large or larger run in a worker process too, "
+        "however small the input: copying, saving and re-indexing a big graph in the server stalls reads",
+    )
     max_url_bytes: int = Field(default=8192, ge=256, le=1 << 20, description="longest URL (path and query), bytes")
     watch_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="how often serve looks for a snapshot another process saved; 0: never"
