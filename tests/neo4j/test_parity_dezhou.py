@@ -1,5 +1,8 @@
 """Parity on the Dezhou graph: loaded through the normal pipeline into both stores, every query with a
-spread of parameters answers the same, and so does every store-level read the loaders use."""
+spread of parameters answers the same, and so does every store-level read the loaders use.
+
+The Dezhou dataset alone: these tests walk every node, place and group, which the national dataset
+would multiply thirtyfold; ``test_parity_national.py`` covers the bundled graph with both datasets."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, 
 from chainkg.store.memory import MemoryStore
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.nx_index import nodes_of_kind
-from tests.conftest import load_dataset
+from tests.conftest import DATASET, load_dataset
 from tests.neo4j.contents import memory_contents, neo4j_contents
 from tests.neo4j.parity import assert_same
 
@@ -31,9 +34,9 @@ Stores = tuple[MemoryStore, Neo4jStore, LoadReport, LoadReport]
 def stores(neo4j_store: Neo4jStore) -> Iterator[Stores]:
     """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store, both through run_load."""
     memory = MemoryStore()
-    memory_report = load_dataset(memory)
+    memory_report = load_dataset(memory, DATASET)
     neo4j_store.clear()
-    neo4j_report = load_dataset(neo4j_store)
+    neo4j_report = load_dataset(neo4j_store, DATASET)
     yield memory, neo4j_store, memory_report, neo4j_report
 
 
@@ -70,7 +73,7 @@ def test_the_load_reports_the_same_and_stores_the_same_graph(stores: Stores) -> 
 def test_loading_again_converges(stores: Stores) -> None:
     memory, neo, _, _ = stores
     before = neo4j_contents(neo)
-    again = load_dataset(neo)
+    again = load_dataset(neo, DATASET)
     assert again.write.touched == 0
     assert neo4j_contents(neo) == before == memory_contents(memory)
 
@@ -146,6 +149,11 @@ def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
         for scope, limit in ((None, 20), (scopes[1 + len(segment) % 6], 3))
     ]
     params += [recommend.Params(segment=s, w_group=0, w_supplier=10, w_record=0.5) for s in occupied[:5]]
+    # region ties from a park scope (its province is found through its region)
+    params += [
+        recommend.Params(segment=s, scope="park:天衢新区集成电路关键材料基地", w_group=0, w_region=10)
+        for s in occupied[::3]
+    ]
     assert assert_same(memory, neo, recommend.QUERY, params) > 40
 
 

@@ -44,6 +44,11 @@ def list_segments(
     return store.run(listing_segments.QUERY, params)
 
 
+#: the weights' descriptions and defaults, from the params model (one place for both)
+_WEIGHTS = recommend.Params.model_fields
+_W = {name: float(field.default) for name, field in _WEIGHTS.items() if name.startswith("w_")}
+
+
 @router.get(
     "/{segment:path}/recommendations",
     operation_id="get_segment_recommendations",
@@ -54,19 +59,24 @@ def get_segment_recommendations(
     segment: Annotated[str, id_path("segment: id or name / 环节 id 或名称", "seg:高纯金属")],
     scope: ScopeQuery = None,
     limit: Annotated[int, Query(ge=1, le=100, description="candidates listed / 推荐数量")] = 20,
-    w_group: Annotated[float, Query(ge=0, le=10, description="weight of 以商招商 (same group as one present)")] = 3.0,
-    w_supplier: Annotated[float, Query(ge=0, le=10, description="weight of supplying a local chain leader")] = 2.0,
-    w_record: Annotated[float, Query(ge=0, le=10, description="weight of size and investment record")] = 1.0,
+    w_group: Annotated[float, Query(ge=0, le=10, description=_WEIGHTS["w_group"].description)] = _W["w_group"],
+    w_supplier: Annotated[float, Query(ge=0, le=10, description=_WEIGHTS["w_supplier"].description)] = _W["w_supplier"],
+    w_leader: Annotated[float, Query(ge=0, le=10, description=_WEIGHTS["w_leader"].description)] = _W["w_leader"],
+    w_region: Annotated[float, Query(ge=0, le=10, description=_WEIGHTS["w_region"].description)] = _W["w_region"],
+    w_record: Annotated[float, Query(ge=0, le=10, description=_WEIGHTS["w_record"].description)] = _W["w_record"],
 ) -> recommend.Result:
     """Enterprises outside the scope that operate in the segment, ranked: same group as one already
-    here (以商招商), supplier of a local chain leader, size and investment record — each with its
-    reasons and the path that proves the strongest — see docs/queries.md, "Recommendations"."""
+    here (以商招商), supplier of a local chain leader, leadership of the segment, head office in the
+    province, size and record — each with its reasons and the path that proves the strongest — see
+    docs/queries.md, "Recommendations"."""
     params = recommend.Params(
         segment=resolve(store, segment, (NodeKind.SEGMENT,), "segment", "segment"),
         scope=resolve_opt(store, scope, _PLACES, "region or park", "scope"),
         limit=limit,
         w_group=w_group,
         w_supplier=w_supplier,
+        w_leader=w_leader,
+        w_region=w_region,
         w_record=w_record,
     )
     return store.run(recommend.QUERY, params)
