@@ -47,8 +47,9 @@ from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
 from chainkg.queries.presence import GroupPresence, Presence, group_presence
+from chainkg.schema.ids import edge_key
 from chainkg.schema.kinds import Certainty, EdgeKind, EnterpriseKind, NodeKind, RegionLevel
-from chainkg.store.nx_index import cached_per_scope, located_in_places, members_by_segment, ownership
+from chainkg.store.nx_index import cached_per_scope, members_by_segment, ownership, places_under
 
 __all__ = [
     "CYPHER",
@@ -136,7 +137,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     members = members_by_segment(graph)
     presence = cached_per_scope(graph, "recommend_presence", scope.id, lambda: Presence(graph, scope.id))
     province = cached_per_scope(graph, "province", scope.id, lambda: province_of(graph, scope.id))
-    near = located_in_places(graph, province) if province else frozenset()
+    # the province's places (a few hundred): an enterprise's neighbours among them are where it is
+    # LOCATED_IN, so one disjointness test per candidate tells its region tie
+    near = places_under(graph, province) if province else frozenset()
     chains = segment_chains(graph, params.segment)
     leaders = sorted(
         {
@@ -180,10 +183,8 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         supplies=lambda e: out(e, EdgeKind.SUPPLIES),
         projects=lambda e: len(out(e, EdgeKind.INVESTS_IN)),
         attrs=lambda e: graph.nodes[e],
-        placement=lambda e: next(
-            (a for a in succ[e].get(params.segment, {}).values() if a.get("kind") == _IN_SEGMENT), {}
-        ),
-        near=near.__contains__,
+        placement=lambda e: succ[e].get(params.segment, _NO_EDGES).get(_IN_SEGMENT, _NO_EDGES),
+        near=lambda e: not near.isdisjoint(succ[e]),
         province=node_ref(graph, province) if province else None,
         anchor=anchor,
         ref=lambda n: node_ref(graph, n),
@@ -192,7 +193,8 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return rank(facts, params)
 
 
-_IN_SEGMENT = EdgeKind.IN_SEGMENT.value
+_IN_SEGMENT = edge_key(EdgeKind.IN_SEGMENT)  # one IN_SEGMENT edge per enterprise and segment
+_NO_EDGES: dict[str, Any] = {}
 
 
 def rank(facts: Facts, params: Params) -> Result:
