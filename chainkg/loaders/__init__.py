@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chainkg.loaders.ashare import AshareLoader
 from chainkg.loaders.dataset import DatasetLoader
+from chainkg.loaders.export import ExportLoader
 from chainkg.loaders.news.accept import NewsLoader
 from chainkg.loaders.pipeline import Loader
 from chainkg.loaders.registry.loader import RegistryLoader
@@ -13,7 +14,7 @@ __all__ = ["default_loaders", "loader_named"]
 
 def default_loaders() -> list[Loader]:
     """Every loader, in the order they are offered an input."""
-    return [DatasetLoader(), AshareLoader(), RegistryLoader(), NewsLoader()]
+    return [ExportLoader(), DatasetLoader(), AshareLoader(), RegistryLoader(), NewsLoader()]
 
 
 def loader_named(name: str) -> Loader:

@@ -49,6 +49,8 @@ OPERATIONS = {
     ("get", "/api/v1/search"): "search_nodes",
     ("get", "/api/v1/stats"): "get_stats",
     ("post", "/api/v1/loads"): "create_load",
+    ("get", "/api/v1/audit"): "list_audit",
+    ("get", "/auth/whoami"): "whoami",
 }
 
 #: operation id → the query module whose Params the route fills.
