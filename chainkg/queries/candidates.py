@@ -13,10 +13,10 @@ from chainkg.schema.kinds import Certainty, EdgeKind, NodeKind, RegionLevel, Seg
 __all__ = ["leadership", "province_of"]
 
 
-def province_of(graph: nx.MultiDiGraph, root: str) -> str | None:
+def province_of(graph: nx.MultiDiGraph[str], root: str) -> str | None:
     """The first province-level region above the scope (itself, if it is one): up PART_OF from a
     region, LOCATED_IN from a park."""
-    seen = set()
+    seen: set[str] = set()
     node: str | None = root
     while node is not None and node not in seen:
         seen.add(node)
@@ -25,7 +25,7 @@ def province_of(graph: nx.MultiDiGraph, root: str) -> str | None:
             return node
         up = [
             v
-            for _, v, k in graph.out_edges(node, data="kind")
+            for _, v, k in graph.out_edges(node, data="kind", default="")
             if k in (EdgeKind.PART_OF.value, EdgeKind.LOCATED_IN.value) and graph.nodes[v]["kind"] in _PLACE_KINDS
         ]
         node = min(up) if up else None
@@ -40,7 +40,7 @@ def leadership(placement: dict[str, Any]) -> float:
     """The leader term of the score, from an IN_SEGMENT edge's ``rank``, ``certainty`` and ``basis``."""
     rank = placement.get("rank")
     if rank is not None:
-        score = max(0.2, 1 - 0.08 * (rank - 1))
+        score = max(0.2, 1 - 0.08 * (float(rank) - 1))
         return score * (0.85 if placement.get("certainty") == Certainty.INFERRED.value else 1.0)
     basis = placement.get("basis")
     return 0.15 if basis in _CURATED else 0.05 if basis == SegmentBasis.NAME.value else 0.0

@@ -14,6 +14,8 @@ Definition. For chain C and scope S (see :mod:`chainkg.queries.common` for scope
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
@@ -32,7 +34,10 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import chain_leaders, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
+from chainkg.queries.params import CHAIN, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.store.graph_tables import node_table
+from chainkg.store.nx_index import cached_per_scope
 
 __all__ = [
     "CYPHER",
@@ -49,13 +54,13 @@ __all__ = [
 
 
 class Params(BaseModel):
-    chain: str = Field(description="chain id, e.g. chain:集成电路 / 产业链 id", examples=["chain:集成电路"])
-    scope: str | None = Field(
-        default=None,
-        description="region or park id; default the home city / 范围（区域或园区），默认全市",
-        examples=["region:天衢新区"],
+    chain: Annotated[str, CHAIN] = Field(
+        description="chain: id or name, e.g. chain:集成电路 or 集成电路 / 产业链 id 或名称", examples=["chain:集成电路"]
     )
-    max_members: int = Field(default=20, ge=0, le=200, description="enterprises/projects listed per segment")
+    scope: Scope = None
+    max_members: int = Field(
+        default=20, ge=0, le=200, description="enterprises/projects listed per segment / 每个环节列出的企业、项目数"
+    )
 
 
 class SegmentState(BaseModel):
@@ -97,18 +102,14 @@ class Result(BaseModel):
     totals: Totals
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
     members = chain_segments(graph, params.chain)
     member_set = set(members)
     states: list[SegmentState] = []
-    all_enterprises: set[str] = set()
-    all_projects: set[str] = set()
     for segment in members:
         facts = segment_facts(graph, segment, local)
-        all_enterprises.update(facts.enterprises)
-        all_projects.update(facts.projects)
         states.append(
             SegmentState(
                 segment=node_ref(graph, segment),
@@ -125,11 +126,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     feeds = sorted(
         (u, v)
         for u in members
-        for _, v, k in graph.out_edges(u, data="kind")
+        for _, v, k in graph.out_edges(u, data="kind", default="")
         if k == EdgeKind.FEEDS.value and v in member_set
     )
     leaders = [
-        ChainLeader(enterprise=node_ref(graph, e), scope=node_ref(graph, s) if s in graph else None)
+        ChainLeader(enterprise=node_ref(graph, e), scope=node_ref(graph, s) if s is not None and s in graph else None)
         for e, s in chain_leaders(graph, params.chain, local)
     ]
     return Result(
@@ -141,11 +142,27 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         totals=Totals(
             segments=len(states),
             covered=sum(s.covered for s in states),
-            enterprises=len(all_enterprises),
-            projects=len(all_projects),
-            investment_cny=sum(cny(graph.nodes[p]) for p in all_projects),
+            **cached_per_scope(graph, f"chain_totals:{params.chain}", local, lambda: _totals(graph, members, local)),
         ),
     )
+
+
+def _totals(graph: nx.MultiDiGraph[str], members: list[str], local: frozenset[str]) -> dict[str, int]:
+    """Distinct local enterprises and active projects over the chain's segments, and the projects'
+    CNY investment (each once) — kept per graph version, chain and scope: a dashboard asks for
+    every chain of the home city, whose segments hold tens of thousands of members."""
+    enterprises: set[str] = set()
+    projects: set[str] = set()
+    for segment in members:
+        facts = segment_facts(graph, segment, local)
+        enterprises.update(facts.enterprises)
+        projects.update(facts.projects)
+    nodes = node_table(graph)
+    return {
+        "enterprises": len(enterprises),
+        "projects": len(projects),
+        "investment_cny": sum(cny(nodes[p]) for p in projects),
+    }
 
 
 # --- Cypher twin -------------------------------------------------------------------------------

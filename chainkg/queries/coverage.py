@@ -34,7 +34,7 @@ class SegmentFacts:
         return bool(self.enterprise_count or self.project_count)
 
 
-def segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) -> SegmentFacts:
+def segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str]) -> SegmentFacts:
     """The segment's facts in the scope whose local set is ``local``.
 
     Memoised per graph version and local set (a chain map, a gap analysis, a profile's twelve gap
@@ -47,7 +47,7 @@ def segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) -
     return facts
 
 
-def _segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) -> SegmentFacts:
+def _segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str]) -> SegmentFacts:
     enterprises, projects = members_by_segment(graph).get(segment, (frozenset(), frozenset()))
     local_enterprises = tuple(sorted(enterprises & local))
     active = tuple(sorted(p for p in projects & local if is_active(graph.nodes[p])))
@@ -55,7 +55,7 @@ def _segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str]) 
     return SegmentFacts(segment, local_enterprises, active, investment, len(local_enterprises), len(active))
 
 
-def chain_leaders(graph: nx.MultiDiGraph, chain: str, local: frozenset[str]) -> list[tuple[str, str | None]]:
+def chain_leaders(graph: nx.MultiDiGraph[str], chain: str, local: frozenset[str]) -> list[tuple[str, str | None]]:
     """Local enterprises with a LEADS edge to the chain, with the scope the edge names (if any)."""
     leaders = []
     for enterprise, _, attrs in graph.in_edges(chain, data=True):

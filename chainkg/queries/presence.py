@@ -17,6 +17,7 @@ import networkx as nx
 from chainkg.queries.common import is_active
 from chainkg.queries.groups import group_lookup
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table
 from chainkg.store.nx_index import cached, ownership, place_members, places_under
 
 __all__ = ["GroupPresence", "Presence", "group_presence", "present_at"]
@@ -38,7 +39,7 @@ class Presence:
 
     __slots__ = ("everyone", "groups", "structured")
 
-    def __init__(self, graph: nx.MultiDiGraph, root: str):
+    def __init__(self, graph: nx.MultiDiGraph[str], root: str):
         at = present_at(graph)
         owned = ownership(graph)
         self.everyone = frozenset().union(*(at.get(place, ()) for place in places_under(graph, root)))
@@ -46,13 +47,13 @@ class Presence:
         self.groups = group_presence(self.structured, group_lookup(graph), owned.has_subsidiaries.__contains__)
 
 
-def present_at(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def present_at(graph: nx.MultiDiGraph[str]) -> dict[str, frozenset[str]]:
     """place → the enterprises located directly there and the investors in active projects located
     directly there (once per graph version; a scope's present enterprises are the union over its
     places, as its local set is the union of their members)."""
 
     def build() -> dict[str, frozenset[str]]:
-        nodes, pred = graph._node, graph._pred
+        nodes, pred = node_table(graph), pred_table(graph)
         out: dict[str, frozenset[str]] = {}
         for place, members in place_members(graph).items():
             present: set[str] = set()

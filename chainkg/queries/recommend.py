@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -46,9 +46,11 @@ from chainkg.queries.common import NodeRef, ScopeRef, node_ref, require, resolve
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
+from chainkg.queries.params import SEGMENT, Scope
 from chainkg.queries.presence import GroupPresence, Presence, group_presence
 from chainkg.schema.ids import edge_key
 from chainkg.schema.kinds import Certainty, EdgeKind, EnterpriseKind, NodeKind, RegionLevel
+from chainkg.store.graph_tables import succ_table
 from chainkg.store.nx_index import cached_per_scope, members_by_segment, ownership, places_under
 
 __all__ = [
@@ -70,9 +72,11 @@ _STATE_KINDS = {EnterpriseKind.SOE.value, EnterpriseKind.CENTRAL_SOE_GROUP.value
 
 
 class Params(BaseModel):
-    segment: str = Field(description="segment id (a gap to fill) / 环节 id", examples=["seg:高纯金属"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    limit: int = Field(default=20, ge=1, le=100)
+    segment: Annotated[str, SEGMENT] = Field(
+        description="segment: id or name / 环节 id 或名称", examples=["seg:高纯金属"]
+    )
+    scope: Scope = None
+    limit: int = Field(default=20, ge=1, le=100, description="candidates listed / 推荐数量")
     w_group: float = Field(default=5.0, ge=0, le=10, description="weight of 以商招商 (same group as one present)")
     w_supplier: float = Field(default=2.0, ge=0, le=10, description="weight of supplying a local chain leader")
     w_leader: float = Field(default=2.0, ge=0, le=10, description="weight of leadership of the segment (rank)")
@@ -131,7 +135,7 @@ class Facts:
     groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, local = resolve_scope(graph, params.scope)
     members = members_by_segment(graph)
@@ -145,11 +149,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         {
             u
             for chain in chains
-            for u, _, k in graph.in_edges(chain, data="kind")
+            for u, _, k in graph.in_edges(chain, data="kind", default="")
             if k == EdgeKind.LEADS.value and u in local
         }
     )
-    succ = graph._succ
+    succ = succ_table(graph)
 
     def out(node: str, kind: EdgeKind) -> list[str]:
         """Targets of the node's edges of a kind, one per edge (straight over the adjacency dict:

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -19,12 +18,8 @@ from playwright.sync_api import sync_playwright
 
 from chainkg.api.swagger import STATIC_DIR
 from chainkg.app.settings import Settings
-from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, supply_chain
-from chainkg.queries.listing import chains as listing_chains
-from chainkg.queries.listing import enterprises as listing_enterprises
-from chainkg.queries.listing import parks as listing_parks
-from chainkg.queries.listing import regions as listing_regions
-from chainkg.queries.listing import segments as listing_segments
+from chainkg.queries.base import Query
+from chainkg.queries.registry import by_name
 from chainkg.server import create_app
 from chainkg.store.memory import MemoryStore
 
@@ -53,23 +48,26 @@ OPERATIONS = {
     ("get", "/auth/whoami"): "whoami",
 }
 
-#: operation id → the query module whose Params the route fills.
-QUERY_OF: dict[str, ModuleType] = {
-    "list_chains": listing_chains,
-    "get_chain_map": chain_map,
-    "get_chain_gaps": gaps,
-    "list_chain_segments": listing_segments,
-    "list_segments": listing_segments,
-    "get_segment_recommendations": recommend,
-    "list_enterprises": listing_enterprises,
-    "get_group_footprint": footprint,
-    "list_parks": listing_parks,
-    "list_regions": listing_regions,
-    "get_place_profile": profile,
-    "get_supply_chain": supply_chain,
-    "get_entity": entity,
-    "explain_path": explain,
-    "search_nodes": search,
+#: operation id → the query whose Params the route fills.
+QUERY_OF: dict[str, Query[Any, Any]] = {
+    operation: by_name(name)
+    for operation, name in {
+        "list_chains": "list_chains",
+        "get_chain_map": "chain_map",
+        "get_chain_gaps": "gaps",
+        "list_chain_segments": "list_segments",
+        "list_segments": "list_segments",
+        "get_segment_recommendations": "recommend",
+        "list_enterprises": "list_enterprises",
+        "get_group_footprint": "footprint",
+        "list_parks": "list_parks",
+        "list_regions": "list_regions",
+        "get_place_profile": "profile",
+        "get_supply_chain": "supply_chain",
+        "get_entity": "entity",
+        "explain_path": "explain",
+        "search_nodes": "search",
+    }.items()
 }
 
 
@@ -135,10 +133,10 @@ async def test_route_limits_never_exceed_the_query_limits(spec: dict[str, Any]) 
     """Every bounded parameter a route shares with its query's Params has bounds inside the query's."""
     checked = 0
     for op in _operations(spec).values():
-        module = QUERY_OF.get(op["operationId"])
-        if module is None:
+        query = QUERY_OF.get(op["operationId"])
+        if query is None:
             continue
-        fields = module.Params.model_json_schema()["properties"]
+        fields = query.params.model_json_schema()["properties"]
         for param in op.get("parameters", []):
             field = fields.get(param["name"])
             schema = param["schema"]

@@ -84,7 +84,6 @@ def test_companies_are_placed_sharpest_first(tmp_path: Path) -> None:
     assert osat is not None and (osat["basis"], osat["certainty"]) == ("industry", "inferred")
     # and the candidates rank curated leaders above the industry-level guess
     result = store.run(recommend.QUERY, recommend.Params(segment="seg:封装测试", limit=50))
-    assert isinstance(result, recommend.Result)
     names = [c.enterprise.id for c in result.candidates]
     assert "ent:示例半导体股份有限公司" in names and names.index("ent:示例半导体股份有限公司") >= 5
 

@@ -2,7 +2,9 @@
 spread of parameters answers the same, and so does every store-level read the loaders use.
 
 The Dezhou dataset alone: these tests walk every node, place and group, which the national dataset
-would multiply thirtyfold; ``test_parity_national.py`` covers the bundled graph with both datasets."""
+would multiply thirtyfold; ``test_parity_national.py`` covers the bundled graph with both datasets.
+The whole module runs twice: on a Neo4j database filled by the online loader and on one filled by
+the offline importer (``chainkg load --bulk``: :func:`chainkg.loaders.bulk.bulk_load`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from chainkg.loaders import default_loaders
+from chainkg.loaders.bulk import bulk_load
 from chainkg.loaders.pipeline import LoadReport
 from chainkg.queries import (
     chain_map,
@@ -20,6 +24,7 @@ from chainkg.queries import (
     footprint,
     gaps,
     ledger,
+    overview,
     profile,
     recommend,
     search,
@@ -42,13 +47,22 @@ from tests.neo4j.parity import assert_same
 Stores = tuple[MemoryStore, Neo4jStore, LoadReport, LoadReport]
 
 
-@pytest.fixture(scope="module")
-def stores(neo4j_store: Neo4jStore) -> Iterator[Stores]:
-    """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store, both through run_load."""
+@pytest.fixture(scope="module", params=["online", "bulk"])
+def stores(
+    request: pytest.FixtureRequest, neo4j_server: Any, neo4j_store: Neo4jStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stores]:
+    """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store: through run_load, or through the
+    same pipeline and the offline importer (the test server stops, imports and starts again)."""
     memory = MemoryStore()
     memory_report = load_dataset(memory, DATASET)
     neo4j_store.clear()
-    neo4j_report = load_dataset(neo4j_store, DATASET)
+    if request.param == "online":
+        neo4j_report = load_dataset(neo4j_store, DATASET)
+    else:
+        result = bulk_load(
+            neo4j_store, [DATASET], default_loaders(), neo4j_server.import_full, tmp_path_factory.mktemp("import")
+        )
+        (neo4j_report,) = result.reports
     yield memory, neo4j_store, memory_report, neo4j_report
 
 
@@ -362,3 +376,8 @@ def test_project_ledger(memory: MemoryStore, neo: Neo4jStore) -> None:
             )
         )
     assert assert_same(memory, neo, ledger.QUERY, cases) == len(cases)
+
+
+def test_chains_overview(memory: MemoryStore, neo: Neo4jStore) -> None:
+    params = [overview.Params(scope=scope, top_gaps=top) for scope in _scopes(memory) for top in (0, 5)]
+    assert assert_same(memory, neo, overview.QUERY, params) == len(params)

@@ -112,7 +112,7 @@ class ChainSteps:
         self, ctx: LoadContext, file: str, members: list[str], feeds: Located | None, prov: list[Provenance]
     ) -> None:
         """FEEDS links of one chain, by segment name (possibly of another chain); no cycles."""
-        dag = nx.DiGraph()
+        dag: nx.DiGraph[str] = nx.DiGraph()
         dag.add_nodes_from(members)
         member_set = set(members)
         for item in feeds.value if feeds and isinstance(feeds.value, list) else []:

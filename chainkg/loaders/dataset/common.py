@@ -82,7 +82,7 @@ class Citations:
     def __call__(
         self,
         value: Any,
-        claimable: AbstractSet = CLAIMABLE,
+        claimable: AbstractSet[str] = CLAIMABLE,
         evidence: str = "",
         certainty: Any = None,
     ) -> list[Provenance]:
@@ -112,7 +112,7 @@ class Citations:
         return out
 
 
-def _claims(raw: Any, i: int, claimable: AbstractSet) -> dict[str, Any]:
+def _claims(raw: Any, i: int, claimable: AbstractSet[str]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise RecordError(f"sources[{i}].claims", "claims must be a mapping of field: value", raw)
     claims = dict(raw)

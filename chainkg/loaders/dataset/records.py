@@ -4,7 +4,7 @@ passes: first every record's node, then its links (so a record may refer to one 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -252,7 +252,8 @@ class RecordSteps:
             # Ids and keys were computed once by to_record; pass two needs only the id and the link
             # fields (``drop``), so the model and the node's fields are not kept for it. The node's
             # props are not handed to the resolver: after the flush below the store holds them.
-            ctx.resolver.add(model_cls.kind, record.id, record.props.get("keys") or (), None)
+            keys = cast("list[str]", record.props.get("keys") or [])  # to_record writes the keys as a list of str
+            ctx.resolver.add(model_cls.kind, record.id, keys, None)
             ctx.accept(Batch(nodes=[record]), file, item.line)
             kept.append((item.line, {k: data[k] for k in drop if k in data}, NodeRef(record.id), prov))
         ctx.flush()
