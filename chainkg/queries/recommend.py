@@ -31,7 +31,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, ScopeRef, is_active, node_ref, require, resolve_scope, segment_chains
+from chainkg.queries.common import NodeRef, ScopeRef, is_active, kept_refs, require, resolve_scope, segment_chains
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
@@ -143,7 +143,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         return places[0] if places else None
 
     facts = Facts(
-        segment=node_ref(graph, params.segment),
+        segment=kept_refs(graph)(params.segment),
         scope=scope,
         covered_here=segment_facts(graph, params.segment, local).covered,
         pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - presence.everyone),
@@ -162,7 +162,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         projects=lambda e: len(out(e, EdgeKind.INVESTS_IN)),
         attrs=lambda e: graph.nodes[e],
         anchor=anchor,
-        ref=lambda n: node_ref(graph, n),
+        ref=kept_refs(graph),  # the present groups' thousands of refs are the same on every call
         groups=presence.groups,
     )
     return rank(facts, params)
