@@ -172,11 +172,10 @@ async def reader(
 
 async def _get(client: httpx.AsyncClient, url: str) -> str:
     """The status of one read, as a browser would get it: a GET whose kept-alive connection was closed
-    under it (``ReadError``/``RemoteProtocolError`` before any answer: the server closed an idle
-    connection while this driver, starved of CPU on a busy machine, was about to reuse it) is sent
-    once more on a new connection, as HTTP allows for idempotent requests (RFC 9112 §9.3.1). The
-    status is then ``200 (retried)`` and counted apart: a server error (5xx, or a second failure) is
-    always an error."""
+    under it (``ReadError``/``RemoteProtocolError``: seen right after the server's event loop stalled,
+    when uvicorn's keep-alive timer closes a connection the driver has just reused) is sent once more
+    on a new connection, as HTTP allows for idempotent requests (RFC 9112 §9.3.1). The status is then
+    ``200 (retried …)`` and counted apart: a server error (5xx, or a second failure) is always an error."""
     try:
         return str((await client.get(url)).status_code)
     except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
