@@ -56,11 +56,16 @@ def top_level(text: str) -> list[bool]:
     return out
 
 
+#: An ellipsis (…… or ......) ends a clause: what comes after it is not the list's next item.
+_ELLIPSIS = re.compile(r"\.{3,}|…+")
+
+
 def split_clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
+    dots = {i for m in _ELLIPSIS.finditer(text) for i in range(m.start(), m.end())}
     for i, char in enumerate(text):
-        if char in _CLAUSE_PUNCT and top[i]:
+        if (char in _CLAUSE_PUNCT or i in dots) and top[i]:
             out.append((start, i))
             start = i + 1
     out.append((start, len(text)))
