@@ -236,7 +236,11 @@ def find_projects(
             continue  # 双百工程 (a slogan), 二层主体工程的建设 (a part of the works), 信息安全工程等产业
         if head == "案" and len(core) < 4:
             continue
-        if len(core) == 2 and text[start - 1 : start] == "的" and not re.search(r"元的$", text[:start]):
+        if (
+            len(core) == 2
+            and text[start - 1 : start] == "的"
+            and not re.search(r"元(?:建设|兴建|新建|建)?的$", text[:start])
+        ):
             continue  # 承接京津产业转型的外迁项目: a kind of project
         if (_verb_phrase(core) and not extended) or _counted_category(text, start):
             continue
@@ -355,11 +359,16 @@ _CLAUSE_WORDS = re.compile(
 )
 
 
+#: A ranking of investors (中国500强企业, 世界500强): who invests, not which project.
+_RANKING = re.compile(r"(?:中国|世界|全国|全球)?(?:民营)?(?:企业)?\d+强(?:企业)?")
+
+
 def is_thin(core: str) -> bool:
     """True when a name (without 项目) holds at most two characters that could name anything once the
     words of context, batch, clause and kind are taken out (合同项目, 攻慢项目, 兰溪项目, 目前项目, 力促
     更多项目): such a name is a project only when its clause binds it to a party or an amount
     (:func:`stands_alone`), as 投资3000万美元的硅胶项目 is."""
+    core = _RANKING.sub("", core)
     if _QUOTED.search(core) or re.search(r"[\dA-Za-z]", core):
         return False
     rest = _CLAUSE_WORDS.sub("", _YEAR_TOKEN.sub("", _CONTEXT_TOKEN.sub("", core)))

@@ -92,4 +92,15 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
     assert first["project"].recall >= 0.95
     second, skipped = evaluate("real-dev2", gazetteer)
     assert skipped == []
-    assert second["project+amount"].f1 >= 0.8
+    assert second["project+amount"].f1 >= 0.85
+
+
+def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
+    """The first two rounds' test halves became development material once their misses were read
+    (extraction_eval/README.md); their figures are guarded like the development passages'. The
+    fresh test half of the third round (real-test3) is not run here."""
+    gazetteer = Gazetteer.from_store(dezhou)
+    first, skipped = evaluate("real-test", gazetteer)
+    assert skipped == [] and first["project+amount"].f1 >= 0.87
+    second, skipped = evaluate("real-test2", gazetteer)
+    assert skipped == [] and second["project+amount"].f1 >= 0.87 and second["project"].recall >= 0.9
