@@ -141,7 +141,8 @@ def _enumeration(
     name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
     if trailer_kind == "other":
         return None
-    chunks[-1] = (chunks[-1][0], name_end)
+    if not _PRICE_REST.fullmatch(text, name_end, chunks[-1][1]):  # (…改造工程总投资68亿元: its price)
+        chunks[-1] = (chunks[-1][0], name_end)
     # the first item: after the header or lead-in, keeping a price prefix
     first_s, first_e = chunks[0]
     header_at = _header_in(text, first_s, first_e)
@@ -293,10 +294,13 @@ def _first_item_start(
         amount = priced[-1]
         label = _PRICE_LABEL.search(text[start : amount.start])
         return start + label.start() if label else amount.start
+    after = [a for a in amounts if start < a.start and a.end == end and a.label == "invest"]
+    label = _PRICE_AFTER.search(text, start, after[0].start) if after else None
+    name_end = label.start() if label else end  # A总投资153亿元、…: the name ends at its price's label
     stops = (*(w for w in lex.PROJECT_STOPS if w != "项目"), *_LEAD_WORDS)
-    item = scan_left(text, end, stops, protected=protected)
+    item = scan_left(text, name_end, stops, protected=protected)
     item = max(item, start)
-    return item if end - item >= 2 else None
+    return item if name_end - item >= 2 else None
 
 
 def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tuple[int, int, int | None, bool, str]:
@@ -391,6 +395,10 @@ def _reads_as_items(text: str, start: int, end: int, amounts: list[AmountMention
 
 #: After a list of companies, what makes them the investors of what follows.
 _INVESTED_BY = re.compile(r"等[^,;。!?]{0,6}?(?:投资|出资|建设|承建|参与|合作)")
+#: The label of a price written right after a listed name (…泉州段总投资153亿元).
+_PRICE_AFTER = re.compile(r"(?<!的)(?:总投资|计划投资|投资)(?:额|金额)?(?:约|达|超)?$")
+#: All that follows the last item's name in its clause is its price (…改造工程总投资68亿元).
+_PRICE_REST = re.compile(r"(?:总投资|计划投资|投资)(?:额|金额)?(?:约|达|超)?\d+(?:\.\d+)?[万亿]?元")
 #: What joins a price to the name it prices: 投资8亿元的A, 投资13.7亿元建设的A.
 _PRICE_LINK = re.compile(r"(?:建设|兴建|新建|建)?的")
 
@@ -418,6 +426,12 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
         labelled = "总投资" in text[max(start, amount.start - 6) : amount.start]
         link = _PRICE_LINK.match(text, amount.end)
         start = link.end() if link else amount.end
+    if amount is None:  # A总投资153亿元、B总投资80亿元: the price written after each name in the list
+        after = [a for a in amounts if start < a.start and a.end == end and a.label == "invest"]
+        label = _PRICE_AFTER.search(text, start, after[0].start) if after else None
+        if label and label.start() - start >= 4:
+            amount, labelled = after[0], "总投资" in label.group(0)
+            end = label.start()
     place = None
     located = _PLACE_PREFIX.match(text[start:end])
     if located:

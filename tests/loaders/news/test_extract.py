@@ -425,3 +425,16 @@ def test_an_ellipsis_ends_a_list_and_investing_groups_are_no_projects(gazetteer:
         "开工的还有示例煤业集团、示例电力集团等央企投资建设的40万吨示例聚氯乙烯项目。",
     )
     assert set(projects(result)) == {"示例烯烃项目", "示例甲醇项目", "40万吨示例聚氯乙烯项目"}
+
+
+def test_a_list_of_names_each_with_its_price_after_it(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "总投资达50亿元以上大项目有3个。其中,示例铁路南段总投资153亿元、示例文化生态园总投资80亿元、"
+        "示例老工业区搬迁改造工程总投资68亿元。",
+    )
+    assert {n.removesuffix("项目"): p.total_investment for n, p in projects(result).items()} == {
+        "示例铁路南段": 15_300_000_000,
+        "示例文化生态园": 8_000_000_000,
+        "示例老工业区搬迁改造工程": 6_800_000_000,
+    }
