@@ -208,7 +208,7 @@ def find_projects(
         if marker and match.start() - marker.end() >= 2:
             start = marker.end()  # 1.示例新材料产业园项目, 8月1日X项目: a list number or a date is not part of it
         core = text[start : match.start()]
-        if re.search(r"(?<!总)是$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
+        if re.search(r"(?<!总)是[^,;。!?]{0,12}$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
             continue  # 也是…首个…光伏项目: what the project is, not another project
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
@@ -260,6 +260,14 @@ def _past_stop(
                 continue
             if start - len(word) - earlier >= 2:
                 return earlier
+    if _FACILITY_TAIL.search(text[start:end]):  # …公共服务|中心, …现代包装|科技产业园: a facility's head
+        for word in lex.PROJECT_STOPS:
+            if text.startswith(word, start - len(word)) and not re.search(r"[的建在与和及、]", word):
+                earlier = scan_left(
+                    text, start - len(word), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected
+                )
+                if start - len(word) - earlier >= 2:
+                    return earlier
     return start
 
 
@@ -286,9 +294,13 @@ def _verb_phrase(core: str) -> bool:
     """精力向大(项目): a function word inside the name with only generic words after it."""
     for word in _FUNCTION_STOPS:
         position = core.rfind(word)
-        if position > 0 and is_generic(core[position + len(word) :] or "x"):
-            return True
+        tail = core[position + len(word) :]
+        if position > 0 and is_generic(tail or "x") and not _FACILITY_TAIL.search(tail):
+            return True  # (…现代包装|科技产业园, …公共服务|中心: a facility's head ends a name, not a verb phrase)
     return False
+
+
+_FACILITY_TAIL = re.compile(r"(?:园|中心|基地|城|港|馆|院|楼|桥|镇|村|总部|综合体)(?:区)?$")
 
 
 def _skip_conjunctions(text: str, start: int, end: int) -> int:

@@ -438,3 +438,12 @@ def test_a_list_of_names_each_with_its_price_after_it(gazetteer: Gazetteer) -> N
         "示例文化生态园": 8_000_000_000,
         "示例老工业区搬迁改造工程": 6_800_000_000,
     }
+
+
+def test_a_facility_head_after_an_activity_word_ends_a_name(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "现场签订示例市同威电子加速器辐照公共服务中心项目。总投资70亿元的示例酒城现代包装科技产业园项目由示例公司投资,"
+        "也是示例市建设的首个沙漠大型风光基地和单体规模最大光伏项目。",
+    )
+    assert set(projects(result)) == {"示例市同威电子加速器辐照公共服务中心项目", "示例酒城现代包装科技产业园项目"}
