@@ -235,6 +235,10 @@ class MemoryStore:
         attrs = self.graph.nodes.get(node_id)
         return dict(attrs) if attrs is not None else None
 
+    def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
+        table = self.graph._node
+        return {n: dict(table[n]) for n in node_ids if n in table}
+
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
         return sorted(self._keys.get(kind.value, {}).get(key, ()))
 
