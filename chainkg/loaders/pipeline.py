@@ -215,7 +215,8 @@ class LoadContext:
                 self.lifecycle.take(node)  # its status is derived from its events after the load
             elif node.kind is NodeKind.PROJECT_EVENT:
                 self.lifecycle.touch(str(node.props["project"]))
-                continue  # an event's claims are resolved with the lifecycle, not here
+                if node.props.get("status") is not None:
+                    continue  # a status event's claims are resolved with the lifecycle, not here
             if any(p.claims for p in node.provenance):
                 self.claimed_nodes.add(node.id)
         self._pending.append((file, row, batch))

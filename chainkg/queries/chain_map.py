@@ -10,9 +10,16 @@ Definition. For chain C and scope S (see :mod:`chainkg.queries.common` for scope
 - ``leaders``: local enterprises with a LEADS edge to C, by id;
 - ``totals``: segments, covered segments, distinct local enterprises and active projects in C's
   segments, and their CNY investment (each project counted once).
+
+With ``as_of`` (a day), the map is the one the sources supported that day: a project counts when it
+was active on that day (its status then, :mod:`chainkg.schema.lifecycle` — projects not yet known
+do not exist) with the investment known then; enterprises and the ontology are as they are now.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -33,6 +40,7 @@ from chainkg.queries.coverage import chain_leaders, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.schema.lifecycle import investment_at
 
 __all__ = [
     "CYPHER",
@@ -56,6 +64,9 @@ class Params(BaseModel):
         examples=["region:天衢新区"],
     )
     max_members: int = Field(default=20, ge=0, le=200, description="enterprises/projects listed per segment")
+    as_of: dt.date | None = Field(
+        default=None, description="the map as the sources supported it on this day / 截至日期"
+    )
 
 
 class SegmentState(BaseModel):
@@ -91,6 +102,7 @@ class Totals(BaseModel):
 class Result(BaseModel):
     chain: NodeRef
     scope: ScopeRef
+    as_of: dt.date | None = None
     segments: list[SegmentState]
     feeds: list[Feed]
     leaders: list[ChainLeader]
@@ -100,13 +112,14 @@ class Result(BaseModel):
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
+    as_of = params.as_of.isoformat() if params.as_of else None
     members = chain_segments(graph, params.chain)
     member_set = set(members)
     states: list[SegmentState] = []
     all_enterprises: set[str] = set()
     all_projects: set[str] = set()
     for segment in members:
-        facts = segment_facts(graph, segment, local)
+        facts = segment_facts(graph, segment, local, as_of)
         all_enterprises.update(facts.enterprises)
         all_projects.update(facts.projects)
         states.append(
@@ -135,6 +148,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(
         chain=node_ref(graph, params.chain),
         scope=scope,
+        as_of=params.as_of,
         segments=states,
         feeds=[Feed(source=u, target=v) for u, v in feeds],
         leaders=leaders,
@@ -143,9 +157,13 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
             covered=sum(s.covered for s in states),
             enterprises=len(all_enterprises),
             projects=len(all_projects),
-            investment_cny=sum(cny(graph.nodes[p]) for p in all_projects),
+            investment_cny=sum(_cny(graph.nodes[p], as_of) for p in all_projects),
         ),
     )
+
+
+def _cny(attrs: dict[str, Any], as_of: str | None) -> int:
+    return cny(attrs) if as_of is None else investment_at(attrs.get("investment_timeline"), as_of)
 
 
 # --- Cypher twin -------------------------------------------------------------------------------
@@ -180,7 +198,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     scope, places = cy.resolve_scope(execute, params.scope)
     args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
     rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
-    facts = local_facts(execute, sorted(rows), places)
+    facts = local_facts(execute, sorted(rows), places, as_of=params.as_of.isoformat() if params.as_of else None)
     feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
     order = order_segments(
         {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
@@ -216,6 +234,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     return Result(
         chain=cy.ref(params.chain, chain.get("name")),
         scope=scope,
+        as_of=params.as_of,
         segments=states,
         feeds=[Feed(source=u, target=v) for u, v in feeds],
         leaders=leaders,

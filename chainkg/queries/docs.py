@@ -17,8 +17,12 @@ from chainkg.queries import (
     explain,
     footprint,
     gaps,
+    pipeline,
     profile,
+    project_facts,
+    project_history,
     recommend,
+    report,
     search,
     stats,
     supply_chain,
@@ -29,6 +33,11 @@ from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.listing import segments as listing_segments
+from chainkg.queries.policies import eligible as policy_eligible
+from chainkg.queries.policies import listing as policy_list
+from chainkg.queries.policies import match as policy_match
+from chainkg.queries.policies import rules as policy_rules
+from chainkg.schema import lifecycle
 
 __all__ = ["QUERIES", "render"]
 
@@ -49,6 +58,12 @@ QUERIES: list[tuple[str | None, ModuleType]] = [
     (None, listing_parks),
     (None, listing_regions),
     (None, listing_enterprises),
+    ("pipeline", pipeline),
+    ("project", project_history),
+    ("report", report),
+    ("policy list", policy_list),
+    ("policy match", policy_match),
+    ("policy eligible", policy_eligible),
 ]
 
 
@@ -85,6 +100,16 @@ def render() -> str:
         "## Listings and paging",
         "",
         inspect.cleandoc(listing.__doc__ or ""),
+        "",
+        "## Projects in time",
+        "",
+        inspect.cleandoc(lifecycle.__doc__ or ""),
+        "",
+        inspect.cleandoc(project_facts.__doc__ or "").partition("\n")[2].strip(),
+        "",
+        "## Policy verdicts",
+        "",
+        inspect.cleandoc(policy_rules.__doc__ or "").partition("\n")[2].strip(),
         "",
     ]
     for command, module in QUERIES:

@@ -48,6 +48,7 @@ __all__ = [
     "Source",
     "SubsidiaryOfProps",
     "SuppliesProps",
+    "check_partial_date",
     "make_edge",
 ]
 
@@ -75,6 +76,8 @@ def _check_partial_date(value: str) -> str:
 
 
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+#: The rule of :data:`PartialDate`, for a value checked outside a model.
+check_partial_date = _check_partial_date
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_display)]
 
 

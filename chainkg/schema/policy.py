@@ -8,7 +8,8 @@ names replaced by the ids they resolve to.
 Conditions (all must hold; a condition left out does not restrict):
 
 - ``chains``: the subject lies in a segment of one of these chains; ``all`` means any chain of the
-  graph (the city's key chains). ``segments``: in one of these segments.
+  graph (the city's key chains); ``industry_label`` keeps the policy's own wording of it.
+  ``segments``: in one of these segments.
 - ``places``: the subject is located in one of these regions or parks (or a place inside one).
 - ``enterprise_kinds``: the enterprise — or, for a project, one of its investors — is of one of
   these kinds (central_soe_group, private, foreign …).
@@ -134,6 +135,9 @@ class _Strict(BaseModel):
 class Conditions(_Strict):
     chains: list[str] | Literal["all"] | None = Field(
         default=None, description="chain names (ids once loaded), or all: any chain of the graph"
+    )
+    industry_label: str | None = Field(
+        default=None, max_length=200, description="how the policy words the industry condition (省十强产业、市优势产业)"
     )
     segments: list[str] | None = None
     places: list[str] | None = None
