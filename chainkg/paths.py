@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["BUNDLED_DATASET", "CHAINS_DIR", "DATA_DIR", "SHENWAN_MAPPING"]
+__all__ = ["BUNDLED_DATASET", "BUNDLED_POLICIES", "CHAINS_DIR", "DATA_DIR", "SHENWAN_MAPPING"]
 
 #: The checkout's ``data/`` folder.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: The curated Dezhou dataset a new store is built from by default.
 BUNDLED_DATASET = DATA_DIR / "dezhou"
+#: The incentive policies loaded with the bundled dataset (they name its chains, parks and sources).
+BUNDLED_POLICIES = DATA_DIR / "policies"
 #: The 12-chain ontology (one YAML file per chain).
 CHAINS_DIR = BUNDLED_DATASET / "chains"
 #: Shenwan industry → chain segment mapping the A-share loader places companies with.

@@ -20,7 +20,20 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from chainkg.api.errors import CatchUnexpected, html_error_page, install_error_handlers
 from chainkg.api.limits import BodySizeLimit
-from chainkg.api.routers import chains, enterprises, entities, loads, ops, paths, places, search, segments, stats
+from chainkg.api.routers import (
+    chains,
+    enterprises,
+    entities,
+    loads,
+    ops,
+    paths,
+    places,
+    policies,
+    projects,
+    search,
+    segments,
+    stats,
+)
 from chainkg.api.swagger import install_docs
 from chainkg.api.writes import Writer
 from chainkg.app.settings import Settings
@@ -66,6 +79,11 @@ TAGS = [
     },
     {"name": "search", "description": "Find nodes by name or 简称 / 名称检索"},
     {"name": "stats", "description": "Counts / 统计"},
+    {
+        "name": "pipeline",
+        "description": "Project pipeline, history and period reports / 招商项目全流程、项目动态与月报季报",
+    },
+    {"name": "policies", "description": "Incentive policies and who qualifies / 惠企政策匹配"},
     {"name": "loads", "description": "Loading data (needs the API key) / 数据导入（需密钥）"},
     {"name": "ops", "description": "Liveness and readiness probes / 健康与就绪检查"},
     {"name": "viz", "description": "Visualisation pages / 可视化页面"},
@@ -143,7 +161,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
 
     app.include_router(ops.router)
-    for module in (chains, segments, enterprises, places, entities, paths, search, stats, loads):
+    for module in (chains, segments, enterprises, places, entities, paths, search, stats, loads, projects, policies):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(viz.router)
     install_docs(app)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from chainkg.paths import BUNDLED_DATASET
+from chainkg.paths import BUNDLED_DATASET, BUNDLED_POLICIES
 
 __all__ = ["BUNDLED_DATASET", "Settings", "StoreBackend"]
 
@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     store: StoreBackend = Field(default="memory", description="graph store backend: memory (embedded) or neo4j")
     home: Path = Field(default=Path(".chainkg"), description="state directory: snapshot and reject reports")
     dataset: Path = Field(default=BUNDLED_DATASET, description="dataset loaded into a new embedded store")
+    policies: Path | None = Field(
+        default=BUNDLED_POLICIES, description="policy folder loaded after the dataset into a new store; unset: none"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     batch_size: int = Field(default=1000, ge=1, le=100_000)

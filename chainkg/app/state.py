@@ -56,10 +56,10 @@ def open_store(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
         if exc.reason == "missing":
             if not bootstrap:
                 return OpenedStore(MemoryStore(), "empty", "no snapshot")
-            entries = [_dataset_entry(settings.dataset)]
+            entries = _bootstrap_entries(settings)
             reason = f"no snapshot at {path}; built from {settings.dataset}"
         else:
-            entries = _manifest_from_header(path) or [_dataset_entry(settings.dataset)]
+            entries = _manifest_from_header(path) or _bootstrap_entries(settings)
             reason = f"snapshot unusable ({exc.reason}: {exc.detail}); rebuilt from its inputs"
         log.warning(reason)
         store, reports = rebuild(entries, settings)
@@ -96,14 +96,15 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     try:
         store.connect()
         if bootstrap and store.counts().total_nodes == 0:
-            entry = _dataset_entry(settings.dataset)
-            reports = run_load(
-                store,
-                [Path(entry.path)],
-                [loader_named(entry.loader)],
-                report_dir=settings.reports_dir,
-                batch_size=settings.batch_size,
-            )
+            reports = []
+            for entry in _bootstrap_entries(settings):
+                reports += run_load(
+                    store,
+                    [Path(entry.path)],
+                    [loader_named(entry.loader)],
+                    report_dir=settings.reports_dir,
+                    batch_size=settings.batch_size,
+                )
             reason = f"the Neo4j graph at {store.uri} was empty; built from {settings.dataset}"
             log.warning(reason)
             return OpenedStore(store, "built", reason, reports)
@@ -153,6 +154,14 @@ def is_fresh(entry: ManifestEntry) -> bool:
     if size == entry.size and mtime == entry.mtime_ns:
         return True
     return file_entry(entry.loader, path, files).sha256 == entry.sha256
+
+
+def _bootstrap_entries(settings: Settings) -> list[ManifestEntry]:
+    """What a new store is built from: the dataset, then the policies that name its chains and places."""
+    entries = [_dataset_entry(settings.dataset)]
+    if settings.policies is not None and settings.policies.is_dir():
+        entries.append(_dataset_entry(settings.policies))
+    return entries
 
 
 def _dataset_entry(dataset: Path) -> ManifestEntry:

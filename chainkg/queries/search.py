@@ -16,7 +16,7 @@ similar: Dice coefficient of character bigrams ≥ 0.5   0.5·Dice
 ====================================================  =========================================
 
 Results with a positive score, ordered by score (descending), then kind (企业, 项目, 园区, 区域, 产业链,
-环节, 链长办公室, 来源), then name, then id; ``kinds`` restricts the kinds (Source nodes only when
+环节, 链长办公室, 政策, 来源), then name, then id; ``kinds`` restricts the kinds (Source nodes only when
 asked for).
 """
 
@@ -64,7 +64,9 @@ KIND_ORDER = [
     NodeKind.CHAIN,
     NodeKind.SEGMENT,
     NodeKind.CHAIN_OFFICE,
+    NodeKind.POLICY,
     NodeKind.SOURCE,
+    NodeKind.PROJECT_EVENT,  # never matches: events have no keys (found through their project)
 ]
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from chainkg.api.deps import StoreDep
 from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, build, id_path, resolve
 from chainkg.api.routers.common import resolve_optional as resolve_opt
+from chainkg.api.routers.policies import AsOfQuery
 from chainkg.queries import chain_map, gaps
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import segments as listing_segments
@@ -42,6 +43,7 @@ def get_chain_map(
     max_members: Annotated[
         int, Query(ge=0, le=200, description="enterprises/projects listed per segment / 每个环节列出的企业、项目数")
     ] = 20,
+    as_of: AsOfQuery = None,
 ) -> chain_map.Result:
     """Every segment of the chain in the scope, in stage and supply order: its local enterprises and
     active projects, investment and coverage, how the segments feed each other, and the chain
@@ -50,6 +52,7 @@ def get_chain_map(
         chain=resolve(store, chain, _CHAIN, "chain", "chain"),
         scope=resolve_opt(store, scope, _PLACES, "region or park", "scope"),
         max_members=max_members,
+        as_of=as_of,
     )
     return store.run(chain_map.QUERY, params)
 
@@ -75,6 +78,7 @@ def get_chain_gaps(
     w_midstream: Weight = 1.0,
     w_downstream: Weight = 1.0,
     limit: Annotated[int, Query(ge=1, le=500, description="gaps listed per kind / 每类列出的缺口数")] = 50,
+    as_of: AsOfQuery = None,
 ) -> gaps.Result:
     """Which segments of the chain are missing (补链 fill), weak (强链 strengthen) or worth extending
     into (延链 extend) in the scope, each scored with its reason and the path of nodes that shows it,
@@ -88,6 +92,7 @@ def get_chain_gaps(
         min_investment_share=min_investment_share,
         stage_weights={Stage.UPSTREAM: w_upstream, Stage.MIDSTREAM: w_midstream, Stage.DOWNSTREAM: w_downstream},
         limit=limit,
+        as_of=as_of,
     )
     return store.run(gaps.QUERY, params)
 
