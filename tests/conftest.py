@@ -13,6 +13,9 @@ from chainkg.store.memory import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"
+POLICIES = REPO / "data" / "policies"
+#: A fictitious monthly project ledger (leads, status changes, investment) over the Dezhou graph.
+LEDGER = REPO / "tests" / "fixtures" / "ledger"
 
 
 def shared(*parts: str) -> Path:
@@ -43,3 +46,17 @@ def dezhou() -> MemoryStore:
 @pytest.fixture
 def fresh_store() -> MemoryStore:
     return MemoryStore()
+
+
+def load_pipeline(store: MemoryStore) -> list[LoadReport]:
+    """The Dezhou dataset, its policies and the test ledger, as the pipeline and policy tests use them."""
+    return [load_dataset(store), *run_load(store, [POLICIES, LEDGER], default_loaders())]
+
+
+@pytest.fixture(scope="session")
+def dezhou_pipeline() -> MemoryStore:
+    """Dezhou with its policies and the test ledger, loaded once per session. Tests must not modify it."""
+    store = MemoryStore()
+    reports = load_pipeline(store)
+    assert all(r.rejects == [] for r in reports), [r.rejects for r in reports]
+    return store

@@ -180,9 +180,9 @@ def evaluate(policy: PolicyFacts, subject: Subject, day: str, all_chains: int) -
     if not unmet:
         for benefit in terms.benefits:
             amount = benefit.compute(bases[benefit.base] if benefit.base else None)
-            if amount is None:
-                missing = benefit.base.zh if benefit.base else "计算基数"
-                open_.append(Unmet(condition="benefits", reason=f"未记录{missing}，无法计算奖励金额"))
+            said = {u.condition for u in open_}
+            if amount is None and benefit.base is not None and f"min_{benefit.base.value}" not in said:
+                open_.append(Unmet(condition="benefits", reason=f"未记录{benefit.base.zh}，无法计算奖励金额"))
             lines.append(BenefitLine(name=benefit.name, rule=benefit.describe(), amount_cny=amount))
     outcome: Outcome = "not_eligible" if unmet else ("undetermined" if open_ else "eligible")
     total = sum(line.amount_cny or 0 for line in lines) if outcome == "eligible" else None
