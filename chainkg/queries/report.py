@@ -41,9 +41,22 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 from chainkg.schema.lifecycle import Period, day_end, day_start
 
-__all__ = ["QUERY", "Flows", "Params", "PeriodRef", "ProjectLine", "Result", "Totals", "run_cypher", "run_networkx"]
+__all__ = [
+    "PERIOD_PATTERN",
+    "QUERY",
+    "Flows",
+    "Params",
+    "PeriodRef",
+    "ProjectLine",
+    "Result",
+    "Totals",
+    "run_cypher",
+    "run_networkx",
+]
 
 _TARGETS = (NodeKind.REGION, NodeKind.PARK, NodeKind.CHAIN)
+#: What a period looks like: a year, a month of it or a quarter of it.
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|[Qq][1-4]))?$"
 _FLOWS = {
     ProjectStatus.LEAD: "leads",
     ProjectStatus.SIGNED: "signed",
@@ -55,7 +68,11 @@ _FLOWS = {
 
 class Params(BaseModel):
     target: str = Field(description="region, park or chain id / 县区、园区或产业链", examples=["region:天衢新区"])
-    period: str = Field(description="month 2023-03, quarter 2023-Q1 or year 2023 / 报告期", examples=["2023-Q1"])
+    period: str = Field(
+        pattern=PERIOD_PATTERN,
+        description="month 2023-03, quarter 2023-Q1 or year 2023 / 报告期",
+        examples=["2023-Q1"],
+    )
     largest: int = Field(default=10, ge=1, le=100, description="largest projects listed")
 
     @field_validator("period")

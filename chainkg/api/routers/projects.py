@@ -40,7 +40,7 @@ PeriodQuery = Annotated[
     Query(
         min_length=4,
         max_length=7,
-        pattern=r"^\d{4}(-(\d{2}|[Qq][1-4]))?$",
+        pattern=report.QUERY.limits("period").pattern,
         description=report.QUERY.description("period"),
         examples=["2023-Q1"],
     ),
