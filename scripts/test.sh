@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: from a fresh clone, make a virtualenv, install chainkg with its test
-# extras, lint, and run the whole suite. Extra arguments go to pytest.
+# extras, lint, check the import contracts, and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,6 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The floors contract (pyproject.toml [tool.importlinter]): imports only go down, no cycles.
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

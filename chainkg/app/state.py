@@ -27,7 +27,7 @@ from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import GraphStore, ManifestEntry, StoreError, StoreUnavailable
 from chainkg.store.snapshot import SnapshotError, read_header
 
-__all__ = ["OpenedStore", "StateError", "is_fresh", "open_neo4j", "open_store", "publish", "rebuild"]
+__all__ = ["OpenedStore", "StateError", "is_fresh", "neo4j_store", "open_neo4j", "open_store", "publish", "rebuild"]
 
 log = logging.getLogger("chainkg.state")
 
@@ -92,7 +92,7 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     :class:`StoreUnavailable` when the server cannot be reached (retrying later may work) and
     :class:`StateError` when it refuses the connection (credentials, database name).
     """
-    store = Neo4jStore.from_settings(settings)
+    store = neo4j_store(settings)
     try:
         store.connect()
         if bootstrap and store.counts().total_nodes == 0:
@@ -119,6 +119,21 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     if reason:
         log.warning(reason)
     return OpenedStore(store, "neo4j", reason)
+
+
+def neo4j_store(settings: Settings) -> Neo4jStore:
+    """A store for ``CHAINKG_NEO4J_*``; not connected yet (see :meth:`Neo4jStore.connect`). The store
+    takes plain arguments: settings are the app's business, not the store floor's."""
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password is not None else None
+    return Neo4jStore(
+        settings.neo4j_uri,
+        settings.neo4j_user,
+        password,
+        settings.neo4j_database,
+        batch_size=settings.batch_size,
+        write_retry_seconds=settings.neo4j_write_retry_seconds,
+        read_retry_seconds=settings.neo4j_read_retry_seconds,
+    )
 
 
 def rebuild(entries: list[ManifestEntry], settings: Settings) -> tuple[MemoryStore, list[LoadReport]]:

@@ -129,14 +129,16 @@ def review_list(
     console.print(_candidate_table(candidates, title=f"{len(candidates)} {status} candidates"))
 
 
-def _review_ids(ids: list[str] | None, all_pending: bool, source: str | None, home: Path) -> list[str]:
+def _review_ids(
+    ids: list[str] | None, all_pending: bool, source: str | None, home: Path, min_confidence: float | None = None
+) -> list[str]:
     from chainkg.loaders.news.review import select
 
     chosen = list(ids or [])
-    if all_pending or source:
-        chosen += [c.id for c in select(home, source=source)]
+    if all_pending or source or min_confidence is not None:
+        chosen += [c.id for c in select(home, source=source, min_confidence=min_confidence)]
     if not chosen:
-        err.print("[red]error:[/red] name candidate ids, or --all (optionally with --source)")
+        err.print("[red]error:[/red] name candidate ids, or --all / --min-confidence (optionally with --source)")
         raise typer.Exit(2)
     return chosen
 
@@ -145,6 +147,15 @@ IdsArgument = Annotated[list[str] | None, typer.Argument(help="candidate ids (fr
 AllOption = Annotated[bool, typer.Option("--all", help="every pending candidate (of --source, if given)")]
 SourceOption = Annotated[str | None, typer.Option(help="pending candidates of this source (key, file or title)")]
 NoteOption = Annotated[str | None, typer.Option(help="a note kept with the decision")]
+MinConfidenceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="every pending candidate (of --source, if given) with at least this confidence (docs/news.md)",
+    ),
+]
 
 
 @review_app.command("accept")
@@ -152,6 +163,7 @@ def review_accept(
     ids: IdsArgument = None,
     all_pending: AllOption = False,
     source: SourceOption = None,
+    min_confidence: MinConfidenceOption = None,
     note: NoteOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -160,7 +172,7 @@ def review_accept(
     from chainkg.loaders.news.review import accept
 
     settings = settings_from(home)
-    chosen = _review_ids(ids, all_pending, source, settings.home)
+    chosen = _review_ids(ids, all_pending, source, settings.home, min_confidence)
     try:
         store = open_store(settings).store
         decisions, report = accept(store, settings.home, chosen, note=note, report_dir=settings.reports_dir)

@@ -12,7 +12,6 @@ Definitions used throughout (``docs/queries.md`` repeats them):
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,8 +19,8 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery, NotFound
+from chainkg.queries.matching import networkx_matches, suggestions
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus, Stage
-from chainkg.schema.normalize import normalize_name
 from chainkg.store.nx_index import cached, located_in_places, nodes_of_kind, places_under, segment_links
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "NodeRef",
     "ScopeRef",
     "chain_segments",
-    "closest_names",
     "cny",
     "feeds_in",
     "feeds_out",
@@ -70,20 +68,9 @@ _KINDS = {kind.value: kind for kind in NodeKind}  # NodeKind(value) costs as muc
 
 
 def suggest(graph: nx.MultiDiGraph, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
-    """Closest names of the given kinds, for 'did you mean' in not-found errors."""
-    pairs = [(node, graph.nodes[node].get("name")) for kind in kinds for node in nodes_of_kind(graph, kind)]
-    return closest_names(pairs, text, limit)
-
-
-def closest_names(pairs: Iterable[tuple[str, str | None]], text: str, limit: int = 5) -> list[dict[str, str]]:
-    """:func:`suggest` on (id, name) pairs given in kind order, then id order (both stores share it)."""
-    key = normalize_name(text.split(":", 1)[-1])
-    names: dict[str, tuple[str, str | None]] = {}
-    for node, name in pairs:
-        names.setdefault(normalize_name(name if name is not None else node), (node, name))
-    close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.3)
-    contained = [n for n in names if key and (key in n or n in key) and n not in close]
-    return [{"id": names[n][0], "name": names[n][1] or ""} for n in (close + contained)[:limit]]
+    """Closest names of the given kinds, for 'did you mean' in not-found errors: the best search
+    matches of the text's name part (:func:`chainkg.queries.matching.suggestions`)."""
+    return suggestions(text, lambda key: networkx_matches(graph, key, kinds), limit)
 
 
 def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:

@@ -153,8 +153,9 @@ def test_the_quarter_report_in_detail(dezhou_pipeline: MemoryStore) -> None:
 
 
 def test_a_bad_period_is_refused() -> None:
-    with pytest.raises(ValueError, match="quarter"):
-        report.Params(target=TIANQU, period="2023-Q7")
+    for bad in ("2023-Q7", "2023-13", "23-01"):
+        with pytest.raises(ValueError, match="period"):
+            report.Params(target=TIANQU, period=bad)
 
 
 def test_the_chain_map_and_gaps_as_of_a_day(dezhou_pipeline: MemoryStore) -> None:

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 
 from chainkg.queries import chain_map, explain, gaps, recommend, search
 from chainkg.queries.listing.base import matching_text
-from chainkg.queries.search import KIND_ORDER, Hit, KeyIndex, rank, score_keys
+from chainkg.queries.matching import KIND_ORDER, score_keys
+from chainkg.queries.search import Hit, rank
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.models import Enterprise, make_edge
 from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch, Provenance
+from chainkg.store.key_index import KeyIndex
 from chainkg.store.memory import MemoryStore
 from tests.queries.generated import build, specs
 

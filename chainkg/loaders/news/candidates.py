@@ -106,7 +106,14 @@ class _CandidateBase(_Model):
     id: str = Field(pattern=r"^c[0-9a-f]{10}$", description="stable: the same fact of the same article keeps its id")
     source: SourceRef
     evidence: list[str] = Field(min_length=1, description="the sentences the fact was read from")
-    confidence: float = Field(ge=0, le=1, description="how the fact was found, as a score for ranking; not calibrated")
+    confidence: float = Field(
+        ge=0,
+        le=1,
+        description=(
+            "projects: calibrated — the share of projects found the same way whose name and amount were right "
+            "on the real-text development set (docs/news.md, Confidence); other kinds: a score for ranking"
+        ),
+    )
     review: Review = Review.PENDING
     reviewed_at: str | None = Field(default=None, description="ISO timestamp of the last accept/reject")
     review_note: str | None = None

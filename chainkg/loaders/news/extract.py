@@ -19,37 +19,52 @@ The article is cut into units (sentences; a numbered list item is one unit). Men
   the article goes on to use (宏琦精工 for 宏琦精工股份有限公司). Forms of one enterprise are merged.
 - **relations**: A旗下的B, 由A控股的B, A全资上市公司B, B是A的全资子公司, 其…子公司B.
 
-Confidence is a plain score in [0, 1] from how the fact was found (see ``docs/news.md``); it ranks
-candidates for review, it is not a calibrated probability.
+A project's confidence is calibrated (:mod:`chainkg.loaders.news.confidence`): the share of projects
+found the same way that were right on the real-text development set. Other kinds carry a score that
+ranks them for review.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from itertools import pairwise
 
 from chainkg.loaders.news import lexicon as lex
+from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
+from chainkg.loaders.news.confidence import project_confidence
+from chainkg.loaders.news.enterprises import EnterpriseParts
+from chainkg.loaders.news.enumerations import find_enumerations
+from chainkg.loaders.news.facts import (
+    AggregateFact,
+    EnterpriseFact,
+    Extraction,
+    PlaceFact,
+    ProjectFact,
+    RelationFact,
+    Unit,
+    first_year,
+    headline_status,
+)
+from chainkg.loaders.news.facts import (
+    units as article_units,
+)
 from chainkg.loaders.news.mentions import (
     AmountMention,
-    DateMention,
     Gazetteer,
     NameMention,
     StatusMention,
     find_amounts,
     find_dates,
-    find_enterprises,
-    find_list_projects,
-    find_parks,
-    find_projects,
     find_statuses,
-    is_generic,
-    subsequence,
 )
+from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects, is_generic
+from chainkg.loaders.news.places import PlaceParts
+from chainkg.loaders.news.project_names import ProjectNameParts
 from chainkg.loaders.news.text import Article
-from chainkg.schema.kinds import EnterpriseKind, NodeKind, ProjectStatus
-from chainkg.schema.money import Money
-from chainkg.schema.normalize import normalize_name
+from chainkg.schema.kinds import NodeKind, ProjectStatus
+
+_SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
+_PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
+_PLACE_NOISE = re.compile(r"\([^)]*\)")
 
 __all__ = [
     "AggregateFact",
@@ -61,111 +76,16 @@ __all__ = [
     "extract",
 ]
 
-_UNIT_END = re.compile(r"(?<=[。!?;])")
-_INNER_SPACE = re.compile(r"(?<=[\u3400-\u9fff\d]) +(?=[\u3400-\u9fff])")
 _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约|签订|签署|新建|打造|实施|落户|控股)")
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
-_LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+[、.)]|\(\d+\)|[①-⑳])")
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
-_COUNT = re.compile(r"(?<![\d.])(\d+)[余多]?个")
 _FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
 _CONTINUES = re.compile(
     r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于)"
 )
 _COORDINATED = re.compile(r"^[、和与及]?(?:以及)?(?:(?:总|计划)?投资(?:约)?[\d.]+[亿万]?(?:元|美元)的)?$")
 _BUILDER_AFTER = re.compile(r"^(?:负责)?建设(?!.{0,2}项目)|^将?作为(?:新)?项目的?(?:实施|运营|建设)主体")
-_REGION_PREFIX = ("日本", "韩国", "美国", "德国", "台湾", "香港", "新加坡", "英国", "法国", "意大利")
-_ANAPHOR_CHILD = re.compile(r"(该公司|该企业|其)(是|为|系)(上市公司|央企|国企)?$")
-_ANAPHOR_PARENT = re.compile(r"其[^,。;]{0,12}?(全资|控股)?子公司$")
-_CHILD_IS = re.compile(r"^(是|为|系)(上市公司|央企|国企)?$")
 _DATE_START = re.compile(r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,]")
-
-
-@dataclass
-class EnterpriseFact:
-    name: str
-    forms: list[str]
-    node_id: str | None
-    kind: EnterpriseKind
-    evidence: list[str]
-    confidence: float
-    legal: bool
-
-
-@dataclass
-class RelationFact:
-    child: int  # index into Extraction.enterprises
-    parent: int
-    stake_pct: float | None
-    phrase: str
-    evidence: str
-    confidence: float
-
-
-@dataclass
-class PlaceFact:
-    name: str
-    kind: NodeKind  # PARK or REGION
-    node_id: str | None
-    region: str | None  # for a park: the region it lies in (display name)
-    region_id: str | None
-    evidence: list[str]
-    confidence: float
-
-
-@dataclass
-class ProjectFact:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    node_id: str | None = None
-    amount: Money | None = None
-    amount_text: str | None = None
-    status: ProjectStatus | None = None
-    dates: dict[str, str] = field(default_factory=dict)
-    investors: list[tuple[int, str]] = field(default_factory=list)  # (enterprise index, role)
-    park: int | None = None  # index into Extraction.places
-    region: int | None = None
-    evidence: list[str] = field(default_factory=list)
-    confidence: float = 0.5
-    status_from: str = "none"  # "text" | "plan" | "headline" | "none"
-    labelled_total: bool = False  # the amount was written as 总投资 (a later bare 投资 does not replace it)
-    found_by: str = "name"  # "name" (…项目), "phase" (二期项目 of someone), "list" (A、B等N个项目)
-
-
-@dataclass
-class AggregateFact:
-    count: int | None
-    amount: Money | None
-    amount_text: str | None
-    measure: str
-    status: ProjectStatus | None
-    evidence: str
-    confidence: float
-
-
-@dataclass
-class Extraction:
-    projects: list[ProjectFact]
-    enterprises: list[EnterpriseFact]
-    relations: list[RelationFact]
-    places: list[PlaceFact]
-    aggregates: list[AggregateFact]
-
-
-@dataclass
-class _Unit:
-    text: str
-    amounts: list[AmountMention]
-    dates: list[DateMention]
-    statuses: list[StatusMention]
-    companies: list[NameMention]
-    parks: list[NameMention]
-    regions: list[NameMention]
-    projects: list[NameMention] = field(default_factory=list)
-    lists: list[tuple[list[NameMention], int]] = field(default_factory=list)
-    used_amounts: set[int] = field(default_factory=set)
-    company_ids: list[int] = field(default_factory=list)  # entity index per company mention
-    place_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (start, end) of a place mention → index
 
 
 def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
@@ -173,11 +93,11 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     return _Extractor(article, gazetteer).run()
 
 
-class _Extractor:
+class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
-        self.year = article.year or _first_year(article)
+        self.year = article.year or first_year(article)
         self.entities: list[EnterpriseFact] = []
         self.entity_keys: dict[str, int] = {}
         self.places: list[PlaceFact] = []
@@ -185,12 +105,17 @@ class _Extractor:
         self.projects: list[ProjectFact] = []
         self.relations: list[RelationFact] = []
         self.aggregates: list[AggregateFact] = []
-        self.headline_status = _headline_status(article.title)
+        self.headline_status = headline_status(article.title, article.paragraphs[0] if article.paragraphs else "")
+        self.foreign_yuan = False
         self.last_entity: int | None = None
         self.last_project: int | None = None
 
     def run(self) -> Extraction:
-        units = [self._read(text) for text in _units(self.article)]
+        texts = article_units(self.article)
+        body = "".join(texts)
+        # an article in 新台币 (and never 人民币) writes its bare 亿元 in 新台币: those are not 元 either
+        self.foreign_yuan = bool(lex.OTHER_CURRENCY.search(body)) and "人民币" not in body
+        units = [self._read(text) for text in texts]
         for unit in units:
             self._register_companies(unit)
         for unit in units:
@@ -206,12 +131,12 @@ class _Extractor:
                 self.last_entity = unit.company_ids[-1]
         self._lede_park(units)
         for project in self.projects:
-            project.confidence = _project_confidence(project)
+            project.confidence = project_confidence(project)
         return Extraction(self.projects, self.entities, self.relations, self.places, self.aggregates)
 
     # --- reading a unit ----------------------------------------------------------------------
 
-    def _read(self, text: str) -> _Unit:
+    def _read(self, text: str) -> Unit:
         parks, regions = find_parks(text, self.gaz)
         zones = {p.end for p in parks} | {
             r.end for r in regions if r.node_id and self.gaz.region_levels.get(r.node_id) == "functional_zone"
@@ -220,224 +145,46 @@ class _Extractor:
         regions = [r for r in regions if r.node_id and self.gaz.is_local_region(r.node_id)]
         regions = [r for r in regions if not any(c.start <= r.start and r.end <= c.end for c in companies)]
         amounts = find_amounts(text)
-        unit = _Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
+        if self.foreign_yuan:
+            amounts = [a for a in amounts if a.money.currency.value != "CNY"]
+        unit = Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
         boundaries = frozenset({a.end for a in amounts} | {c.end for c in companies if c.legal and c.node_id is None})
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
-        unit.projects = find_projects(text, boundaries=boundaries, protected=protected)
-        unit.lists = find_list_projects(text)
-        listed = {(m.start, m.end) for items, _ in unit.lists for m in items}
-        unit.projects = [p for p in unit.projects if (p.start, p.end) not in listed]
+        places = [*parks, *regions]
+        unit.projects = [
+            p
+            for p in find_projects(text, boundaries=boundaries, protected=protected)
+            if not _placed_generic(text, p, places)
+        ]
+        for mention in unit.projects:  # 浙江义欣…基地项目(以下简称“义欣项目”): the short name is an alias
+            short = _SHORT_NAME.match(text, mention.end)
+            if short:
+                unit.short_names[mention.start] = short["name"]
+                unit.projects = [p for p in unit.projects if not (short.start() <= p.start < short.end())]
+        unit.lists = find_enumerations(text, amounts, companies)
+        spans = [(e.start, e.end) for e in unit.lists]
+        unit.projects = [p for p in unit.projects if not any(s < p.end and p.start < e for s, e in spans)]
+        items = [(i.mention.start, i.mention.end) for e in unit.lists for i in e.items]
+        unit.parks = [p for p in unit.parks if not any(s <= p.start and p.end <= e for s, e in items)]
         return unit
-
-    # --- enterprises -------------------------------------------------------------------------
-
-    def _register_companies(self, unit: _Unit) -> None:
-        unit.company_ids = [self._entity(unit, m) for m in unit.companies]
-
-    def _entity(self, unit: _Unit, mention: NameMention) -> int:
-        key = normalize_name(mention.text)
-        index = self.entity_keys.get(f"id:{mention.node_id}") if mention.node_id else None
-        if index is None:
-            index = self.entity_keys.get(key)
-        if index is None:
-            confidence = 0.9 if mention.node_id else (0.85 if mention.legal else 0.7)
-            if mention.legal and mention.text.endswith(tuple(lex.BARE_SUFFIXES)) and mention.node_id is None:
-                confidence = 0.75
-            index = len(self.entities)
-            self.entities.append(
-                EnterpriseFact(
-                    mention.text,
-                    [mention.text],
-                    mention.node_id,
-                    _enterprise_kind(unit.text, mention),
-                    [unit.text],
-                    confidence,
-                    mention.legal,
-                )
-            )
-            for form in [mention.text, *_short_forms(mention.text)] if mention.legal else [mention.text]:
-                self.entity_keys.setdefault(normalize_name(form), index)
-        else:
-            fact = self.entities[index]
-            if mention.text not in fact.forms:
-                fact.forms.append(mention.text)
-                if mention.legal and (not fact.legal or len(mention.text) > len(fact.name)):
-                    fact.name, fact.legal = mention.text, True
-            if unit.text not in fact.evidence:
-                fact.evidence.append(unit.text)
-            if mention.node_id and fact.node_id is None:
-                fact.node_id = mention.node_id
-            fact.confidence = min(0.95, fact.confidence + 0.05)
-        self.entity_keys.setdefault(key, index)
-        if mention.node_id:
-            self.entity_keys.setdefault(f"id:{mention.node_id}", index)
-        return index
-
-    def _short_forms(self, unit: _Unit) -> None:
-        """Find the short forms of this article's enterprises (宏琦精工 after 宏琦精工股份有限公司)."""
-        forms = sorted(
-            ((k, i) for k, i in self.entity_keys.items() if not k.startswith("id:") and len(k) >= 3),
-            key=lambda item: -len(item[0]),
-        )
-        taken = [(m.start, m.end) for m in unit.companies]
-        lowered = unit.text.lower()
-        added: list[tuple[NameMention, int]] = []
-        for form, index in forms:
-            start = lowered.find(form)
-            while start >= 0:
-                end = start + len(form)
-                if not any(s < end and start < e for s, e in taken):
-                    mention = NameMention(start, end, unit.text[start:end], NodeKind.ENTERPRISE)
-                    added.append((mention, index))
-                    taken.append((start, end))
-                start = lowered.find(form, end)
-        for mention, index in added:
-            fact = self.entities[index]
-            if mention.text not in fact.forms:
-                fact.forms.append(mention.text)
-            if unit.text not in fact.evidence:
-                fact.evidence.append(unit.text)
-        if added:
-            pairs = sorted(
-                [*zip(unit.companies, unit.company_ids, strict=True), *added], key=lambda item: item[0].start
-            )
-            unit.companies = [m for m, _ in pairs]
-            unit.company_ids = [i for _, i in pairs]
-
-    # --- parks and regions -------------------------------------------------------------------
-
-    def _places(self, unit: _Unit) -> None:
-        for mention in unit.regions:
-            unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.REGION)
-        for mention in unit.parks:
-            unit.place_ids[(mention.start, mention.end)] = self._place(unit, mention, NodeKind.PARK)
-
-    def _place(self, unit: _Unit, mention: NameMention, kind: NodeKind) -> int:
-        key = mention.node_id or f"{kind.value}:{normalize_name(mention.text)}"
-        index = self.place_keys.get(key)
-        if index is not None:
-            if unit.text not in self.places[index].evidence:
-                self.places[index].evidence.append(unit.text)
-            return index
-        region = region_id = None
-        if kind is NodeKind.PARK and mention.node_id is None:
-            inside = [r for r in unit.regions if mention.start <= r.start and r.end <= mention.end]
-            if inside and inside[0].node_id:
-                region_id = inside[0].node_id
-                region = self.gaz.display(region_id)
-        confidence = 0.95 if mention.node_id else 0.75
-        name = self.gaz.display(mention.node_id) if mention.node_id and kind is NodeKind.REGION else mention.text
-        self.places.append(PlaceFact(name, kind, mention.node_id, region, region_id, [unit.text], confidence))
-        self.place_keys[key] = len(self.places) - 1
-        return len(self.places) - 1
-
-    # --- relations ---------------------------------------------------------------------------
-
-    def _relations(self, unit: _Unit) -> None:
-        text = unit.text
-        pairs = list(zip(unit.companies, unit.company_ids, strict=True))
-        for (a, ia), (b, ib) in pairwise(pairs):
-            between = text[a.end : b.start]
-            if ia == ib:
-                continue
-            if lex.RELATION_BETWEEN.match(between):
-                self._relation(ib, ia, between, text, 0.85)
-            elif _CHILD_IS.match(between) and lex.RELATION_AFTER.match(text[b.end :]):
-                self._relation(ia, ib, between + b.text + text[b.end : b.end + 6], text, 0.85)
-        for position, (mention, index) in enumerate(pairs):
-            before = text[: mention.start]
-            if _ANAPHOR_CHILD.search(before) and lex.RELATION_AFTER.match(text[mention.end :]):
-                child = self._previous_entity(unit, position, exclude=index)
-                if child is not None:
-                    self._relation(
-                        child, index, before[-6:] + mention.text + text[mention.end : mention.end + 6], text, 0.7
-                    )
-            elif _ANAPHOR_PARENT.search(before):
-                parent = self._previous_entity(unit, position, exclude=index)
-                if parent is not None:
-                    self._relation(index, parent, _ANAPHOR_PARENT.search(before).group(0), text, 0.7)  # type: ignore[union-attr]
-
-    def _previous_entity(self, unit: _Unit, position: int, exclude: int) -> int | None:
-        for index in reversed(unit.company_ids[:position]):
-            if index != exclude:
-                return index
-        return self.last_entity if self.last_entity not in (None, exclude) else None
-
-    def _relation(self, child: int, parent: int, phrase: str, evidence: str, confidence: float) -> None:
-        if any(r.child == child and r.parent == parent for r in self.relations):
-            return
-        stake = 100.0 if "全资" in phrase else None
-        self.relations.append(RelationFact(child, parent, stake, phrase.strip(), evidence, confidence))
-
-    # --- aggregates --------------------------------------------------------------------------
-
-    def _aggregates(self, unit: _Unit) -> None:
-        text = unit.text
-        self._container(unit)
-        clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;。!?]+", text)]
-        for ci, (start, end) in enumerate(clauses):
-            clause = text[start:end]
-            count = _COUNT.search(clause)
-            if not count or "项目" not in clause:
-                continue
-            status = _clause_status(unit, start, end)
-            amount = self._aggregate_amount(unit, clauses, ci)
-            if amount is None:
-                continue
-            unit.used_amounts.add(amount.start)
-            reach = end if amount.start < end else next(e for s, e in clauses if s <= amount.start < e)
-            label = lex.AGGREGATE_LABELS.search(text[start : amount.start])
-            self.aggregates.append(
-                AggregateFact(
-                    int(count.group(1)),
-                    amount.money,
-                    amount.text,
-                    label.group(0) if label else "总投资",
-                    status,
-                    text[start:reach],
-                    0.85 if amount.start < end else 0.75,
-                )
-            )
-
-    def _container(self, unit: _Unit) -> None:
-        """X总投资86亿元, 包括投资18亿元的A、投资62亿元的B…: the sum of projects is an aggregate."""
-        text = unit.text
-        position = text.find("包括")
-        if position < 0:
-            return
-        before = [a for a in unit.amounts if a.end <= position and a.label == "invest"]
-        parts = [a for a in unit.amounts if a.start > position and a.label in ("invest", "none")]
-        if before and len(parts) >= 2:
-            total = before[-1]
-            unit.used_amounts.add(total.start)
-            evidence = text[: _clause_end(text, total.end)]
-            self.aggregates.append(AggregateFact(len(parts), total.money, total.text, "总投资", None, evidence, 0.7))
-
-    def _aggregate_amount(self, unit: _Unit, clauses: list[tuple[int, int]], ci: int) -> AmountMention | None:
-        for cj in range(ci, min(ci + 3, len(clauses))):
-            start, end = clauses[cj]
-            if cj > ci and _COUNT.search(unit.text[start:end]):
-                return None
-            for amount in unit.amounts:
-                if start <= amount.start < end and amount.label in ("invest", "aggregate", "none"):
-                    if amount.label == "none" and cj > ci:
-                        continue
-                    return amount
-        return None
 
     # --- projects ----------------------------------------------------------------------------
 
-    def _projects(self, unit: _Unit, previous: int | None) -> int | None:
+    def _projects(self, unit: Unit, previous: int | None) -> int | None:
         mentions: list[tuple[NameMention, int]] = []
-        for mention in unit.projects:
+        for mention in sorted([*unit.projects, *self._named_again(unit)], key=lambda m: m.start):
             index = self._project_for(unit, mention)
             if index is not None:
                 mentions.append((mention, index))
-        for items, predicate in unit.lists:
-            for item in items:
-                mentions.append((item, self._list_project(unit, item, predicate)))
+                short = unit.short_names.get(mention.start)
+                if short and short not in self.projects[index].aliases:
+                    self.projects[index].aliases.append(short)
+        for enumeration in unit.lists:
+            self._group_amount(unit, enumeration)
+            for item in enumeration.items:
+                mentions.append((item.mention, self._list_project(unit, item, enumeration)))
         mentions.sort(key=lambda pair: pair[0].start)
         text = unit.text
         if not mentions:
@@ -449,7 +196,7 @@ class _Extractor:
             if target is not None:
                 self._attach(unit, target, 0, len(text), coref=True)
             return target
-        listed = {(m.start, m.end) for items, _ in unit.lists for m in items}
+        listed = {(i.mention.start, i.mention.end) for e in unit.lists for i in e.items}
         for position, (mention, index) in enumerate(mentions):
             if (mention.start, mention.end) in listed:
                 continue
@@ -469,86 +216,9 @@ class _Extractor:
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
 
-    def _project_for(self, unit: _Unit, mention: NameMention) -> int | None:
-        """The project a name mention is: one seen before in the article, or a new one."""
-        name = mention.text
-        found_by = "name"
-        if mention.phase:
-            found_by = "phase"
-            park = next((p for p in unit.parks if p.end == mention.start), None)
-            same = [i for i, p in enumerate(self.projects) if p.name.endswith(name)]
-            if park is not None:
-                name = park.text + name
-            elif same:
-                return same[-1]
-            else:
-                owner = next(
-                    (i for m, i in zip(unit.companies, unit.company_ids, strict=True) if m.end <= mention.start), None
-                )
-                if owner is None:
-                    return None
-                name = _short_name(self.entities[owner]) + name
-        elif self.gaz.resolve(NodeKind.PARK, name.removesuffix("项目")):
-            return None  # 集成电路关键材料基地项目: the base itself, a park
-        index = self._find_project(name)
-        if index is None:
-            index = len(self.projects)
-            node_id = self.gaz.resolve_fuzzy(NodeKind.PROJECT, name)
-            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by=found_by))
-        project = self.projects[index]
-        if name not in project.aliases and name != project.name:
-            project.aliases.append(name)
-        if project.node_id is None:
-            project.node_id = self.gaz.resolve(NodeKind.PROJECT, name)
-        return index
-
-    def _find_project(self, name: str) -> int | None:
-        """A project of this article with the same name, the same graph node, or a name that is the
-        other with words left out (应急(医疗)救援示范区 / 国家北方应急(医疗)救援综合示范区)."""
-        key = normalize_name(name).removesuffix("项目")
-        node_id = self.gaz.resolve(NodeKind.PROJECT, name)
-        for index, project in enumerate(self.projects):
-            if node_id and project.node_id == node_id:
-                return index
-            for other in [project.name, *project.aliases]:
-                other_key = normalize_name(other).removesuffix("项目")
-                if other_key == key or (min(len(key), len(other_key)) >= 6 and subsequence(key, other_key)):
-                    return index
-        return None
-
-    def _list_project(self, unit: _Unit, item: NameMention, predicate: int) -> int:
-        name = item.text if item.text.endswith(("项目", "工程")) else item.text + "项目"
-        index = self._find_project(name)
-        if index is None:
-            node_id = self.gaz.resolve_fuzzy(NodeKind.PROJECT, name) or self.gaz.resolve(NodeKind.PROJECT, item.text)
-            index = len(self.projects)
-            self.projects.append(ProjectFact(name=name, node_id=node_id, found_by="list"))
-            if item.text != name:
-                self.projects[index].aliases.append(item.text)
-        project = self.projects[index]
-        clause_end = _clause_end(unit.text, predicate)
-        statuses = [s for s in unit.statuses if item.end <= s.start < clause_end and not s.future]
-        scope = unit.text[item.end : clause_end]
-        status = ProjectStatus.UNDER_CONSTRUCTION if "续建" in scope else _most_advanced(statuses)
-        if status is not None and project.status is None:
-            project.status, project.status_from = status, "text"
-        investor = self.gaz.resolve(NodeKind.ENTERPRISE, item.text)
-        if investor is None:
-            known = self.gaz.find(NodeKind.ENTERPRISE, item.text)
-            investor = known[0].node_id if known and known[0].start == 0 else None
-        if investor is not None:
-            entity = self.entity_keys.get(f"id:{investor}")
-            if entity is None:
-                entity = self._entity(unit, NameMention(item.start, item.end, item.text, NodeKind.ENTERPRISE, investor))
-            if all(e != entity for e, _ in project.investors):
-                project.investors.append((entity, "investor"))
-        if unit.text not in project.evidence:
-            project.evidence.append(unit.text)
-        return index
-
     def _attach(
         self,
-        unit: _Unit,
+        unit: Unit,
         index: int,
         start: int,
         end: int,
@@ -590,7 +260,7 @@ class _Extractor:
             elif place.kind is NodeKind.REGION and project.region is None:
                 project.region = place_index
 
-    def _investors(self, unit: _Unit, start: int, end: int, mention: NameMention | None) -> list[tuple[int, str]]:
+    def _investors(self, unit: Unit, start: int, end: int, mention: NameMention | None) -> list[tuple[int, str]]:
         """Enterprises of the span that invest in or build the project: named in the project's name,
         or followed by an investing verb (由A、B出资 counts for both); a group whose subsidiary is in
         the span is the subsidiary's parent, not an investor."""
@@ -615,20 +285,9 @@ class _Extractor:
             chosen.append((entity, role))
         return list(reversed(chosen))
 
-    def _lede_park(self, units: list[_Unit]) -> None:
-        """The one park the lede names is where the article's projects without a park (or a region
-        of their own) are: reports from a zone name it once, up front."""
-        if not units or len(units[0].parks) != 1:
-            return
-        lede = units[0].parks[0]
-        place = units[0].place_ids.get((lede.start, lede.end))
-        for project in self.projects:
-            if project.park is None and project.region is None and place is not None:
-                project.park = place
-
-    def _set_status(self, project: ProjectFact, unit: _Unit, statuses: list[StatusMention]) -> None:
+    def _set_status(self, project: ProjectFact, unit: Unit, statuses: list[StatusMention]) -> None:
         facts = [s for s in statuses if not s.future]
-        best = _most_advanced(facts)
+        best = most_advanced(facts)
         if best is not None and (
             project.status is None or project.status_from != "text" or best.order > project.status.order
         ):
@@ -643,10 +302,10 @@ class _Extractor:
             elif status.future and status.status is ProjectStatus.STARTED and project.status is None:
                 project.status, project.status_from = ProjectStatus.SIGNED, "plan"
         if project.status is None and self.headline_status is not None:
-            project.status, project.status_from = self.headline_status, "headline"
+            self._event_status(project)
 
     def _date_for(
-        self, project: ProjectFact, unit: _Unit, status: StatusMention, field_name: str, lead_date: bool = True
+        self, project: ProjectFact, unit: Unit, status: StatusMention, field_name: str, lead_date: bool = True
     ) -> None:
         if field_name in project.dates:
             return
@@ -668,7 +327,7 @@ class _Extractor:
         ):
             project.dates[field_name] = first.value
 
-    def _assign_amounts(self, unit: _Unit, mentions: list[tuple[NameMention, int]]) -> None:
+    def _assign_amounts(self, unit: Unit, mentions: list[tuple[NameMention, int]]) -> None:
         text = unit.text
         for amount in unit.amounts:
             if amount.start in unit.used_amounts or amount.label not in ("invest", "none"):
@@ -693,6 +352,12 @@ class _Extractor:
                 project.labelled_total = labelled_total
             unit.used_amounts.add(amount.start)
 
+    def _event_status(self, project: ProjectFact) -> None:
+        """The article's event (its headline's, else its lede's) as the project's status; its date is
+        not taken: a lede's first date is as often the dateline (本报4月22日讯) as the event's."""
+        assert self.headline_status is not None
+        project.status, project.status_from = self.headline_status, "headline"
+
     def _set_amount(self, project: ProjectFact, amount: AmountMention, text: str) -> None:
         project.amount = amount.money
         project.amount_text = amount.text
@@ -703,103 +368,12 @@ class _Extractor:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _units(article: Article) -> list[str]:
-    units: list[str] = []
-    for raw in article.paragraphs:
-        paragraph = _INNER_SPACE.sub("", raw)
-        if _LIST_ITEM.match(paragraph):
-            units.append(paragraph)
-            continue
-        units.extend(part for part in (p.strip() for p in _UNIT_END.split(paragraph)) if part)
-    return units
-
-
-def _first_year(article: Article) -> int | None:
-    first = article.paragraphs[0] if article.paragraphs else ""
-    match = re.search(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", first)
-    return int(match.group(1)) if match else None
-
-
-def _headline_status(title: str) -> ProjectStatus | None:
-    for status, pattern in lex.STATUS_WORDS:
-        if pattern.search(title) and status is not ProjectStatus.NEGOTIATING:
-            return status
-    return ProjectStatus.NEGOTIATING if re.search(r"洽谈", title) else None
-
-
-def _most_advanced(statuses: list[StatusMention]) -> ProjectStatus | None:
-    return max((s.status for s in statuses), key=lambda s: s.order, default=None)
-
-
-def _clause_end(text: str, position: int) -> int:
-    match = re.compile(r"[,;。!?]").search(text, position)
-    return match.start() if match else len(text)
-
-
-def _clause_status(unit: _Unit, start: int, end: int) -> ProjectStatus | None:
-    return _most_advanced([s for s in unit.statuses if start <= s.start < end and not s.future])
-
-
-def _short_forms(name: str) -> list[str]:
-    """Forms an article may shorten a legal name to: without legal form, without the place, the brand.
-
-    A name with a bracketed place (宏琦精工(苏州)有限公司) keeps it: its bare brand is the parent's.
-    """
-    suffix = next((s for s in lex.COMPANY_SUFFIXES if name.endswith(s)), "")
-    core = name[: len(name) - len(suffix)] if suffix else name
-    if "(" in core or "(" in name:
-        return [core] if len(core) >= 2 else []
-    bases = [core]
-    for prefix in (*_REGION_PREFIX, *lex.PLACE_PREFIXES):
-        if core.startswith(prefix) and len(core) - len(prefix) >= 2:
-            bases.append(core[len(prefix) :])
-            if suffix in ("集团", "集团有限公司", "集团股份有限公司"):
-                bases.append(core[len(prefix) :] + "集团")
-            break
-    forms: list[str] = []
-    for base in bases:
-        forms.append(base)
-        brand = base
-        changed = True
-        while changed:
-            changed = False
-            for word in lex.INDUSTRY_WORDS:
-                if brand.endswith(word) and len(brand) - len(word) >= 2:
-                    brand = brand[: -len(word)]
-                    changed = True
-                    break
-        if brand != base:
-            forms.append(brand)
-    return [f for f in dict.fromkeys(forms) if len(f) >= 2 and not is_generic(f)]
-
-
-def _short_name(entity: EnterpriseFact) -> str:
-    """The shortest form the article uses for an enterprise, for naming a phase (有研亿金二期项目)."""
-    candidates = [f for f in entity.forms if len(f) >= 2] or [entity.name]
-    return min(candidates, key=len)
-
-
-def _enterprise_kind(text: str, mention: NameMention) -> EnterpriseKind:
-    before = text[max(0, mention.start - 4) : mention.start]
-    name = mention.text
-    if "央企" in before:
-        return EnterpriseKind.CENTRAL_SOE_GROUP if name.endswith(("集团", "集团有限公司")) else EnterpriseKind.SOE
-    if name.endswith("株式会社") or name.startswith(_REGION_PREFIX):
-        return EnterpriseKind.FOREIGN
-    if "上市公司" in before:
-        return EnterpriseKind.LISTED
-    return EnterpriseKind.OTHER
-
-
-def _project_confidence(project: ProjectFact) -> float:
-    """0.6 for a name ending in 项目 (0.55 a phase, 0.45 a list item), plus what was found with it."""
-    score = {"name": 0.6, "phase": 0.55, "list": 0.45}[project.found_by]
-    if project.amount is not None:
-        score += 0.15
-    if project.investors:
-        score += 0.1
-    if project.status_from == "text":
-        score += 0.1
-    if project.node_id:
-        score += 0.05
-    return round(min(score, 0.95), 2)
+def _placed_generic(text: str, mention: NameMention, places: list[NameMention]) -> bool:
+    """德州运河经济开发区(…)重点项目, 齐河项目: a place's projects in general, not one project."""
+    inside = [p for p in places if mention.start <= p.start and p.end <= mention.end]
+    if not inside:
+        return False
+    core = text[mention.start : mention.end].removesuffix("项目")
+    for place in sorted(inside, key=lambda p: -p.start):
+        core = core[: place.start - mention.start] + core[place.end - mention.start :]
+    return is_generic(_PLACE_NOISE.sub("", core) or "的")

@@ -24,7 +24,9 @@ __all__ = [
     "MEASURE_AFTER_NUMBER",
     "NAME_STOPS",
     "NON_INVEST_LABELS",
+    "OTHER_CURRENCY",
     "PARK_SUFFIXES",
+    "PERIOD_INVEST_LABELS",
     "PLACE_PREFIXES",
     "PROJECT_NOUN_STOPS",
     "PROJECT_STOPS",
@@ -81,7 +83,7 @@ PROJECT_STOPS: tuple[str, ...] = tuple(
             "聚焦", "对接", "达成", "促成", "即", "举行", "举办", "召开", "开展", "组织", "完成", "需要",
             "加大", "加强", "提供", "论证", "搜集", "协调", "取得", "确保", "保证", "坚持", "搬到", "以", "正以",
             "暨", "谋划", "储备", "招引", "争取", "服务", "带动", "支持", "成为", "促进", "做好", "抓好", "优化",
-            "是否", "包装", "跟踪", "督导", "调度", "观摩了", "查看了",
+            "是否", "包装", "跟踪", "督导", "调度", "观摩了", "查看了", "项目", "以上", "宣布", "制定", "在谈",
         },
         key=len,
         reverse=True,
@@ -106,7 +108,8 @@ GENERIC_PROJECT_WORDS: tuple[str, ...] = tuple(
             "央企", "强企", "优势", "特色", "龙头", "骨干", "制造业", "服务业", "现代", "新兴", "战略性",
             "引领性", "支撑性", "带动性", "标志性", "精准", "绿色", "低碳", "数字", "智能", "高端", "先进",
             "典型", "领域", "一批批", "高科技", "高质量", "高大名外", "各", "全省", "全国", "德州", "山东", "山东省",
-            "相关", "有关", "同期", "首批", "第一批", "第二批", "批", "招商项目", "引进",
+            "相关", "有关", "同期", "首批", "第一批", "第二批", "批", "招商项目", "引进", "工程", "重大招商",
+            "产业化", "基建", "在谈", "跟踪", "拟建", "类", "中",
         },
         key=len,
         reverse=True,
@@ -118,7 +121,8 @@ STATUS_WORDS: tuple[tuple[ProjectStatus, re.Pattern[str]], ...] = (
     (
         ProjectStatus.IN_PRODUCTION,
         re.compile(
-            r"建成投产|正式投产|全面投产|竣工投产|投产|建成运营|投入运营|正式运营|投入使用|实现量产|量产|试生产|试运行"
+            r"建成投产|正式投产|全面投产|竣工投产|投产|建成运营|投入运营|正式运营|投入使用|实现量产|量产|试生产|试运行|"
+            r"开业运营|试运营|正式开业|产品下线|竣工"
         ),
     ),
     (
@@ -140,6 +144,13 @@ INVEST_LABELS = re.compile(
     r"(计划总投资|总投资额|投资总额|合同投资额|计划投资|拟投资|意向总投资|总投资|投资额|投资|投入|建设规模)"
     r"(约|近|超过?|逾|达|为|共计|合计)?[::]?\s*$"
 )
+#: Labels of a period's spending on a project (a year's plan, what is done so far), never its total.
+PERIOD_INVEST_LABELS = re.compile(
+    r"(年度|年内|今年|当年|本年)(计划)?(完成)?投资|(累计)?完成投资|累计投资|已投资|已完成"
+)
+#: Currencies chainkg has no code for: amounts in them are not read (written before the number or as
+#: its unit), and an article that names one and never 人民币 writes its bare 亿元 in it.
+OTHER_CURRENCY = re.compile(r"新台币|台币|英镑|卢布|韩元|澳元|加元|新加坡元|泰铢|越南盾")
 #: Labels that make an amount something else: output, revenue, taxes, bonds, statistics.
 NON_INVEST_LABELS = re.compile(
     r"产值|销售收入|营业收入|收入|营收|利税|纳税|税收|出口|创汇|专项债|债券|注册资本|生产总值|GDP|零售总额|进出口|"

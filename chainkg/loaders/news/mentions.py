@@ -27,44 +27,22 @@ __all__ = [
     "StatusMention",
     "find_amounts",
     "find_dates",
-    "find_enterprises",
-    "find_list_projects",
-    "find_parks",
-    "find_projects",
     "find_statuses",
-    "is_generic",
     "scan_left",
     "subsequence",
 ]
 
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·&.\-]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·&.\-/×]")
 _CLAUSE_BREAK = re.compile(r"[,;。!?]")
 _AMOUNT = re.compile(
-    r"(?P<cprefix>人民币|美元)?(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?\s*(?P<unit>万亿|亿|千万|百万|十万|万)?\s*"
+    r"(?P<cprefix>人民币|美元)?(?P<num>(?<![\d,])\d{1,3}(?:,\d{3})+(?=(?:\.\d+)?\s*(?:万|亿|元))(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<approx>余|多)?\s*(?P<unit>万亿|亿|千万|百万|十万|万)?\s*"
     r"(?P<cur>元人民币|人民币|元|美元|美金|欧元|日元|港元|港币)?"
 )
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月(?:份)?(?:(?P<d>\d{1,2})日)?|(?P<yend>底|末))"
     r"|(?P<rel>今年|去年|明年|当年|同年)(?:(?P<rm>\d{1,2})月(?:份)?(?:(?P<rd>\d{1,2})日)?|(?P<rend>底|末))"
     r"|(?<![\d年])(?P<mm>\d{1,2})月(?:(?P<md>\d{1,2})日|份)"
-)
-_GENERIC_CORE = re.compile(
-    r"^(上市|控股|全资|该|本|此|这|那|其|各|每|我|贵|某|一家|多家|几家|数家|\d*[余多]?家)$|^.{0,2}[子分母孙]$"
-)
-_QUANTITY = re.compile(r"\d+[余多]?[家个]")
-#: Stop words that cannot end a name right before a bare 集团/公司 (控股集团 and 投资集团 are names).
-_ADJACENT_STOPS = tuple(w for w in lex.NAME_STOPS if w not in lex.INDUSTRY_WORDS)
-_PHASE = re.compile(r"^[一二三四五六]期$")
-_NOT_A_PROJECT_AFTER = re.compile(
-    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商)"
-)
-#: "的A、" right before a priced project B项目 (the 的 ends A's own price phrase): A shares B's 项目.
-_SHARED_SUFFIX = re.compile(r"的(?P<item>[^、,。;的]{2,30})、[^、,。;]{0,12}$")
-_LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
-_FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
-_ADVERB_START = re.compile(r"^[刚正已将曾又再还都就才便均亦]")
-_YEAR_TOKEN = re.compile(
-    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县区镇](?!域)"
 )
 
 
@@ -78,7 +56,7 @@ class Mention:
 @dataclass(frozen=True)
 class AmountMention(Mention):
     money: Money
-    label: str  # "invest" | "aggregate" | "other" | "none" | "threshold"
+    label: str  # "invest" | "aggregate" | "period" | "other" | "none" | "threshold"
 
 
 @dataclass(frozen=True)
@@ -266,14 +244,18 @@ def find_amounts(text: str) -> list[AmountMention]:
         after = text[match.end() : match.end() + 4]
         window = _window(text, match.start())
         label = _label(window)
-        if not currency and (lex.MEASURE_AFTER_NUMBER.match(after) or label not in ("invest", "aggregate")):
+        if not currency and (lex.MEASURE_AFTER_NUMBER.match(after) or label not in ("invest", "aggregate", "period")):
             continue  # 10万吨, or 亿 without 元 where nothing says it is money
+        if lex.OTHER_CURRENCY.search(text[max(0, match.start() - 4) : match.start()]) or lex.OTHER_CURRENCY.match(
+            text, match.end() - len(currency or "")
+        ):
+            continue  # 新台币1442亿元: a currency chainkg cannot hold is not read as 元
         rest = text[match.end() :]
         if after.startswith("以上") or (
             re.search(r"(过|超过|超)$", window) and re.match(r"(以上)?(的)?[^,。;]{0,8}项目", rest)
         ):
             label = "threshold"  # 过亿元项目, 5亿元以上项目: a size class, not an amount
-        written = f"{match['num']}{unit or ''}{_currency_word(currency, match['cprefix'])}"
+        written = f"{match['num'].replace(',', '')}{unit or ''}{_currency_word(currency, match['cprefix'])}"
         try:
             money = parse_amount(written)
         except MoneyError:
@@ -292,6 +274,8 @@ def _label(window: str) -> str:
     """What the words right before an amount make it; only the last few characters count, so a
     company name further left (华鲁国际融资租赁公司签订的6亿元) does not label it."""
     near = window[-8:]
+    if lex.PERIOD_INVEST_LABELS.search(near):
+        return "period"  # 年度计划投资36亿元, 完成投资97亿元: a year's spending, not the project's total
     if lex.INVEST_LABELS.search(near):
         return "invest"
     if lex.AGGREGATE_LABELS.search(near[-7:]) and lex.NON_INVEST_LABELS.search(near):
@@ -360,236 +344,4 @@ def find_statuses(text: str) -> list[StatusMention]:
             )
             out.append(StatusMention(match.start(), match.end(), match.group(0), status, future))
     out.sort(key=lambda m: m.start)
-    return out
-
-
-# --- names ----------------------------------------------------------------------------------
-
-
-def find_enterprises(text: str, gazetteer: Gazetteer, boundaries: frozenset[int] = frozenset()) -> list[NameMention]:
-    """Enterprises: names with a legal form (…有限公司, …株式会社, X集团) and names the graph knows.
-
-    Known names win where they overlap a found one, unless the found one is longer (a subsidiary
-    whose name starts with its group's 简称). ``boundaries`` are ends of zone and park names: a
-    company name does not start inside one (德州天衢新区山东恒芯电子有限公司).
-    """
-    known = gazetteer.find(NodeKind.ENTERPRISE, text)
-    protected = tuple((m.start, m.end) for m in known)
-    found: list[NameMention] = []
-    i = 0
-    while i < len(text):
-        suffix = next((s for s in lex.COMPANY_SUFFIXES if text.startswith(s, i)), None)
-        if suffix is None:
-            i += 1
-            continue
-        mention = _enterprise_at(text, i, suffix, gazetteer, protected, boundaries)
-        if mention is not None:
-            found.append(mention)
-        i += len(suffix)
-    out = list(found)
-    for k in known:
-        if not any(f.start <= k.start and k.end <= f.end for f in found):
-            out = [f for f in out if not (k.start <= f.start and f.end <= k.end)]
-            out.append(k)
-    out.sort(key=lambda m: m.start)
-    return out
-
-
-def _enterprise_at(
-    text: str,
-    suffix_start: int,
-    suffix: str,
-    gazetteer: Gazetteer,
-    protected: tuple[tuple[int, int], ...],
-    boundaries: frozenset[int],
-) -> NameMention | None:
-    if suffix in lex.BARE_SUFFIXES and any(text.startswith(w, suffix_start - len(w)) for w in _ADJACENT_STOPS):
-        return None  # 完善集团, 该公司: a word, not a name
-    start = scan_left(text, suffix_start, lex.NAME_STOPS, protected=protected, keep=gazetteer)
-    inner = [b for b in boundaries if start < b <= suffix_start - 4]
-    if inner:
-        start = max(inner)
-    core = text[start:suffix_start]
-    if len(core) < 2 or len(core) > 30 or _GENERIC_CORE.search(core) or _QUANTITY.search(core):
-        return None
-    if suffix in lex.BARE_SUFFIXES and _ADVERB_START.match(core):
-        return None
-    end = suffix_start + len(suffix)
-    name = text[start:end]
-    return NameMention(start, end, name, NodeKind.ENTERPRISE, gazetteer.resolve(NodeKind.ENTERPRISE, name), legal=True)
-
-
-def find_parks(text: str, gazetteer: Gazetteer) -> tuple[list[NameMention], list[NameMention]]:
-    """(parks, regions) named in ``text``: known ones by dictionary, new parks by their suffix when
-    the name starts with a place (平原经济开发区, 德州数字经济产业园) — a bare 生产基地 is not a park."""
-    known_parks = gazetteer.find(NodeKind.PARK, text)
-    regions = gazetteer.find(NodeKind.REGION, text)
-    region_keys = gazetteer.keys.get(NodeKind.REGION, {})
-    found: list[NameMention] = []
-    i = 0
-    while i < len(text):
-        suffix = next((s for s in lex.PARK_SUFFIXES if text.startswith(s, i)), None)
-        if suffix is None:
-            i += 1
-            continue
-        end = i + len(suffix)
-        i = end
-        start = scan_left(text, end - len(suffix), lex.NAME_STOPS, min_core=1)
-        name = text[start:end]
-        if len(name) - len(suffix) < 2 or text.startswith("项目", end):
-            continue
-        region = gazetteer.resolve(NodeKind.REGION, name)
-        if region is not None:
-            continue  # a functional zone the graph keeps as a region (运河经济开发区)
-        park = gazetteer.resolve(NodeKind.PARK, name)
-        if park is None and gazetteer.resolve(NodeKind.PROJECT, name + "项目"):
-            continue  # the graph knows it as a project (德州万众智能产业园项目)
-        if park is None and not (
-            any(name.startswith(p) for p in lex.PLACE_PREFIXES)
-            or any(normalize_name(name).startswith(k) for k in region_keys)
-        ):
-            continue
-        found.append(NameMention(start, end, name, NodeKind.PARK, park))
-    parks = _longest(known_parks + found)
-    park_spans = [(p.start, p.end) for p in parks]
-    # a region inside a park's name (平原 in 平原经济开发区) is still a mention of that region
-    regions = [r for r in regions if (r.start, r.end) not in park_spans]
-    return parks, regions
-
-
-def _longest(mentions: list[NameMention]) -> list[NameMention]:
-    """Drop mentions inside a longer one; among equal spans keep the resolved one, and a known name
-    beats an unknown one that is a single character longer (…产业园 / …产业园区)."""
-    known = [m for m in mentions if m.node_id]
-    mentions = [m for m in mentions if m.node_id or not any(k.start == m.start and m.end - k.end == 1 for k in known)]
-    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), m.node_id is None, m.start))
-    kept: list[NameMention] = []
-    for mention in ordered:
-        if not any(k.start <= mention.start and mention.end <= k.end for k in kept):
-            kept.append(mention)
-    return sorted(kept, key=lambda m: m.start)
-
-
-def find_projects(
-    text: str, *, boundaries: frozenset[int], protected: tuple[tuple[int, int], ...]
-) -> list[NameMention]:
-    """Project names ending in 项目; generic ones (重点项目, 过亿元项目, 19个项目) are left out.
-
-    A bare phase (二期项目) is returned with ``phase`` set: the caller decides whose phase it is. In
-    "投资18亿元的A、投资62亿元的B项目" A shares B's 项目 and is returned as a project too.
-    """
-    out: list[NameMention] = []
-    for match in re.finditer("项目", text):
-        end = match.end()
-        if _NOT_A_PROJECT_AFTER.match(text[end:]) or re.match(r"\d+[余多]?个", text[end:]):
-            continue  # 项目推进会, 项目名单, 项目9个
-        if any(
-            text.startswith(w, match.start() - len(w)) for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS
-        ):
-            continue  # 完成项目, 的项目: a verb phrase, not a name
-        start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
-        start = _skip_conjunctions(text, start, match.start())
-        core = text[start : match.start()]
-        if _PHASE.match(core):
-            out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
-            continue
-        if len(core) < 2 or len(core) > 40 or is_generic(core) or re.search(r"\d+[余多]?个", core):
-            continue
-        if _verb_phrase(core):
-            continue
-        out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT))
-        shared = _SHARED_SUFFIX.search(text[:start])
-        if shared and not is_generic(shared["item"]) and not shared["item"].endswith("项目"):
-            item_start = shared.start("item")
-            out.append(NameMention(item_start, shared.end("item"), shared["item"] + "项目", NodeKind.PROJECT))
-    return sorted(out, key=lambda m: m.start)
-
-
-def _verb_phrase(core: str) -> bool:
-    """精力向大(项目): a function word inside the name with only generic words after it."""
-    for word in _FUNCTION_STOPS:
-        position = core.rfind(word)
-        if position > 0 and is_generic(core[position + len(word) :] or "x"):
-            return True
-    return False
-
-
-def _skip_conjunctions(text: str, start: int, end: int) -> int:
-    while start < end:
-        if text.startswith("以及", start):
-            start += 2
-        elif text[start] in "和与及、":
-            start += 1
-        else:
-            break
-    return start
-
-
-def is_generic(core: str) -> bool:
-    """True when a project name (without 项目) is made only of words that name no project.
-
-    Only the last member of a coordination counts (技术和投资项目 is an 投资项目).
-    """
-    last = re.split(r"和|与|及", core)[-1] if re.search(r"和|与|及", core) else core
-    for part in {core, last}:
-        rest = _YEAR_TOKEN.sub("", part)
-        changed = True
-        while rest and changed:
-            changed = False
-            for word in lex.GENERIC_PROJECT_WORDS:
-                if word in rest:
-                    rest = rest.replace(word, "")
-                    changed = True
-        if len(rest) < 2:
-            return True
-    return False
-
-
-def find_list_projects(text: str) -> list[tuple[list[NameMention], int]]:
-    """Projects named as a list before 等…项目 (京鲁数谷、沪江建筑、英望科技等19个项目成功签约).
-
-    Returns each list with the position where its predicate (成功签约) starts. The list reaches back
-    over comma-separated chunks as long as they read like items, not clauses (实施精准招商).
-    """
-    out: list[tuple[list[NameMention], int]] = []
-    for match in re.finditer(r"等(?P<mid>[^,。;、]{0,12}?)项目", text):
-        if (match["mid"] and not is_generic(match["mid"])) or re.search(r"领域|产业|行业|方向|板块|类", match["mid"]):
-            continue  # 新材料、数字经济等多领域项目: sectors, not projects
-        items: list[NameMention] = []
-        cursor = match.start()
-        first = True
-        while True:
-            cut = max(text.rfind(c, 0, cursor) for c in ",;。:")
-            chunk_start = cut + 1
-            chunk = text[chunk_start:cursor]
-            if items and (lex.LIST_VERBS.search(chunk) or len(chunk) > 24 or "的" in chunk):
-                break
-            offset = chunk_start
-            for part in re.split(r"(、|以及|和)", chunk):
-                if part in ("、", "以及", "和"):
-                    offset += len(part)
-                    continue
-                name = part.strip()
-                lead = len(part) - len(part.lstrip())
-                if name.startswith("以及"):
-                    name, lead = name[2:], lead + 2
-                s = offset + lead
-                lead_in = _LIST_LEAD_IN.match(name)
-                if lead_in:  # 现场查看了A、B: the first item starts after the verb
-                    name, s = name[lead_in.end() :], s + lead_in.end()
-                if 2 <= len(name) <= 24 and not lex.LIST_VERBS.search(name) and not is_generic(name):
-                    items.append(NameMention(s, s + len(name), name, NodeKind.PROJECT))
-                offset += len(part)
-            # reach back over earlier comma-separated items only when the list says it goes on (以及 …)
-            if (
-                cut < 0
-                or text[cut] != ","
-                or not items
-                or (first and not chunk.lstrip().startswith(("以及", "和", "及")))
-            ):
-                break
-            first = False
-            cursor = cut
-        if items:
-            out.append((sorted(items, key=lambda m: m.start), match.end()))
     return out

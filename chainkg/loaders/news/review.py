@@ -81,11 +81,14 @@ def select(
     review: Review | None = Review.PENDING,
     kind: CandidateKind | None = None,
     source: str | None = None,
+    min_confidence: float | None = None,
 ) -> list[Candidate]:
-    """Candidates of the queue by review state (None: all), kind and source (key, or part of the
-    file name or title)."""
+    """Candidates of the queue by review state (None: all), kind, source (key, or part of the file
+    name or title) and lowest confidence."""
     out = []
     for candidate in load_queue(queue_path(home)):
+        if min_confidence is not None and candidate.confidence < min_confidence:
+            continue
         if review is not None and candidate.review is not review:
             continue
         if kind is not None and candidate.kind != kind.value:

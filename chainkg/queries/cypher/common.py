@@ -14,15 +14,13 @@ Neo4j store runs the whole twin in one read transaction). Rules the twins keep:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef, closest_names
+from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef
 from chainkg.queries.errors import InvalidQuery, NotFound
-from chainkg.queries.listing.base import PageParams, decode_cursor, encode_cursor
+from chainkg.queries.matching import cypher_matches, suggestions
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, StoreLabel
-from chainkg.schema.normalize import normalize_name
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -44,13 +42,11 @@ __all__ = [
     "SOURCE",
     "SUBSIDIARY_OF",
     "SUPPLIES",
-    "TEXT_MATCH",
     "Execute",
     "cny",
     "cny_at",
     "fetch_node",
     "home_region",
-    "listing_page",
     "local",
     "names",
     "places_of",
@@ -62,7 +58,6 @@ __all__ = [
     "segment_chains",
     "segment_members",
     "status_at",
-    "text_key",
 ]
 
 
@@ -157,10 +152,6 @@ _NODE = f"""
 MATCH (n:{ENTITY} {{id: $id}})
 RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{ENTITY}'] AS kinds"""
 
-_NAMES_OF_KINDS = f"""
-MATCH (n:{ENTITY}) WHERE any(label IN labels(n) WHERE label IN $kinds)
-RETURN n.id AS id, n.name AS name"""
-
 _NAMES = f"""
 UNWIND $ids AS id
 MATCH (n:{ENTITY} {{id: id}})
@@ -184,9 +175,6 @@ MATCH (root:{ENTITY} {{id: $root}})
 MATCH {places_under("root")}
 RETURN collect(DISTINCT place.id) AS places"""
 
-#: Cypher condition for the listings' ``text`` filter on node ``n`` (``$text``: the normalised text or null).
-TEXT_MATCH = "($text IS NULL OR any(key IN coalesce(n.keys, []) WHERE key CONTAINS $text))"
-
 
 def fetch_node(execute: Execute, node_id: str) -> dict[str, Any] | None:
     """The node's properties with ``kind`` (as the embedded graph holds them), or None."""
@@ -209,10 +197,8 @@ def require(execute: Execute, node_id: str, kinds: tuple[NodeKind, ...], what: s
 
 
 def suggest(execute: Execute, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
-    order = {kind: i for i, kind in enumerate(kinds)}
-    rows = execute(_NAMES_OF_KINDS, {"kinds": [k.value for k in kinds]})
-    pairs = sorted(((r["id"], r["name"]) for r in rows), key=lambda p: (order[kind_of_id(p[0])], p[0]))
-    return closest_names(pairs, text, limit)
+    """:func:`chainkg.queries.common.suggest` on Neo4j: the same names, found through the full-text index."""
+    return suggestions(text, lambda key: cypher_matches(execute, key, kinds), limit)
 
 
 def names(execute: Execute, ids: list[str]) -> dict[str, str | None]:
@@ -230,28 +216,6 @@ def home_region(execute: Execute) -> str:
 def places_of(execute: Execute, root: str) -> list[str]:
     """Ids of the places ``root`` covers, itself included, sorted."""
     return sorted(execute(_PLACES_UNDER, {"root": root})[0]["places"])
-
-
-def text_key(text: str | None) -> str | None:
-    """The listings' ``text`` as the ``$text`` parameter: normalised, None when nothing is left."""
-    key = normalize_name(text) if text is not None else ""
-    return key or None
-
-
-def listing_page(
-    execute: Execute, match: str, item: str, args: Mapping[str, Any], params: PageParams
-) -> tuple[list[dict[str, Any]], str | None, int]:
-    """One page of a listing (:mod:`chainkg.queries.listing.base`): ``match`` binds ``n`` to every matching node,
-    ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total."""
-    after = decode_cursor(params.cursor) if params.cursor else ""  # every id sorts after ""
-    (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
-    rows = execute(
-        f"{match}\nWITH n WHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
-        {**args, "after": after, "take": params.limit + 1},
-    )
-    more = len(rows) > params.limit
-    rows = rows[: params.limit]
-    return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None), count["total"]
 
 
 def resolve_scope(execute: Execute, scope: str | None) -> tuple[ScopeRef, list[str]]:

@@ -24,7 +24,7 @@ import base64
 import binascii
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -32,9 +32,21 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery
 from chainkg.schema.normalize import normalize_name
-from chainkg.store.nx_index import cached
+from chainkg.store.key_index import key_index
+from chainkg.store.protocol import Execute
 
-__all__ = ["CURSOR_PATTERN", "MAX_PAGE", "PageParams", "decode_cursor", "encode_cursor", "matching_text", "paginate"]
+__all__ = [
+    "CURSOR_PATTERN",
+    "MAX_PAGE",
+    "TEXT_MATCH",
+    "PageParams",
+    "decode_cursor",
+    "encode_cursor",
+    "listing_page",
+    "matching_text",
+    "paginate",
+    "text_key",
+]
 
 #: The hard maximum page size of every listing.
 MAX_PAGE = 200
@@ -92,9 +104,7 @@ def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) 
         return list(ids)
     ids = list(ids)
     if len(ids) >= _INDEXED:  # every enterprise, say: the search index finds the few that match
-        from chainkg.queries.search import KeyIndex
-
-        containing = cached(graph, "search_keys", lambda: KeyIndex(graph)).containing(key)
+        containing = key_index(graph).containing(key)
         return [n for n in ids if n in containing]
 
     def keys(attrs: dict[str, Any]) -> list[str]:
@@ -104,7 +114,7 @@ def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) 
     return [n for n in ids if any(key in k for k in keys(nodes[n]))]
 
 
-#: From this many ids on, the text filter asks the search index (:class:`chainkg.queries.search.KeyIndex`,
+#: From this many ids on, the text filter asks the search index (:class:`chainkg.store.key_index.KeyIndex`,
 #: built once per graph version) instead of looking at every id's keys.
 _INDEXED = 5000
 
@@ -115,3 +125,31 @@ def paginate(ids: Sequence[str], params: PageParams) -> tuple[list[str], str | N
     page = list(ids[start : start + params.limit])
     more = start + params.limit < len(ids)
     return page, (encode_cursor(page[-1]) if more and page else None)
+
+
+# --- Cypher twins -------------------------------------------------------------------------------
+
+#: Cypher condition for the listings' ``text`` filter on node ``n`` (``$text``: the normalised text or null).
+TEXT_MATCH = "($text IS NULL OR any(key IN coalesce(n.keys, []) WHERE key CONTAINS $text))"
+
+
+def text_key(text: str | None) -> str | None:
+    """The listings' ``text`` as the ``$text`` parameter: normalised, None when nothing is left."""
+    key = normalize_name(text) if text is not None else ""
+    return key or None
+
+
+def listing_page(
+    execute: Execute, match: str, item: str, args: Mapping[str, Any], params: PageParams
+) -> tuple[list[dict[str, Any]], str | None, int]:
+    """One page of a listing (the Cypher twin of :func:`paginate`): ``match`` binds ``n`` to every matching node,
+    ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total."""
+    after = decode_cursor(params.cursor) if params.cursor else ""  # every id sorts after ""
+    (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
+    rows = execute(
+        f"{match}\nWITH n WHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
+        {**args, "after": after, "take": params.limit + 1},
+    )
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None), count["total"]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.nx_index import nodes_of_kind
 
@@ -60,9 +60,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-#: The Cypher twin: the match and the item of :func:`chainkg.queries.cypher.common.listing_page`.
+#: The Cypher twin: the match and the item of :func:`chainkg.queries.listing.base.listing_page`.
 CYPHER = {
-    "match": f"MATCH (n:{cy.CHAIN}) WHERE {cy.TEXT_MATCH}",
+    "match": f"MATCH (n:{cy.CHAIN}) WHERE {TEXT_MATCH}",
     "item": f"""
 RETURN n.id AS id, n.name AS name, n.english AS english, n.cluster AS cluster,
        COUNT {{ ()-[:{cy.PART_OF}]->(n) }} AS segments, COUNT {{ ()-[:{cy.LEADS}]->(n) }} AS leaders""",
@@ -71,8 +71,8 @@ RETURN n.id AS id, n.name AS name, n.english AS english, n.cluster AS cluster,
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
-    rows, next_cursor, total = cy.listing_page(
-        execute, CYPHER["match"], CYPHER["item"], {"text": cy.text_key(params.text)}, params
+    rows, next_cursor, total = listing_page(
+        execute, CYPHER["match"], CYPHER["item"], {"text": text_key(params.text)}, params
     )
     items = [
         ChainItem(

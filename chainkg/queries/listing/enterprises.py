@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
@@ -154,7 +154,7 @@ _FILTERS = f"""($kind IS NULL OR n.enterprise_kind = $kind)
   AND ($segment IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}}) }})
   AND ($chain IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}}) }})
   AND ($places IS NULL OR {cy.local("n")})
-  AND {cy.TEXT_MATCH}"""
+  AND {TEXT_MATCH}"""
 
 #: The Cypher twin. The match starts from the narrowest filter given (segment, chain, scope, or every
 #: enterprise) and applies all of them; the item lists segments and places.
@@ -205,9 +205,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         "segment": params.segment,
         "chain": params.chain,
         "places": places,
-        "text": cy.text_key(params.text),
+        "text": text_key(params.text),
     }
-    rows, next_cursor, total = cy.listing_page(execute, match, CYPHER["item"], args, params)
+    rows, next_cursor, total = listing_page(execute, match, CYPHER["item"], args, params)
     items = [
         EnterpriseItem(
             **cy.ref(row["id"], row["name"]).model_dump(),

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import EdgeKind, NodeKind, ParkLevel
 from chainkg.store.nx_index import cached_per_scope, located_in_places, nodes_of_kind, places_under
 
@@ -87,9 +87,9 @@ _LOCATED_IN = EdgeKind.LOCATED_IN.value
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-_FILTERS = f"($places IS NULL OR n.id IN $places) AND ($level IS NULL OR n.level = $level) AND {cy.TEXT_MATCH}"
+_FILTERS = f"($places IS NULL OR n.id IN $places) AND ($level IS NULL OR n.level = $level) AND {TEXT_MATCH}"
 
-#: The Cypher twin: the match and the item of :func:`chainkg.queries.cypher.common.listing_page`. A park's
+#: The Cypher twin: the match and the item of :func:`chainkg.queries.listing.base.listing_page`. A park's
 #: enterprises and projects are those LOCATED_IN it or in any place inside it.
 CYPHER = {
     "match": f"MATCH (n:{cy.PARK}) WHERE {_FILTERS}",
@@ -120,9 +120,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     args = {
         "places": places,
         "level": params.level.value if params.level is not None else None,
-        "text": cy.text_key(params.text),
+        "text": text_key(params.text),
     }
-    rows, next_cursor, total = cy.listing_page(execute, CYPHER["match"], CYPHER["item"], args, params)
+    rows, next_cursor, total = listing_page(execute, CYPHER["match"], CYPHER["item"], args, params)
     items = [
         ParkItem(
             **cy.ref(row["id"], row["name"]).model_dump(),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import EdgeKind, NodeKind, RegionLevel
 from chainkg.store.nx_index import nodes_of_kind, places_under
 
@@ -70,9 +70,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-_FILTERS = f"($places IS NULL OR n.id IN $places) AND ($level IS NULL OR n.level = $level) AND {cy.TEXT_MATCH}"
+_FILTERS = f"($places IS NULL OR n.id IN $places) AND ($level IS NULL OR n.level = $level) AND {TEXT_MATCH}"
 
-#: The Cypher twin: the match and the item of :func:`chainkg.queries.cypher.common.listing_page`.
+#: The Cypher twin: the match and the item of :func:`chainkg.queries.listing.base.listing_page`.
 CYPHER = {
     "match": f"MATCH (n:{cy.REGION}) WHERE {_FILTERS}",
     "item": f"""
@@ -99,9 +99,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     args = {
         "places": places,
         "level": params.level.value if params.level is not None else None,
-        "text": cy.text_key(params.text),
+        "text": text_key(params.text),
     }
-    rows, next_cursor, total = cy.listing_page(execute, CYPHER["match"], CYPHER["item"], args, params)
+    rows, next_cursor, total = listing_page(execute, CYPHER["match"], CYPHER["item"], args, params)
     items = [
         RegionItem(
             **cy.ref(row["id"], row["name"]).model_dump(),

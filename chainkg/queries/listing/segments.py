@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require, segment_chains
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import PageParams, matching_text, paginate
+from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import NodeKind, Stage
 from chainkg.store.nx_index import nodes_of_kind
 
@@ -65,10 +65,10 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-_FILTERS = f"($stage IS NULL OR n.stage = $stage) AND {cy.TEXT_MATCH}"
+_FILTERS = f"($stage IS NULL OR n.stage = $stage) AND {TEXT_MATCH}"
 
 #: The Cypher twin: the matches (all segments, or one chain's) and the item of
-#: :func:`chainkg.queries.cypher.common.listing_page`.
+#: :func:`chainkg.queries.listing.base.listing_page`.
 CYPHER = {
     "match": f"MATCH (n:{cy.SEGMENT}) WHERE {_FILTERS}",
     "match_chain": f"""
@@ -88,9 +88,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     args = {
         "chain": params.chain,
         "stage": params.stage.value if params.stage is not None else None,
-        "text": cy.text_key(params.text),
+        "text": text_key(params.text),
     }
-    rows, next_cursor, total = cy.listing_page(execute, match, CYPHER["item"], args, params)
+    rows, next_cursor, total = listing_page(execute, match, CYPHER["item"], args, params)
     items = [
         SegmentItem(
             **cy.ref(row["id"], row["name"]).model_dump(),

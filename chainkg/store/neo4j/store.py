@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -72,9 +72,6 @@ from chainkg.store.protocol import (
     WriteResult,
 )
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
-
-if TYPE_CHECKING:
-    from chainkg.app.settings import Settings
 
 __all__ = ["Neo4jStore"]
 
@@ -130,20 +127,6 @@ class Neo4jStore:
             raise StoreError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Neo4jStore:
-        """A store for ``CHAINKG_NEO4J_*``; not connected yet (see :meth:`connect`)."""
-        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password is not None else None
-        return cls(
-            settings.neo4j_uri,
-            settings.neo4j_user,
-            password,
-            settings.neo4j_database,
-            batch_size=settings.batch_size,
-            write_retry_seconds=settings.neo4j_write_retry_seconds,
-            read_retry_seconds=settings.neo4j_read_retry_seconds,
-        )
 
     def connect(self) -> Neo4jStore:
         """Check that the server answers and the schema is in place; returns ``self``.

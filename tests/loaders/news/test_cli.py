@@ -79,6 +79,23 @@ def test_review_round_trip_reaches_the_persisted_graph(runner: CliRunner, tmp_pa
     assert code == 1
 
 
+def test_accepting_by_confidence_takes_only_the_candidates_at_or_above_it(runner: CliRunner, tmp_path: Path) -> None:
+    article = HELDOUT / "h12_canal_list.txt"
+    assert invoke(runner, "extract", str(article), home=tmp_path)[0] == 0
+    code, out, _ = invoke(runner, "review", "list", "--json", home=tmp_path)
+    pending = [json.loads(line) for line in out.splitlines() if line.strip()]
+    floor = sorted(c["confidence"] for c in pending)[len(pending) // 2]
+    wanted = {c["id"] for c in pending if c["confidence"] >= floor}
+    assert 0 < len(wanted) < len(pending)
+
+    code, out, _ = invoke(runner, "review", "accept", "--min-confidence", str(floor), home=tmp_path)
+    assert code == 0, out
+    code, out, _ = invoke(runner, "review", "list", "--status", "accepted", "--json", home=tmp_path)
+    assert {json.loads(line)["id"] for line in out.splitlines() if line.strip()} == wanted
+    code, _, _ = invoke(runner, "review", "accept", "--min-confidence", "1.5", home=tmp_path)
+    assert code == 2
+
+
 def test_review_needs_ids_or_all(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = invoke(runner, "review", "accept", home=tmp_path)
     assert code == 2 and "--all" in err

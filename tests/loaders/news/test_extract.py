@@ -17,7 +17,8 @@ from chainkg.loaders.news.candidates import (
     RelationCandidate,
 )
 from chainkg.loaders.news.loader import extract_article, extract_file, extract_files
-from chainkg.loaders.news.mentions import Gazetteer, find_amounts, find_enterprises
+from chainkg.loaders.news.mentions import Gazetteer, find_amounts
+from chainkg.loaders.news.names import find_enterprises
 from chainkg.loaders.news.text import parse_article
 from chainkg.schema.kinds import Currency, ProjectStatus
 from chainkg.schema.money import Money, parse_amount
@@ -53,6 +54,7 @@ def of_kind(result: FileResult, kind: type) -> list:
         ("将投资人民币5亿元", 500_000_000, Currency.CNY),
         ("总投资1100余亿元", 110_000_000_000, Currency.CNY),
         ("项目投资5亿,", 500_000_000, Currency.CNY),  # 亿 without 元, labelled as an investment
+        ("总投资额达1,776.4亿元", 177_640_000_000, Currency.CNY),  # thousands separators
     ],
 )
 def test_amounts_are_normalised_to_the_base_unit(text: str, amount: int, currency: Currency) -> None:
@@ -281,3 +283,77 @@ def test_seed_002_garbled_text_still_yields_its_projects(gazetteer: Gazetteer) -
     assert found["水溶性复合肥项目"].total_investment == 1_200_000_000
     assert found["化工设备融资租赁项目"].node_id == "proj:华鲁恒升化工设备融资租赁项目"
     assert found["液压机械项目"].status is ProjectStatus.NEGOTIATING
+
+
+# --- enumerations and names without 项目 (issue 18) -----------------------------------------------
+
+
+def test_amounts_written_before_each_listed_project_stay_with_it(gazetteer: Gazetteer) -> None:
+    """总投资X亿元的A、Y亿元的B…: each amount belongs to the name after it, whatever the name ends in."""
+    result = run(
+        gazetteer,
+        "今年以来重点项目进展顺利:投资40亿元的示例温泉小镇、12亿元的示例智造产业园以及示例光伏组件项目等签约落户;"
+        "总投资8亿元的示例湿地度假村、3.5亿元的示例陶瓷博物馆群正在建设。",
+    )
+    found = {name.removesuffix("项目"): p for name, p in projects(result).items()}
+    assert {k: v.total_investment for k, v in found.items()} == {
+        "示例温泉小镇": 4_000_000_000,
+        "示例智造产业园": 1_200_000_000,
+        "示例光伏组件": None,
+        "示例湿地度假村": 800_000_000,
+        "示例陶瓷博物馆群": 350_000_000,
+    }
+    assert found["示例温泉小镇"].status is ProjectStatus.SIGNED
+    assert found["示例湿地度假村"].status is ProjectStatus.UNDER_CONSTRUCTION
+    assert of_kind(result, ParkCandidate) == []  # a park that is itself the investment is a project
+
+
+def test_an_amount_before_a_counted_list_is_the_lists_total(gazetteer: Gazetteer) -> None:
+    result = run(gazetteer, "该区总投资20亿元的示例花海小镇、示例民俗园和示例森林度假村三个项目成功签约。")
+    found = projects(result)
+    assert len(found) == 3 and all(p.total_investment is None for p in found.values())
+    (aggregate,) = of_kind(result, AggregateCandidate)
+    assert (aggregate.count, aggregate.total_investment) == (3, 2_000_000_000)
+
+
+def test_a_header_list_reaches_over_commas_and_its_trailing_total_is_an_aggregate(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "配套项目3个:分别是位于示例高新区的示例热电联产、示例水库增容项目,示例供热管网改造项目,总投资9.6亿元。",
+    )
+    assert {n.removesuffix("项目") for n in projects(result)} == {"示例热电联产", "示例水库增容", "示例供热管网改造"}
+    assert all(p.total_investment is None for p in projects(result).values())
+    assert [a.total_investment for a in of_kind(result, AggregateCandidate)] == [960_000_000]
+
+
+def test_a_project_beside_an_aggregate_in_one_sentence_is_kept(gazetteer: Gazetteer) -> None:
+    result = run(gazetteer, "活动现场签约示例精密制造生产基地等12个项目,总投资35亿元。")
+    assert set(projects(result)) == {"示例精密制造生产基地项目"}
+    assert projects(result)["示例精密制造生产基地项目"].status is ProjectStatus.SIGNED
+    assert [(a.count, a.total_investment) for a in of_kind(result, AggregateCandidate)] == [(12, 3_500_000_000)]
+
+
+def test_works_named_with_gongcheng_and_generic_phrases(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "在示例分会场开工的示例江大桥改扩建工程,总投资18亿元。本次集中开工项目中,示例县两大重点项目进展顺利,"
+        "全县大力开展招才引智工程。",
+    )
+    assert set(projects(result)) == {"示例江大桥改扩建工程"}
+    assert projects(result)["示例江大桥改扩建工程"].total_investment == 1_800_000_000
+
+
+def test_a_short_name_declared_in_brackets_is_the_same_project(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "示例新能源动力电池生产基地项目(以下简称“示例项目”)举行设备进场仪式。示例项目总投资约60亿元,规划用地800亩。",
+    )
+    (project,) = projects(result).values()
+    assert project.total_investment == 6_000_000_000 and "示例项目" in project.aliases
+
+
+def test_annual_spending_and_foreign_currencies_are_not_a_projects_total(gazetteer: Gazetteer) -> None:
+    result = run(gazetteer, "示例乙烯一体化项目总投资300亿元,年度计划投资36亿元。示例港区码头项目年度计划投资5亿元。")
+    amounts = {n: p.total_investment for n, p in projects(result).items()}
+    assert amounts == {"示例乙烯一体化项目": 30_000_000_000, "示例港区码头项目": None}
+    assert find_amounts("民间投资金额新台币1442亿元") == []

@@ -1,0 +1,481 @@
+"""Enumerations of projects in one unit of text, parsed by their structure.
+
+Investment news lists projects far more often than it names them one per sentence::
+
+    投资300亿元的温泉小镇、50亿元的齐河众创工业园以及乐唯电动汽车项目…等签约落户
+    22个重点项目包括五洲国际博览城、承兴30万锭高档纺纱、…、宝隆港食品产业园等
+    基础设施配套项目5个:分别是位于鲁北高新区的A、B、C项目,位于经济开发区的D项目,…,总投资32.29亿元
+    签约陕西隆庆精密制造生产基地等14个项目,总投资43.2亿元
+    总投资36.19亿元的百花小镇、秦风民俗园和西部印象休闲度假村三个重大招商引资项目成功签约
+
+An **enumeration** is a run of items coordinated by 、 (and 以及, and 和 before the last item),
+possibly continued over commas after a header (分别是, 包括, 主要有). Its items are projects when the
+structure says so — a trailer ``等[N个][类别]项目`` or ``N个…项目`` right after the last item, a header
+after a mention of 项目, an item that ends in 项目/工程 itself, or an item priced in the list — and
+not when a trailer says they are something else (等产业, 等领域, 等功能区). The items need not end in
+项目: 温泉小镇, 齐河大地自然博物馆群 and 80万吨甲醇深加工 are projects because of where they stand.
+
+Each item keeps what is written inside it: an amount written before it (``投资25亿元的A``, aligned by
+position, never shifted to the neighbour) and a place (``位于X的A``). An amount written once before
+the whole list, when a count after the list covers every item (``总投资36亿元的A、B和C三个项目``),
+is the group's, not the first item's; so is an amount in the clause right after a list of several
+items (``…E项目,总投资32.29亿元``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chainkg.loaders.news import lexicon as lex
+from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
+from chainkg.loaders.news.names import is_generic
+from chainkg.schema.kinds import NodeKind
+
+__all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
+
+_OPEN, _CLOSE = "(“「《‘[", ")”」》’]"
+_CLAUSE_PUNCT = ",;。!?:"
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_COUNT_WORD = r"(?:\d+|[一二两三四五六七八九十百]+)[余多]?(?:个|项|宗|件|案)"
+#: "等3个高速公路项目", "等项目29个", "三个重大招商引资项目", "等约22案": the trailer after a list.
+_TRAILER = re.compile(
+    rf"^(?P<etc>等)?(?:约)?(?P<count>{_COUNT_WORD})?(?P<mid>[^,;。!?:、]{{0,12}}?)(?P<head>项目|案)(?P<count2>{_COUNT_WORD})?"
+)
+#: Trailers that say the list is of something else (sectors, places, functions).
+_ANY_TRAILER = re.compile(rf"等[^,;。!?:、]{{0,14}}?(项目|案)|{_COUNT_WORD}[^,;。!?:、]{{0,10}}项目")
+_GROUP_PRICE = re.compile(
+    r"^[,;]?(?:(?:这|以上|上述)?(?:\d+|[一二两三四五六七八九十]+)个项目)?(?:共|合计|共计|累计)?(?:计划)?"
+    r"总投资(?:额)?(?:约|达|为)?"
+)
+_PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
+_RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
+_OTHER_TRAILER = re.compile(
+    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))"
+)
+_HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
+#: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
+_LEAD_WORDS = ("有", "分别", "涉及", "奠基", "投产", "建成", "主要", "分别就", "就", "共", "同时", "首批")
+_PRICE_PREFIX = re.compile(r"^(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)?$")
+_PLACE_PREFIX = re.compile(r"^(?:位于|落户|选址|坐落于|地处)(?P<place>[^的,;。]{2,20})的")
+_PREDICATE = re.compile(
+    r"等|(?:\d+|[一二两三四五六七八九十]+)[余多]?个|正在|已经|已|将|均|全部|都|成功|顺利|相继|集中|现场|分别|"
+    r"签约|签订|落户|开工|奠基|投产|竣工|建成|下线|运营|开业|达成|入驻|在建|续建|建设|加快|推进"
+)
+_NOT_A_NAME_START = (
+    *(w for w in lex.PROJECT_STOPS if w != "的"),
+    "以上",
+    "左右",
+    "人民币",
+    "用于",
+    "主要",
+    "占地",
+    "其中",
+)
+_QUANTITY_START = re.compile(r"\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|平方米|千瓦|kW|MW|GW|GWh)")
+_ITEM_VERBS = re.compile(r"实施|推动|加快|围绕|开展|坚持|培育|形成|实现|完成|举行|表示|介绍|发展|提升|促进|带动|助力")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One listed project: its name, the amount written in the item, and the place it is 位于."""
+
+    mention: NameMention
+    amount: AmountMention | None = None
+    place: tuple[int, int] | None = None
+    labelled_total: bool = False
+    lead_start: int | None = None  # start of the item's chunk (A与B签订的…), where its investors may stand
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    items: tuple[Item, ...]
+    lead: int  # where the text before the first item (its lead-in verb, 签约…) starts
+    start: int  # start of the first item, with its price or place prefix
+    end: int  # end of the last item
+    predicate: int  # where the predicate after the list (and its trailer) starts
+    count: int | None  # N of 等N个项目 / 项目N个, when stated
+    group_amount: AmountMention | None  # an amount of the whole list (an aggregate, not an item's)
+    typed_by: str  # "trailer" | "header" | "named" | "priced"
+
+
+def count_value(text: str) -> int | None:
+    """19 for 19个, 3 for 三个, 12 for 十二项; None when there is no number."""
+    match = re.match(r"(\d+)", text)
+    if match:
+        return int(match.group(1))
+    digits = re.match(r"[一二两三四五六七八九十百]+", text)
+    if not digits:
+        return None
+    word, value, current = digits.group(0), 0, 0
+    for char in word:
+        if char == "十":
+            value += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            value += (current or 1) * 100
+            current = 0
+        else:
+            current = _CN_DIGITS[char]
+    return value + current
+
+
+def top_level(text: str) -> list[bool]:
+    """For each position, whether it is outside brackets and quotes (a 、 inside 《…》 separates nothing)."""
+    out: list[bool] = []
+    depth = 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+            out.append(False)
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+            out.append(False)
+        elif char == '"':
+            out.append(False)
+        else:
+            out.append(depth == 0)
+    return out
+
+
+def _clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in _CLAUSE_PUNCT and top[i]:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
+    """Chunks of text[start:end] between top-level 、 and 以及."""
+    chunks: list[tuple[int, int]] = []
+    s = i = start
+    while i < end:
+        if text[i] == "、" and top[i]:
+            chunks.append((s, i))
+            s = i = i + 1
+        elif text.startswith("以及", i) and top[i] and i > s:
+            chunks.append((s, i))
+            s = i = i + 2
+        else:
+            i += 1
+    chunks.append((s, end))
+    return chunks
+
+
+def find_enumerations(
+    text: str,
+    amounts: list[AmountMention],
+    companies: list[NameMention] = (),  # type: ignore[assignment]
+) -> list[Enumeration]:
+    """Every enumeration of projects in ``text`` (see the module docstring)."""
+    top = top_level(text)
+    clauses = _clauses(text, top)
+    out: list[Enumeration] = []
+    ci = 0
+    while ci < len(clauses):
+        found = _enumeration(text, top, clauses, ci, amounts, companies)
+        if found is None:
+            ci += 1
+            continue
+        enumeration, next_ci = found
+        out.append(enumeration)
+        ci = max(next_ci, ci + 1)
+    return out
+
+
+def _enumeration(
+    text: str,
+    top: list[bool],
+    clauses: list[tuple[int, int]],
+    ci: int,
+    amounts: list[AmountMention],
+    companies: list[NameMention],
+) -> tuple[Enumeration, int] | None:
+    cs, ce = clauses[ci]
+    chunks = _split(text, cs, ce, top)
+    header_before = _header_before(text, clauses, ci)
+    has_trailer = bool(_ANY_TRAILER.search(text[cs:ce]))
+    if len(chunks) < 2 and not has_trailer and not header_before:
+        return None
+    # the last item ends at the trailer or the predicate
+    name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
+    if trailer_kind == "other":
+        return None
+    chunks[-1] = (chunks[-1][0], name_end)
+    # the first item: after the header or lead-in, keeping a price prefix
+    first_s, first_e = chunks[0]
+    header_at = _header_in(text, first_s, first_e)
+    protected = tuple((c.start, c.end) for c in companies)
+    item_start = header_at if header_at is not None else _first_item_start(text, first_s, first_e, amounts, protected)
+    if item_start is None:
+        return None
+    chunks[0] = (item_start, first_e)
+    groups = [chunks]
+    next_ci = ci + 1
+    # "A,B、C,以及D等一批项目": a list whose last clause opens with 以及 reaches back over the clauses
+    # before it while they read as items
+    if trailer_kind == "project" and text.startswith(("以及", "和", "及"), cs):
+        cj = ci - 1
+        while cj >= 0 and text[clauses[cj][1]] == "," and _reads_as_items(text, *clauses[cj], amounts):
+            groups.insert(0, _split(text, *clauses[cj], top))
+            cj -= 1
+    # a header (分别是/包括) reaches over the following clauses while they read as items
+    header = header_at is not None or header_before
+    if header and predicate >= ce - 1 and count is None and trailer_kind != "project":
+        cj = ci + 1
+        while cj < len(clauses):
+            s2, e2 = clauses[cj]
+            if text[s2 - 1] not in ",;" or not _reads_as_items(text, s2, e2, amounts):
+                break
+            more = _split(text, s2, e2, top)
+            name_end2, predicate2, count2, head2, kind2 = _last_item_end(text, *more[-1])
+            if kind2 == "other":
+                break
+            more[-1] = (more[-1][0], name_end2)
+            groups.append(more)
+            predicate, count, head_word = predicate2, count2 or count, head_word or head2
+            if kind2 == "project":
+                trailer_kind = "project"
+            next_ci = cj + 1
+            cj += 1
+            if predicate2 < e2:
+                break
+    spans: list[tuple[int, int]] = []
+    several = sum(len(g) for g in groups) >= 2 or len(groups) >= 2
+    for group in groups:
+        spans.extend(group[:-1])
+        spans.extend(_split_and(text, *group[-1], top) if several else [group[-1]])
+    spans = _merge_quantities(text, spans)
+    items = [i for i in (_item(text, s, e, amounts) for s, e in spans) if i is not None]
+    if not items:
+        return None
+    named = sum(1 for i in items if i.mention.text.endswith(("项目", "工程")))
+    priced = sum(1 for i in items if i.amount is not None)
+    window = text[clauses[ci - 1][0] if ci and header_before else cs : items[0].mention.start]
+    if trailer_kind == "project":
+        typed_by = "trailer"
+    elif header and ("项目" in window or named):
+        typed_by = "header"
+    elif len(items) >= 2 and priced and all(i.amount or i.mention.text.endswith(("项目", "工程")) for i in items):
+        typed_by = "priced"
+    elif named >= 2 and named * 2 >= len(items):
+        typed_by = "named"
+    else:
+        return None
+    if typed_by in ("named", "priced"):  # the list is of names: companies alone are investors, not projects
+        items = [i for i in items if not _is_company(i.mention, companies)]
+    items = [i for i in items if _name_like(i.mention.text)]
+    if not items or (len(items) < 2 and typed_by not in ("trailer", "header")):
+        return None
+    group_amount = None
+    if priced == 1 and items[0].amount is not None and count is not None and count == len(items) and len(items) > 1:
+        group_amount = items[0].amount  # 总投资36亿元的A、B和C三个项目: the three together
+        items[0] = Item(items[0].mention, None, items[0].place, False, items[0].lead_start)
+    respective = _respective_amounts(text, predicate, amounts, len(items)) if not priced else None
+    if respective is not None:  # …A、B、C3个项目,…分别投资20亿元、15亿元、10亿元
+        items = [Item(i.mention, a, i.place, False, i.lead_start) for i, a in zip(items, respective, strict=True)]
+    after = _group_amount_after(text, predicate, amounts) if len(items) >= 2 and not priced else None
+    group_amount = group_amount or after
+    first_start = min(spans[0][0], items[0].mention.start)
+    lead = 0 if typed_by == "header" else cs  # 集中开工的9个项目,…,包括A、B: the items share the sentence's status
+    enumeration = Enumeration(
+        tuple(items), lead, first_start, items[-1].mention.end, predicate, count, group_amount, typed_by
+    )
+    return enumeration, next_ci
+
+
+def _respective_amounts(
+    text: str, predicate: int, amounts: list[AmountMention], count: int
+) -> list[AmountMention] | None:
+    """分别投资20亿元、15亿元、10亿元 after a list of as many items: the amounts in the items' order."""
+    end = text.find("。", predicate)
+    match = _RESPECTIVELY.search(text, predicate, end if end >= 0 else len(text))
+    if not match or count < 2:
+        return None
+    run: list[AmountMention] = []
+    position = match.end()
+    for amount in sorted((a for a in amounts if a.start >= position), key=lambda a: a.start):
+        if text[position : amount.start].strip() not in ("", "、", "和", "及", ",", "约"):
+            break
+        run.append(amount)
+        position = amount.end
+    return run if len(run) == count else None
+
+
+def _split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
+    """A、B和C: the last chunk of a list holds two items when 和 joins two names."""
+    piece = text[start:end]
+    cut = piece.rfind("和")
+    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut]:
+        return [(start, start + cut), (start + cut + 1, end)]
+    return [(start, end)]
+
+
+def _merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and _QUANTITY_START.match(text, s) and re.search(r"(年产|\d)", text[out[-1][0] : out[-1][1]][:4]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _group_amount_after(text: str, predicate: int, amounts: list[AmountMention]) -> AmountMention | None:
+    """…D项目,E项目,总投资32.29亿元: the clause right after a list of several items prices the list."""
+    rest = text[predicate:]
+    match = _GROUP_PRICE.match(rest)
+    if not match or match.end() == 0:
+        return None
+    position = predicate + match.end()
+    return next((a for a in amounts if a.start == position), None)
+
+
+def _header_before(text: str, clauses: list[tuple[int, int]], ci: int) -> bool:
+    """The clause before ends in a header (这5个项目分别是:), so this clause starts with items."""
+    if ci == 0:
+        return False
+    ps, pe = clauses[ci - 1]
+    return (text[pe : pe + 1] == ":" and bool(_HEADER.search(text[ps:pe]))) or (
+        text[pe : pe + 1] == ":" and "项目" in text[ps:pe] and bool(re.search(rf"{_COUNT_WORD}$", text[ps:pe]))
+    )
+
+
+def _header_in(text: str, start: int, end: int) -> int | None:
+    """End of a header word (包括, 分别是) inside the first chunk, where the first item starts."""
+    best = None
+    for match in re.finditer(r"分别是|分别为|分别有|主要有|主要包括|其中包括|包括", text[start:end]):
+        best = start + match.end()
+    if best is not None and text[best : best + 1] == ":":
+        best += 1
+    return best if best is not None and end - best >= 2 else None
+
+
+def _first_item_start(
+    text: str, start: int, end: int, amounts: list[AmountMention], protected: tuple[tuple[int, int], ...]
+) -> int | None:
+    """The first item ends the first chunk: keep a price prefix (投资300亿元的A), drop the lead-in
+    (签约A…, 现场查看了A…, 其中包括A…): the item starts after the last word that cannot be in a name."""
+    priced = [a for a in amounts if start <= a.start and a.end < end and _prices_name(text, a)]
+    if priced:
+        amount = priced[-1]
+        label = _PRICE_LABEL.search(text[start : amount.start])
+        return start + label.start() if label else amount.start
+    stops = (*(w for w in lex.PROJECT_STOPS if w != "项目"), *_LEAD_WORDS)
+    item = scan_left(text, end, stops, protected=protected)
+    item = max(item, start)
+    return item if end - item >= 2 else None
+
+
+def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tuple[int, int, int | None, bool, str]:
+    """(end of the last item's name, start of the predicate, count, head word, trailer kind).
+
+    The trailer kind is "project" (等19个项目, 三个…项目, 等…案), "other" (等产业) or "" (none). The
+    name ends at the trailer, at its own 项目/工程, or — when it has neither — at the predicate. A
+    ``single`` item needs 等 (A等14个项目): 本次集中开工6个项目 lists nothing."""
+    for i in range(start + 2, end + 1):
+        rest = text[i:end]
+        if rest.startswith("等"):
+            if _OTHER_TRAILER.match(rest):
+                return i, i, None, False, "other"
+            trailer = _TRAILER.match(rest)
+            if trailer and _project_trailer(trailer):
+                return i, i + trailer.end(), _trailer_count(trailer), False, "project"
+            if trailer and re.search(r"领域|产业|行业|方向|板块|类", trailer["mid"] or ""):
+                return i, i, None, False, "other"
+            return i, i, None, False, ""
+        trailer = None if single else _TRAILER.match(rest)
+        if trailer and trailer["count"] and _project_trailer(trailer):
+            return i, i + trailer.end(), _trailer_count(trailer), False, "project"
+        head = re.match(r"项目|工程(?!师|公司|局|院|学|机械|有限)", rest)
+        if head:
+            name_end = i + head.end()
+            after = text[name_end:end]
+            trailer = _TRAILER.match(after)
+            if trailer and (trailer["etc"] or trailer["count"]) and _project_trailer(trailer):
+                return name_end, name_end + trailer.end(), _trailer_count(trailer), True, "project"
+            if _OTHER_TRAILER.match(after):
+                return name_end, name_end, None, True, "other"
+            return name_end, name_end, None, True, ""
+    if re.search(r"(行业|产业|领域|板块)$", text[start:end]):
+        return end, end, None, False, "other"
+    for i in range(start + 2, end):
+        if _PREDICATE.match(text, i):
+            return i, i, None, False, ""
+    return end, end, None, False, ""
+
+
+def _project_trailer(trailer: re.Match[str]) -> bool:
+    mid = trailer["mid"] or ""
+    if not mid:
+        return True
+    if trailer["count"] or trailer["count2"]:
+        return not re.search(r"[,;。]", mid)
+    return is_generic(mid) and not re.search(r"领域|产业|行业|方向|板块|类", mid)
+
+
+def _trailer_count(trailer: re.Match[str]) -> int | None:
+    word = trailer["count"] or trailer["count2"]
+    return count_value(word) if word else None
+
+
+def _reads_as_items(text: str, start: int, end: int, amounts: list[AmountMention]) -> bool:
+    piece = text[start:end]
+    if len(piece) > 60 or _ITEM_VERBS.search(piece) or lex.INVEST_LABELS.search(piece[:6] + "x"):
+        return False
+    if any(start <= a.start < end and not text.startswith("的", a.end) for a in amounts):
+        return False
+    return not re.match(r"^(总投资|计划|预计|年内|建成|其中|目前|将|已|共|合计|涉及|主要)", piece)
+
+
+def _prices_name(text: str, amount: AmountMention) -> bool:
+    """An amount written right before a name prices it: 投资8亿元的A, 签订的12亿元A项目 (not 投资10亿元建设A)."""
+    if text.startswith("的", amount.end):
+        return True
+    rest = text[amount.end :]
+    return bool(re.match(r"[\u4e00-\u9fffA-Za-z]", rest)) and not rest.startswith(_NOT_A_NAME_START)
+
+
+def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item | None:
+    while start < end and text[start] in " 和及与":
+        start += 1
+    chunk_start = start
+    amount = None
+    labelled = False
+    priced = [a for a in amounts if start <= a.start and a.end < end and _prices_name(text, a)]
+    if priced:  # the amount written in the item is the item's; words before it are a lead-in (A与B签订的)
+        amount = priced[-1]
+        labelled = "总投资" in text[max(start, amount.start - 6) : amount.start]
+        start = amount.end + (1 if text.startswith("的", amount.end) else 0)
+    place = None
+    located = _PLACE_PREFIX.match(text[start:end])
+    if located:
+        place = (start + located.start("place"), start + located.end("place"))
+        start += located.end()
+    name = text[start:end].strip()
+    if not name:
+        return None
+    mention = NameMention(start, start + len(name), name, NodeKind.PROJECT)
+    return Item(mention, amount, place, labelled, chunk_start)
+
+
+def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
+    return any(c.start <= mention.start and mention.end <= c.end + 0 and c.legal for c in companies) or any(
+        c.start == mention.start and c.end == mention.end for c in companies
+    )
+
+
+def _name_like(name: str) -> bool:
+    core = name.removesuffix("项目")
+    if re.match(_COUNT_WORD, core):
+        return False  # 6个公路基金项目: a category with a count
+    if not 2 <= len(core) <= 40 or is_generic(core):
+        return False
+    if re.search(r"[,;。!?]", core) or re.fullmatch(r"[\d.%]+", core):
+        return False
+    return not _ITEM_VERBS.search(core)

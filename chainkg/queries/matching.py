@@ -1,0 +1,223 @@
+"""How a typed text matches node names: the scores search ranks by, and the candidates each store's
+name index gives — shared by :mod:`chainkg.queries.search` and the "did you mean" suggestions of a
+not-found error (:func:`chainkg.queries.common.suggest` and its Cypher twin), so both stores suggest
+the same names and neither scans every name to do it.
+
+The scores are defined in :mod:`chainkg.queries.search`. The embedded store finds the nodes that may
+score above 0 with its key index (:class:`chainkg.store.key_index.KeyIndex`), Neo4j with its
+full-text index (:data:`chainkg.store.neo4j.ddl.KEYS_INDEX`); both then score exactly those with
+:func:`score_keys`. A :class:`Match` sorts in search's order: score (descending), kind
+(:data:`KIND_ORDER`), name, id.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Collection, Iterable
+from typing import NamedTuple
+
+import networkx as nx
+
+from chainkg.schema.ids import kind_of_id
+from chainkg.schema.kinds import NodeKind
+from chainkg.schema.normalize import normalize_name
+from chainkg.store.key_index import bigrams, key_index
+from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene
+from chainkg.store.protocol import Execute
+
+__all__ = [
+    "CYPHER",
+    "KIND_ORDER",
+    "Match",
+    "best",
+    "candidate_queries",
+    "cypher_matches",
+    "dice_bigrams",
+    "dice_share",
+    "networkx_matches",
+    "score_keys",
+    "suggestions",
+]
+
+#: The order of kinds among equal scores (企业, 项目, 园区, 区域, 产业链, 环节, 链长办公室, 政策, 来源).
+KIND_ORDER = [
+    NodeKind.ENTERPRISE,
+    NodeKind.PROJECT,
+    NodeKind.PARK,
+    NodeKind.REGION,
+    NodeKind.CHAIN,
+    NodeKind.SEGMENT,
+    NodeKind.CHAIN_OFFICE,
+    NodeKind.POLICY,
+    NodeKind.SOURCE,
+    NodeKind.PROJECT_EVENT,  # never matches: events have no keys (found through their project)
+]
+
+
+class Match(NamedTuple):
+    """A node that matches a text; tuples sort in search's order (best first)."""
+
+    neg_score: float  # the score, negated: ascending order is best first
+    kind_order: int  # the kind's place in KIND_ORDER
+    name: str
+    id: str
+    matched: str  # the key (normalised name or alias) that scored
+
+    @property
+    def score(self) -> float:
+        return -self.neg_score
+
+    @property
+    def kind(self) -> NodeKind:
+        return KIND_ORDER[self.kind_order]
+
+
+_ORDER = {kind.value: i for i, kind in enumerate(KIND_ORDER)}
+
+
+def best(matches: Iterable[Match], limit: int) -> list[Match]:
+    """The first ``limit`` matches in search's order."""
+    return heapq.nsmallest(limit, matches)
+
+
+def score_keys(query: str, keys: Iterable[str], q_grams: set[str] | None = None) -> tuple[float, str]:
+    """Best score of the query against a node's keys (the first key is its name); ``q_grams``:
+    ``bigrams(query)``, when the caller scores many nodes against one query."""
+    best = (0.0, "")
+    if q_grams is None:
+        q_grams = bigrams(query)
+    for index, key in enumerate(keys):
+        alias = index > 0
+        if not key:
+            continue
+        if key == query:
+            score = 0.95 if alias else 1.0
+        elif key.startswith(query):
+            score = 0.75 if alias else 0.8
+        elif query in key:
+            score = (0.55 if alias else 0.6) + 0.2 * len(query) / len(key)
+        elif len(key) >= 2 and key in query:
+            score = 0.4 * len(key) / len(query)
+        else:
+            k_grams = bigrams(key)
+            dice = 2 * len(q_grams & k_grams) / (len(q_grams) + len(k_grams)) if q_grams and k_grams else 0.0
+            score = 0.5 * dice if dice >= 0.5 else 0.0
+        score = round(score, 6)
+        if score > best[0]:
+            best = (score, key)
+    return best
+
+
+def networkx_matches(graph: nx.MultiDiGraph, query: str, kinds: Collection[NodeKind]) -> list[Match]:
+    """Every node of ``kinds`` whose keys score above 0 against ``query`` (normalised, non-empty),
+    found through the embedded store's key index."""
+    wanted = {kind.value for kind in kinds}
+    index = key_index(graph)
+    q_grams = bigrams(query)
+    found: list[Match] = []
+    for node in index.candidates(query):
+        kind = index.kinds[node]
+        if kind not in wanted:
+            continue
+        score, matched = score_keys(query, index.keys[node], q_grams)
+        if score > 0:
+            found.append(Match(-score, _ORDER[kind], index.names[node], index.ids[node], matched))
+    return found
+
+
+#: On Neo4j the candidates come from the keyword full-text index over ``keys``
+#: (:data:`chainkg.store.neo4j.ddl.KEYS_INDEX`), then :func:`score_keys` scores them as on the embedded store.
+#: ``frequencies`` counts the keys holding each of the query's bigrams (to pick the rare ones, see
+#: :func:`candidate_queries`); ``candidates`` runs the Lucene queries and returns every node found
+#: once, as one list (a row per node costs the driver more than the statement costs the server).
+CYPHER = {
+    "frequencies": """
+UNWIND $terms AS term
+CALL (term) {
+  CALL db.index.fulltext.queryNodes($index, term) YIELD node
+  RETURN count(node) AS n
+}
+RETURN term, n""",
+    "candidates": """
+UNWIND $queries AS lucene
+CALL (lucene) {
+  CALL db.index.fulltext.queryNodes($index, lucene) YIELD node
+  RETURN node
+}
+WITH DISTINCT node WHERE any(label IN labels(node) WHERE label IN $kinds)
+RETURN collect([node.id, node.name, node.keys]) AS nodes""",
+}
+
+#: Clauses per Lucene query (Lucene refuses a query of more than 1024).
+_CLAUSES = 500
+
+
+def dice_bigrams(query: str, frequency: Callable[[str], int]) -> list[str]:
+    """Bigrams of the query such that every key with a Dice coefficient ≥ 0.5 holds one of them:
+    the :func:`dice_share` rarest (``frequency``: how many keys hold a bigram)."""
+    grams = sorted(bigrams(query), key=lambda gram: (frequency(gram), gram))
+    return grams[: dice_share(len(grams))]
+
+
+def dice_share(m: int) -> int:
+    """How many of a query's m bigrams, any of them, a key with a Dice coefficient ≥ 0.5 holds one of.
+
+    Such a key has |K| ≥ m/3 bigrams and shares t ≥ ⌈(m + |K|)/4⌉ ≥ t₀ = ⌈(m + ⌈m/3⌉)/4⌉ of them, so
+    it holds one of any m − t₀ + 1 of the query's bigrams (holding none leaves it t₀ − 1 at most).
+    """
+    least = -(-(m + -(-m // 3)) // 4)
+    return m - least + 1
+
+
+def candidate_queries(query: str, frequency: Callable[[str], int] | None = None) -> list[str]:
+    """Lucene queries that together find every key that can score above 0 against ``query``.
+
+    A key scores only if it contains the query (one wildcard term ``*query*``), lies inside it with
+    ≥ 2 characters (an exact term per substring of the query), or has a Dice coefficient ≥ 0.5
+    (a wildcard term ``*bigram*`` per bigram of :func:`dice_bigrams`, or of all of the query's bigrams
+    without ``frequency``). None is missed, and the
+    index, not a scan, finds them; the terms go in queries of at most ``_CLAUSES`` clauses.
+    """
+    terms = [f"keys:*{escape_lucene(query)}*"]
+    if len(query) >= 2:
+        subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
+        terms += [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
+        grams = dice_bigrams(query, frequency) if frequency is not None else sorted(bigrams(query))
+        terms += [f"keys:*{escape_lucene(gram)}*" for gram in grams]
+    terms = list(dict.fromkeys(terms))  # a two-character query is its own only bigram
+    return [" OR ".join(terms[i : i + _CLAUSES]) for i in range(0, len(terms), _CLAUSES)]
+
+
+def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) -> list[Match]:
+    """:func:`networkx_matches` on Neo4j: the candidates from the full-text index, scored alike."""
+    labels = [kind.value for kind in kinds]
+    frequency = None
+    grams = sorted(bigrams(query))
+    if dice_share(len(grams)) < len(grams):  # some bigrams may be left out: find the common ones
+        terms = {f"keys:*{escape_lucene(gram)}*": gram for gram in grams}
+        counts = {
+            terms[row["term"]]: row["n"]
+            for row in execute(CYPHER["frequencies"], {"index": KEYS_INDEX, "terms": list(terms)})
+        }
+        frequency = counts.__getitem__
+    (row,) = execute(
+        CYPHER["candidates"], {"index": KEYS_INDEX, "queries": candidate_queries(query, frequency), "kinds": labels}
+    )
+    found: list[Match] = []
+    q_grams = bigrams(query)
+    for node_id, name, keys in row["nodes"]:
+        score, matched = score_keys(query, keys or [normalize_name(name or "")], q_grams)
+        if score > 0:
+            kind = kind_of_id(node_id)
+            found.append(Match(-score, _ORDER[kind.value], name if name is not None else node_id, node_id, matched))
+    return found
+
+
+def suggestions(text: str, matches: Callable[[str], list[Match]], limit: int = 5) -> list[dict[str, str]]:
+    """The closest names to an id or name that names nothing ("did you mean"): the best ``limit``
+    search matches of its name part (what follows a kind prefix such as ``ent:``), as ``{id, name}``.
+    ``matches`` is :func:`networkx_matches` or :func:`cypher_matches` bound to a store and kinds."""
+    key = normalize_name(text.split(":", 1)[-1])
+    if not key:
+        return []
+    return [{"id": m.id, "name": m.name} for m in best(matches(key), limit)]
