@@ -89,9 +89,14 @@ def test_history_survives_reloads_in_any_order() -> None:
     assert _contents(other) == before
 
 
-def test_a_second_ledger_adds_to_the_history_and_conflicting_dates_are_kept(tmp_path: Path) -> None:
-    store = MemoryStore()
-    load_pipeline(store)
+def _copy(store: MemoryStore) -> MemoryStore:
+    return MemoryStore(store.graph.copy(), store.manifest())
+
+
+def test_a_second_ledger_adds_to_the_history_and_conflicting_dates_are_kept(
+    dezhou_pipeline: MemoryStore, tmp_path: Path
+) -> None:
+    store = _copy(dezhou_pipeline)
     ledger = tmp_path / "ledger"
     ledger.mkdir()
     (ledger / "sources.yaml").write_text(
@@ -142,14 +147,13 @@ BAD_LEDGER = {
 
 
 @pytest.fixture(scope="module")
-def bad_ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryStore, list]:
+def bad_ledger(dezhou_pipeline: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryStore, list]:
     folder = tmp_path_factory.mktemp("bad") / "ledger"
     shutil.copytree(LEDGER, folder)
     (folder / "sources.yaml").write_text("- {key: t, title: 测试（虚构）, date: 2023-06-01}\n", encoding="utf-8")
     for name, text in BAD_LEDGER.items():
         (folder / name).write_text(text, encoding="utf-8")
-    store = MemoryStore()
-    load_pipeline(store)
+    store = _copy(dezhou_pipeline)
     (report,) = run_load(store, [folder], default_loaders())
     return store, report.rejects
 
