@@ -21,6 +21,7 @@ from chainkg.schema.kinds import NodeKind
 from chainkg.store.protocol import GraphStore, StoreError
 
 _PLACES = (NodeKind.REGION, NodeKind.PARK)
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="as the sources supported it on this day, YYYY-MM-DD")]
 
 
 def _run_query(
@@ -65,6 +66,7 @@ def chain(
     name: Annotated[str, typer.Argument(help="chain: id or name, e.g. 集成电路")],
     scope: ScopeOption = None,
     max_members: Annotated[int, typer.Option(min=0, max=200)] = 20,
+    as_of: AsOfOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -77,6 +79,7 @@ def chain(
                 chain=resolve_ref(st, name, (NodeKind.CHAIN,), "chain"),
                 scope=_scope(st, scope),
                 max_members=max_members,
+                as_of=as_of,
             ),
         ),
         as_json,
@@ -90,6 +93,7 @@ def gaps_command(
     min_enterprises: Annotated[int, typer.Option(min=1, max=100, help="fewer local enterprises = weak")] = 2,
     min_investment_share: Annotated[float, typer.Option(min=0, max=1, help="smaller share = weak (0: off)")] = 0.0,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    as_of: AsOfOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -104,6 +108,7 @@ def gaps_command(
                 min_enterprises=min_enterprises,
                 min_investment_share=min_investment_share,
                 limit=limit,
+                as_of=as_of,
             ),
         ),
         as_json,
