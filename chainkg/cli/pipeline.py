@@ -38,7 +38,14 @@ def pipeline_command(
     status: Annotated[list[ProjectStatus] | None, typer.Option("--status", help="only these stages")] = None,
     as_of: AsOfOption = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="only projects whose follow-up is overdue")] = False,
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 200,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=pipeline.QUERY.limits("limit").ge,
+            max=pipeline.QUERY.limits("limit").le,
+            help=pipeline.QUERY.description("limit"),
+        ),
+    ] = pipeline.QUERY.default("limit"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -84,7 +91,14 @@ def project_command(
 def report_command(
     target: Annotated[str, typer.Argument(help="county, park or chain: id or name, e.g. 天衢新区 or 集成电路")],
     period: Annotated[str, typer.Option("--period", help="2023-03 (month), 2023-Q1 (quarter) or 2023 (year)")],
-    largest: Annotated[int, typer.Option(min=1, max=100, help="largest projects listed")] = 10,
+    largest: Annotated[
+        int,
+        typer.Option(
+            min=report.QUERY.limits("largest").ge,
+            max=report.QUERY.limits("largest").le,
+            help=report.QUERY.description("largest"),
+        ),
+    ] = report.QUERY.default("largest"),
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="also write the report as an Excel file")] = None,
     home: HomeOption = None,
     as_json: JsonOption = False,

@@ -73,7 +73,14 @@ def eligible_command(
     policy: Annotated[str, typer.Argument(help="policy: id or name, e.g. 招商引资激励办法")],
     scope: ScopeOption = None,
     as_of: AsOfOption = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="subjects listed per list")] = 200,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=eligible.QUERY.limits("limit").ge,
+            max=eligible.QUERY.limits("limit").le,
+            help=eligible.QUERY.description("limit"),
+        ),
+    ] = eligible.QUERY.default("limit"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -29,7 +29,6 @@ changed, so loading twice changes nothing.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,6 +50,8 @@ DERIVED = ("status", "status_as_of", "status_timeline", "investment_timeline")
 _RECORD_FACTS = ("status", "status_as_of")
 _CHUNK = 2000
 _PIPELINE = tuple(ProjectStatus)
+#: (status, its value, its date field, whether it is 终止), read once: enum attributes are slow in a loop.
+_STATUSES = tuple((s, s.value, s.date_field, s is ProjectStatus.TERMINATED) for s in _PIPELINE)
 
 
 @dataclass
@@ -96,14 +97,13 @@ def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> Wr
         batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), by_project[project]))
     result = store.write(batch) if len(batch) else WriteResult()
 
-    candidates = [event_id(p, s.value) for p in projects for s in _PIPELINE]
-    event_rows = _group(store.claims(candidates))
-    events = store.nodes([e for e in candidates if event_rows[e]])
+    ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
+    event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
+    events = store.nodes(list(event_rows))
     updates: dict[str, dict[str, Any]] = {}
     for project in projects:
         reached: list[tuple[ProjectStatus, _EventDates]] = []
-        for status in _PIPELINE:
-            eid = event_id(project, status.value)
+        for status, eid in ids[project]:
             if eid not in events:
                 continue
             dates = _event_dates(event_rows[eid])
@@ -158,16 +158,16 @@ def _statements(values: dict[str, Any]) -> Iterable[tuple[ProjectStatus, tuple[t
     """The status events a set of project fields (a record's, or one source's claims) states, each
     with what it claims about the event (its date, the date it was reached by, why it ended)."""
     status = values.get("status")
-    for each in _PIPELINE:
-        date = values.get(each.date_field)
-        if date is None and status != each.value:
+    for each, value, date_field, terminated in _STATUSES:
+        date = values.get(date_field)
+        if date is None and status != value:
             continue
         claims: dict[str, Any] = {}
         if date is not None:
             claims["date"] = str(date)
-        if status == each.value and values.get("status_as_of") is not None:
+        if status == value and values.get("status_as_of") is not None:
             claims["as_of"] = str(values["status_as_of"])
-        if each is ProjectStatus.TERMINATED and values.get("termination_reason"):
+        if terminated and values.get("termination_reason"):
             claims["reason"] = values["termination_reason"]
         yield each, tuple(sorted(claims.items()))
 
@@ -198,18 +198,28 @@ class _EventDates:
 
 def _event_dates(rows: list[ClaimRow]) -> _EventDates:
     claims: list[Claim] = []
+    values: dict[str, set[str]] = {}
     statements: list[str] = []
     for row in rows:
-        stated = row.provenance.claims_dict()
+        stated = dict(row.provenance.claims)
         for name in ("date", "reason"):
-            if stated.get(name) is not None:
-                claims.append(Claim(name, stated[name], row.provenance.source, row.source_date, row.source_authority))
+            value = stated.get(name)
+            if value is not None:
+                claims.append(Claim(name, value, row.provenance.source, row.source_date, row.source_authority))
+                values.setdefault(name, set()).add(repr(value))
         when = stated.get("as_of") or row.source_date
         if when:
             statements.append(str(when))
-    winners, disputed = resolve_claims(claims)
-    known = min(statements, key=lambda d: (day_end(d), d)) if statements else None
+    if all(len(v) == 1 for v in values.values()):  # the sources agree: nothing to resolve (the usual case)
+        winners, disputed = {c.field: c.value for c in claims}, []
+    else:
+        winners, disputed = resolve_claims(claims)
+    known = min(statements, key=_earliest) if len(statements) > 1 else (statements[0] if statements else None)
     return _EventDates(winners.get("date"), known, winners.get("reason"), tuple(disputed))
+
+
+def _earliest(date: str) -> tuple[str, str]:
+    return (day_end(date), date)
 
 
 # --- step 3: the project -------------------------------------------------------------------
@@ -272,12 +282,6 @@ def _group(rows: list[ClaimRow]) -> defaultdict[str, list[ClaimRow]]:
 
 
 def _changed(updates: dict[str, dict[str, Any]], node_id: str, current: dict[str, Any], wanted: dict[str, Any]) -> None:
-    diff = {k: v for k, v in wanted.items() if _norm(current.get(k)) != _norm(v)}
+    diff = {k: v for k, v in wanted.items() if current.get(k) != v}
     if diff:
         updates.setdefault(node_id, {}).update(diff)
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return json.dumps(list(value), ensure_ascii=False)
-    return value

@@ -64,7 +64,7 @@ def _query(params: Params) -> tuple[str, Collection[NodeKind]]:
     query = normalize_name(params.text)
     if not query:
         raise InvalidQuery("the search text is empty once spaces and punctuation variants are removed")
-    return query, params.kinds or [k for k in KIND_ORDER if k is not NodeKind.SOURCE]
+    return query, params.kinds or [k for k in KIND_ORDER if k not in (NodeKind.SOURCE, NodeKind.PROJECT_EVENT)]
 
 
 def _result(query: str, matches: list[Match], limit: int) -> Result:

@@ -26,6 +26,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chainkg.schema.kinds import ProjectStatus
 
@@ -56,6 +57,7 @@ def _parts(partial: str) -> tuple[int, int | None, int | None]:
     return int(year), int(month) if month else None, int(day) if day else None
 
 
+@lru_cache(maxsize=65_536)
 def day_end(partial: str) -> str:
     """The last day a partial date can mean: ``2019-03`` → ``2019-03-31``; a full date is itself."""
     year, month, day = _parts(partial)
@@ -66,6 +68,7 @@ def day_end(partial: str) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
+@lru_cache(maxsize=65_536)
 def day_start(partial: str) -> str:
     """The first day a partial date can mean: ``2019-03`` → ``2019-03-01``."""
     year, month, day = _parts(partial)
