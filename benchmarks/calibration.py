@@ -8,14 +8,13 @@ A project candidate is right when its (project, amount) pair is right under the 
 (:func:`chainkg.loaders.news.confidence.raw_score`) into bands of at least ``--min-band`` candidates,
 takes the share right in each band (add-one smoothed), and pools neighbouring bands until a higher
 score never means a lower share. ``--check`` prints the reliability table of the calibrated
-confidence: per confidence band, how many candidates, their mean confidence and the share right.
+confidence: per confidence value (band), how many candidates and the share right.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -72,14 +71,13 @@ def fit(points: list[tuple[float, bool]], min_band: int) -> list[tuple[float, fl
 
 
 def reliability(points: list[tuple[float, bool]]) -> list[str]:
-    rows = ["| confidence | candidates | mean confidence | share right |", "| --- | --- | --- | --- |"]
-    edges = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
-    for low, high in pairwise(edges):
-        band = [(c, r) for c, r in points if low <= c < high]
-        if band:
-            mean = sum(c for c, _ in band) / len(band)
-            share = sum(r for _, r in band) / len(band)
-            rows.append(f"| {low:.1f}–{min(high, 1.0):.1f} | {len(band)} | {mean:.2f} | {share:.2f} |")
+    """One row per confidence value the calibration gives (its bands), with how many were right."""
+    rows = ["| confidence | candidates | share right |", "| --- | --- | --- |"]
+    for value in sorted({c for c, _ in points}):
+        band = [r for c, r in points if c == value]
+        rows.append(f"| {value:.2f} | {len(band)} | {sum(band) / len(band):.2f} ({sum(band)}/{len(band)}) |")
+    total = [r for _, r in points]
+    rows.append(f"| all | {len(total)} | {sum(total) / len(total):.2f} ({sum(total)}/{len(total)}) |")
     return rows
 
 

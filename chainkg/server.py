@@ -1,8 +1,10 @@
 """The HTTP service: ``create_app`` assembles the versioned query API, health probes and offline docs.
 
-Layers, outermost first: CORS (only when origins are configured) → gzip → unexpected-error catch
-(500 in the error shape, traceback to the log) → request body limit (413) → FastAPI's exception
-handlers (:mod:`chainkg.api.errors`) → thin routers (:mod:`chainkg.api.routers`) → ``store.run(query, params)``.
+Layers, outermost first: HEAD run as GET (:mod:`chainkg.api.headers`) → CORS (only when origins are
+configured) → security headers → gzip → unexpected-error catch (500 in the error shape, traceback to
+the log) → URL length limit (414) → access control (keys, sessions, protected reads:
+:mod:`chainkg.api.security`) → request body limit (413) → FastAPI's exception handlers
+(:mod:`chainkg.api.errors`) → thin routers (:mod:`chainkg.api.routers`) → ``store.run(query, params)``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from chainkg.api.errors import CatchUnexpected, html_error_page, install_error_handlers
-from chainkg.api.limits import BodySizeLimit
+from chainkg.api.headers import HeadAsGet, SecurityHeaders
+from chainkg.api.limits import BodySizeLimit, UrlLengthLimit
 from chainkg.api.routers import (
+    audit,
+    auth,
     chains,
     enterprises,
     entities,
@@ -34,12 +40,15 @@ from chainkg.api.routers import (
     segments,
     stats,
 )
+from chainkg.api.security import AccessControl
 from chainkg.api.swagger import install_docs
 from chainkg.api.writes import Writer
+from chainkg.app.lock import StateBusy
 from chainkg.app.settings import Settings
-from chainkg.app.state import StateError, open_store, publish
+from chainkg.app.state import SnapshotStamp, StateError, open_store, publish
 from chainkg.store.protocol import GraphStore, StoreUnavailable
 from chainkg.viz import routes as viz
+from chainkg.web import install as install_web
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -62,8 +71,13 @@ fits several nodes → 400 `ambiguous` listing them.
 **Lists / 列表.** Ordered by id; `limit` (at most 200) and the opaque `cursor` from the previous
 page's `next_cursor`; `total` counts every match.
 
-**Writes / 写入.** `POST /api/v1/loads` is off unless the server sets `CHAINKG_API_KEY`, and then
-needs that key in `X-API-Key` or `Authorization: Bearer`.
+**Writes / 写入.** `POST /api/v1/loads` is off unless the server sets `CHAINKG_API_KEY` (or gives a
+key the editor role), and then needs such a key in `X-API-Key` or `Authorization: Bearer`. Every
+write is recorded in the audit log (`GET /api/v1/audit`, admin keys).
+
+**Access / 访问控制.** Reads are public unless the operator protects them (`CHAINKG_READ_KEYS`,
+named keys with roles viewer/editor/admin); then every route except `/healthz`, `/readyz`, `/docs`
+and `/auth/…` needs a key or a browser session (`/auth/signin`).
 
 Query definitions: `docs/queries.md` in the repository (查询定义).
 """
@@ -86,6 +100,8 @@ TAGS = [
     {"name": "policies", "description": "Incentive policies and who qualifies / 惠企政策匹配"},
     {"name": "loads", "description": "Loading data (needs the API key) / 数据导入（需密钥）"},
     {"name": "ops", "description": "Liveness and readiness probes / 健康与就绪检查"},
+    {"name": "audit", "description": "Audit log of writes (needs an admin key) / 写入审计日志（需管理员密钥）"},
+    {"name": "auth", "description": "Signing in / 登录"},
     {"name": "viz", "description": "Visualisation pages / 可视化页面"},
 ]
 
@@ -97,7 +113,9 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, store: GraphStore | None = None, *, snapshot_stamp: SnapshotStamp | None = None
+) -> FastAPI:
     """Build the app. Tests pass a ready store; ``chainkg serve`` passes the one it opened; with
     none, the lifespan opens the configured one (:func:`chainkg.app.state.open_store` picks the backend).
 
@@ -106,24 +124,29 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     the reason is a server that cannot be reached (Neo4j started after chainkg, say), the app keeps
     trying every ``retry_after`` seconds and serves as soon as it opens; a configuration error
     (wrong password, a missing input) is not retried.
+
+    ``snapshot_stamp`` names the snapshot file ``store`` was read from; every ``watch_seconds`` the app
+    looks whether another process (``chainkg load``) replaced it and then serves the new one.
     """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened_here = app.state.store is None
-        reopening: asyncio.Task[None] | None = None
+        tasks: list[asyncio.Task[None]] = []
         if not opened_here:
-            publish(app.state, app.state.store)
+            publish(app.state, app.state.store, snapshot_stamp)
         elif _open(app, settings):  # e.g. Neo4j still starting: keep trying in the background
-            reopening = asyncio.create_task(_keep_opening(app, settings))
+            tasks.append(asyncio.create_task(_keep_opening(app, settings)))
+        if settings.store == "memory" and settings.watch_seconds > 0:
+            tasks.append(asyncio.create_task(_watch_snapshot(app, settings)))
         try:
             yield
         finally:
-            if reopening is not None:
-                reopening.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await reopening
+                    await task
             if opened_here and app.state.store is not None:
                 app.state.store.close()
 
@@ -140,6 +163,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.store_error = None
     app.state.store_retrying = False
+    app.state.snapshot_stamp = snapshot_stamp
     app.state.warming = None  # the thread building the embedded store's indexes (chainkg.app.warmup)
     app.state.writer = Writer()
     # Pages read by people answer errors (bad parameters included) as pages, not JSON.
@@ -148,8 +172,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     install_error_handlers(app)
     # add_middleware wraps: the last added runs first.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessControl)
+    app.add_middleware(UrlLengthLimit, max_bytes=settings.max_url_bytes)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -159,13 +186,36 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             expose_headers=["Retry-After"],
             max_age=600,
         )
+    app.add_middleware(HeadAsGet)
 
     app.include_router(ops.router)
-    for module in (chains, segments, enterprises, places, entities, paths, search, stats, loads, projects, policies):
+    app.include_router(auth.router)
+    routers = (chains, segments, enterprises, places, entities, paths, search, stats, loads, audit, projects, policies)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(viz.router)
     install_docs(app)
+    install_web(app)  # the workbench at / (chainkg/web)
+    _document_everywhere(app, 414, "URL longer than the server reads (CHAINKG_MAX_URL_BYTES) / URL 过长")
     return app
+
+
+def _document_everywhere(app: FastAPI, status: int, description: str) -> None:
+    """Add an error status that a middleware can answer on any route to every operation's OpenAPI."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(str(status), {"description": description, "content": body})
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _open(app: FastAPI, settings: Settings) -> bool:
@@ -183,7 +233,7 @@ def _open(app: FastAPI, settings: Settings) -> bool:
         app.state.store_retrying = True
         return True
     app.state.store_error, app.state.store_retrying = None, False
-    publish(app.state, opened.store)
+    publish(app.state, opened.store, opened.stamp)
     return False
 
 
@@ -194,3 +244,18 @@ async def _keep_opening(app: FastAPI, settings: Settings) -> None:
         await asyncio.sleep(settings.retry_after)
         if not await asyncio.to_thread(_open, app, settings):
             return
+
+
+async def _watch_snapshot(app: FastAPI, settings: Settings) -> None:
+    """Serve a snapshot another process saved (``chainkg load`` beside the server): every
+    ``watch_seconds``, unless a load of our own is running (it refreshes first anyway)."""
+    while True:
+        await asyncio.sleep(settings.watch_seconds)
+        if app.state.store is None:
+            continue
+        try:
+            await asyncio.to_thread(app.state.writer.refresh, app.state, settings)
+        except (StateError, StateBusy, StoreUnavailable) as exc:
+            log.error("could not read the snapshot another process saved: %s", exc)
+        except Exception:  # the watcher must never die: the next round may succeed
+            log.exception("watching the snapshot failed")

@@ -17,6 +17,13 @@ if [ ! -x /usr/bin/chromium ]; then
     || echo "warning: could not install chromium; the browser test will fail" >&2
 fi
 
+# The browser tests' screenshots need a CJK font (tests/web/test_browser.py checks for one); install a
+# small one when the machine has none.
+if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; } \
+    || echo "warning: could not install a CJK font; the workbench browser test will fail" >&2
+fi
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 # The floors contract (pyproject.toml [tool.importlinter]): imports only go down, no cycles.

@@ -1,4 +1,12 @@
-"""Request body size limit: a body larger than ``CHAINKG_MAX_BODY_BYTES`` is refused with 413.
+"""Request size limits: an over-long URL is refused with 414, a body larger than
+``CHAINKG_MAX_BODY_BYTES`` with 413.
+
+A URL (path and query string, as sent) longer than ``CHAINKG_MAX_URL_BYTES`` (default 8 KiB — what
+common proxies accept) is answered 414 ``uri_too_long`` before routing: no parameter of this API
+needs more, and parsing a megabyte of query string for every request would be a cheap way to load
+the server.
+
+Body size:
 
 Checked twice, because a client may not announce the size: a ``Content-Length`` over the limit is
 answered at once, before a byte of the body is read; a body streamed without one (chunked) is
@@ -14,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainkg.api.errors import APIError, error_response
 
-__all__ = ["BodySizeLimit", "PayloadTooLarge"]
+__all__ = ["BodySizeLimit", "PayloadTooLarge", "UrlLengthLimit"]
 
 
 class PayloadTooLarge(APIError):
@@ -58,6 +66,27 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class UrlLengthLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
+            length = len(raw) + len(scope.get("query_string", b""))
+            if length > self.max_bytes:
+                response = error_response(
+                    414,
+                    "uri_too_long",
+                    f"the URL is {length} bytes; this server reads at most {self.max_bytes} (CHAINKG_MAX_URL_BYTES)",
+                    {"limit_bytes": self.max_bytes},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _content_length(scope: dict[str, Any]) -> int | None:

@@ -11,10 +11,30 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from chainkg.paths import BUNDLED_DATASET, BUNDLED_POLICIES
 
-__all__ = ["BUNDLED_DATASET", "Settings", "StoreBackend"]
+__all__ = ["BUNDLED_DATASET", "Role", "Settings", "StoreBackend"]
 
 #: The graph stores chainkg can run on: the embedded networkx store, or a Neo4j 5 server.
 StoreBackend = Literal["memory", "neo4j"]
+#: What a key may do (chainkg.api.security): read; also load data; also read the audit log.
+Role = Literal["viewer", "editor", "admin"]
+_ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
+
+
+def _parse_named_keys(text: str) -> list[tuple[str, Role, str]]:
+    """``name:role:key, …`` → triples; raises ValueError naming the bad entry (never echoing a key)."""
+    out: list[tuple[str, Role, str]] = []
+    for number, entry in enumerate((e.strip() for e in text.split(",")), start=1):
+        if not entry:
+            continue
+        name, _, rest = entry.partition(":")
+        role, _, key = rest.partition(":")
+        if not name.strip() or role.strip() not in _ROLES or len(key.strip()) < 8:
+            raise ValueError(
+                f"CHAINKG_KEYS entry {number} must be name:role:key with role viewer, editor or admin "
+                "and a key of at least 8 characters"
+            )
+        out.append((name.strip(), role.strip(), key.strip()))  # type: ignore[arg-type]
+    return out
 
 
 class Settings(BaseSettings):
@@ -29,6 +49,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     batch_size: int = Field(default=1000, ge=1, le=100_000)
+    keep_backups: int = Field(default=7, ge=1, le=10_000, description="backups `chainkg backup` keeps")
+    lock_wait: float = Field(
+        default=30.0,
+        ge=0,
+        le=86_400,
+        description="seconds a command waits for another process's write to the state directory (chainkg.app.lock)",
+    )
     # --- Neo4j (CHAINKG_STORE=neo4j; docs: README "Neo4j") ---------------------------------------
     neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", description="bolt://host:port, or neo4j:// for a cluster")
     neo4j_user: str = "neo4j"
@@ -44,14 +71,58 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="enables writes (POST /api/v1/loads) and is the key they need; unset: writes off"
     )
+    read_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="viewer keys, comma-separated; setting any protects reads (chainkg.api.security)",
+    )
+    keys: SecretStr | None = Field(
+        default=None, description="named keys with roles: name:role:key entries, comma-separated (viewer/editor/admin)"
+    )
+    keys_file: Path | None = Field(
+        default=None, description="keys file kept by `chainkg keys` (hashes only); unset: <home>/keys.json"
+    )
+    reads: Literal["public", "keys"] | None = Field(
+        default=None, description="public or keys; unset: keys as soon as any read or named key exists"
+    )
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 90, description="how long a browser sign-in lasts")
+    session_secret: SecretStr | None = Field(
+        default=None, description="signs session cookies; unset: a random secret kept in <home>/session.key"
+    )
     load_dir: Path | None = Field(
         default=None, description="server-side directory whose datasets/files POST /api/v1/loads may name; unset: none"
     )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest request body (uploads), bytes")
+    max_url_bytes: int = Field(default=8192, ge=256, le=1 << 20, description="longest URL (path and query), bytes")
+    watch_seconds: float = Field(
+        default=5.0, ge=0, le=3600, description="how often serve looks for a snapshot another process saved; 0: never"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated; default none"
     )
     retry_after: int = Field(default=5, ge=1, le=3600, description="Retry-After seconds sent with 503 responses")
+
+    @field_validator("read_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        """``CHAINKG_READ_KEYS=key1,key2``."""
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("keys")
+    @classmethod
+    def _check_named_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            _parse_named_keys(value.get_secret_value())
+        return value
+
+    def named_keys(self) -> list[tuple[str, Role, str]]:
+        """``CHAINKG_KEYS`` as (name, role, key) triples."""
+        return _parse_named_keys(self.keys.get_secret_value()) if self.keys is not None else []
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_file if self.keys_file is not None else self.home / "keys.json"
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -67,6 +138,11 @@ class Settings(BaseSettings):
     @property
     def snapshot_path(self) -> Path:
         return self.home / "memory.snapshot"
+
+    @property
+    def manifest_path(self) -> Path:
+        """The snapshot's list of inputs, kept beside it so a damaged snapshot can still be rebuilt."""
+        return self.snapshot_path.with_name(self.snapshot_path.name + ".manifest.json")
 
     @property
     def reports_dir(self) -> Path:

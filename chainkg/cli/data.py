@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from chainkg.app.audit import cli_actor
+from chainkg.app.loading import load_paths
+from chainkg.app.lock import StateBusy
 from chainkg.app.state import StateError, open_store
 from chainkg.cli.common import HomeOption, StoreOption, app, console, err, settings_from, store_failed
-from chainkg.loaders import default_loaders
-from chainkg.loaders.pipeline import run_load
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
-from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import StoreError
 
 
@@ -39,32 +39,15 @@ def load(
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
     try:
-        if settings.store == "neo4j":
-            store = open_store(settings, bootstrap=False).store
-            if reset:
-                store.clear()
-        else:
-            store = MemoryStore() if reset else open_store(settings).store
+        reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
+    except StateBusy as exc:
+        err.print(f"[red]error:[/red] {exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)")
+        raise typer.Exit(4) from exc
     except StateError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    except StoreError as exc:
+    except StoreError as exc:  # unreachable or refusing, or gone mid-load (its batch rolled back)
         raise store_failed(exc) from exc
-    try:
-        reports = run_load(
-            store,
-            paths,
-            default_loaders(),
-            report_dir=settings.reports_dir,
-            batch_size=settings.batch_size,
-            progress=progress,
-            console=err,
-        )
-        store.save(settings.snapshot_path)
-    except StoreError as exc:  # the load stopped: a store that went away mid-way (its batch rolled back)
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -179,4 +162,5 @@ def serve(
     err.print(
         f"store: {opened.store.backend} ({opened.origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
     )
-    uvicorn.run(create_app(settings, opened.store), host=host or settings.host, port=port or settings.port)
+    app = create_app(settings, opened.store, snapshot_stamp=opened.stamp)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)

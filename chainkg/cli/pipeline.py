@@ -11,14 +11,15 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from chainkg.app.audit import cli_actor
+from chainkg.app.loading import load_paths
+from chainkg.app.lock import StateBusy
 from chainkg.app.report_xlsx import report_xlsx
-from chainkg.app.state import StateError, open_store
+from chainkg.app.state import StateError
 from chainkg.cli.ask import ask, date_option, show
 from chainkg.cli.common import HomeOption, JsonOption, ScopeOption, app, console, err, settings_from, store_failed
-from chainkg.loaders import default_loaders
 from chainkg.loaders.ledger.desk import add_lead
 from chainkg.loaders.news.candidates import Review, accepted_path, load_queue
-from chainkg.loaders.pipeline import run_load
 from chainkg.queries import pipeline, project_history, report
 from chainkg.queries.refs import resolve_ref
 from chainkg.schema.kinds import NodeKind, ProjectStatus
@@ -173,21 +174,15 @@ def lead_add(
         row["total_investment"] = investment
     folder = add_lead(settings.home, row, today, extra)
     try:
-        store = open_store(settings).store
+        (loaded,) = load_paths(settings, [folder], actor=cli_actor(), action="lead add")
+    except StateBusy as exc:
+        err.print(f"[red]error:[/red] {exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)")
+        raise typer.Exit(4) from exc
     except StateError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     except StoreError as exc:
         raise store_failed(exc) from exc
-    try:
-        (loaded,) = run_load(
-            store, [folder], default_loaders(), report_dir=settings.reports_dir, batch_size=settings.batch_size
-        )
-        store.save(settings.snapshot_path)
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
     console.print(loaded.summary())
     problems = [r for r in loaded.rejects if str(r.file).endswith("leads.yaml")]
     for reject in problems:

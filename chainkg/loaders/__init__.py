@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chainkg.loaders.ashare import AshareLoader
 from chainkg.loaders.dataset import DatasetLoader
+from chainkg.loaders.export import ExportLoader
 from chainkg.loaders.ledger import LedgerLoader
 from chainkg.loaders.news.accept import NewsLoader
 from chainkg.loaders.pipeline import Loader
@@ -16,7 +17,15 @@ __all__ = ["default_loaders", "loader_named"]
 def default_loaders() -> list[Loader]:
     """Every loader, in the order they are offered an input (a policy or ledger folder may have its
     own sources.yaml, so they are asked before the dataset loader)."""
-    return [PolicyLoader(), LedgerLoader(), DatasetLoader(), AshareLoader(), RegistryLoader(), NewsLoader()]
+    return [
+        ExportLoader(),
+        PolicyLoader(),
+        LedgerLoader(),
+        DatasetLoader(),
+        AshareLoader(),
+        RegistryLoader(),
+        NewsLoader(),
+    ]
 
 
 def loader_named(name: str) -> Loader:

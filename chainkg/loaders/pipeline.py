@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,10 +31,15 @@ from chainkg.schema.conflicts import Claim, resolve_claims
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch
+from chainkg.store.files import atomic_write, spreadsheet_safe
 from chainkg.store.gc_pause import gc_paused
 from chainkg.store.protocol import GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
 
 __all__ = [
+    "CONFLICT_KEPT",
+    "FIELD_IGNORED",
+    "FILE_REJECTED",
+    "ROW_REJECTED",
     "FileRejected",
     "LoadContext",
     "LoadReport",
@@ -46,10 +52,14 @@ __all__ = [
     "write_reject_report",
 ]
 
+log = logging.getLogger("chainkg.load")
+
 ROW_REJECTED = "row rejected"
 _NORMALIZED_MAX = 100_000
 FIELD_IGNORED = "field ignored"
 FILE_REJECTED = "file rejected"
+#: Two values for one fact, both kept as claims of their sources (the node shows the winner).
+CONFLICT_KEPT = "conflict kept"
 
 
 @dataclass(frozen=True)
@@ -199,6 +209,9 @@ class LoadContext:
         self._task: Any = None
         self.claimed_nodes: set[str] = set()
         self.lifecycle = LifecycleFacts()
+        #: False for a loader that writes nodes exactly as a store held them (an export): their
+        #: derived fields come with them, and nothing is derived again.
+        self.derive = True
 
     # loaders call these -------------------------------------------------------------------
 
@@ -211,10 +224,11 @@ class LoadContext:
         if count:
             self.report.records_loaded += 1
         for node in batch.nodes:
-            if node.kind is NodeKind.PROJECT:
+            if node.kind is NodeKind.PROJECT and self.derive:
                 self.lifecycle.take(node)  # its status is derived from its events after the load
             elif node.kind is NodeKind.PROJECT_EVENT:
-                self.lifecycle.touch(str(node.props["project"]))
+                if self.derive:
+                    self.lifecycle.touch(str(node.props["project"]))
                 if node.props.get("status") is not None:
                     continue  # a status event's claims are resolved with the lifecycle, not here
             if any(p.claims for p in node.provenance):
@@ -308,13 +322,14 @@ def file_entry(loader: str, path: Path, files: Iterable[Path], options: dict[str
 
 
 def write_reject_report(path: Path, rejects: list[Reject]) -> None:
-    """CSV with a BOM, so Excel on a Chinese desktop opens it in the right encoding."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    """CSV with a BOM, so Excel on a Chinese desktop opens it in the right encoding; every cell
+    spreadsheet-safe (:func:`chainkg.store.files.spreadsheet_safe`: a value such as ``=HYPERLINK(…)``
+    from a hostile input is shown as text, never run as a formula); written atomically."""
+    with atomic_write(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["file", "row", "field", "value", "reason", "action"])
         for r in rejects:
-            writer.writerow([r.file, r.row, r.field, r.value, r.reason, r.action])
+            writer.writerow([spreadsheet_safe(c) for c in (r.file, r.row, r.field, r.value, r.reason, r.action)])
 
 
 def reconcile_claims(store: GraphStore, node_ids: set[str]) -> None:
@@ -387,6 +402,7 @@ def _load_one(
     else:
         bar = _progress(console) if progress else None
         ctx = LoadContext(store, report, batch_size, bar)
+        ctx.derive = not getattr(loader, "writes_as_stored", False)
         try:
             if bar is not None:
                 bar.start()
@@ -394,6 +410,14 @@ def _load_one(
                 loader.load(path, ctx)
             except FileRejected as exc:
                 report.rejects.append(Reject(str(path), 0, exc.field, exc.reason, FILE_REJECTED))
+            except StoreError:
+                raise
+            except (RecursionError, MemoryError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+                # A reader that broke on an input nobody foresaw: the input is refused and named, the load
+                # goes on with the next one, and the traceback goes to the log for whoever fixes the reader.
+                log.exception("reading %s failed", path)
+                reason = f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]})"
+                report.rejects.append(Reject(str(path), 0, "", reason, FILE_REJECTED))
             ctx.flush()
         finally:
             if bar is not None:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from chainkg.schema import SCHEMA_VERSION
+from chainkg.store.files import atomic_write
 from chainkg.store.gc_pause import gc_paused
 
 if TYPE_CHECKING:
@@ -45,7 +44,8 @@ class SnapshotError(RuntimeError):
 
 
 def write_snapshot(path: Path, graph: nx.MultiDiGraph, manifest: list[dict[str, Any]], counts: Counts) -> None:
-    """Write atomically (temp file + rename), so a crash mid-write leaves the old snapshot intact."""
+    """Write atomically (:func:`chainkg.store.files.atomic_write`), so a crash mid-write leaves the old
+    snapshot intact."""
     with gc_paused():  # the pickler's memo allocates a container per object; collecting meanwhile finds nothing
         payload = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
     header = {
@@ -57,19 +57,10 @@ def write_snapshot(path: Path, graph: nx.MultiDiGraph, manifest: list[dict[str, 
         "payload_bytes": len(payload),
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(MAGIC)
-            out.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb") as out:
+        out.write(MAGIC)
+        out.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
+        out.write(payload)
 
 
 def read_header(path: Path, check_version: bool = True) -> dict[str, Any]:

@@ -65,6 +65,8 @@ OPERATIONS = {
     ("get", "/api/v1/search"): "search_nodes",
     ("get", "/api/v1/stats"): "get_stats",
     ("post", "/api/v1/loads"): "create_load",
+    ("get", "/api/v1/audit"): "list_audit",
+    ("get", "/auth/whoami"): "whoami",
     ("get", "/api/v1/projects"): "list_pipeline",
     ("get", "/api/v1/projects/{project}/history"): "get_project_history",
     ("get", "/api/v1/projects/{project}/policies"): "get_project_policies",

@@ -10,13 +10,25 @@ from typing import Any
 import pytest
 
 from chainkg.loaders.pipeline import LoadReport
-from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    ledger,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.listing import segments as listing_segments
-from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, RegionLevel, Stage
+from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, ProjectStatus, RegionLevel, Stage
 from chainkg.store.memory import MemoryStore
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.nx_index import nodes_of_kind
@@ -316,3 +328,29 @@ def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: N
                     assert sum(p["cny"] for p in row["projects"]) <= row["investment_cny"]
                     compared += 1
     assert compared > 200, "enough covered segments to mean something"
+
+
+def test_project_ledger(memory: MemoryStore, neo: Neo4jStore) -> None:
+    """The ledger's filters, orders and pages (chainkg.queries.ledger) on both stores."""
+    rng = random.Random(13)
+    chains, segments = _ids(memory, NodeKind.CHAIN), _ids(memory, NodeKind.SEGMENT)
+    cases = [ledger.Params(limit=50), ledger.Params(chain="chain:不存在")]
+    for sort in ledger.SORTS:
+        for descending in (True, False):
+            cases.append(ledger.Params(sort=sort, descending=descending, limit=50))
+    for _ in range(40):
+        cases.append(
+            ledger.Params(
+                chain=rng.choice([None, *chains]),
+                segment=rng.choice([None, None, *segments]),
+                scope=rng.choice(_scopes(memory)),
+                statuses=rng.choice([None, [ProjectStatus.SIGNED, ProjectStatus.UNDER_CONSTRUCTION]]),
+                date_from=rng.choice([None, "2020", "2023-01-15"]),
+                min_investment=rng.choice([None, 10**8]),
+                text=rng.choice([None, "项目", "有研"]),
+                sort=rng.choice(ledger.SORTS),
+                offset=rng.choice([0, 2]),
+                limit=rng.choice([0, 5, 50]),
+            )
+        )
+    assert assert_same(memory, neo, ledger.QUERY, cases) == len(cases)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -10,8 +10,9 @@ from starlette.datastructures import UploadFile
 
 from chainkg.api.deps import SettingsDep, StoreDep
 from chainkg.api.errors import APIError, error_responses
-from chainkg.api.security import require_write_key
+from chainkg.api.security import Principal, require_write_key
 from chainkg.api.writes import LoadSummary, refused_whole, resolve_load_path, save_upload
+from chainkg.app.audit import Actor
 
 __all__ = ["router"]
 
@@ -66,11 +67,15 @@ _REQUEST_BODY: dict[str, Any] = {
     "",
     operation_id="create_load",
     summary="Load a dataset or an uploaded file / 导入数据",
-    dependencies=[Depends(require_write_key)],
     responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 500, 503),
     openapi_extra={"requestBody": _REQUEST_BODY},
 )
-async def create_load(request: Request, settings: SettingsDep, _store: StoreDep) -> LoadSummary:
+async def create_load(
+    request: Request,
+    settings: SettingsDep,
+    _store: StoreDep,
+    user: Annotated[Principal, Depends(require_write_key)],
+) -> LoadSummary:
     """Run the normal load pipeline (validate, merge by stable id, reconcile sources) on an uploaded
     enterprise list or on a dataset inside the server's load directory, persist the graph, and
     return the reject report (file, row, field, value, reason). Loading the same input twice
@@ -99,7 +104,9 @@ async def create_load(request: Request, settings: SettingsDep, _store: StoreDep)
         else:
             assert isinstance(path, str)
             source = resolve_load_path(settings, path)
-        summary = await run_in_threadpool(request.app.state.writer.load, request.app.state, settings, source)
+        client = request.client.host if request.client is not None else None
+        actor = Actor(name=user.name, role=user.role or "", via="api", address=client)
+        summary = await run_in_threadpool(request.app.state.writer.load, request.app.state, settings, source, actor)
     if refused_whole(summary):
         raise APIError(
             422,

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.files import atomic_write_text
 
 __all__ = ["add_lead", "desk_dir", "desk_source"]
 
@@ -43,10 +44,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, records: list[dict[str, Any]], header: str) -> None:
-    text = header + yaml.safe_dump(records, allow_unicode=True, sort_keys=False, default_flow_style=False)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, header + yaml.safe_dump(records, allow_unicode=True, sort_keys=False))
 
 
 def add_lead(home: Path, lead: dict[str, Any], day: dt.date, extra_sources: list[str] | None = None) -> Path:

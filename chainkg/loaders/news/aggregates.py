@@ -14,6 +14,7 @@ from chainkg.schema.kinds import ProjectStatus
 
 __all__ = ["AggregateParts", "clause_end", "most_advanced"]
 
+_PRICES_A_NAME = re.compile(r"的(?!\d|[一二两三四五六七八九十]+个|项目)[\u4e00-\u9fff]")
 _HEADER_END = re.compile(r"(分别是|分别为|分别有|主要有|包括|如下)[:]?$")
 _COUNT = re.compile(r"(?<![\d.第])(\d+|[两三四五六七八九十][十百]?[一二三四五六七八九]?)[余多]?个")
 
@@ -69,11 +70,14 @@ class AggregateParts:
         """The money figure of a counting clause: in it, or in one of the next two clauses — unless
         the clause introduces its items (这四个项目分别是,A项目,总投资…: that amount is A's)."""
         reach = ci + 1 if _HEADER_END.search(unit.text[clauses[ci][0] : clauses[ci][1]]) else ci + 3
+        listed = {i.amount.start for e in unit.lists for i in e.items if i.amount is not None}
         for cj in range(ci, min(reach, len(clauses))):
             start, end = clauses[cj]
             if cj > ci and _COUNT.search(unit.text[start:end]):
                 return None
             for amount in unit.amounts:
+                if amount.start in listed or _PRICES_A_NAME.match(unit.text, amount.end):
+                    continue  # 投资50亿元的A、…两个项目; …及由D总投资14.85亿元的W项目: names' own amounts
                 if start <= amount.start < end and amount.label in ("invest", "aggregate", "period", "none"):
                     if amount.label == "none" and cj > ci:
                         continue

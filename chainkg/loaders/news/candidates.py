@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from chainkg.schema.kinds import Currency, EnterpriseKind, InvestRole, ProjectStatus
 from chainkg.schema.models import PartialDate
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.files import atomic_write
 
 __all__ = [
     "AggregateCandidate",
@@ -269,17 +268,9 @@ def _first_error(exc: ValidationError) -> str:
 
 def save_queue(path: Path, candidates: list[Candidate]) -> None:
     """Write atomically: a crash mid-write leaves the previous file, never half a queue."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            for candidate in candidates:
-                out.write(candidate.model_dump_json(exclude_none=True) + "\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the queue is an ordinary state file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "w", encoding="utf-8") as out:
+        for candidate in candidates:
+            out.write(candidate.model_dump_json(exclude_none=True) + "\n")
 
 
 def merge_into_queue(queue: list[Candidate], new: list[Candidate]) -> tuple[list[Candidate], int, int]:

@@ -55,7 +55,11 @@ _OTHER_TRAILER = re.compile(
 )
 _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
 #: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
-_LEAD_WORDS = ("有", "分别", "涉及", "奠基", "投产", "建成", "主要", "分别就", "就", "共", "同时", "首批")
+_LEAD_WORDS = (
+    *("有", "分别", "涉及", "奠基", "投产", "建成", "主要", "分别就", "就", "共", "同时", "首批"),
+    *("项目中", "工程中", "实事中", "项目里"),  # 22个重大产业项目中A、B等14个项目
+    *("涵盖", "包含", "涉及", "覆盖"),
+)
 _PRICE_PREFIX = re.compile(r"^(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)?$")
 _PLACE_PREFIX = re.compile(r"^(?:位于|落户|选址|坐落于|地处)(?P<place>[^的,;。]{2,20})的")
 _PREDICATE = re.compile(
@@ -73,6 +77,8 @@ _NOT_A_NAME_START = (
     "其中",
 )
 _QUANTITY_START = re.compile(r"\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|平方米|千瓦|kW|MW|GW|GWh)")
+#: Verbs an item's name cannot hold (提升改造, 发展中心 can be names; 推动…, 实现… are clauses).
+_NAME_VERBS = re.compile(r"实施|推动|加快|围绕|开展|坚持|培育|形成|实现|完成|举行|表示|介绍|促进|带动|助力")
 _ITEM_VERBS = re.compile(r"实施|推动|加快|围绕|开展|坚持|培育|形成|实现|完成|举行|表示|介绍|发展|提升|促进|带动|助力")
 
 
@@ -163,7 +169,14 @@ def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, 
         else:
             i += 1
     chunks.append((s, end))
-    return chunks
+    out = []
+    for s, e in chunks:  # 开发区 、新材料国际产业园、 镁锂合金…: spaces around 、 are not part of a name
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+    return out
 
 
 def find_enumerations(
@@ -211,9 +224,12 @@ def _enumeration(
     header_at = _header_in(text, first_s, first_e)
     protected = tuple((c.start, c.end) for c in companies)
     item_start = header_at if header_at is not None else _first_item_start(text, first_s, first_e, amounts, protected)
-    if item_start is None:
+    if item_start is None and len(chunks) > 2:
+        chunks = chunks[1:]  # the first chunk holds no name (开发区 、…): the list starts after it
+    elif item_start is None:
         return None
-    chunks[0] = (item_start, first_e)
+    else:
+        chunks[0] = (item_start, first_e)
     groups = [chunks]
     next_ci = ci + 1
     # "A,B、C,以及D等一批项目": a list whose last clause opens with 以及 reaches back over the clauses
@@ -474,8 +490,10 @@ def _name_like(name: str) -> bool:
     core = name.removesuffix("项目")
     if re.match(_COUNT_WORD, core):
         return False  # 6个公路基金项目: a category with a count
+    if re.search(r"(有|是|为|在|了|共|新增|先后|分别)$", core):
+        return False  # 沙洋县先后有(28个项目): a clause before a count, not an item
     if not 2 <= len(core) <= 40 or is_generic(core):
         return False
     if re.search(r"[,;。!?]", core) or re.fullmatch(r"[\d.%]+", core):
         return False
-    return not _ITEM_VERBS.search(core)
+    return not _NAME_VERBS.search(core)

@@ -81,8 +81,13 @@ _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|�
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
 _FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
 _CONTINUES = re.compile(
-    r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于)"
+    r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于|"
+    r"建设单位|项目单位|业主单位|实施主体|投资方|投资主体|建设地点|建设规模|建设期限|建设性质)"
 )
+#: "建设单位:X" in a project's record: X builds or invests in the project before it.
+_PARTY_FIELD = re.compile(r"^(?:\d+[.、])?(?:项目)?(?:建设单位|项目单位|业主单位|实施主体|投资方|投资主体|承建单位)[:]")
+#: "项目名称:X" in a record: X is a project whatever it ends in.
+_NAME_FIELD = re.compile(r"(?:^|[;,])\s*(?:\d+[.、])?项目名称[:](?P<name>[^,;。:]{2,40})")
 _COORDINATED = re.compile(r"^[、和与及]?(?:以及)?(?:(?:总|计划)?投资(?:约)?[\d.]+[亿万]?(?:元|美元)的)?$")
 _BUILDER_AFTER = re.compile(r"^(?:负责)?建设(?!.{0,2}项目)|^将?作为(?:新)?项目的?(?:实施|运营|建设)主体")
 _DATE_START = re.compile(r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,]")
@@ -156,8 +161,13 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         unit.projects = [
             p
             for p in find_projects(text, boundaries=boundaries, protected=protected)
-            if not _placed_generic(text, p, places)
-        ]
+            if not _placed_generic(text, p, places) and not any(c.start < p.end - 1 < c.end for c in companies)
+        ]  # a head inside a company's name (恒申安科罗工程材料有限公司) ends no project
+        for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
+            start, end = field.start("name"), field.end("name")
+            if not any(p.start < end and start < p.end for p in unit.projects):
+                unit.projects.append(NameMention(start, end, field["name"], NodeKind.PROJECT))
+        unit.projects.sort(key=lambda m: m.start)
         for mention in unit.projects:  # 浙江义欣…基地项目(以下简称“义欣项目”): the short name is an alias
             short = _SHORT_NAME.match(text, mention.end)
             if short:
@@ -195,6 +205,11 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
                 target = previous  # "总投资18亿元,今年3月开工…" right after the sentence naming it
             if target is not None:
                 self._attach(unit, target, 0, len(text), coref=True)
+                if _PARTY_FIELD.match(text):
+                    project = self.projects[target]
+                    for entity in unit.company_ids:
+                        if all(e != entity for e, _ in project.investors):
+                            project.investors.append((entity, "investor"))
             return target
         listed = {(i.mention.start, i.mention.end) for e in unit.lists for i in e.items}
         for position, (mention, index) in enumerate(mentions):

@@ -25,7 +25,7 @@ _QUANTITY = re.compile(r"\d+[余多]?[家个]")
 _ADJACENT_STOPS = tuple(w for w in lex.NAME_STOPS if w not in lex.INDUSTRY_WORDS)
 _PHASE = re.compile(r"^[一二三四五六]期$")
 _PROJECT_HEAD = re.compile(
-    r"项目|工程(?!项目|师|公司|局|院|学|机械|有限|建设|技术|管理|咨询)|(?:(?<=[A-Z]{3})|(?<=开发))案"
+    r"项目|工程(?!项目|师|公司|局|院|学|机械|有限|建设|技术|管理|咨询|园|区)|(?:(?<=[A-Z]{3})|(?<=开发))案"
 )
 _PART_OF_WORK = re.compile(r"的|之|等|建设|工作|量|主体")
 _WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)")
@@ -33,7 +33,7 @@ _WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二�
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
 _NOT_A_PROJECT_AFTER = re.compile(
-    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域))"
+    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
 )
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
@@ -46,10 +46,12 @@ _YEAR_TOKEN = re.compile(
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
+_LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
+_BATCH = re.compile(r"\d{4}年|季度|月份|上半年|下半年|年度")
 _CATEGORY_WORD = re.compile(r"重点|重大|招商")
 _CONTEXT_TOKEN = re.compile(
     r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区)|"
-    r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|"
+    r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|首个|首家|首批|"
     r"[一二两三四五六七八九十几\d]+[大个项批](?!厦|道|街|楼|桥|湖|学)"
 )
 
@@ -97,6 +99,8 @@ def _enterprise_at(
     inner = [b for b in boundaries if start < b <= suffix_start - 4]
     if inner:
         start = max(inner)
+    if text[start : start + 1] in ("和", "及") and text[:start].endswith(lex.COMPANY_SUFFIXES):
+        start += 1  # A有限公司和B有限公司: B starts after 和
     core = text[start:suffix_start]
     if len(core) < 2 or len(core) > 30 or _GENERIC_CORE.search(core) or _QUANTITY.search(core):
         return None
@@ -180,6 +184,9 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
+        marker = _LIST_MARKER.match(text, start)
+        if marker and match.start() - marker.end() >= 2:
+            start = marker.end()  # 1.示例新材料产业园项目: the list number is not part of the name
         core = text[start : match.start()]
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
@@ -192,7 +199,8 @@ def find_projects(
             core = text[start : match.start()]
         start = _past_product_list(text, start, boundaries, protected)
         core = text[start : match.start()]
-        if len(core) < 2 or len(core) > 40 or is_generic(core) or _COUNTED.search(core):
+        priced = bool(re.search(r"元的$", text[:start]))
+        if len(core) < 2 or len(core) > 40 or is_generic(core, priced) or _COUNTED.search(core):
             continue
         if head == "工程" and (
             len(core) < 4
@@ -266,12 +274,14 @@ def _skip_conjunctions(text: str, start: int, end: int) -> int:
     return start
 
 
-def is_generic(core: str) -> bool:
+def is_generic(core: str, whole: bool = False) -> bool:
     """True when a project name (without 项目) is made only of words that name no project.
 
-    Only the last member of a coordination counts (技术和投资项目 is an 投资项目).
+    Only the last member of a coordination counts (技术和投资项目 is an 投资项目), unless ``whole``
+    (a name priced right before it: 总投资14.85亿元的…市政基础设施及配套工程项目).
     """
-    last = re.split(r"和|与|及", core)[-1] if re.search(r"和|与|及", core) else core
+    coordinated = not whole and re.search(r"和|与|及", core)
+    last = re.split(r"和|与|及", core)[-1] if coordinated else core  # 技术和投资(项目): an 投资项目
     for part in {core, last}:
         rest = _YEAR_TOKEN.sub("", _CONTEXT_TOKEN.sub("", part))
         changed = True
@@ -285,4 +295,6 @@ def is_generic(core: str) -> bool:
             return True
         if len(rest) <= 3 and _CATEGORY_WORD.search(part):
             return True  # 无棣重点建设(项目): a place's key projects, not one project
+        if _BATCH.search(part) and re.search(r"(重点|重大|招商|产业)$", part):
+            return True  # …南沙片区2020年第一季度重点(项目): a batch
     return bool(re.search(r"类$", core))  # 高端装备制造业类(项目): a kind

@@ -16,6 +16,7 @@ from chainkg.schema.normalize import normalize_name
 
 __all__ = ["ProjectNameParts"]
 
+_BRACKETED = re.compile(r"\([^)]*\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
 
 
@@ -103,6 +104,9 @@ class ProjectNameParts:
                 return index
         return None
 
+    def _investor_forms(self) -> set[str]:
+        return {normalize_name(f) for e in self.entities for f in e.forms}
+
     def _find_project(self, name: str) -> int | None:
         """A project of this article with the same name, the same graph node, or a name that is the
         other with words left out (应急(医疗)救援示范区 / 国家北方应急(医疗)救援综合示范区)."""
@@ -118,6 +122,10 @@ class ProjectNameParts:
                 short, long = sorted((key, other_key), key=len)
                 if long.startswith(short) and (len(short) >= 4 or short in self.entity_keys):
                     return index  # 红星美凯龙 (in a list) … 红星美凯龙家居商务综合体项目
+                if long.endswith(short) and len(short) >= 4 and long[: -len(short)] in self._investor_forms():
+                    return index  # 香港新华集团内江产业项目 … 内江产业项目 (the name without its investor)
+                if _BRACKETED.sub("", key) == _BRACKETED.sub("", other_key) and len(_BRACKETED.sub("", key)) >= 2:
+                    return index  # 联六线(芗城段)项目 … 联六线项目
         return None
 
     def _list_project(self, unit: Unit, listed: Item, enumeration: Enumeration) -> int:

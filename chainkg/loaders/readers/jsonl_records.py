@@ -5,6 +5,9 @@ dataset (tens of thousands of enterprises) spends most of its load in the parser
 (a million) takes hours. A JSON line parses in microseconds, the file is read as a stream (never
 held whole), and a damaged line spoils only its own record. The records carry exactly the fields of
 the YAML files (``data/README.md``); the reject report names the line number as the row.
+
+A line longer than :data:`MAX_LINE_BYTES` (a record is a few hundred bytes) is reported and skipped
+without being held whole, and a line nested too deeply to parse is reported like any invalid line.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from pathlib import Path
 
 from chainkg.loaders.readers.yaml_records import Located
 
-__all__ = ["InvalidLine", "JsonLine", "iter_jsonl"]
+__all__ = ["MAX_LINE_BYTES", "InvalidLine", "JsonLine", "iter_jsonl"]
+
+#: Longest line read (4 MiB).
+MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
 class InvalidLine:
@@ -42,7 +48,20 @@ def iter_jsonl(path: Path) -> Iterator[Located]:
     split on ``\\n`` only, which is safe because JSON escapes newlines inside strings.
     """
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while True:  # skip the rest of the line, a chunk at a time
+                    rest = handle.readline(1 << 20)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                reason = f"the line is longer than {MAX_LINE_BYTES:,} bytes; a record is far shorter"
+                yield Located(InvalidLine(reason, raw[:200].decode("utf-8", "replace")), number)
+                continue
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             if not raw.strip():
@@ -57,5 +76,8 @@ def iter_jsonl(path: Path) -> Iterator[Located]:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
                 yield Located(InvalidLine(f"invalid JSON at column {exc.colno}: {exc.msg}", text.strip()), number)
+                continue
+            except RecursionError:
+                yield Located(InvalidLine("the JSON nests too deeply to read", text.strip()), number)
                 continue
             yield JsonLine(value, number)

@@ -13,14 +13,26 @@ list from 企查查, a park's tenant list. The loader
   enterprise if the graph does not know it yet).
 
 Every file becomes a Source; every fact from it cites that source and the row number.
+
+Hostile or broken files (:mod:`chainkg.loaders.readers.limits`, ``csv_rows``, ``xlsx_rows``): the
+file's size, row count, columns and claimed sheet size are capped before it is read; a row the CSV
+reader cannot read (an unclosed quote, bad quoting, a field over 128 Ki characters) is rejected alone
+and the rest are read; a row with more cells than the header is rejected (an unquoted delimiter
+shifts every column after it), one with fewer is read with the missing cells empty and reported;
+a header with no rows under it is a rejected file.
+
+**Conflicting rows.** A row repeating an earlier row's credit code with another name, capital,
+date, type or stock code is not dropped and does not silently overwrite: from that row on, the
+node's values are claims — the earlier row's claim cites the file, the later row's claim cites a
+source of its own (``<file> 第N行``) — so both are kept, :mod:`chainkg.schema.conflicts` picks the
+value shown (the earlier row, on a tie of date and authority), the field is listed in ``disputed``,
+and the report says so (action ``conflict kept``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,15 +40,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chainkg.loaders.pipeline import FileRejected, LoadContext, RecordError
+from chainkg.loaders.pipeline import CONFLICT_KEPT, FileRejected, LoadContext, RecordError, Reject
+from chainkg.loaders.readers.csv_rows import Row, csv_rows
 from chainkg.loaders.readers.encoding import EncodingError, decode
+from chainkg.loaders.readers.limits import DEFAULT_LIMITS, ReadLimits
+from chainkg.loaders.readers.xlsx_rows import SheetRefused, xlsx_rows
 from chainkg.loaders.registry.headers import HEADER_ALIASES, match_header
 from chainkg.schema.ids import enterprise_id
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, RegionLevel
 from chainkg.schema.models import Enterprise, Source, make_edge
 from chainkg.schema.money import MoneyError, parse_amount
 from chainkg.schema.normalize import clean_display, normalize_name
-from chainkg.schema.records import Batch, NodeRecord, Provenance
+from chainkg.schema.records import Batch, NodeRecord, PropValue, Provenance
 
 __all__ = ["RegistryLoader"]
 
@@ -54,6 +69,8 @@ _KIND_WORDS: list[tuple[tuple[str, ...], EnterpriseKind]] = [
     (("事业单位", "科研院所", "高校", "institution"), EnterpriseKind.INSTITUTION),
 ]
 _TRUE_WORDS = {"是", "y", "yes", "true", "1", "链主", "√", "✓"}
+#: Fields whose differing values on rows of one credit code are kept as conflicting claims.
+CONFLICT_FIELDS = ("name", "registered_capital", "established", "enterprise_kind", "stock_code")
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
@@ -64,6 +81,9 @@ _DATE_PATTERNS = [
 class RegistryLoader:
     name = "registry"
 
+    def __init__(self, limits: ReadLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
     def accepts(self, path: Path) -> bool:
         return path.is_file() and path.suffix.lower() in _TEXT_SUFFIXES | _EXCEL_SUFFIXES | {".xls"}
 
@@ -71,21 +91,35 @@ class RegistryLoader:
         yield path
 
     def estimate(self, path: Path) -> int | None:
-        if path.suffix.lower() in _TEXT_SUFFIXES:
+        if path.suffix.lower() in _TEXT_SUFFIXES and path.stat().st_size <= self.limits.max_file_bytes:
             with path.open("rb") as handle:
                 return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
         return None
 
     def load(self, path: Path, ctx: LoadContext) -> None:
         file = str(path)
+        size = path.stat().st_size
+        if size > self.limits.max_file_bytes:
+            raise FileRejected(
+                f"the file is {size:,} bytes; at most {self.limits.max_file_bytes:,} are read — split it"
+            )
         ctx.start_file(path, self.estimate(path))
         data = path.read_bytes()
         if not data.strip():
             raise FileRejected("the file is empty")
-        rows = _read_rows(path, data)
-        header_row, header = next(((i, r) for i, r in rows if any(c.strip() for c in r)), (0, None))
+        rows = self._rows(path, data)
+        header_row, header = 0, None
+        for row in rows:
+            if row.problem is not None:
+                ctx.reject(file, row.line, RecordError("", row.problem, _shown(row.cells)))
+                continue
+            if any(c.strip() for c in row.cells):
+                header_row, header = row.line, row.cells
+                break
         if header is None:
             raise FileRejected("the file has no rows")
+        if len(header) > self.limits.max_columns:
+            raise FileRejected(f"the header has {len(header)} columns; at most {self.limits.max_columns} are read")
         columns = self._map_header(file, header_row, header, ctx)
 
         source = Source(
@@ -100,21 +134,94 @@ class RegistryLoader:
         ctx.flush()
 
         regions = _region_matcher(ctx)
-        for row_no, cells in rows:
-            if row_no <= header_row:
+        body = list(rows)
+        codes = _Codes(_contested(body, columns))
+        data_rows = 0
+        for row in body:
+            row_no, cells = row.line, row.cells
+            if row.problem is not None:
+                ctx.read()
+                data_rows += 1
+                ctx.reject(file, row_no, RecordError("", row.problem, _shown(cells)))
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            ctx.read()
+            data_rows += 1
+            if data_rows > self.limits.max_rows:
+                ctx.reject(
+                    file,
+                    row_no,
+                    RecordError(
+                        "", f"more than {self.limits.max_rows:,} data rows: this row and the rest are not read"
+                    ),
+                )
+                break
+            if not self._cell_count_ok(file, row_no, cells, len(header), ctx):
                 continue
             values = {
                 field: cells[index].strip() if index < len(cells) else "" for field, (index, _) in columns.items()
             }
-            if not any(c.strip() for c in cells):
-                continue
-            ctx.read()
             try:
-                batch = self._row(file, row_no, values, columns, source.id, ctx, regions)
+                batch = self._row(file, row_no, values, columns, source, ctx, regions, codes)
             except RecordError as exc:
                 ctx.reject(file, row_no, exc)
                 continue
             ctx.accept(batch, file, row_no)
+        if data_rows == 0:
+            raise FileRejected(f"the file has a header row (row {header_row}) but no data rows under it")
+
+    def _rows(self, path: Path, data: bytes) -> Iterator[Row]:
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
+            raise FileRejected("old Excel .xls format is not read; save the sheet as .xlsx or CSV")
+        if suffix in _EXCEL_SUFFIXES:
+            return _guarded(xlsx_rows(data, self.limits))
+        lines = data.count(b"\n")
+        if lines > self.limits.max_rows + 1:
+            raise FileRejected(
+                f"the file has {lines:,} lines; at most {self.limits.max_rows:,} data rows are read — split it"
+            )
+        try:
+            text, _encoding = decode(data)
+        except EncodingError as exc:
+            raise FileRejected(str(exc)) from exc
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(("\t", ",", ";", "|"), key=first_line.count) if suffix != ".tsv" else "\t"
+        if first_line.count(delimiter) == 0:
+            delimiter = ","
+        return csv_rows(text, delimiter, self.limits)
+
+    @staticmethod
+    def _cell_count_ok(file: str, row_no: int, cells: list[str], expected: int, ctx: LoadContext) -> bool:
+        """Report a row whose cell count differs from the header's; False when it must not be read."""
+        if len(cells) > expected:
+            extra = [c for c in cells[expected:] if c.strip()]
+            if extra:
+                ctx.reject(
+                    file,
+                    row_no,
+                    RecordError(
+                        "",
+                        f"the row has {len(cells)} cells but the header {expected}: a delimiter inside an unquoted "
+                        "value shifts the columns after it; quote that value",
+                        _shown(cells),
+                    ),
+                )
+                return False
+            ctx.note(
+                file, row_no, "", f"the row has {len(cells)} cells, the header {expected}; the extra ones are empty"
+            )
+        elif len(cells) < expected:
+            ctx.note(
+                file,
+                row_no,
+                "",
+                f"the row has {len(cells)} cells but the header {expected}: the last {expected - len(cells)} "
+                "column(s) are read as empty",
+                _shown(cells),
+            )
+        return True
 
     # --- header ----------------------------------------------------------------------------
 
@@ -148,13 +255,15 @@ class RegistryLoader:
         row_no: int,
         values: dict[str, str],
         columns: dict[str, tuple[int, str | None]],
-        source: str,
+        file_source: Source,
         ctx: LoadContext,
         regions: list[tuple[str, str, int]],
+        codes: _Codes,
     ) -> Batch:
         name = values.get("name", "")
         if not normalize_name(name):
             raise RecordError("name", "enterprise name is empty")
+        source = file_source.id
         prov = [Provenance(source, f"第{row_no}行")]
         fields: dict[str, Any] = {"name": name}
 
@@ -199,9 +308,12 @@ class RegistryLoader:
             # Enriching a known enterprise: write only what the row states, never a default over
             # what the graph already knows (a one-column list must not turn an SOE into "other").
             props = {k: v for k, v in props.items() if k in model.model_fields_set or k == "keys"}
+        batch = Batch()
+        if model.credit_code and model.credit_code in codes.contested:
+            prov = self._conflicts(file, row_no, model, node_id, props, file_source, codes, ctx, batch)
         record = NodeRecord(NodeKind.ENTERPRISE, node_id, props, prov)
         ctx.resolver.add(NodeKind.ENTERPRISE, node_id, model.keys())
-        batch = Batch(nodes=[record])
+        batch.nodes.append(record)
 
         if values.get("segment"):
             segment = _match_segment(ctx, values["segment"])
@@ -236,6 +348,57 @@ class RegistryLoader:
             else:
                 batch.edges.append(make_edge(EdgeKind.LEADS, node_id, chain, provenance=prov))
         return batch
+
+    def _conflicts(
+        self,
+        file: str,
+        row_no: int,
+        model: Enterprise,
+        node_id: str,
+        props: dict[str, PropValue],
+        file_source: Source,
+        codes: _Codes,
+        ctx: LoadContext,
+        batch: Batch,
+    ) -> list[Provenance]:
+        """The provenance of a row whose credit code other rows of the file give other values for (see
+        the module docstring): its values as claims — of the file for the first such row, of a source of
+        its own (``<file> 第N行``) for a later row that differs, which then leaves the node's values to
+        the claims."""
+        assert model.credit_code is not None
+        stated = {f: props[f] for f in CONFLICT_FIELDS if f in model.model_fields_set and f in props}
+        earlier = codes.seen.get(model.credit_code)
+        if earlier is None:
+            codes.seen[model.credit_code] = (row_no, stated)
+            return [Provenance(file_source.id, f"第{row_no}行", _claims(stated))]
+        first_row, first = earlier
+        differing = [f for f in stated if f in first and not _same(f, stated[f], first[f])]
+        if not differing:
+            return [Provenance(file_source.id, f"第{first_row}行", _claims(first))]
+        for field in differing:
+            ctx.report.rejects.append(
+                Reject(
+                    file,
+                    row_no,
+                    field,
+                    f"credit code {model.credit_code} was given on row {first_row} with {field} {first[field]!r}; "
+                    f"both values are kept as claims (of the file and of this row) and {field} is marked disputed",
+                    CONFLICT_KEPT,
+                    str(stated[field])[:200],
+                )
+            )
+        row_source = Source(
+            name=f"{file_source.name} 第{row_no}行",
+            # "registry-row…" sorts after the file's "registry-<hex>": on a tie the earlier row's value shows
+            key=f"registry-row{row_no}-{file_source.key.removeprefix('registry-')}",
+            publisher=file_source.publisher,
+            file=file_source.file,
+            authority=file_source.authority,
+        )
+        batch.nodes.append(row_source.to_record())
+        for field in stated:
+            props.pop(field, None)  # the claims decide what the node shows
+        return [Provenance(row_source.id, f"第{row_no}行", _claims(stated))]
 
     def _validate(self, file: str, row_no: int, fields: dict[str, Any], ctx: LoadContext) -> Enterprise:
         """Validate; a bad optional field is dropped (and reported), a bad name rejects the row."""
@@ -294,54 +457,57 @@ class RegistryLoader:
 # --- reading files -------------------------------------------------------------------------
 
 
-def _read_rows(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise FileRejected("old Excel .xls format is not read; save the sheet as .xlsx or CSV")
-    if suffix in _EXCEL_SUFFIXES:
-        return _excel_rows(data)
+class _Codes:
+    """Credit codes of one file that several rows give different values for, and the first of each."""
+
+    def __init__(self, contested: set[str]):
+        self.contested = contested
+        self.seen: dict[str, tuple[int, dict[str, PropValue]]] = {}
+
+
+def _contested(rows: list[Row], columns: dict[str, tuple[int, str | None]]) -> set[str]:
+    """Credit codes on two or more rows whose cells for a :data:`CONFLICT_FIELDS` column differ (raw
+    text; the load compares the parsed values and reports only real differences)."""
+    if "credit_code" not in columns:
+        return set()
+    code_at = columns["credit_code"][0]
+    watched = [index for field, (index, _) in columns.items() if field in CONFLICT_FIELDS or field == "kind"]
+    first: dict[str, tuple[str, ...]] = {}
+    contested: set[str] = set()
+    for row in rows:
+        if row.problem is not None or code_at >= len(row.cells):
+            continue
+        code = row.cells[code_at].strip().upper()
+        if not code:
+            continue
+        values = tuple(normalize_name(row.cells[i]) if i < len(row.cells) else "" for i in watched)
+        if first.setdefault(code, values) != values:
+            contested.add(code)
+    return contested
+
+
+def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
+    """Turn a refused workbook into a rejected file."""
     try:
-        text, _encoding = decode(data)
-    except EncodingError as exc:
+        yield from rows
+    except SheetRefused as exc:
         raise FileRejected(str(exc)) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(("\t", ",", ";", "|"), key=first_line.count) if suffix != ".tsv" else "\t"
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # csv rows can span lines (quoted newlines): report the line the row starts on.
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    for cells in reader:
-        rows.append((line, cells))
-        line = reader.line_num + 1
-    return rows
 
 
-def _excel_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl  # imported here: only Excel inputs pay for it
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileRejected(f"cannot open as an Excel workbook: {exc}") from exc
-    try:
-        sheet = book.worksheets[0]
-        return [(i, [_cell(c) for c in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        book.close()
+def _shown(cells: list[str]) -> str:
+    """A row's cells as the report shows them (shortened)."""
+    text = ",".join(cells)
+    return text if len(text) <= 200 else text[:197] + "…"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _claims(values: dict[str, PropValue]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(values.items()))
+
+
+def _same(field: str, a: PropValue, b: PropValue) -> bool:
+    if field == "name" and isinstance(a, str) and isinstance(b, str):
+        return normalize_name(a) == normalize_name(b)
+    return a == b
 
 
 # --- field readers -------------------------------------------------------------------------

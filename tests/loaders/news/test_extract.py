@@ -357,3 +357,37 @@ def test_annual_spending_and_foreign_currencies_are_not_a_projects_total(gazette
     amounts = {n: p.total_investment for n, p in projects(result).items()}
     assert amounts == {"示例乙烯一体化项目": 30_000_000_000, "示例港区码头项目": None}
     assert find_amounts("民间投资金额新台币1442亿元") == []
+
+
+def test_records_and_numbered_items_name_their_project_and_its_builder(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "1.示例新材料产业园项目,建设单位:山东示例新材料有限公司,总投资12亿元。\n"
+        "项目名称:示例智慧物流园;建设单位:示例物流集团;总投资:8.5亿元。",
+    )
+    found = projects(result)
+    assert {n: p.total_investment for n, p in found.items()} == {
+        "示例新材料产业园项目": 1_200_000_000,
+        "示例智慧物流园": 850_000_000,
+    }
+    assert [i.name for i in found["示例智慧物流园"].investors] == ["示例物流集团"]
+
+
+def test_the_amounts_of_listed_items_are_not_the_lists_total(gazetteer: Gazetteer) -> None:
+    result = run(gazetteer, "其中,投资50亿元的示例汽车零部件产业园、投资30亿元的示例供应链基地两个项目签约落户。")
+    assert sorted(p.total_investment for p in projects(result).values()) == [3_000_000_000, 5_000_000_000]
+    assert of_kind(result, AggregateCandidate) == []
+
+
+def test_respective_amounts_follow_the_order_of_the_list(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "今年已签约示例数据中心、示例智能制造产业园、示例文旅综合体3个项目,总投资45亿元,分别投资20亿元、15亿元、10亿元。",
+    )
+    amounts = {n.removesuffix("项目"): p.total_investment for n, p in projects(result).items()}
+    assert amounts == {
+        "示例数据中心": 2_000_000_000,
+        "示例智能制造产业园": 1_500_000_000,
+        "示例文旅综合体": 1_000_000_000,
+    }
+    assert [(a.count, a.total_investment) for a in of_kind(result, AggregateCandidate)] == [(3, 4_500_000_000)]

@@ -46,11 +46,12 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
     """≥ 40 passages of published text from ≥ 10 publishers, each cited; the halves are the seeded split."""
     sources = yaml.safe_load((REAL / "sources.yaml").read_text(encoding="utf-8"))
     split = yaml.safe_load((REAL / "split.yaml").read_text(encoding="utf-8"))
-    for half in ("dev", "test"):
-        passages = sorted(p.stem for p in (REAL / half).glob("p*.txt"))
+    halves = {"dev": split["dev"] + split.get("dev_added", []), "test": split["test"]}
+    for half, members in halves.items():
+        passages = sorted(p.stem for p in (REAL / half).glob("*.txt"))
         gold = yaml.safe_load((REAL / half / "gold.yaml").read_text(encoding="utf-8"))
-        assert passages == sorted(split[half]) == sorted(k.removesuffix(".txt") for k in gold)
-    assert set(split["dev"]).isdisjoint(split["test"]) and len(sources) == len(split["dev"]) + len(split["test"])
+        assert passages == sorted(members) == sorted(k.removesuffix(".txt") for k in gold)
+    assert set(halves["dev"]).isdisjoint(halves["test"]) and sorted(sources) == sorted(halves["dev"] + halves["test"])
     assert len(sources) >= 40 and all(s["url"].startswith("http") for s in sources.values())
     assert len({s["publisher"] for s in sources.values() if s["publisher"]}) >= 10
     assert len({s["genre"] for s in sources.values()}) >= 5 and len({s["script"] for s in sources.values()}) == 3
