@@ -91,6 +91,8 @@ def test_an_enterprise_is_matched_through_its_projects(dezhou_pipeline: MemorySt
         dezhou_pipeline.run(match.QUERY, match.Params(subject="ent:有研科技集团有限公司", actual_investment=1))
     with pytest.raises(NotFound):
         dezhou_pipeline.run(match.QUERY, match.Params(subject="chain:集成电路"))
+    with pytest.raises(NotFound):
+        dezhou_pipeline.run(match.QUERY, match.Params(subject=WAFER12, policy="policy:不存在的政策"))
 
 
 def test_a_policy_not_in_force_on_the_day_is_not_eligible(dezhou_pipeline: MemoryStore) -> None:

@@ -123,9 +123,9 @@ def judge(params: Params, subject: str, found: _Facts) -> Result:
 
 def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     require(graph, params.subject, _SUBJECTS, "project or enterprise")
-    policies = pf.policies_nx(graph, [params.policy] if params.policy else None)
     if params.policy:
         pf.require_policy_nx(graph, params.policy)
+    policies = pf.policies_nx(graph, [params.policy] if params.policy else None)
     projects = projects_nx(graph, [params.subject])
     enterprises = enterprises_nx(graph, [params.subject])
     related_enterprises = [e.id for p in projects.values() for e, _ in p.investors]
