@@ -1,6 +1,6 @@
 """Fit and check the calibration of project confidence (``chainkg/loaders/news/confidence.py``).
 
-    .venv/bin/python benchmarks/calibration.py            # fit on real-dev, print the table to paste
+    .venv/bin/python benchmarks/calibration.py            # fit on real-dev + real-test (seen), print the table
     .venv/bin/python benchmarks/calibration.py --check real-dev [--check real-test]   # reliability
 
 A project candidate is right when its (project, amount) pair is right under the rules of
@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="append", choices=list(SETS), help="print the reliability table")
     parser.add_argument("--min-band", type=int, default=12, help="fewest candidates per raw-score band")
+    parser.add_argument(
+        "--fit-on", nargs="+", default=["real-dev", "real-test"], choices=list(SETS), help="development sets to fit on"
+    )
     args = parser.parse_args(argv)
     if args.check:
         for set_name in args.check:
@@ -94,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     table = confidence.CALIBRATION
     confidence.CALIBRATION = ()  # confidence = raw score while fitting
     try:
-        points = outcomes("real-dev")
+        points = [point for set_name in args.fit_on for point in outcomes(set_name)]
     finally:
         confidence.CALIBRATION = table
-    print(f"{len(points)} project candidates on real-dev, {sum(r for _, r in points)} right")
+    print(f"{len(points)} project candidates on {' + '.join(args.fit_on)}, {sum(r for _, r in points)} right")
+    print("\n".join(reliability(points)).replace("confidence", "raw score"))
     print("CALIBRATION: tuple[tuple[float, float], ...] = (")
     for low, share in fit(points, args.min_band):
         print(f"    ({low}, {share}),")

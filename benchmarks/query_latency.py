@@ -1,7 +1,7 @@
 """Query latency: p50/p99 of every query, over a spread of parameters drawn from the loaded graph.
 
-A query is benchmarked by a :class:`QueryCase` in :data:`CASES`: its name, its module (the one
-``store.run`` dispatches to) and a function that draws one parameter set from a :class:`Universe`
+A query is benchmarked by a :class:`QueryCase` in :data:`CASES`: its name, its query object (what
+``store.run`` runs) and a function that draws one parameter set from a :class:`Universe`
 (the graph's ids, by kind, sorted) and a seeded random generator — a random chain × a random scope
 for the gap analysis, a random enterprise, segment or project and a depth for the supply-chain walk,
 and so on — so the timings cover the graph rather than one lucky node.
@@ -11,13 +11,15 @@ and so on — so the timings cover the graph rather than one lucky node.
 drawn parameters; p50/p99 (nearest rank), the mean and the maximum in milliseconds, and the full
 garbage collections of this process during the timed runs (in the embedded store's process each
 walks the whole graph). Both stores answer
-``store.run(module, params)``; the universe is read from the store itself (networkx for the
+``store.run(query, params)``; the universe is read from the store itself (networkx for the
 embedded store, Cypher for Neo4j), sorted by id, so one seed draws the same parameters on both.
 
 The cases run in the order of :data:`CASES` on one store, so caches one case builds (a scope's
 local set, say) serve the cases after it — as they would in a server answering mixed requests.
 ``benchmarks.run`` calls this in the ``open`` step (embedded store, from the snapshot) and in the
 ``neo4j`` step (a Neo4j server the benchmark starts and loads). Never part of the test suite.
+Every query of :mod:`chainkg.queries.registry` must have a case: a new query without one stops the
+benchmark at import, naming it.
 """
 
 from __future__ import annotations
@@ -27,19 +29,33 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
 from benchmarks.measure import percentiles
-from chainkg.queries import chain_map, entity, explain, footprint, gaps, profile, recommend, search, stats, supply_chain
+from chainkg.queries import (
+    chain_map,
+    entity,
+    explain,
+    footprint,
+    gaps,
+    ledger,
+    overview,
+    profile,
+    recommend,
+    search,
+    stats,
+    supply_chain,
+)
+from chainkg.queries.base import Query
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.listing import segments as listing_segments
 from chainkg.queries.listing.base import encode_cursor
+from chainkg.queries.registry import QUERIES
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EnterpriseKind, NodeKind, RegionLevel, Stage
 from chainkg.store.protocol import GraphStore
@@ -150,7 +166,7 @@ Draw = Callable[[Universe, random.Random], BaseModel]
 @dataclass(frozen=True)
 class QueryCase:
     name: str
-    module: ModuleType
+    query: Query[Any, Any]
     params: Draw
     repeats: int | None = None  # None: the run's default; a whole-graph query may take fewer
 
@@ -229,40 +245,58 @@ def _hub(u: Universe, rng: random.Random) -> BaseModel:
     return entity.Params(id=rng.choice(rng.choice((u.segments, [u.home, *u.districts, *u.parks], u.chains))))
 
 
+def _ledger(u: Universe, rng: random.Random) -> BaseModel:
+    """The project ledger in a scope, a third of the time of one chain, sorted one of its ways."""
+    sort = rng.choice(["date", "investment", "name", "status", "id"])
+    chain = rng.choice(u.chains) if rng.random() < 1 / 3 else None
+    return ledger.Params(scope=u.scope(rng), chain=chain, sort=sort)
+
+
 #: Every query, with the spread of parameters it is timed over.
 CASES: list[QueryCase] = [
-    QueryCase("chain map", chain_map, lambda u, r: chain_map.Params(chain=r.choice(u.chains), scope=u.scope(r))),
-    QueryCase("gaps", gaps, lambda u, r: gaps.Params(chain=r.choice(u.chains), scope=u.scope(r))),
-    QueryCase("upstream d1", supply_chain, _supply("upstream", 1)),
-    QueryCase("upstream d2", supply_chain, _supply("upstream", 2)),
-    QueryCase("upstream d3", supply_chain, _supply("upstream", 3)),
-    QueryCase("downstream d3", supply_chain, _supply("downstream", 3)),
-    QueryCase("up+down d1-3", supply_chain, _supply("both", None)),
-    QueryCase("recommend", recommend, lambda u, r: recommend.Params(segment=r.choice(u.segments), scope=u.scope(r))),
-    QueryCase("footprint", footprint, lambda u, r: footprint.Params(group=r.choice(u.groups), scope=u.scope(r))),
-    QueryCase("profile", profile, lambda u, r: profile.Params(place=u.place(r))),
-    QueryCase("search: 2 chars", search, _search_text("short")),
-    QueryCase("search: part of a name", search, _search_text("part")),
-    QueryCase("search: full name", search, _search_text("full")),
-    QueryCase("search: misspelt name", search, _search_text("typo")),
-    QueryCase("entity: enterprise", entity, lambda u, r: entity.Params(id=r.choice(u.enterprises))),
-    QueryCase("entity: hub node", entity, _hub),
-    QueryCase("explain", explain, _explain),
-    QueryCase("list chains", listing_chains, lambda u, r: listing_chains.Params(text=r.choice([None, "新", "材料"]))),
+    QueryCase("chain map", chain_map.QUERY, lambda u, r: chain_map.Params(chain=r.choice(u.chains), scope=u.scope(r))),
+    QueryCase("gaps", gaps.QUERY, lambda u, r: gaps.Params(chain=r.choice(u.chains), scope=u.scope(r))),
+    QueryCase("upstream d1", supply_chain.QUERY, _supply("upstream", 1)),
+    QueryCase("upstream d2", supply_chain.QUERY, _supply("upstream", 2)),
+    QueryCase("upstream d3", supply_chain.QUERY, _supply("upstream", 3)),
+    QueryCase("downstream d3", supply_chain.QUERY, _supply("downstream", 3)),
+    QueryCase("up+down d1-3", supply_chain.QUERY, _supply("both", None)),
+    QueryCase(
+        "recommend", recommend.QUERY, lambda u, r: recommend.Params(segment=r.choice(u.segments), scope=u.scope(r))
+    ),
+    QueryCase("footprint", footprint.QUERY, lambda u, r: footprint.Params(group=r.choice(u.groups), scope=u.scope(r))),
+    QueryCase("profile", profile.QUERY, lambda u, r: profile.Params(place=u.place(r))),
+    QueryCase("search: 2 chars", search.QUERY, _search_text("short")),
+    QueryCase("search: part of a name", search.QUERY, _search_text("part")),
+    QueryCase("search: full name", search.QUERY, _search_text("full")),
+    QueryCase("search: misspelt name", search.QUERY, _search_text("typo")),
+    QueryCase("entity: enterprise", entity.QUERY, lambda u, r: entity.Params(id=r.choice(u.enterprises))),
+    QueryCase("entity: hub node", entity.QUERY, _hub),
+    QueryCase("explain", explain.QUERY, _explain),
+    QueryCase(
+        "list chains", listing_chains.QUERY, lambda u, r: listing_chains.Params(text=r.choice([None, "新", "材料"]))
+    ),
     QueryCase(
         "list segments",
-        listing_segments,
+        listing_segments.QUERY,
         lambda u, r: listing_segments.Params(chain=r.choice([None, *u.chains]), stage=r.choice([None, *Stage])),
     ),
-    QueryCase("list parks", listing_parks, lambda u, r: listing_parks.Params(scope=u.scope(r))),
+    QueryCase("list parks", listing_parks.QUERY, lambda u, r: listing_parks.Params(scope=u.scope(r))),
     QueryCase(
         "list regions",
-        listing_regions,
+        listing_regions.QUERY,
         lambda u, r: listing_regions.Params(scope=r.choice([None, u.home, *u.districts])),
     ),
-    QueryCase("list enterprises", listing_enterprises, _listing_enterprises),
-    QueryCase("stats (whole graph)", stats, lambda u, r: stats.Params(), repeats=5),
+    QueryCase("list enterprises", listing_enterprises.QUERY, _listing_enterprises),
+    QueryCase("project ledger", ledger.QUERY, _ledger),
+    # kept per graph version and scope: after a scope's first call, the answer is a copy of the kept one
+    QueryCase("chains overview", overview.QUERY, lambda u, r: overview.Params(scope=u.scope(r))),
+    QueryCase("stats (whole graph)", stats.QUERY, lambda u, r: stats.Params(), repeats=5),
 ]
+
+_UNCOVERED = [query.name for query in QUERIES if query.name not in {case.query.name for case in CASES}]
+if _UNCOVERED:
+    raise RuntimeError(f"queries without a benchmark case (add one to CASES): {', '.join(_UNCOVERED)}")
 
 
 class _Collections:
@@ -305,7 +339,7 @@ def measure(
         first_ms = None
         for _ in range(warmup if case.repeats is None else 1):  # caches, lazy imports, statement plans
             started = time.perf_counter()
-            store.run(case.module.QUERY, case.params(u, rng))
+            store.run(case.query, case.params(u, rng))
             first_ms = first_ms if first_ms is not None else (time.perf_counter() - started) * 1000
         samples = []
         collections = _Collections()
@@ -314,7 +348,7 @@ def measure(
             for _ in range(n):
                 params = case.params(u, rng)
                 started = time.perf_counter()
-                store.run(case.module.QUERY, params)
+                store.run(case.query, params)
                 samples.append((time.perf_counter() - started) * 1000)
         finally:
             gc.callbacks.remove(collections)

@@ -44,8 +44,7 @@ TARGETS = {"graph_records_per_s": 50_000, "load_peak_rss_mb": 2048, "serve_ready
 QUERY_TARGETS = {"gaps": 5.0, "chain map": 5.0, "upstream d3": 10.0}
 #: What the generated datasets depend on: a cached dataset made by another version is made again.
 _GENERATOR_INPUTS = (
-    "chainkg/synthetic/generator.py",
-    "chainkg/synthetic/names.py",
+    "chainkg/synthetic",
     "data/dezhou/chains",
     "data/dezhou/sources.yaml",
 )
@@ -70,6 +69,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--neo4j-heap", default="1g", help="Neo4j JVM heap (docker-compose.yml: 1g)")
     parser.add_argument("--neo4j-pagecache", default="512m", help="Neo4j page cache (docker-compose.yml: 512m)")
     parser.add_argument("--batch-size", type=int, default=1000, help="records per write batch of the Neo4j load")
+    parser.add_argument(
+        "--neo4j-load",
+        choices=("auto", "online", "bulk"),
+        default="auto",
+        help="how the neo4j step fills Neo4j: the online loader, or the offline importer (chainkg load --bulk); "
+        "auto: bulk for the province, online otherwise",
+    )
     args = parser.parse_args(argv)
     args.presets = [p.strip() for p in args.presets.split(",") if p.strip()]
     args.steps = [s.strip() for s in args.steps.split(",") if s.strip()]
@@ -94,7 +100,7 @@ def generator_version() -> str:
     for name in _GENERATOR_INPUTS:
         path = REPO / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if file.is_file():
+            if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -175,6 +181,8 @@ def bench_preset(preset: str, args: argparse.Namespace, console: Console) -> dic
         command = [*worker, "neo4j", "--dataset", str(dataset), "--home", str(home.with_suffix(".neo4j"))]
         command += ["--heap", args.neo4j_heap, "--pagecache", args.neo4j_pagecache]
         command += ["--batch-size", str(args.batch_size), "--queries", "--repeats", str(args.repeats)]
+        mode = args.neo4j_load if args.neo4j_load != "auto" else ("bulk" if preset == "province" else "online")
+        command += ["--load", mode]
         child = run_child([*command, "--seed", str(args.seed), "--out", str(out)], out, logs / f"{name}.neo4j.log")
         row["neo4j"] = {**child.output, "wall_s": child.wall_s, "child_peak_rss_mb": child.peak_rss_mb}
         if child.output.get("status") != "ok":
@@ -243,9 +251,10 @@ def print_tables(rows: list[dict[str, Any]], console: Console) -> None:
     console.print(table)
     neo = [row for row in rows if row.get("neo4j")]
     if neo:
-        nt = Table(title="Neo4j: load through the pipeline (batched loader) — times in s, memory in MiB")
+        nt = Table(title="Neo4j: load through the pipeline (online loader or bulk import) — times in s, memory in MiB")
         for column in (
             "preset",
+            "mode",
             "input records",
             "nodes+edges",
             "load s",
@@ -262,6 +271,7 @@ def print_tables(rows: list[dict[str, Any]], console: Console) -> None:
             status = n4.get("status", "ok")
             nt.add_row(
                 row["preset"],
+                n4.get("load_mode", "online"),
                 _fmt(n4.get("records_read")),
                 _fmt(n4["nodes"] + n4["edges"]) if "nodes" in n4 else "—",
                 _fmt(n4.get("load_s")) if status == "ok" else status,

@@ -169,11 +169,29 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
         home.mkdir(parents=True, exist_ok=True)
         progress = _Progress(Path(args.out).with_suffix(".progress.jsonl"), store)
         progress.start()
+        out["load_mode"] = args.load
         server_cpu0 = _proc_cpu_s(server.pid)
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        (report,) = run_load(
-            store, [Path(args.dataset)], default_loaders(), report_dir=home / "reports", batch_size=args.batch_size
-        )
+        if args.load == "bulk":
+            # the pipeline into the embedded store, the importer's files, neo4j-admin on the stopped
+            # server (its process restarts: its CPU is counted from the new process), the schema
+            from chainkg.loaders.bulk import bulk_load
+
+            result = bulk_load(
+                store,
+                [Path(args.dataset)],
+                default_loaders(),
+                server.import_full,
+                home / "neo4j-import",
+                report_dir=home / "reports",
+            )
+            (report,) = result.reports
+            out["bulk_phases_s"] = result.seconds
+            server_cpu0 = 0.0  # a new server process: all its CPU so far is the restart and the schema
+        else:
+            (report,) = run_load(
+                store, [Path(args.dataset)], default_loaders(), report_dir=home / "reports", batch_size=args.batch_size
+            )
         load_wall, load_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         server_cpu = _proc_cpu_s(server.pid) - server_cpu0
         progress.stopped.set()
@@ -215,9 +233,11 @@ def open_snapshot(args: argparse.Namespace) -> dict[str, Any]:
     from chainkg.store.memory import MemoryStore
 
     started = time.perf_counter()
-    store = MemoryStore.open(Path(args.snapshot))
+    store = MemoryStore.open(Path(args.snapshot))  # checks the whole file; the graph is built behind
+    checked_s = time.perf_counter() - started
+    store.wait()
     open_s = time.perf_counter() - started
-    out: dict[str, Any] = {"snapshot_open_s": open_s, "rss_after_open_mb": rss_mb()}
+    out: dict[str, Any] = {"snapshot_checked_s": checked_s, "snapshot_open_s": open_s, "rss_after_open_mb": rss_mb()}
     if args.queries:
         out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed)
     out["peak_rss_mb"] = peak_rss_mb()
@@ -246,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     n4.add_argument("--heap", default="1g")
     n4.add_argument("--pagecache", default="512m")
     n4.add_argument("--batch-size", type=int, default=1000)
+    n4.add_argument("--load", choices=("online", "bulk"), default="online")
     n4.add_argument("--queries", action="store_true")
     n4.add_argument("--repeats", type=int, default=100)
     n4.add_argument("--seed", type=int, default=0)

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from chainkg.api.errors import CatchUnexpected, html_error_page, install_error_handlers
+from chainkg.api.errors import CatchUnexpected, install_error_handlers
 from chainkg.api.headers import HeadAsGet, SecurityHeaders
 from chainkg.api.limits import BodySizeLimit, UrlLengthLimit
 from chainkg.api.routers import (
@@ -167,7 +167,7 @@ def create_app(
     app.state.warming = None  # the thread building the embedded store's indexes (chainkg.app.warmup)
     app.state.writer = Writer()
     # Pages read by people answer errors (bad parameters included) as pages, not JSON.
-    app.state.error_pages = {viz.router.prefix: html_error_page}
+    app.state.error_pages = {viz.router.prefix: viz.error_page}
 
     install_error_handlers(app)
     # add_middleware wraps: the last added runs first.

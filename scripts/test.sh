@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: from a fresh clone, make a virtualenv, install chainkg with its test
-# extras, lint, check the import contracts, and run the whole suite. Extra arguments go to pytest.
+# extras, lint, check the import contracts and the types, and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +28,6 @@ fi
 .venv/bin/ruff format --check .
 # The floors contract (pyproject.toml [tool.importlinter]): imports only go down, no cycles.
 .venv/bin/lint-imports --no-cache
+# Types (pyproject.toml [tool.mypy]: strict, on the chainkg package).
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -22,11 +22,15 @@ Command line::
 
     python tools/neo4j_server.py build [--force]
     python tools/neo4j_server.py run [--port N] [--data DIR] [--password PW | --no-auth]
+    python tools/neo4j_server.py import --data DIR IMPORT_DIR   (a stopped server's home)
+
+The pieces, by job: :mod:`tools.neo4j_build` (Java, Maven, the launcher's classpath), this module
+(the server process: start, stop, crash, restart), :mod:`tools.neo4j_admin` (Neo4j's admin tool:
+the offline bulk importer) and :mod:`tools.neo4j_cli` (the command line).
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import os
@@ -38,10 +42,22 @@ import sys
 import tempfile
 import time
 import weakref
-import zipfile
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script (python tools/neo4j_server.py): make `tools` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.neo4j_build import (
+    LAUNCHER_DIR,
+    NEO4J_VERSION,
+    Neo4jLauncherError,
+    _tail,
+    build,
+    find_java,
+    jar_path,
+    needs_build,
+)
 
 __all__ = [
     "DEFAULT_PASSWORD",
@@ -57,17 +73,11 @@ __all__ = [
     "needs_build",
 ]
 
-LAUNCHER_DIR = Path(__file__).resolve().parent / "neo4j-launcher"
-TARGET_DIR = LAUNCHER_DIR / "target"
-JAR_NAME = "chainkg-neo4j-launcher.jar"
 READY_PREFIX = "CHAINKG-NEO4J-READY "
-NEO4J_VERSION = "5.26.30"  # keep in sync with <neo4j.version> in neo4j-launcher/pom.xml
-
 DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "chainkg-test-password"
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE = "256m"
-JAVA17_HOME = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 
 # Flags Neo4j's own start scripts use that matter here (the --add-opens are in the jar manifest).
 DEFAULT_JVM_ARGS = (
@@ -81,175 +91,6 @@ DEFAULT_JVM_ARGS = (
 )
 
 _BIND_ERRORS = ("Address already in use", "BindException", "PortBindException")
-
-
-class Neo4jLauncherError(RuntimeError):
-    """Building or running the Neo4j launcher failed; the message carries the relevant output tail."""
-
-
-# --------------------------------------------------------------------------------------------
-# Java / Maven
-# --------------------------------------------------------------------------------------------
-
-
-def find_java() -> str:
-    """The java executable: $JAVA_HOME/bin/java, else the Debian Java 17, else ``java`` on PATH."""
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home:
-        candidate = Path(java_home) / "bin" / "java"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    candidate = JAVA17_HOME / "bin" / "java"
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return str(candidate)
-    found = shutil.which("java")
-    if found:
-        return found
-    raise Neo4jLauncherError("no Java found: set JAVA_HOME or install a Java 17 JDK (openjdk-17-jdk-headless)")
-
-
-def _java_home_for_maven() -> str | None:
-    """A JDK home for Maven, consistent with :func:`find_java` (None: leave Maven's own choice)."""
-    if os.environ.get("JAVA_HOME"):
-        return os.environ["JAVA_HOME"]
-    if (JAVA17_HOME / "bin" / "javac").is_file():
-        return str(JAVA17_HOME)
-    return None
-
-
-def _find_maven() -> str:
-    mvn = os.environ.get("MVN") or shutil.which("mvn")
-    if not mvn:
-        raise Neo4jLauncherError("Maven (mvn) not found on PATH; install it (apt-get install maven) or set MVN")
-    return mvn
-
-
-def jar_path() -> Path:
-    """Where the runnable launcher jar is (it may not be built yet)."""
-    return TARGET_DIR / JAR_NAME
-
-
-def _source_files() -> Iterable[Path]:
-    yield LAUNCHER_DIR / "pom.xml"
-    src = LAUNCHER_DIR / "src"
-    if src.is_dir():
-        yield from (p for p in src.rglob("*") if p.is_file())
-
-
-def _manifest_class_path(jar: Path) -> list:
-    with zipfile.ZipFile(jar) as zf:
-        text = zf.read("META-INF/MANIFEST.MF").decode("utf-8")
-    # manifest lines are wrapped at 72 bytes; continuation lines start with one space
-    text = text.replace("\r\n", "\n").replace("\n ", "")
-    for line in text.split("\n"):
-        if line.startswith("Class-Path:"):
-            return line[len("Class-Path:") :].split()
-    return []
-
-
-def needs_build() -> bool:
-    """True if the jar or one of its lib/ jars is missing, or the jar is older than pom.xml/src."""
-    jar = jar_path()
-    if not jar.is_file():
-        return True
-    jar_mtime = jar.stat().st_mtime
-    if any(p.stat().st_mtime > jar_mtime for p in _source_files()):
-        return True
-    try:
-        entries = _manifest_class_path(jar)
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return True
-    return not entries or any(not (TARGET_DIR / e).is_file() for e in entries)
-
-
-class _FileLock:
-    """Inter-process lock (fcntl) so parallel test workers do not run Maven at the same time."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fh = None
-
-    def __enter__(self) -> _FileLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "a+")
-        try:
-            import fcntl
-
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX)
-        except ImportError:  # not POSIX: best effort, no lock
-            pass
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fh is not None:
-            self._fh.close()  # releases the flock
-            self._fh = None
-
-
-def _tail(text: str, lines: int = 60) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
-
-
-def build(force: bool = False, *, timeout: float = 1800.0, verbose: bool = False) -> Path:
-    """Build the launcher with Maven if needed (or always, with ``force``); return the runnable jar.
-
-    Tries an offline build first (works once ~/.m2 holds everything), then an online one.
-    Raises :class:`Neo4jLauncherError` with the tail of Maven's output on failure.
-    """
-    if not force and not needs_build():
-        return jar_path()
-    lock_name = "chainkg-neo4j-launcher-%08x.lock" % (zlib.crc32(str(LAUNCHER_DIR).encode()) & 0xFFFFFFFF)
-    with _FileLock(Path(tempfile.gettempdir()) / lock_name):
-        if not force and not needs_build():  # another process built it while we waited
-            return jar_path()
-        mvn = _find_maven()
-        env = dict(os.environ)
-        java_home = _java_home_for_maven()
-        if java_home:
-            env["JAVA_HOME"] = java_home
-        base = [mvn, "-B", "--no-transfer-progress", "-Dstyle.color=never", "-f", str(LAUNCHER_DIR / "pom.xml")]
-        if force:
-            # not `mvn clean`: the clean plugin is not in a cache warmed by `package` alone
-            shutil.rmtree(TARGET_DIR, ignore_errors=True)
-        attempts = [[*base, "-o", "package"], [*base, "package"]]
-        output = ""
-        for cmd in attempts:
-            try:
-                proc = subprocess.run(
-                    cmd,
-                    cwd=str(LAUNCHER_DIR),
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    timeout=timeout,
-                )
-            except subprocess.TimeoutExpired as exc:
-                out = exc.stdout or ""
-                if isinstance(out, bytes):
-                    out = out.decode("utf-8", "replace")
-                raise Neo4jLauncherError(
-                    f"Maven build timed out after {timeout:.0f}s: {' '.join(cmd)}\n{_tail(out)}"
-                ) from None
-            except OSError as exc:
-                raise Neo4jLauncherError(f"could not run Maven ({mvn}): {exc}") from None
-            output = proc.stdout or ""
-            if verbose and (proc.returncode == 0 or cmd is attempts[-1]):
-                sys.stderr.write(output)
-            if proc.returncode == 0 and jar_path().is_file():
-                # the jar plugin may keep an unchanged jar: mark it as newer than the sources
-                os.utime(jar_path())
-                if not needs_build():
-                    return jar_path()
-        raise Neo4jLauncherError(
-            f"Maven build of {LAUNCHER_DIR} failed (exit {proc.returncode}): {' '.join(attempts[-1])}\n{_tail(output)}"
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# Server
-# --------------------------------------------------------------------------------------------
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -514,6 +355,21 @@ class Neo4jServer:
         self.stop()
         return self.start(port=self.port, data_dir=self.data_dir, timeout=timeout)
 
+    def import_full(self, import_dir: os.PathLike, timeout: float = 90) -> str:
+        """Bulk-import a directory written by ``chainkg load --bulk`` into this server's database:
+        stop, ``neo4j-admin database import full`` (:func:`tools.neo4j_admin.import_full`), start
+        again on the same port. Returns the importer's report."""
+        from tools.neo4j_admin import import_full
+
+        was_running = self.running
+        self.stop()
+        assert self.data_dir is not None, "start the server once first: it makes its home"
+        try:
+            return import_full(self.data_dir, import_dir, heap=self.heap)
+        finally:
+            if was_running:
+                self.start(port=self.port, data_dir=self.data_dir, timeout=timeout)
+
     def close(self) -> None:
         """``stop()`` and remove the temp directories this object created."""
         self.stop()
@@ -563,69 +419,7 @@ class Neo4jServer:
             self._log_fh = None
 
 
-# --------------------------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------------------------
-
-
-def _raise_keyboard_interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-def _main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="neo4j_server.py", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_build = sub.add_parser("build", help="build the Java launcher (Maven) if needed")
-    p_build.add_argument("--force", action="store_true", help="clean and rebuild")
-    p_run = sub.add_parser("run", help="start Neo4j and stay in the foreground until Ctrl-C")
-    p_run.add_argument("--port", type=int, default=None, help="Bolt port (default: 7687 if free, else any)")
-    p_run.add_argument("--data", type=Path, default=None, help="DBMS home to keep (default: temp dir)")
-    p_run.add_argument("--password", default=DEFAULT_PASSWORD)
-    p_run.add_argument("--no-auth", action="store_true")
-    p_run.add_argument("--heap", default=None)
-    p_run.add_argument("--pagecache", default=None)
-    p_run.add_argument("--log", type=Path, default=None, help="launcher log file")
-    args = parser.parse_args(argv)
-
-    try:
-        if args.command == "build":
-            t0 = time.monotonic()
-            jar = build(force=args.force, verbose=True)
-            print(f"{jar} ({time.monotonic() - t0:.1f}s)")
-            return 0
-        # Ctrl-C / SIGTERM: stop the server in order (even if SIGINT was inherited as ignored)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        port = args.port
-        if port is None:
-            port = 7687 if _port_bindable("127.0.0.1", 7687) else None
-        server = Neo4jServer(
-            port=port,
-            data_dir=args.data,
-            password=args.password,
-            auth=not args.no_auth,
-            log_path=args.log,
-            heap=args.heap,
-            pagecache=args.pagecache,
-        )
-        server.start()
-        print(f"Neo4j {NEO4J_VERSION} ready in {server.start_seconds:.1f}s at {server.uri}", flush=True)
-        print(f"auth: {server.user} / {server.password}" if server.auth else "auth: disabled", flush=True)
-        print(f"data: {server.data_dir}  log: {server.log_path}  (Ctrl-C to stop)", flush=True)
-        try:
-            while server.running:
-                time.sleep(0.5)
-            print(f"Neo4j exited unexpectedly:\n{server.log_tail()}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("stopping ...", flush=True)
-        finally:
-            server.close()
-        return 0
-    except Neo4jLauncherError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
 if __name__ == "__main__":
-    sys.exit(_main())
+    from tools.neo4j_cli import main
+
+    sys.exit(main())

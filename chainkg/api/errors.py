@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainkg.queries.errors import Ambiguous, InvalidQuery, NotFound, QueryError
 from chainkg.store.protocol import StoreError, StoreUnavailable
@@ -45,6 +45,7 @@ __all__ = [
     "error_responses",
     "html_error_page",
     "install_error_handlers",
+    "query_error_status",
 ]
 
 log = logging.getLogger("chainkg.api")
@@ -215,7 +216,8 @@ def _reply(
 ) -> Response:
     """The error in the shape the path's audience reads: JSON, or a registered page for people."""
     path = request.url.path
-    for prefix, page in getattr(request.app.state, "error_pages", {}).items():
+    pages: dict[str, ErrorPage] = getattr(request.app.state, "error_pages", {})
+    for prefix, page in pages.items():
         if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
             body = ErrorBody(status=status, code=code, message=message, details=dict(details or {}))
             return page(body, dict(headers or {}))
@@ -223,11 +225,20 @@ def _reply(
 
 
 def _validation(request: Request, errors: list[dict[str, Any]]) -> Response:
-    first = errors[0] if errors else {"field": None, "message": "invalid request"}
+    first: dict[str, Any] = errors[0] if errors else {"field": None, "message": "invalid request"}
     prefix = f"{first['field']}: " if first["field"] else ""
-    return _reply(
-        request, 422, "validation_error", prefix + first["message"], {"field": first["field"], "errors": errors}
-    )
+    message = prefix + str(first["message"])
+    return _reply(request, 422, "validation_error", message, {"field": first["field"], "errors": errors})
+
+
+def query_error_status(exc: QueryError) -> int:
+    """The HTTP status of a query error: 404 unknown id or name, 400 ambiguous name, else 422
+    (invalid parameters, a page too large to draw)."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Ambiguous):
+        return 400
+    return 422
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -245,7 +256,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def query_error(request: Request, exc: QueryError) -> Response:
-        status = 404 if isinstance(exc, NotFound) else 400 if isinstance(exc, Ambiguous) else 422
+        status = query_error_status(exc)
         details = dict(exc.details)
         if isinstance(exc, InvalidQuery):
             details.setdefault("field", None)
@@ -309,7 +320,7 @@ class CatchUnexpected:
             return
         started = False
 
-        async def tracking_send(message: dict[str, Any]) -> None:
+        async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True

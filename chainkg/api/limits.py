@@ -16,8 +16,6 @@ than the limit plus one chunk.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainkg.api.errors import APIError, error_response
@@ -89,7 +87,7 @@ class UrlLengthLimit:
         await self.app(scope, receive, send)
 
 
-def _content_length(scope: dict[str, Any]) -> int | None:
+def _content_length(scope: Scope) -> int | None:
     """The declared length, None when absent, -1 when malformed."""
     for name, value in scope.get("headers", ()):
         if name == b"content-length":

@@ -15,11 +15,11 @@
 
 **Reads** are public unless they are protected: ``CHAINKG_READS=keys``, or — when that is unset —
 as soon as any read key or named key is configured, or a keys file exists (even one whose last key
-was removed: protection fails closed). Then every route except the probes
-(``/healthz``, ``/readyz``), the API description (``/docs``, ``/openapi.json``, ``/static``) and
-signing in (``/auth/…``) needs a key or a session: JSON routes answer 401, pages send the browser to
-the sign-in page. The check is a middleware (:class:`AccessControl`), so a route added later is
-protected without remembering to be.
+was removed: protection fails closed). Then every route except the probes (``/healthz``,
+``/readyz``), the API description (``/docs``, ``/openapi.json``, ``/static``), the workbench's
+stylesheets and scripts (``/assets``) and signing in (``/auth/…``) needs a key or a session: JSON
+routes answer 401, pages send the browser to the sign-in page. The check is a middleware
+(:class:`AccessControl`), so a route added later is protected without remembering to be.
 
 **Sessions** let a person in a browser sign in once with a key (``POST /auth/session``, the form at
 ``/auth/signin``): the server sets an ``HttpOnly``, ``SameSite=Strict`` cookie holding the key's
@@ -45,7 +45,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -78,7 +78,7 @@ _RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
 
 SESSION_COOKIE = "chainkg_session"
 #: Paths anyone may request even when reads are protected (prefix match on whole segments).
-PUBLIC_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/static", "/auth", "/favicon.ico")
+PUBLIC_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/static", "/assets", "/auth", "/favicon.ico")
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -128,7 +128,10 @@ class KeyRing:
             if secret.get_secret_value()
         ]
         others += [_Key(name, role, _raw_digest(secret)) for name, role, secret in settings.named_keys()]
-        others += [_Key(e["name"], e["role"], bytes.fromhex(e["sha256"])) for e in read_keys_file(settings.keys_path)]
+        others += [
+            _Key(e["name"], cast(Role, e["role"]), bytes.fromhex(e["sha256"]))
+            for e in read_keys_file(settings.keys_path)
+        ]
         # Reads are protected when the operator says so, or else as soon as any key other than the
         # single write key exists — or the keys file does, even emptied: removing the last key must
         # not open the reads (fail closed). Whoever hands out read keys means reads to need one.

@@ -28,6 +28,10 @@ Across processes — the state directory's write lock (:mod:`chainkg.app.lock`):
   another process replaced since this server read or wrote it (:func:`chainkg.app.state.refresh`),
   so the load lands on top of that graph instead of saving over it.
 
+Big loads (inputs of ``CHAINKG_LOAD_WORKER_BYTES`` or more) run in a worker process, so the reads
+keep their latency meanwhile (:mod:`chainkg.app.load_worker`); the new graph's indexes are built
+before it is published, so the first reads after a load do not wait for them either.
+
 Uploads are kept only when they were loaded: the snapshot's manifest names each loaded file, and a
 rebuild reads it again. An upload that loads nothing (refused, rejected, or a load that failed) is
 deleted at once. Every load — done, rejected or refused — is written to the audit log
@@ -49,13 +53,17 @@ from typing import IO, Any
 from pydantic import BaseModel, Field
 
 from chainkg.api.errors import APIError
-from chainkg.app.audit import Actor, input_of, record_load
+from chainkg.app.audit import Actor, Outcome, input_of, record_load
+from chainkg.app.load_worker import WorkerFailed, input_bytes, load_in_worker, load_in_worker_neo4j
 from chainkg.app.lock import StateBusy, StateLock
+from chainkg.app.pacing import fine_switching
 from chainkg.app.settings import Settings
 from chainkg.app.state import open_store, publish, refresh, save_store, snapshot_stamp
+from chainkg.app.warmup import warm
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import FILE_REJECTED, LoadReport, run_load
 from chainkg.store.files import TEMP_SUFFIX
+from chainkg.store.gc_pause import gc_paused
 from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import GraphStore
 
@@ -242,7 +250,7 @@ class Writer:
             else:
                 entry = input_of(source.display, source.path, report.loader)
             self._discard(state, source)
-            outcome = "ok" if report.records_loaded else "rejected"
+            outcome: Outcome = "ok" if report.records_loaded else "rejected"
             reason = summary.rejects[0].reason if outcome == "rejected" and summary.rejects else ""
             record_load(
                 settings.home,
@@ -265,6 +273,25 @@ class Writer:
     ) -> tuple[LoadSummary, LoadReport]:
         refresh(state, settings, file_lock)  # another process's load lands first: we write on top of it
         current: GraphStore = state.store
+        if settings.store == "neo4j" and input_bytes(source.path) >= settings.load_worker_bytes:
+            try:
+                report = load_in_worker_neo4j(settings, source.path)
+            except WorkerFailed as exc:
+                log.warning("%s; loading %s in the server process instead", exc, source.display)
+            else:
+                return _summary(report, source, current), report
+        if self._in_worker(state, settings, source, current):
+            assert isinstance(current, MemoryStore)
+            try:
+                done = load_in_worker(settings, source.path, current, state.snapshot_stamp)
+            except WorkerFailed as exc:
+                log.warning("%s; loading %s in the server process instead", exc, source.display)
+            else:
+                if done.store is not None:
+                    with fine_switching(), gc_paused():
+                        warm(done.store)  # the new graph's indexes, before the first read needs them
+                    publish(state, done.store, done.stamp)
+                return _summary(done.report, source, state.store), done.report
         work = _writable(current)
         (report,) = run_load(
             work,
@@ -277,6 +304,17 @@ class Writer:
             stamp = save_store(work, settings)
             publish(state, work, stamp)  # the new graph starts with no indexes: they are built now
         return _summary(report, source, state.store), report
+
+    @staticmethod
+    def _in_worker(state: Any, settings: Settings, source: LoadInput, current: GraphStore) -> bool:
+        """Big inputs into the embedded store load in a worker process (:mod:`chainkg.app.load_worker`),
+        when the served graph is the snapshot on disk (the worker starts from it)."""
+        if not isinstance(current, MemoryStore) or settings.store != "memory":
+            return False
+        stamp = getattr(state, "snapshot_stamp", None)
+        if stamp is None or stamp != snapshot_stamp(settings.snapshot_path):
+            return False
+        return input_bytes(source.path) >= settings.load_worker_bytes
 
     def refresh(self, state: Any, settings: Settings) -> bool:
         """Serve a snapshot another process saved (the server's watcher calls this); True when one was

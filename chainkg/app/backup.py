@@ -127,7 +127,7 @@ def make_backup(settings: Settings, *, keep: int, lock: StateLock | None = None)
         else:
             if not settings.snapshot_path.exists():
                 raise StateError(f"there is no snapshot at {settings.snapshot_path} to back up")
-            MemoryStore.open(settings.snapshot_path)  # never back up a snapshot that cannot be read
+            MemoryStore.open(settings.snapshot_path).wait()  # never back up a snapshot that cannot be read
             for source in (settings.snapshot_path, settings.manifest_path):
                 if source.exists():
                     _link_or_copy(source, target / source.name)
@@ -162,7 +162,7 @@ def restore_backup(settings: Settings, name: str, actor: Actor) -> tuple[str, li
             return f"loaded the export {export} into an emptied {settings.store} store", reports
         snapshot = backup / settings.snapshot_path.name
         try:
-            restored = MemoryStore.open(snapshot)
+            restored = MemoryStore.open(snapshot).wait()  # the graph built, not only the file checked
         except SnapshotError as exc:
             raise StateError(f"the backup {backup} cannot be restored: {exc}") from exc
         aside = None

@@ -30,10 +30,28 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], list[dict[str, str]]]] = {}
+
+
 def read_keys_file(path: Path | None) -> list[dict[str, str]]:
-    """Entries ``{name, role, sha256, created}`` of the keys file ([] when there is none)."""
-    if path is None or not path.exists():
+    """Entries ``{name, role, sha256, created}`` of the keys file ([] when there is none). The server
+    asks on every request, so the entries are kept until the file changes (inode, size, mtime)."""
+    if path is None:
         return []
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return []
+    stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
+    entries = _parse(path)
+    _cache[path] = (stamp, entries)
+    return list(entries)
+
+
+def _parse(path: Path) -> list[dict[str, str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["keys"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,7 +33,7 @@ def _parse_named_keys(text: str) -> list[tuple[str, Role, str]]:
                 f"CHAINKG_KEYS entry {number} must be name:role:key with role viewer, editor or admin "
                 "and a key of at least 8 characters"
             )
-        out.append((name.strip(), role.strip(), key.strip()))  # type: ignore[arg-type]
+        out.append((name.strip(), cast(Role, role.strip()), key.strip()))  # checked against _ROLES above
     return out
 
 
@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     neo4j_read_retry_seconds: float = Field(
         default=2.0, ge=0, le=600, description="how long a query is retried before the API answers 503"
     )
+    neo4j_import_command: str | None = Field(
+        default=None,
+        description="for `chainkg load --bulk`: a command run inside the import directory that stops Neo4j, "
+        "runs `neo4j-admin database import full @import.args` and starts Neo4j again",
+    )
     # --- HTTP API (docs: README "HTTP API") -------------------------------------------------------
     api_key: SecretStr | None = Field(
         default=None, description="enables writes (POST /api/v1/loads) and is the key they need; unset: writes off"
@@ -92,6 +97,11 @@ class Settings(BaseSettings):
         default=None, description="server-side directory whose datasets/files POST /api/v1/loads may name; unset: none"
     )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest request body (uploads), bytes")
+    load_worker_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="API loads of inputs this large or larger run in a worker process (reads keep their latency)",
+    )
     max_url_bytes: int = Field(default=8192, ge=256, le=1 << 20, description="longest URL (path and query), bytes")
     watch_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="how often serve looks for a snapshot another process saved; 0: never"
@@ -138,6 +148,11 @@ class Settings(BaseSettings):
     @property
     def snapshot_path(self) -> Path:
         return self.home / "memory.snapshot"
+
+    @property
+    def neo4j_import_dir(self) -> Path:
+        """Where `chainkg load --bulk` writes the importer's files."""
+        return self.home / "neo4j-import"
 
     @property
     def manifest_path(self) -> Path:

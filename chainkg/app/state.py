@@ -31,8 +31,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import networkx as nx
 
 from chainkg.app.lock import StateBusy, StateLock
 from chainkg.app.settings import Settings
@@ -57,6 +60,7 @@ __all__ = [
     "read_manifest_file",
     "rebuild",
     "refresh",
+    "release_views",
     "save_store",
     "snapshot_stamp",
     "tidy",
@@ -141,12 +145,12 @@ def _recover(settings: Settings, problem: SnapshotError | list[ManifestEntry]) -
             reason = f"no snapshot at {path}, but its manifest lists {len(listed)} input(s); rebuilt from all of them"
             log.warning(reason)
             return _rebuilt(settings, listed, "rebuilt", reason)
-        aside = sorted(path.parent.glob(path.name + ".corrupt-*")) + sorted(
+        earlier = sorted(path.parent.glob(path.name + ".corrupt-*")) + sorted(
             path.parent.glob(path.name + ".incompatible-*")
         )
-        if aside:
+        if earlier:
             raise StateError(
-                f"no snapshot at {path}, and {aside[-1]} holds a damaged one set aside earlier whose inputs "
+                f"no snapshot at {path}, and {earlier[-1]} holds a damaged one set aside earlier whose inputs "
                 "are unknown; refusing to start from the bundled data alone. Restore a backup "
                 "(`chainkg backup --list`), or rebuild with `chainkg load --reset <inputs…>`"
             )
@@ -269,9 +273,32 @@ def publish(state: Any, store: GraphStore, stamp: SnapshotStamp | None = None) -
     its indexes in the background (:mod:`chainkg.app.warmup`): every store an app serves goes through
     here — the one it starts with and each one a load through the API swaps in. ``stamp`` names the
     snapshot file the store was read from or saved as (see :func:`refresh`)."""
+    old = getattr(state, "store", None)
     state.store = store
     state.snapshot_stamp = stamp
     state.warming = start_warming(store)
+    if (
+        isinstance(old, MemoryStore)
+        and old is not store
+        and not (isinstance(store, MemoryStore) and old.graph is store.graph)
+    ):
+        release_views(old.graph)
+
+
+#: The views networkx caches on a graph instance (``G.out_edges`` …); each refers back to its graph.
+_CACHED_VIEWS = sorted(
+    {name for cls in nx.MultiDiGraph.__mro__ for name, v in vars(cls).items() if isinstance(v, cached_property)}
+)
+
+
+def release_views(graph: nx.MultiDiGraph[str]) -> None:
+    """Drop the views networkx caches on ``graph`` (``graph.out_edges`` and the like): each refers back to
+    the graph, so a replaced graph was a reference cycle that only a full garbage collection — seconds
+    at city scale, and rare — freed, and the server's memory grew by a graph per load. Without them the
+    old graph is freed as soon as the last request using it ends. Safe while requests still read it:
+    networkx makes a view again when one is asked for."""
+    for name in _CACHED_VIEWS:
+        graph.__dict__.pop(name, None)
 
 
 def refresh(state: Any, settings: Settings, lock: StateLock | None = None) -> bool:

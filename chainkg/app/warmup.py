@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from chainkg.queries import gaps, profile, recommend, search, stats
+from chainkg.queries import gaps, overview, profile, recommend, search, stats
 from chainkg.queries.base import Query
 from chainkg.queries.common import home_region
 from chainkg.queries.errors import QueryError
@@ -87,4 +87,5 @@ def _calls(store: MemoryStore) -> list[tuple[Query[Any, Any], BaseModel]]:
     if segments:
         calls.append((recommend.QUERY, recommend.Params(segment=segments[0])))  # presence and ownership
     calls.append((profile.QUERY, profile.Params(place=home)))  # the home city's summary
+    calls.append((overview.QUERY, overview.Params()))  # the workbench's first page (chainkg/web)
     return calls

@@ -7,45 +7,27 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import console, err, settings_from, store_failed
+from chainkg.cli.common import console, err, settings_from, store_for
 from chainkg.queries.base import Query
-from chainkg.queries.errors import QueryError
+from chainkg.queries.refs import bind
 from chainkg.schema.money import MoneyError, parse_amount
-from chainkg.store.protocol import GraphStore, StoreError
 
 __all__ = ["amount_option", "ask", "date_option", "show"]
 
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
-def ask(home: Path | None, build: Callable[[GraphStore], tuple[Query[Any, Any], BaseModel]]) -> BaseModel:
-    """The result of the query ``build`` makes (resolving names against the open store)."""
-    store: GraphStore | None = None
-    try:
-        store = open_store(settings_from(home)).store
-        query, params = build(store)
-        return store.run(query, params)
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    except QueryError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        for hint in exc.details.get("suggestions", [])[:5]:
-            err.print(f"  did you mean {hint['name']} ({hint['id']})?")
-        raise typer.Exit(2) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        err.print(f"[red]error:[/red] {'.'.join(map(str, first['loc']))}: {first['msg']}")
-        raise typer.Exit(2) from exc
-    finally:
-        if store is not None:
-            store.close()
+
+def ask(home: Path | None, query: Query[P, R], values: dict[str, Any]) -> R:
+    """The query's result for ``values`` (names resolved against the open store); failures as
+    messages and exit codes (:func:`chainkg.cli.common.store_for`)."""
+    with store_for(settings_from(home)) as store:
+        return store.run(query, bind(store, query.params, values))
 
 
 def show(result: BaseModel, as_json: bool, render: Callable[[Any], Any]) -> None:

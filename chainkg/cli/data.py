@@ -13,11 +13,22 @@ from rich.table import Table
 from chainkg.app.audit import cli_actor
 from chainkg.app.loading import load_paths
 from chainkg.app.lock import StateBusy
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, settings_from, store_failed
+from chainkg.app.settings import Settings
+from chainkg.app.state import SnapshotStamp, open_store
+from chainkg.cli.common import (
+    HomeOption,
+    StoreOption,
+    app,
+    console,
+    err,
+    fail,
+    failures_as_exits,
+    settings_from,
+    store_for,
+)
 from chainkg.queries import stats
 from chainkg.schema.money import format_cny
-from chainkg.store.protocol import StoreError
+from chainkg.store.protocol import GraphStore, StoreError
 
 
 @app.command()
@@ -30,24 +41,33 @@ def load(
     batch_size: Annotated[int | None, typer.Option(min=1, max=100_000, help="records per write batch")] = None,
     progress: Annotated[bool, typer.Option(help="progress bar on a terminal")] = True,
     store_name: StoreOption = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Neo4j only: fill a new, empty database with neo4j-admin's offline importer "
+            "(CHAINKG_NEO4J_IMPORT_COMMAND runs it)",
+        ),
+    ] = False,
 ) -> None:
     """Load inputs into the graph; every rejected record is listed in a CSV report.
 
-    With ``--store neo4j`` the inputs go into the Neo4j graph as it is (``--reset`` empties it first).
+    With ``--store neo4j`` the inputs go into the Neo4j graph as it is (``--reset`` empties it first);
+    with ``--bulk`` too, a new database is filled by the offline importer instead (README, Neo4j).
     """
     settings = settings_from(home, store_name)
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
-    try:
-        reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
-    except StateBusy as exc:
-        err.print(f"[red]error:[/red] {exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)")
-        raise typer.Exit(4) from exc
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:  # unreachable or refusing, or gone mid-load (its batch rolled back)
-        raise store_failed(exc) from exc
+    if bulk:
+        _bulk(settings, paths, reset=reset)
+        return
+    # A store that goes away mid-way stops the load (its batch rolled back): exit 3, as when it cannot be
+    # opened; another writer holding the state directory past CHAINKG_LOCK_WAIT: exit 4.
+    with failures_as_exits():
+        try:
+            reports = load_paths(settings, paths, actor=cli_actor(), reset=reset, progress=progress, console=err)
+        except StateBusy as exc:
+            raise fail(f"{exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)", 4) from exc
     failed = False
     for report in reports:
         console.print(report.summary())
@@ -61,6 +81,54 @@ def load(
     raise typer.Exit(1 if failed else 0)
 
 
+def _bulk(settings: Settings, paths: list[Path], *, reset: bool) -> None:
+    """``load --bulk``: the pipeline, the importer's files, the import command, the schema."""
+    from chainkg.app.state import neo4j_store
+    from chainkg.loaders import default_loaders
+    from chainkg.loaders.bulk import bulk_load, command_importer
+
+    if settings.store != "neo4j":
+        err.print("[red]error:[/red] --bulk fills a Neo4j database: add --store neo4j (or set CHAINKG_STORE=neo4j)")
+        raise typer.Exit(2)
+    if not settings.neo4j_import_command:
+        err.print(
+            "[red]error:[/red] --bulk needs CHAINKG_NEO4J_IMPORT_COMMAND: a command that stops Neo4j, runs "
+            "`neo4j-admin database import full @import.args` in the directory it is started in, and starts "
+            "Neo4j again (README, Neo4j)"
+        )
+        raise typer.Exit(2)
+    store = neo4j_store(settings)
+    try:
+        store.connect()
+        if reset:
+            store.clear()
+        result = bulk_load(
+            store,
+            paths,
+            default_loaders(),
+            command_importer(settings.neo4j_import_command),
+            settings.neo4j_import_dir,
+            report_dir=settings.reports_dir,
+            batch_size=max(settings.batch_size, 10_000),
+        )
+    except StoreError as exc:
+        raise fail(str(exc), 3) from exc
+    finally:
+        store.close()
+    for report in result.reports:
+        console.print(report.summary())
+        if report.rejects:
+            console.print(f"  reject report: {report.report_path}")
+    files, seconds = result.files, result.seconds
+    console.print(
+        f"bulk import: {files.nodes} nodes, {files.relationships} relationships in {seconds['total']:.1f} s "
+        f"(pipeline {seconds['pipeline']:.1f} s, files {seconds['files']:.1f} s, import {seconds['import']:.1f} s, "
+        f"schema {seconds['schema']:.1f} s); files in {files.directory}"
+    )
+    if any(report.files_rejected for report in result.reports):
+        raise typer.Exit(1)
+
+
 @app.command("stats")
 def stats_command(
     home: HomeOption = None,
@@ -68,21 +136,8 @@ def stats_command(
     store_name: StoreOption = None,
 ) -> None:
     """Counts by kind and, per chain, segments, enterprises, projects and investment."""
-    settings = settings_from(home, store_name)
-    try:
-        store = open_store(settings).store
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    try:
+    with store_for(settings_from(home, store_name)) as store:
         result = store.run(stats.QUERY, stats.Params())
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    finally:
-        store.close()
-    assert isinstance(result, stats.Result)
     if as_json:
         console.print_json(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return
@@ -123,8 +178,7 @@ def generate(
     try:
         chosen = preset_named(preset)
     except KeyError as exc:
-        err.print(f"[red]error:[/red] {exc.args[0]}")
-        raise typer.Exit(2) from exc
+        raise fail(exc.args[0]) from exc
     if enterprises is not None:
         chosen = chosen.resized(enterprises)
     summary = write_dataset(out, chosen, seed=seed)
@@ -151,16 +205,17 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(home, store_name)
-    try:
+    origin = ""
+    stamp: SnapshotStamp | None = None
+
+    def serving(settings: Settings) -> GraphStore:
+        nonlocal origin, stamp
         opened = open_store(settings)
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
-    counts = opened.store.counts()
-    err.print(
-        f"store: {opened.store.backend} ({opened.origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges"
-    )
-    app = create_app(settings, opened.store, snapshot_stamp=opened.stamp)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+        origin, stamp = opened.origin, opened.stamp
+        return opened.store
+
+    with store_for(settings, opener=serving) as store:
+        counts = store.counts()
+        err.print(f"store: {store.backend} ({origin}) — {counts.total_nodes} nodes, {counts.total_edges} edges")
+        app = create_app(settings, store, snapshot_stamp=stamp)
+        uvicorn.run(app, host=host or settings.host, port=port or settings.port)

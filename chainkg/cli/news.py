@@ -8,8 +8,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, app, console, err, settings_from
+from chainkg.cli.common import HomeOption, app, console, err, fail, failures_as_exits, settings_from, store_for
+from chainkg.loaders.news.candidates import (
+    AggregateCandidate,
+    Candidate,
+    CandidateKind,
+    ExtractReport,
+    ProjectCandidate,
+    QueueError,
+    RelationCandidate,
+    Review,
+)
+from chainkg.loaders.news.loader import extract_files
+from chainkg.loaders.news.review import Decision, accept, queue_extraction, reject, select
 
 
 @app.command()
@@ -22,18 +33,11 @@ def extract(
     home: HomeOption = None,
 ) -> None:
     """Extract candidate facts (招商线索) from news articles into the review queue; the graph is unchanged."""
-    from chainkg.loaders.news.loader import extract_files
-    from chainkg.loaders.news.review import queue_extraction
-
     settings = settings_from(home)
-    try:
-        store = open_store(settings).store
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    report = extract_files(paths, store)
-    if save:
-        report = queue_extraction(settings.home, report)
+    with store_for(settings, QueueError) as store:
+        report = extract_files(paths, store)
+        if save:
+            report = queue_extraction(settings.home, report)
     rejected = [f for f in report.files if f.outcome == "rejected"]
     if as_json:
         console.print_json(report.model_dump_json(exclude_none=True))
@@ -44,10 +48,7 @@ def extract(
     raise typer.Exit(1 if rejected else 0)
 
 
-def _print_extraction(report: object) -> None:
-    from chainkg.loaders.news.candidates import ExtractReport
-
-    assert isinstance(report, ExtractReport)
+def _print_extraction(report: ExtractReport) -> None:
     for result in report.files:
         colour = {"extracted": "green", "no_projects": "yellow", "rejected": "red"}[result.outcome.value]
         console.print(f"[{colour}]{result.outcome.value}[/{colour}] {result.file}: {result.message}")
@@ -57,9 +58,7 @@ def _print_extraction(report: object) -> None:
         console.print(f"review queue {report.queue}: {report.added} new, {report.already_queued} already queued")
 
 
-def _candidate_table(candidates: list, title: str = "") -> Table:
-    from chainkg.loaders.news.candidates import Review
-
+def _candidate_table(candidates: list[Candidate], title: str = "") -> Table:
     table = Table(title=title or None)
     for column in ("id", "类型", "内容", "置信度", "状态", "出处"):
         table.add_column(column, overflow="fold")
@@ -71,24 +70,21 @@ def _candidate_table(candidates: list, title: str = "") -> Table:
     return table
 
 
-def _summary(c: object) -> str:
-    kind = getattr(c, "kind", "")
-    if kind == "project":
-        parts = [c.name, c.amount_text or "", c.status.value if c.status else ""]  # type: ignore[attr-defined]
-        investors = "、".join(i.name for i in c.investors)  # type: ignore[attr-defined]
+def _summary(c: Candidate) -> str:
+    if isinstance(c, ProjectCandidate):
+        parts = [c.name, c.amount_text or "", c.status.value if c.status else ""]
+        investors = "、".join(i.name for i in c.investors)
         if investors:
             parts.append(f"投资方 {investors}")
-        if c.park:  # type: ignore[attr-defined]
-            parts.append(f"@{c.park.name}")  # type: ignore[attr-defined]
-        return " ".join(p for p in parts if p) + (" [已有节点]" if c.node_id else "")  # type: ignore[attr-defined]
-    if kind == "relation":
-        return f"{c.child.name} → {c.parent.name} ({c.phrase})"  # type: ignore[attr-defined]
-    if kind == "aggregate":
-        return f"{c.count or '?'}个项目 {c.measure} {c.amount_text or ''}"  # type: ignore[attr-defined]
-    name = getattr(c, "name", "")
-    node = getattr(c, "node_name", None)
-    known = " [已有节点]" if getattr(c, "node_id", None) else ""
-    return name + (f" = {node}" if node and node != name else "") + known
+        if c.park:
+            parts.append(f"@{c.park.name}")
+        return " ".join(p for p in parts if p) + (" [已有节点]" if c.node_id else "")
+    if isinstance(c, RelationCandidate):
+        return f"{c.child.name} → {c.parent.name} ({c.phrase})"
+    if isinstance(c, AggregateCandidate):
+        return f"{c.count or '?'}个项目 {c.measure} {c.amount_text or ''}"
+    known = " [已有节点]" if c.node_id else ""
+    return c.name + (f" = {c.node_name}" if c.node_name and c.node_name != c.name else "") + known
 
 
 review_app = typer.Typer(no_args_is_help=True, help="Review extracted candidates: list, accept or reject them by id.")
@@ -104,21 +100,11 @@ def review_list(
     home: HomeOption = None,
 ) -> None:
     """List candidates in the review queue (pending ones by default)."""
-    from chainkg.loaders.news.candidates import CandidateKind, QueueError, Review
-    from chainkg.loaders.news.review import select
-
     settings = settings_from(home)
-    try:
+    with failures_as_exits(ValueError):  # an unknown status or kind, a queue that cannot be read
         review = None if status == "all" else Review(status)
         wanted_kind = CandidateKind(kind) if kind else None
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    try:
         candidates = select(settings.home, review=review, kind=wanted_kind, source=source)
-    except QueueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     if as_json:
         for candidate in candidates:
             console.print(candidate.model_dump_json(exclude_none=True), soft_wrap=True, markup=False, highlight=False)
@@ -132,14 +118,12 @@ def review_list(
 def _review_ids(
     ids: list[str] | None, all_pending: bool, source: str | None, home: Path, min_confidence: float | None = None
 ) -> list[str]:
-    from chainkg.loaders.news.review import select
-
     chosen = list(ids or [])
     if all_pending or source or min_confidence is not None:
-        chosen += [c.id for c in select(home, source=source, min_confidence=min_confidence)]
+        with failures_as_exits(QueueError):
+            chosen += [c.id for c in select(home, source=source, min_confidence=min_confidence)]
     if not chosen:
-        err.print("[red]error:[/red] name candidate ids, or --all / --min-confidence (optionally with --source)")
-        raise typer.Exit(2)
+        raise fail("name candidate ids, or --all / --min-confidence (optionally with --source)")
     return chosen
 
 
@@ -168,19 +152,12 @@ def review_accept(
     home: HomeOption = None,
 ) -> None:
     """Accept candidates: they are validated and written to the graph with their source and evidence."""
-    from chainkg.loaders.news.candidates import QueueError
-    from chainkg.loaders.news.review import accept
-
     settings = settings_from(home)
     chosen = _review_ids(ids, all_pending, source, settings.home, min_confidence)
-    try:
-        store = open_store(settings).store
+    with store_for(settings, QueueError) as store:
         decisions, report = accept(store, settings.home, chosen, note=note, report_dir=settings.reports_dir)
-    except (StateError, QueueError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    if report is not None:
-        store.save(settings.snapshot_path)
+        if report is not None:
+            store.save(settings.snapshot_path)
     _print_decisions(decisions)
     if report is not None:
         console.print(report.summary())
@@ -196,21 +173,15 @@ def review_reject(
     home: HomeOption = None,
 ) -> None:
     """Reject candidates: they stay in the queue as rejected and never reach the graph."""
-    from chainkg.loaders.news.candidates import QueueError
-    from chainkg.loaders.news.review import reject
-
     settings = settings_from(home)
     chosen = _review_ids(ids, all_pending, source, settings.home)
-    try:
+    with failures_as_exits(QueueError):
         decisions = reject(settings.home, chosen, note=note)
-    except QueueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     _print_decisions(decisions)
     raise typer.Exit(0 if all(d.ok for d in decisions) else 1)
 
 
-def _print_decisions(decisions: list) -> None:
+def _print_decisions(decisions: list[Decision]) -> None:
     for decision in decisions:
         colour = "green" if decision.ok else "red"
         console.print(f"[{colour}]{decision.id}[/{colour}] {decision.message}")

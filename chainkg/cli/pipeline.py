@@ -13,109 +13,75 @@ from rich.text import Text
 
 from chainkg.app.audit import cli_actor
 from chainkg.app.loading import load_paths
-from chainkg.app.lock import StateBusy
 from chainkg.app.report_xlsx import report_xlsx
-from chainkg.app.state import StateError
 from chainkg.cli.ask import ask, date_option, show
-from chainkg.cli.common import HomeOption, JsonOption, ScopeOption, app, console, err, settings_from, store_failed
+from chainkg.cli.common import (
+    HomeOption,
+    JsonOption,
+    app,
+    argument,
+    console,
+    err,
+    failures_as_exits,
+    option,
+    settings_from,
+)
 from chainkg.loaders.ledger.desk import add_lead
 from chainkg.loaders.news.candidates import Review, accepted_path, load_queue
 from chainkg.queries import pipeline, project_history, report
-from chainkg.queries.refs import resolve_ref
-from chainkg.schema.kinds import NodeKind, ProjectStatus
+from chainkg.schema.kinds import ProjectStatus
 from chainkg.schema.money import format_cny
-from chainkg.store.protocol import StoreError
 
 __all__ = ["lead_app"]
-
-_PLACES = (NodeKind.REGION, NodeKind.PARK)
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="as of this day, YYYY-MM-DD (default: now)")]
 
 
 @app.command("pipeline")
 def pipeline_command(
-    scope: ScopeOption = None,
-    chain: Annotated[str | None, typer.Option("--chain", help="only this chain's projects: id or name")] = None,
-    status: Annotated[list[ProjectStatus] | None, typer.Option("--status", help="only these stages")] = None,
-    as_of: AsOfOption = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="only projects whose follow-up is overdue")] = False,
-    limit: Annotated[
-        int,
-        typer.Option(
-            min=pipeline.QUERY.limits("limit").ge,
-            max=pipeline.QUERY.limits("limit").le,
-            help=pipeline.QUERY.description("limit"),
-        ),
-    ] = pipeline.QUERY.default("limit"),
+    scope: str | None = option(pipeline.QUERY, "scope", "--scope"),
+    chain: str | None = option(pipeline.QUERY, "chain", "--chain"),
+    status: Annotated[
+        list[ProjectStatus] | None, typer.Option("--status", help=pipeline.QUERY.description("statuses"))
+    ] = None,
+    as_of: str | None = option(pipeline.QUERY, "as_of", "--as-of"),
+    overdue: bool = option(pipeline.QUERY, "overdue_only", "--overdue"),
+    limit: int = option(pipeline.QUERY, "limit"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Projects by stage (线索 … 投产, 终止), with owner office, next action and overdue follow-ups."""
-    day = date_option(as_of, "--as-of")
-    result = ask(
-        home,
-        lambda st: (
-            pipeline.QUERY,
-            pipeline.Params(
-                scope=resolve_ref(st, scope, _PLACES, "region or park") if scope else None,
-                chain=resolve_ref(st, chain, (NodeKind.CHAIN,), "chain") if chain else None,
-                statuses=status or None,
-                as_of=day,
-                overdue_only=overdue,
-                limit=limit,
-            ),
-        ),
-    )
-    show(result, as_json, _render_pipeline)
+    values = {
+        "scope": scope,
+        "chain": chain,
+        "statuses": status or None,
+        "as_of": as_of,
+        "overdue_only": overdue,
+        "limit": limit,
+    }
+    show(ask(home, pipeline.QUERY, values), as_json, _render_pipeline)
 
 
 @app.command("project")
 def project_command(
-    name: Annotated[str, typer.Argument(help="project: id or name")],
-    as_of: AsOfOption = None,
+    name: str = argument(project_history.QUERY, "project"),
+    as_of: str | None = option(project_history.QUERY, "as_of", "--as-of"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """A project's history: every status change with date and sources, investment by period."""
-    day = date_option(as_of, "--as-of")
-    result = ask(
-        home,
-        lambda st: (
-            project_history.QUERY,
-            project_history.Params(project=resolve_ref(st, name, (NodeKind.PROJECT,), "project"), as_of=day),
-        ),
-    )
-    show(result, as_json, _render_history)
+    show(ask(home, project_history.QUERY, {"project": name, "as_of": as_of}), as_json, _render_history)
 
 
 @app.command("report")
 def report_command(
-    target: Annotated[str, typer.Argument(help="county, park or chain: id or name, e.g. 天衢新区 or 集成电路")],
-    period: Annotated[str, typer.Option("--period", help="2023-03 (month), 2023-Q1 (quarter) or 2023 (year)")],
-    largest: Annotated[
-        int,
-        typer.Option(
-            min=report.QUERY.limits("largest").ge,
-            max=report.QUERY.limits("largest").le,
-            help=report.QUERY.description("largest"),
-        ),
-    ] = report.QUERY.default("largest"),
+    target: str = argument(report.QUERY, "target"),
+    period: str = typer.Option(..., "--period", help=report.QUERY.description("period")),
+    largest: int = option(report.QUERY, "largest"),
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="also write the report as an Excel file")] = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Period report: new leads, signed, started, in production, planned vs actual investment, by chain."""
-    kinds = (NodeKind.REGION, NodeKind.PARK, NodeKind.CHAIN)
-    result = ask(
-        home,
-        lambda st: (
-            report.QUERY,
-            report.Params(
-                target=resolve_ref(st, target, kinds, "county, park or chain"), period=period, largest=largest
-            ),
-        ),
-    )
-    assert isinstance(result, report.Result)
+    result = ask(home, report.QUERY, {"target": target, "period": period, "largest": largest})
     if xlsx is not None:
         xlsx.write_bytes(report_xlsx(result))
         err.print(f"written {xlsx}")
@@ -173,16 +139,8 @@ def lead_add(
     if investment:
         row["total_investment"] = investment
     folder = add_lead(settings.home, row, today, extra)
-    try:
+    with failures_as_exits():
         (loaded,) = load_paths(settings, [folder], actor=cli_actor(), action="lead add")
-    except StateBusy as exc:
-        err.print(f"[red]error:[/red] {exc} (waited up to CHAINKG_LOCK_WAIT={settings.lock_wait:g} s)")
-        raise typer.Exit(4) from exc
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except StoreError as exc:
-        raise store_failed(exc) from exc
     console.print(loaded.summary())
     problems = [r for r in loaded.rejects if str(r.file).endswith("leads.yaml")]
     for reject in problems:
@@ -241,7 +199,7 @@ def _render_history(r: project_history.Result) -> Group:
             format_cny(p.actual_cny) if p.actual_cny is not None else "",
             format_cny(p.cumulative_actual_cny),
         )
-    parts: list[object] = [head, changes]
+    parts: list[Text | Table] = [head, changes]
     if r.investment:
         parts.append(money)
     if r.owner or r.next_action:

@@ -9,11 +9,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from chainkg.cli.ask import amount_option, ask, date_option, show
-from chainkg.cli.common import HomeOption, JsonOption, ScopeOption, app
+from chainkg.cli.ask import amount_option, ask, show
+from chainkg.cli.common import HomeOption, JsonOption, app, argument, option
 from chainkg.queries.policies import eligible, listing, match
-from chainkg.queries.refs import resolve_ref
-from chainkg.schema.kinds import NodeKind
 from chainkg.schema.money import format_cny
 
 __all__ = ["policy_app"]
@@ -21,84 +19,49 @@ __all__ = ["policy_app"]
 policy_app = typer.Typer(no_args_is_help=True, help="incentive policies (惠企政策): list, match, eligible")
 app.add_typer(policy_app, name="policy")
 
-_SUBJECTS = (NodeKind.PROJECT, NodeKind.ENTERPRISE)
-_PLACES = (NodeKind.REGION, NodeKind.PARK)
 _OUTCOME = {"eligible": "[green]符合[/green]", "undetermined": "[yellow]待定[/yellow]", "not_eligible": "不符合"}
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="judge as of this day, YYYY-MM-DD (default: now)")]
 
 
 @policy_app.command("list")
 def list_command(
-    text: Annotated[str | None, typer.Argument(help="part of a title or alias (default: every policy)")] = None,
+    text: Annotated[str | None, typer.Argument(help=listing.QUERY.description("text"))] = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every policy: issuer, terms, whether its benefit can be computed, sources."""
-    result = ask(home, lambda st: (listing.QUERY, listing.Params(text=text)))
-    show(result, as_json, _render_list)
+    show(ask(home, listing.QUERY, {"text": text}), as_json, _render_list)
 
 
 @policy_app.command("match")
 def match_command(
-    subject: Annotated[str, typer.Argument(help="project or enterprise: id or name")],
+    subject: str = argument(match.QUERY, "subject"),
     actual_investment: Annotated[
         str | None,
         typer.Option("--actual-investment", help="judge with this actual investment (实际投资), e.g. 3亿 or 300000000"),
     ] = None,
-    policy: Annotated[str | None, typer.Option("--policy", help="only this policy: id or name")] = None,
-    as_of: AsOfOption = None,
+    policy: str | None = option(match.QUERY, "policy", "--policy"),
+    as_of: str | None = option(match.QUERY, "as_of", "--as-of"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every policy's verdict on a project or enterprise: the benefit, or each unmet condition and how far."""
     amount = amount_option(actual_investment, "--actual-investment")
-    day = date_option(as_of, "--as-of")
-    result = ask(
-        home,
-        lambda st: (
-            match.QUERY,
-            match.Params(
-                subject=resolve_ref(st, subject, _SUBJECTS, "project or enterprise"),
-                actual_investment=amount,
-                policy=resolve_ref(st, policy, (NodeKind.POLICY,), "policy") if policy else None,
-                as_of=day,
-            ),
-        ),
-    )
-    show(result, as_json, _render_match)
+    values = {"subject": subject, "actual_investment": amount, "policy": policy, "as_of": as_of}
+    show(ask(home, match.QUERY, values), as_json, _render_match)
 
 
 @policy_app.command("eligible")
 def eligible_command(
-    policy: Annotated[str, typer.Argument(help="policy: id or name, e.g. 招商引资激励办法")],
-    scope: ScopeOption = None,
-    as_of: AsOfOption = None,
-    limit: Annotated[
-        int,
-        typer.Option(
-            min=eligible.QUERY.limits("limit").ge,
-            max=eligible.QUERY.limits("limit").le,
-            help=eligible.QUERY.description("limit"),
-        ),
-    ] = eligible.QUERY.default("limit"),
+    policy: str = argument(eligible.QUERY, "policy"),
+    scope: str | None = option(eligible.QUERY, "scope", "--scope"),
+    as_of: str | None = option(eligible.QUERY, "as_of", "--as-of"),
+    limit: int = option(eligible.QUERY, "limit"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Everything in a scope that qualifies for a policy, and its cost per county and per year."""
-    day = date_option(as_of, "--as-of")
-    result = ask(
-        home,
-        lambda st: (
-            eligible.QUERY,
-            eligible.Params(
-                policy=resolve_ref(st, policy, (NodeKind.POLICY,), "policy"),
-                scope=resolve_ref(st, scope, _PLACES, "region or park") if scope else None,
-                as_of=day,
-                limit=limit,
-            ),
-        ),
-    )
-    show(result, as_json, _render_eligible)
+    values = {"policy": policy, "scope": scope, "as_of": as_of, "limit": limit}
+    show(ask(home, eligible.QUERY, values), as_json, _render_eligible)
 
 
 def _render_list(r: listing.Result) -> Table:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from pydantic import BaseModel
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -46,7 +47,7 @@ def render_gaps(r: gaps.Result) -> Group:
         f"{r.chain.name} · {r.scope.name}  完整度 {c.index:.0%}（{c.covered}/{c.total}），"
         f"按阶段加权 {c.stage_weighted:.0%}"
     )
-    parts: list = [head]
+    parts: list[RenderableType] = [head]
     for title, items in (("补链 fill", r.fill), ("强链 strengthen", r.strengthen), ("延链 extend", r.extend)):
         table = Table(title=title)
         for col in ("环节", "阶段", "得分", "理由", "路径"):
@@ -135,16 +136,24 @@ def render_search(r: search.Result) -> Group:
     return Group(table)
 
 
-_RENDERERS = {
-    chain_map.Result: render_chain_map,
-    gaps.Result: render_gaps,
-    supply_chain.Result: render_supply,
-    recommend.Result: render_recommend,
-    footprint.Result: render_footprint,
-    profile.Result: render_profile,
-    search.Result: render_search,
-}
+def render(console: Console, result: BaseModel) -> None:
+    """Print a query result as tables (the queries with a CLI command)."""
+    console.print(_renderable(result))
 
 
-def render(console: Console, result: object) -> None:
-    console.print(_RENDERERS[type(result)](result))  # type: ignore[arg-type,index]
+def _renderable(result: BaseModel) -> Group:
+    if isinstance(result, chain_map.Result):
+        return render_chain_map(result)
+    if isinstance(result, gaps.Result):
+        return render_gaps(result)
+    if isinstance(result, supply_chain.Result):
+        return render_supply(result)
+    if isinstance(result, recommend.Result):
+        return render_recommend(result)
+    if isinstance(result, footprint.Result):
+        return render_footprint(result)
+    if isinstance(result, profile.Result):
+        return render_profile(result)
+    if isinstance(result, search.Result):
+        return render_search(result)
+    raise TypeError(f"no table for {type(result).__module__}.Result; print it with --json")

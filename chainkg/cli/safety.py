@@ -15,7 +15,7 @@ from chainkg.app.keys import add_key, read_keys_file, remove_key
 from chainkg.app.lock import StateBusy, StateLock
 from chainkg.app.settings import Role
 from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, settings_from, store_failed
+from chainkg.cli.common import HomeOption, StoreOption, app, console, err, fail, settings_from
 from chainkg.store.protocol import StoreError
 
 keys_app = typer.Typer(help="API keys with roles (viewer, editor, admin), kept hashed in the keys file")
@@ -56,7 +56,7 @@ def export(
     except StateError as exc:
         raise _failed(exc) from exc
     except StoreError as exc:
-        raise store_failed(exc) from exc
+        raise fail(str(exc), 3) from exc
     finally:
         lock.release()
     console.print(f"exported {summary.nodes} nodes and {summary.edges} edges to {summary.directory}")
@@ -80,7 +80,7 @@ def backup(
         except StateError as exc:
             raise _failed(exc) from exc
         except StoreError as exc:
-            raise store_failed(exc) from exc
+            raise fail(str(exc), 3) from exc
         console.print(f"backed up to {made.path} ({made.kind}); removed {len(removed)} older backup(s)")
     table = Table(title=f"backups in {settings.home / 'backups'}")
     for column in ("name", "kind", "size"):
@@ -106,7 +106,7 @@ def restore(
     except StateError as exc:
         raise _failed(exc) from exc
     except StoreError as exc:
-        raise store_failed(exc) from exc
+        raise fail(str(exc), 3) from exc
     for report in reports:
         console.print(report.summary())
     console.print(what)

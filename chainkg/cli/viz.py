@@ -1,4 +1,4 @@
-"""``chainkg viz``: write an offline graph page to a file."""
+"""``chainkg viz``: write an offline graph page to a file; its options are :class:`chainkg.viz.VizOptions`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, ScopeOption, app, console, err, settings_from
-from chainkg.queries.errors import QueryError
+from chainkg.cli.common import HomeOption, app, console, failures_as_exits, option, settings_from, store_for
+from chainkg.viz import VizKind, VizOptions, build_page
 
 
 @app.command("viz")
@@ -21,50 +19,36 @@ def viz_command(
         typer.Argument(help="chain: CHAIN; entity: NODE; footprint: GROUP; explain: SOURCE TARGET (id or name)"),
     ],
     out: Annotated[Path, typer.Option("-o", "--out", help="HTML file to write (self-contained, works offline)")],
-    scope: ScopeOption = None,
-    members: Annotated[int, typer.Option(min=0, max=50, help="chain: enterprises/projects per segment")] = 6,
-    min_enterprises: Annotated[int, typer.Option(min=1, max=100, help="chain: fewer local = weak")] = 2,
-    hops: Annotated[int, typer.Option(min=1, max=3, help="entity: hops around the node")] = 1,
-    per_group: Annotated[int, typer.Option(min=1, max=100, help="entity: neighbours per relation")] = 12,
-    edge_kind: Annotated[str | None, typer.Option(help="entity: only this relation, e.g. SUBSIDIARY_OF")] = None,
-    max_depth: Annotated[int, typer.Option(min=1, max=10, help="footprint: subsidiary levels")] = 6,
-    local_only: Annotated[
-        bool, typer.Option("--local-only", help="footprint: only local-related subsidiaries")
-    ] = False,
-    max_length: Annotated[int, typer.Option(min=1, max=6, help="explain: longest path in hops")] = 4,
-    max_paths: Annotated[int, typer.Option(min=1, max=20, help="explain: paths drawn")] = 5,
+    scope: str | None = option(VizOptions, "scope", "--scope", help="chain, footprint: region or park (id or name)"),
+    members: int = option(VizOptions, "members"),
+    min_enterprises: int = option(VizOptions, "min_enterprises"),
+    hops: int = option(VizOptions, "hops"),
+    per_group: int = option(VizOptions, "per_group"),
+    edge_kind: str | None = option(VizOptions, "edge_kind"),
+    max_depth: int = option(VizOptions, "max_depth"),
+    local_only: bool = option(VizOptions, "local_only", "--local-only"),
+    max_length: int = option(VizOptions, "max_length"),
+    max_paths: int = option(VizOptions, "max_paths"),
     home: HomeOption = None,
 ) -> None:
     """Write a graph page (pyvis; vis-network inlined): chain map, neighbourhood, group footprint or path."""
-    from chainkg.viz import VizKind, VizOptions, build_page
-
-    try:
-        store = open_store(settings_from(home)).store
-        options = VizOptions(
-            scope=scope,
-            members=members,
-            min_enterprises=min_enterprises,
-            hops=hops,
-            per_group=per_group,
-            edge_kind=edge_kind,
-            max_depth=max_depth,
-            local_only=local_only,
-            max_length=max_length,
-            max_paths=max_paths,
+    with failures_as_exits(ValueError):
+        page_kind = VizKind(kind)
+    with store_for(settings_from(home)) as store:
+        options = VizOptions.model_validate(
+            {
+                "scope": scope,
+                "members": members,
+                "min_enterprises": min_enterprises,
+                "hops": hops,
+                "per_group": per_group,
+                "edge_kind": edge_kind,
+                "max_depth": max_depth,
+                "local_only": local_only,
+                "max_length": max_length,
+                "max_paths": max_paths,
+            }
         )
-        page = build_page(store, VizKind(kind), refs, options)
-    except StateError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except QueryError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        for hint in exc.details.get("suggestions", [])[:5]:
-            err.print(f"  did you mean {hint['name']} ({hint['id']})?")
-        raise typer.Exit(2) from exc
-    except (ValidationError, ValueError) as exc:
-        first = exc.errors()[0] if isinstance(exc, ValidationError) else None
-        message = f"{'.'.join(map(str, first['loc']))}: {first['msg']}" if first else str(exc)
-        err.print(f"[red]error:[/red] {message}")
-        raise typer.Exit(2) from exc
+        page = build_page(store, page_kind, refs, options)
     page.write(out)
     console.print(f"{page.title}: {len(page.nodes)} nodes, {len(page.edges)} edges → {out}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 from pydantic import ValidationError
@@ -279,7 +279,7 @@ class DatasetLoader:
         self, ctx: LoadContext, file: str, members: list[str], feeds: Located | None, prov: list[Provenance]
     ) -> None:
         """FEEDS links of one chain, by segment name (possibly of another chain); no cycles."""
-        dag = nx.DiGraph()
+        dag: nx.DiGraph[str] = nx.DiGraph()
         dag.add_nodes_from(members)
         member_set = set(members)
         for item in feeds.value if feeds and isinstance(feeds.value, list) else []:
@@ -354,7 +354,7 @@ class DatasetLoader:
                 if chain is None:
                     ctx.note(file, line, "leads", "no chain of that name", spec.get("chain"))
                     continue
-                props: dict[str, Any] = {}
+                props = {}
                 if spec.get("scope"):
                     scope = _resolve_any(ctx, (NodeKind.REGION, NodeKind.PARK), str(spec["scope"]))
                     if scope is None:
@@ -462,7 +462,8 @@ class DatasetLoader:
             # Ids and keys were computed once by to_record; pass two needs only the id and the link
             # fields (``drop``), so the model and the node's fields are not kept for it. The node's
             # props are not handed to the resolver: after the flush below the store holds them.
-            ctx.resolver.add(model_cls.kind, record.id, record.props.get("keys") or (), None)
+            keys = cast("list[str]", record.props.get("keys") or [])  # to_record writes the keys as a list of str
+            ctx.resolver.add(model_cls.kind, record.id, keys, None)
             ctx.accept(Batch(nodes=[record]), file, item.line)
             kept.append((item.line, {k: data[k] for k in drop if k in data}, _NodeRef(record.id), prov))
         ctx.flush()

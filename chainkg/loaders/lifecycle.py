@@ -211,7 +211,8 @@ def _event_dates(rows: list[ClaimRow]) -> _EventDates:
         if when:
             statements.append(str(when))
     if all(len(v) == 1 for v in values.values()):  # the sources agree: nothing to resolve (the usual case)
-        winners, disputed = {c.field: c.value for c in claims}, []
+        winners: dict[str, Any] = {c.field: c.value for c in claims}
+        disputed: list[str] = []
     else:
         winners, disputed = resolve_claims(claims)
     known = min(statements, key=_earliest) if len(statements) > 1 else (statements[0] if statements else None)

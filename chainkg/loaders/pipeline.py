@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -171,9 +172,10 @@ class Resolver:
             self._cache[cache_key] = ids[0] if ids else None
         return self._cache[cache_key]
 
-    def _key(self, name: str) -> str:
+    def _key(self, name: Any) -> str:
         """:func:`normalize_name`, remembered: a load names the same segments, regions, parks and
-        sources thousands of times, and normalising (NFKC, OpenCC) costs more than the lookup."""
+        sources thousands of times, and normalising (NFKC, OpenCC) costs more than the lookup. (A
+        hand-written file may hold anything where a name belongs: normalize_name says why it is not one.)"""
         if not isinstance(name, str):
             return normalize_name(name)
         key = self._normalized.get(name)
@@ -314,7 +316,7 @@ def file_entry(loader: str, path: Path, files: Iterable[Path], options: dict[str
         digest.update(str(file.relative_to(path) if inside else file.name).encode())
         digest.update(b"\0")
         with file.open("rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+            for chunk in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(chunk)
     return ManifestEntry(
         loader, str(path.resolve()), digest.hexdigest(), size, mtime, tuple(sorted((options or {}).items()))

@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 
 from chainkg.store.protocol import Execute
 
-__all__ = ["Limits", "Query"]
+__all__ = ["Limits", "Query", "field_limits"]
 
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -52,14 +52,14 @@ class Query(Generic[P, R]):
     summary: str
     params: type[P]
     result: type[R]
-    run_networkx: Callable[[nx.MultiDiGraph, P], R]
+    run_networkx: Callable[[nx.MultiDiGraph[str], P], R]
     run_cypher: Callable[[Execute, P], R]
     module: str
     command: str | None = None
 
     # --- the forms a store runs (chainkg.store.protocol.QueryForms) ---------------------------
 
-    def networkx(self, graph: nx.MultiDiGraph, params: P) -> R:
+    def networkx(self, graph: nx.MultiDiGraph[str], params: P) -> R:
         return self.run_networkx(graph, params)
 
     def cypher(self, execute: Execute, params: P) -> R:
@@ -89,10 +89,15 @@ class Query(Generic[P, R]):
 
     def limits(self, name: str) -> Limits:
         """The bounds the params model puts on a field (``Field(ge=…, le=…, max_length=…)``)."""
-        found: dict[str, Any] = {}
-        for meta in self.field(name).metadata:
-            for key in ("ge", "le", "gt", "lt", "min_length", "max_length", "pattern"):
-                value = getattr(meta, key, None)
-                if value is not None:
-                    found[key] = value
-        return Limits(**found)
+        return field_limits(self.field(name))
+
+
+def field_limits(field: FieldInfo) -> Limits:
+    """The bounds a pydantic field declares (``Field(ge=…, le=…, max_length=…, pattern=…)``)."""
+    found: dict[str, Any] = {}
+    for meta in field.metadata:
+        for key in ("ge", "le", "gt", "lt", "min_length", "max_length", "pattern"):
+            value = getattr(meta, key, None)
+            if value is not None:
+                found[key] = value
+    return Limits(**found)

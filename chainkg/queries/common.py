@@ -20,7 +20,9 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery, NotFound
 from chainkg.queries.matching import networkx_matches, suggestions
+from chainkg.queries.params import PLACE, refers
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus, Stage
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, located_in_places, nodes_of_kind, places_under, segment_links
 
 __all__ = [
@@ -33,16 +35,17 @@ __all__ = [
     "feeds_out",
     "home_region",
     "is_active",
+    "named_nodes",
     "node_ref",
     "order_segments",
     "require",
+    "require_refs",
     "resolve_scope",
     "segment_chains",
     "suggest",
 ]
 
 ACTIVE_STATUSES = frozenset(s.value for s in ProjectStatus if s.active)
-_SCOPE_KINDS = (NodeKind.REGION, NodeKind.PARK)
 
 
 class NodeRef(BaseModel):
@@ -59,21 +62,23 @@ class ScopeRef(NodeRef):
     places: int = Field(description="regions and parks covered, the scope itself included")
 
 
-def node_ref(graph: nx.MultiDiGraph, node_id: str) -> NodeRef:
-    attrs = graph._node[node_id]  # the node table itself: results make thousands of these
+def node_ref(graph: nx.MultiDiGraph[str], node_id: str) -> NodeRef:
+    attrs = node_table(graph)[node_id]  # the node table itself: results make thousands of these
     return NodeRef(id=node_id, kind=_KINDS[attrs["kind"]], name=attrs.get("name", node_id))
 
 
 _KINDS = {kind.value: kind for kind in NodeKind}  # NodeKind(value) costs as much as the lookup and the model
 
 
-def suggest(graph: nx.MultiDiGraph, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
+def suggest(
+    graph: nx.MultiDiGraph[str], text: str, kinds: tuple[NodeKind, ...], limit: int = 5
+) -> list[dict[str, str]]:
     """Closest names of the given kinds, for 'did you mean' in not-found errors: the best search
     matches of the text's name part (:func:`chainkg.queries.matching.suggestions`)."""
     return suggestions(text, lambda key: networkx_matches(graph, key, kinds), limit)
 
 
-def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:
+def require(graph: nx.MultiDiGraph[str], node_id: str, kinds: tuple[NodeKind, ...], what: str) -> dict[str, Any]:
     """The node's attributes, or NotFound naming what was expected and what comes close."""
     attrs = graph.nodes.get(node_id)
     if attrs is None or NodeKind(attrs["kind"]) not in kinds:
@@ -82,7 +87,26 @@ def require(graph: nx.MultiDiGraph, node_id: str, kinds: tuple[NodeKind, ...], w
     return attrs
 
 
-def home_region(graph: nx.MultiDiGraph) -> str:
+def require_refs(graph: nx.MultiDiGraph[str], params: BaseModel) -> None:
+    """Every node the params name (their :class:`~chainkg.queries.params.Refers` fields that are
+    set, in field order) exists with a kind the field allows; else NotFound, as :func:`require`."""
+    for name, value in named_nodes(params):
+        ref = refers(type(params), name)
+        assert ref is not None
+        require(graph, value, ref.kinds, ref.what)
+
+
+def named_nodes(params: BaseModel) -> list[tuple[str, str]]:
+    """(field, id) of every set params field that names a node, in field order."""
+    model = type(params)
+    return [
+        (name, value)
+        for name in model.model_fields
+        if refers(model, name) is not None and (value := getattr(params, name)) is not None
+    ]
+
+
+def home_region(graph: nx.MultiDiGraph[str]) -> str:
     def build() -> str | None:
         homes = [n for n in nodes_of_kind(graph, NodeKind.REGION) if graph.nodes[n].get("home")]
         return homes[0] if homes else None
@@ -93,10 +117,10 @@ def home_region(graph: nx.MultiDiGraph) -> str:
     return home
 
 
-def resolve_scope(graph: nx.MultiDiGraph, scope: str | None) -> tuple[ScopeRef, frozenset[str]]:
+def resolve_scope(graph: nx.MultiDiGraph[str], scope: str | None) -> tuple[ScopeRef, frozenset[str]]:
     """The scope's reference and the set of local enterprises and projects in it."""
     root = scope or home_region(graph)
-    require(graph, root, _SCOPE_KINDS, "region or park")
+    require(graph, root, PLACE.kinds, PLACE.what)
     ref = node_ref(graph, root)
     places = places_under(graph, root)
     return ScopeRef(**ref.model_dump(), places=len(places)), located_in_places(graph, root)
@@ -113,15 +137,15 @@ def cny(attrs: dict[str, Any]) -> int:
     return int(attrs.get("total_investment") or 0)
 
 
-def chain_segments(graph: nx.MultiDiGraph, chain: str) -> list[str]:
+def chain_segments(graph: nx.MultiDiGraph[str], chain: str) -> list[str]:
     """Segments PART_OF the chain, in stage order then FEEDS (topological) order then name."""
 
     def build() -> list[str]:
-        members = {u for u, _, k in graph.in_edges(chain, data="kind") if k == EdgeKind.PART_OF.value}
+        members = {u for u, _, k in graph.in_edges(chain, data="kind", default="") if k == EdgeKind.PART_OF.value}
         feeds = [
             (seg, target)
             for seg in members
-            for _, target, k in graph.out_edges(seg, data="kind")
+            for _, target, k in graph.out_edges(seg, data="kind", default="")
             if k == EdgeKind.FEEDS.value and target in members
         ]
         return order_segments({n: (graph.nodes[n].get("name", n), graph.nodes[n]["stage"]) for n in members}, feeds)
@@ -134,7 +158,7 @@ def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[st
 
     ``feeds`` are the FEEDS edges between members. Shared by both stores' chain queries.
     """
-    inner = nx.DiGraph()
+    inner: nx.DiGraph[str] = nx.DiGraph()
     inner.add_nodes_from(members)
     inner.add_edges_from(feeds)
     try:
@@ -145,16 +169,16 @@ def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[st
     return sorted(members, key=lambda n: (Stage(members[n][1]).order, rank[n]))
 
 
-def segment_chains(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+def segment_chains(graph: nx.MultiDiGraph[str], segment: str) -> list[str]:
     """Chains the segment is PART_OF, sorted by id."""
     return list(segment_links(graph).chains.get(segment, ()))
 
 
-def feeds_out(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+def feeds_out(graph: nx.MultiDiGraph[str], segment: str) -> list[str]:
     """Segments this one FEEDS (its customers), sorted by id."""
     return list(segment_links(graph).feeds_out.get(segment, ()))
 
 
-def feeds_in(graph: nx.MultiDiGraph, segment: str) -> list[str]:
+def feeds_in(graph: nx.MultiDiGraph[str], segment: str) -> list[str]:
     """Segments that FEED this one (its suppliers), sorted by id."""
     return list(segment_links(graph).feeds_in.get(segment, ()))

@@ -37,7 +37,7 @@ class SegmentFacts:
 
 
 def segment_facts(
-    graph: nx.MultiDiGraph, segment: str, local: frozenset[str], as_of: str | None = None
+    graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str], as_of: str | None = None
 ) -> SegmentFacts:
     """The segment's facts in the scope whose local set is ``local`` — with ``as_of``
     (``YYYY-MM-DD``), its projects active on that day and their investment known then
@@ -54,7 +54,7 @@ def segment_facts(
     return facts
 
 
-def _segment_facts(graph: nx.MultiDiGraph, segment: str, local: frozenset[str], as_of: str | None) -> SegmentFacts:
+def _segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str], as_of: str | None) -> SegmentFacts:
     enterprises, projects = members_by_segment(graph).get(segment, (frozenset(), frozenset()))
     local_enterprises = tuple(sorted(enterprises & local))
     if as_of is None:
@@ -71,7 +71,7 @@ def is_active_on(attrs: dict[str, Any], as_of: str) -> bool:
     return status_at(attrs.get("status_timeline"), as_of) in ACTIVE_STATUSES
 
 
-def chain_leaders(graph: nx.MultiDiGraph, chain: str, local: frozenset[str]) -> list[tuple[str, str | None]]:
+def chain_leaders(graph: nx.MultiDiGraph[str], chain: str, local: frozenset[str]) -> list[tuple[str, str | None]]:
     """Local enterprises with a LEADS edge to the chain, with the scope the edge names (if any)."""
     leaders = []
     for enterprise, _, attrs in graph.in_edges(chain, data=True):

@@ -6,67 +6,18 @@ Run ``python -m chainkg.queries.docs > docs/queries.md``; a test fails when the 
 from __future__ import annotations
 
 import inspect
-from types import ModuleType
+from dataclasses import asdict
 
 from pydantic import BaseModel
 
-from chainkg.queries import (
-    chain_map,
-    common,
-    entity,
-    explain,
-    footprint,
-    gaps,
-    ledger,
-    pipeline,
-    profile,
-    project_facts,
-    project_history,
-    recommend,
-    report,
-    search,
-    stats,
-    supply_chain,
-)
+from chainkg.queries import common, project_facts
+from chainkg.queries.base import field_limits
 from chainkg.queries.listing import base as listing
-from chainkg.queries.listing import chains as listing_chains
-from chainkg.queries.listing import enterprises as listing_enterprises
-from chainkg.queries.listing import parks as listing_parks
-from chainkg.queries.listing import regions as listing_regions
-from chainkg.queries.listing import segments as listing_segments
-from chainkg.queries.policies import eligible as policy_eligible
-from chainkg.queries.policies import listing as policy_list
-from chainkg.queries.policies import match as policy_match
 from chainkg.queries.policies import rules as policy_rules
+from chainkg.queries.registry import QUERIES
 from chainkg.schema import lifecycle
 
-__all__ = ["QUERIES", "render"]
-
-#: (CLI command, module) for every query, in the order the docs present them; None: HTTP API only.
-QUERIES: list[tuple[str | None, ModuleType]] = [
-    ("chain", chain_map),
-    ("gaps", gaps),
-    ("upstream", supply_chain),
-    ("recommend", recommend),
-    ("footprint", footprint),
-    ("profile", profile),
-    (None, ledger),
-    ("search", search),
-    ("entity", entity),
-    ("explain", explain),
-    ("stats", stats),
-    (None, listing_chains),
-    (None, listing_segments),
-    (None, listing_parks),
-    (None, listing_regions),
-    (None, listing_enterprises),
-    ("pipeline", pipeline),
-    ("project", project_history),
-    ("report", report),
-    ("policy list", policy_list),
-    ("policy match", policy_match),
-    ("policy eligible", policy_eligible),
-]
+__all__ = ["render"]
 
 
 def _params_table(model: type[BaseModel]) -> list[str]:
@@ -76,10 +27,7 @@ def _params_table(model: type[BaseModel]) -> list[str]:
         annotation = annotation.replace("typing.", "").replace("queries.", "").replace("chainkg.schema.kinds.", "")
         default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
         limits = ", ".join(
-            f"{k} {getattr(m, k)}"
-            for m in field.metadata
-            for k in ("ge", "le", "gt", "lt", "min_length", "max_length")
-            if getattr(m, k, None) is not None
+            f"{k} {v}" for k, v in asdict(field_limits(field)).items() if v is not None and k != "pattern"
         )
         cells = [f"`{name}`", f"`{annotation}`", f"`{default}`", limits, field.description or ""]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -93,7 +41,8 @@ def render() -> str:
         "Generated from the query modules by `python -m chainkg.queries.docs` — edit the docstrings, not this file.",
         "Every query returns the same result model through the CLI (`--json`), the API and notebooks;",
         "ordering is deterministic; unknown ids raise `not_found` with close names, bad parameters `invalid_query`",
-        "or a validation error naming the field.",
+        "or a validation error naming the field. A parameter that names a node takes its id; every front end (API,",
+        "CLI, viz pages) also takes a name or 简称 there and resolves it first (`chainkg/queries/refs.py`).",
         "",
         "## Shared definitions",
         "",
@@ -114,21 +63,20 @@ def render() -> str:
         inspect.cleandoc(policy_rules.__doc__ or "").partition("\n")[2].strip(),
         "",
     ]
-    for command, module in QUERIES:
-        doc = inspect.cleandoc(module.__doc__ or "")
-        title, _, body = doc.partition("\n")
+    for query in QUERIES:
+        _, _, body = query.definition.partition("\n")
         out += [
-            f"## {title.rstrip('.')}",
+            f"## {query.title}",
             "",
-            f"Module `{module.__name__}` · "
-            + (f"CLI `chainkg {command}`" if command else "HTTP API only (README: HTTP API)"),
+            f"Module `{query.module}` · "
+            + (f"CLI `chainkg {query.command}`" if query.command else "HTTP API only (README: HTTP API)"),
             "",
             body.strip(),
             "",
         ]
-        out += ["### Parameters", "", *_params_table(module.Params), ""]
-        result_fields = ", ".join(f"`{n}`" for n in module.Result.model_fields)
-        out += ["### Result", "", f"`{module.__name__}.Result` with fields {result_fields}.", ""]
+        out += ["### Parameters", "", *_params_table(query.params), ""]
+        result_fields = ", ".join(f"`{n}`" for n in query.result.model_fields)
+        out += ["### Result", "", f"`{query.module}.Result` with fields {result_fields}.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -43,7 +43,7 @@ class Result(BaseModel):
     next_after: str | None
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     order: list[str] = cached(graph, "dump_order", lambda: sorted(graph.nodes))
     start = 0 if params.after is None else bisect.bisect_right(order, params.after)
     page = order[start : start + params.limit]

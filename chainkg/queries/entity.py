@@ -15,7 +15,7 @@ Definition. For node N:
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import ANY_NODE
 from chainkg.schema.kinds import EdgeKind, NodeKind
 
 __all__ = [
@@ -40,10 +41,12 @@ __all__ = [
 
 
 class Params(BaseModel):
-    id: str = Field(description="node id", examples=["ent:有研科技集团有限公司"])
-    edge_kind: EdgeKind | None = Field(default=None, description="only this edge kind")
-    offset: int = Field(default=0, ge=0, le=1_000_000, description="items to skip in each group")
-    limit: int = Field(default=20, ge=1, le=100, description="items per group")
+    id: Annotated[str, ANY_NODE] = Field(
+        description="any node: id or name / 任意节点的 id 或名称", examples=["ent:有研科技集团有限公司"]
+    )
+    edge_kind: EdgeKind | None = Field(default=None, description="only neighbours over this edge kind / 关系类型")
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="neighbours to skip in each group / 每组跳过的条数")
+    limit: int = Field(default=20, ge=1, le=100, description="neighbours per group / 每组条数")
 
 
 class SourceEntry(BaseModel):
@@ -82,7 +85,7 @@ class Result(BaseModel):
     neighbours: list[NeighbourGroup]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     attrs = require(graph, params.id, tuple(NodeKind), "node")
     is_source = attrs["kind"] == NodeKind.SOURCE.value
     sources: list[SourceEntry] = []
@@ -120,7 +123,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         neighbours.append(
             NeighbourGroup(
                 edge_kind=EdgeKind(kind),
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 total=len(items),
                 items=[
                     Neighbour(node=node_ref(graph, other), properties=edge_properties(edge), sources=edge_sources(edge))

@@ -5,6 +5,8 @@ The API maps them to HTTP statuses (NotFound → 404, InvalidQuery → 422); the
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["Ambiguous", "InvalidQuery", "NotFound", "QueryError"]
 
 
@@ -13,7 +15,7 @@ class QueryError(Exception):
 
     code = "query_error"
 
-    def __init__(self, message: str, *, details: dict | None = None):
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or {}
@@ -24,7 +26,9 @@ class NotFound(QueryError):
 
     code = "not_found"
 
-    def __init__(self, what: str, ident: str, suggestions: list[dict] | None = None, expected: str | None = None):
+    def __init__(
+        self, what: str, ident: str, suggestions: list[dict[str, str]] | None = None, expected: str | None = None
+    ):
         hint = f" (expected {expected})" if expected else ""
         super().__init__(f"no {what} with id {ident!r}{hint}", details={"id": ident, "suggestions": suggestions or []})
         self.ident = ident
@@ -42,7 +46,7 @@ class Ambiguous(QueryError):
 
     code = "ambiguous"
 
-    def __init__(self, what: str, text: str, matches: list[dict]):
+    def __init__(self, what: str, text: str, matches: list[dict[str, str]]):
         names = "、".join(f"{m['name']} ({m['id']})" for m in matches)
         super().__init__(
             f"{text!r} matches several {what}s: {names}; give the id or a fuller name",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
@@ -23,16 +23,20 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, node_ref, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.entity import edge_properties
+from chainkg.queries.params import CONNECTABLE
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 
 __all__ = ["CYPHER", "QUERY", "Hop", "HopEdge", "Params", "Path", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
-    source: str = Field(description="start node id", examples=["ent:有研新材料股份有限公司"])
-    target: str = Field(description="end node id", examples=["region:天衢新区"])
-    max_length: int = Field(default=4, ge=1, le=6, description="longest path considered, in hops")
-    max_paths: int = Field(default=5, ge=1, le=20)
+    source: Annotated[str, CONNECTABLE] = Field(
+        description="start: id or name / 起点", examples=["ent:有研新材料股份有限公司"]
+    )
+    target: Annotated[str, CONNECTABLE] = Field(description="end: id or name / 终点", examples=["region:天衢新区"])
+    max_length: int = Field(default=4, ge=1, le=6, description="longest path considered, in hops / 最大跳数")
+    max_paths: int = Field(default=5, ge=1, le=20, description="paths returned / 返回路径数")
 
     @model_validator(mode="after")
     def _distinct(self) -> Params:
@@ -66,12 +70,12 @@ class Result(BaseModel):
     paths: list[Path]
 
 
-def _neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+def _neighbours(graph: nx.MultiDiGraph[str], node: str) -> set[str]:
     """The node's neighbours in either direction over non-CITES edges, Sources left out (straight
     over the adjacency dicts: the search calls this for every node it expands)."""
-    nodes = graph._node
+    nodes = node_table(graph)
     out: set[str] = set()
-    for adjacency in (graph._succ[node], graph._pred[node]):
+    for adjacency in (succ_table(graph)[node], pred_table(graph)[node]):
         for other, keydict in adjacency.items():
             if other not in out and nodes[other]["kind"] != _SOURCE:
                 for attrs in keydict.values():
@@ -104,7 +108,7 @@ class _Search:
 
     __slots__ = ("distance", "frontier", "graph", "level", "predecessors")
 
-    def __init__(self, graph: nx.MultiDiGraph, start: str):
+    def __init__(self, graph: nx.MultiDiGraph[str], start: str):
         self.graph = graph
         self.distance = {start: 0}
         self.predecessors: dict[str, set[str]] = {start: set()}
@@ -113,7 +117,7 @@ class _Search:
 
     def cost(self) -> int:
         """Edges the next level would walk: the frontier's degrees."""
-        succ, pred = self.graph._succ, self.graph._pred
+        succ, pred = succ_table(self.graph), pred_table(self.graph)
         return sum(len(succ[n]) + len(pred[n]) for n in self.frontier)
 
     def expand(self) -> list[str]:
@@ -133,7 +137,7 @@ class _Search:
         return reached
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     kinds = tuple(k for k in NodeKind if k is not NodeKind.SOURCE)
     require(graph, params.source, kinds, "node (not a Source)")
     require(graph, params.target, kinds, "node (not a Source)")
@@ -182,7 +186,7 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     )
 
 
-def _path(graph: nx.MultiDiGraph, nodes: list[str]) -> Path:
+def _path(graph: nx.MultiDiGraph[str], nodes: list[str]) -> Path:
     hops = []
     for a, b in pairwise(nodes):
         edges = [

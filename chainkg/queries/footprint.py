@@ -18,6 +18,7 @@ Definition. For enterprise G (usually a central SOE group) and scope S:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -26,6 +27,7 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope, segment_chains
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import Holding, holdings, walk_holdings
+from chainkg.queries.params import ENTERPRISE, Scope
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
 
 __all__ = [
@@ -43,9 +45,11 @@ __all__ = [
 
 
 class Params(BaseModel):
-    group: str = Field(description="enterprise id of the group / 集团 id", examples=["ent:有研科技集团有限公司"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    max_depth: int = Field(default=6, ge=1, le=10, description="subsidiary levels to follow")
+    group: Annotated[str, ENTERPRISE] = Field(
+        description="enterprise group: id or name / 集团 id 或名称", examples=["ent:有研科技集团有限公司"]
+    )
+    scope: Scope = None
+    max_depth: int = Field(default=6, ge=1, le=10, description="subsidiary levels to follow / 子公司层级")
 
 
 class Subsidiary(BaseModel):
@@ -92,7 +96,7 @@ class Result(BaseModel):
     by_chain: list[Bucket]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.group, (NodeKind.ENTERPRISE,), "enterprise")
     scope, local = resolve_scope(graph, params.scope)
     tree = holdings(graph, params.group, params.max_depth)
@@ -111,10 +115,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         attrs = graph.nodes[project]
         parks = sorted(
             v
-            for _, v, k in graph.out_edges(project, data="kind")
+            for _, v, k in graph.out_edges(project, data="kind", default="")
             if k == EdgeKind.LOCATED_IN.value and graph.nodes[v]["kind"] == NodeKind.PARK.value
         )
-        segments = [v for _, v, k in graph.out_edges(project, data="kind") if k == EdgeKind.IN_SEGMENT.value]
+        segments = [
+            v for _, v, k in graph.out_edges(project, data="kind", default="") if k == EdgeKind.IN_SEGMENT.value
+        ]
         chains = sorted({c for s in segments for c in segment_chains(graph, s)})
         entries.append(
             ProjectEntry(
@@ -238,7 +244,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     group = cy.require(execute, params.group, (NodeKind.ENTERPRISE,), "enterprise")
     scope, places = cy.resolve_scope(execute, params.scope)
     links = execute(CYPHER[f"subsidiaries_{params.max_depth}"], {"group": params.group})
-    children: dict[str, list[tuple[str, dict]]] = {}
+    children: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     names: dict[str, str | None] = {params.group: group.get("name")}
     for row in links:
         names[row["child"]] = row["name"]

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
@@ -62,6 +62,7 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import SegmentFacts, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
+from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import NodeKind, Stage
 
 __all__ = [
@@ -80,21 +81,25 @@ __all__ = [
 
 
 class Params(BaseModel):
-    chain: str = Field(description="chain id / 产业链 id", examples=["chain:集成电路"])
-    scope: str | None = Field(
-        default=None, description="region or park id; default the home city", examples=["region:天衢新区"]
+    chain: Annotated[str, CHAIN] = Field(
+        description="chain: id or name, e.g. chain:集成电路 or 集成电路 / 产业链 id 或名称", examples=["chain:集成电路"]
     )
+    scope: Scope = None
     min_enterprises: int = Field(
         default=2, ge=1, le=100, description="a covered segment with fewer local enterprises is weak / 强链阈值"
     )
     min_investment_share: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="a covered segment below this share of the chain's investment is weak"
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="a covered segment below this share of the chain's investment is weak (0: off) "
+        "/ 投资占比低于此值为薄弱",
     )
     stage_weights: dict[Stage, float] = Field(
         default_factory=lambda: {s: 1.0 for s in Stage}, description="weights of the stage-weighted completeness"
     )
-    limit: int = Field(default=50, ge=1, le=500, description="gaps listed per kind")
-    as_of: dt.date | None = Field(default=None, description="the analysis as of this day / 截至日期")
+    limit: int = Field(default=50, ge=1, le=500, description="gaps listed per kind / 每类列出的缺口数")
+    as_of: AsOf = None
 
     @model_validator(mode="after")
     def _weights(self) -> Params:
@@ -152,7 +157,7 @@ class SegmentView:
     facts: SegmentFacts
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
     members = chain_segments(graph, params.chain)
@@ -203,7 +208,7 @@ def analyse(
         return [s for s in view.feeds_out if keep(s)], [s for s in view.feeds_in if keep(s)]
 
     def evidence_path(segment: str, demand: list[str], supply: list[str]) -> list[NodeRef]:
-        neighbour = (demand or supply or [None])[0]
+        neighbour = next(iter(demand or supply), None)
         if neighbour is None:
             return [views[segment].ref, chain]
         tail = [views[neighbour].ref]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -23,13 +24,13 @@ __all__ = [
 ]
 
 
-def edge_certainty(attrs: dict) -> str:
+def edge_certainty(attrs: dict[str, Any]) -> str:
     """``stated`` when any source states the edge, ``inferred`` when all only imply it."""
     levels = {json.loads(p).get("certainty", "stated") for p in attrs.get("provenance", [])}
     return "stated" if "stated" in levels or not levels else "inferred"
 
 
-def ancestors(graph: nx.MultiDiGraph, enterprise: str) -> list[str]:
+def ancestors(graph: nx.MultiDiGraph[str], enterprise: str) -> list[str]:
     """Parent, grandparent, … following the first parent (by id) at each level; stops on a cycle."""
     parents = ownership(graph).parents  # SUBSIDIARY_OF parents by id, indexed once per graph version
     return follow_parents(enterprise, lambda e: list(parents.get(e, ())))
@@ -49,12 +50,12 @@ def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> l
         chain.append(current)
 
 
-def group_of(graph: nx.MultiDiGraph, enterprise: str) -> str:
+def group_of(graph: nx.MultiDiGraph[str], enterprise: str) -> str:
     """The top of the enterprise's ownership chain (itself when it has no parent)."""
     return group_lookup(graph)(enterprise)
 
 
-def group_lookup(graph: nx.MultiDiGraph) -> Callable[[str], str]:
+def group_lookup(graph: nx.MultiDiGraph[str]) -> Callable[[str], str]:
     """:func:`group_of` for many enterprises of one graph state: the memo (per graph version) and
     the parent index are looked up once, not once per enterprise."""
     groups: dict[str, str] = cached(graph, "group_of", dict)
@@ -80,10 +81,10 @@ class Holding:
     certainty: str
 
 
-def holdings(graph: nx.MultiDiGraph, group: str, max_depth: int) -> list[Holding]:
+def holdings(graph: nx.MultiDiGraph[str], group: str, max_depth: int) -> list[Holding]:
     """Every subsidiary under ``group`` down to ``max_depth`` levels (see :func:`walk_holdings`)."""
 
-    def children(parent: str) -> list[tuple[str, dict]]:
+    def children(parent: str) -> list[tuple[str, dict[str, Any]]]:
         return sorted(
             (u, attrs)
             for u, _, attrs in graph.in_edges(parent, data=True)
@@ -93,7 +94,9 @@ def holdings(graph: nx.MultiDiGraph, group: str, max_depth: int) -> list[Holding
     return walk_holdings(group, max_depth, children)
 
 
-def walk_holdings(group: str, max_depth: int, children: Callable[[str], list[tuple[str, dict]]]) -> list[Holding]:
+def walk_holdings(
+    group: str, max_depth: int, children: Callable[[str], list[tuple[str, dict[str, Any]]]]
+) -> list[Holding]:
     """Every subsidiary under ``group`` down to ``max_depth`` levels, breadth-first, each once.
 
     ``children(parent)`` lists (child, SUBSIDIARY_OF edge attributes) by child id. The effective

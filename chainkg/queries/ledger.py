@@ -33,10 +33,10 @@ each list by id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel, Field, model_validator
@@ -44,10 +44,12 @@ from pydantic import BaseModel, Field, model_validator
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, chain_segments, node_ref, require, segment_chains
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import CHAIN, PLACE, SEGMENT
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, ProjectStatus
 from chainkg.schema.models import PartialDate
 from chainkg.schema.normalize import normalize_name
-from chainkg.store.nx_index import cached, located_in_places, members_by_segment, nodes_of_kind
+from chainkg.store.graph_tables import node_table
+from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = [
     "CYPHER",
@@ -56,6 +58,7 @@ __all__ = [
     "SORTS",
     "UNKNOWN_STATUS",
     "Params",
+    "Prepared",
     "ProjectItem",
     "Result",
     "Row",
@@ -76,11 +79,13 @@ Sort = Literal["date", "investment", "name", "status", "id"]
 
 
 class Params(BaseModel):
-    chain: str | None = Field(
+    chain: Annotated[str | None, CHAIN] = Field(
         default=None, description="only projects in this chain / 产业链", examples=["chain:集成电路"]
     )
-    segment: str | None = Field(default=None, description="only projects in this segment / 环节", examples=["seg:硅片"])
-    scope: str | None = Field(
+    segment: Annotated[str | None, SEGMENT] = Field(
+        default=None, description="only projects in this segment / 环节", examples=["seg:硅片"]
+    )
+    scope: Annotated[str | None, PLACE] = Field(
         default=None,
         description="only projects local to this region or park / 区域或园区",
         examples=["region:天衢新区"],
@@ -159,10 +164,8 @@ class Row:
     date: str | None
     total_investment: int | None
     currency: str
-
-    @property
-    def cny(self) -> int | None:
-        return self.total_investment if self.currency == Currency.CNY.value else None
+    #: The total investment when it is in 元 (None otherwise): what amount filters and sums use.
+    cny: int | None
 
 
 def status_date(attrs: dict[str, Any]) -> str | None:
@@ -193,14 +196,17 @@ ROW_FIELDS = (
 def _row(node_id: str, attrs: dict[str, Any]) -> Row:
     name = attrs.get("name") or node_id
     keys = attrs.get("keys") or [normalize_name(name)]
+    currency = attrs.get("currency") or Currency.CNY.value
+    total = attrs.get("total_investment")
     return Row(
         id=node_id,
         name=name,
         keys=tuple(keys),
         status=attrs.get("status"),
         date=status_date(attrs),
-        total_investment=attrs.get("total_investment"),
-        currency=attrs.get("currency") or Currency.CNY.value,
+        total_investment=total,
+        currency=currency,
+        cny=total if currency == Currency.CNY.value else None,
     )
 
 
@@ -214,48 +220,88 @@ def _in_range(date: str | None, low: str | None, high: str | None) -> bool:
     return not (high is not None and date[: len(high)] > high[: len(date)])
 
 
-def select(rows: Iterable[Row], params: Params) -> tuple[list[Row], int, int, list[StatusCount]]:
-    """Apply the row filters (status, date, amount, text), count, order and cut the page: (page,
-    total, CNY investment, by status). ``rows`` already passed the graph filters (chain, segment, scope)."""
-    statuses = {s.value for s in params.statuses} if params.statuses else None
-    text = normalize_name(params.text) if params.text else ""
-    amount = params.min_investment is not None or params.max_investment is not None
-    kept: list[Row] = []
-    for row in rows:
-        if statuses is not None and row.status not in statuses:
-            continue
-        if not _in_range(row.date, params.date_from, params.date_to):
-            continue
-        if amount:
-            value = row.cny
-            if value is None:
-                continue
-            if params.min_investment is not None and value < params.min_investment:
-                continue
-            if params.max_investment is not None and value > params.max_investment:
-                continue
-        if text and not any(text in key for key in row.keys):
-            continue
-        kept.append(row)
+class Prepared:
+    """The projects that passed the graph filters (chain, segment, scope), ready for :func:`select`:
+    in id order, counted per status, and each order asked for kept once it is made.
 
+    The embedded store keeps one per graph version and filter combination (a dashboard asks for
+    every chain's counts in one scope on every view); the Cypher twin makes one per call.
+    """
+
+    __slots__ = ("buckets", "orders", "rows")
+
+    def __init__(self, rows: Iterable[Row]):
+        self.rows: tuple[Row, ...] = tuple(sorted(rows, key=lambda r: r.id))
+        self.buckets: dict[str, list[int]] = _count(self.rows)
+        self.orders: dict[tuple[str, bool], tuple[Row, ...]] = {}
+
+    def ordered(self, sort: str, descending: bool) -> tuple[Row, ...]:
+        key = (sort, descending)
+        found = self.orders.get(key)
+        if found is None:
+            found = self.orders.setdefault(key, tuple(_ordered(list(self.rows), sort, descending)))
+        return found
+
+
+def _count(rows: Iterable[Row]) -> dict[str, list[int]]:
+    """status (or 未知) → [projects, CNY investment]."""
     buckets: dict[str, list[int]] = {}
-    for row in kept:
+    for row in rows:
         bucket = buckets.setdefault(row.status if row.status in _STATUSES else UNKNOWN_STATUS, [0, 0])
         bucket[0] += 1
         bucket[1] += row.cny or 0
+    return buckets
+
+
+def select(prepared: Prepared, params: Params) -> tuple[list[Row], int, int, list[StatusCount]]:
+    """Apply the row filters (status, date, amount, text), count, order and cut the page: (page,
+    total, CNY investment, by status) over the rows that passed the graph filters."""
+    statuses = {s.value for s in params.statuses} if params.statuses else None
+    text = normalize_name(params.text) if params.text else ""
+    amount = params.min_investment is not None or params.max_investment is not None
+    dated = params.date_from is not None or params.date_to is not None
+
+    def keep(row: Row) -> bool:
+        if statuses is not None and row.status not in statuses:
+            return False
+        if dated and not _in_range(row.date, params.date_from, params.date_to):
+            return False
+        if amount:
+            value = row.cny
+            if value is None:
+                return False
+            if params.min_investment is not None and value < params.min_investment:
+                return False
+            if params.max_investment is not None and value > params.max_investment:
+                return False
+        return not text or any(text in key for key in row.keys)
+
+    if not (dated or amount or text):  # the counts are the prepared ones, per status asked for
+        buckets = {s: b for s, b in prepared.buckets.items() if statuses is None or s in statuses}
+    else:
+        buckets = _count(row for row in prepared.rows if keep(row))
     order = [s.value for s in ProjectStatus] + [UNKNOWN_STATUS]
     by_status = [
         StatusCount(status=s, projects=buckets[s][0], investment_cny=buckets[s][1]) for s in order if s in buckets
     ]
+    total = sum(b[0] for b in buckets.values())
     investment = sum(b[1] for b in buckets.values())
 
-    page = _ordered(kept, params.sort, params.descending)[params.offset : params.offset + params.limit]
-    return page, len(kept), investment, by_status
+    page: list[Row] = []
+    if params.limit:
+        wanted = params.offset + params.limit
+        for row in prepared.ordered(params.sort, params.descending):
+            if (statuses is None and not (dated or amount or text)) or keep(row):
+                page.append(row)
+                if len(page) == wanted:
+                    break
+        page = page[params.offset :]
+    return page, total, investment, by_status
 
 
 def _ordered(rows: list[Row], sort: str, descending: bool) -> list[Row]:
-    """Rows in the defined order: by the sort value (missing values last either way), ties by id."""
-    rows = sorted(rows, key=lambda r: r.id)
+    """Rows (in id order) in the defined order: by the sort value (missing values last either way),
+    ties by id."""
     if sort == "id":
         return rows[::-1] if descending else rows
     value = _SORT_VALUES[sort]
@@ -276,26 +322,16 @@ _SORT_VALUES: dict[str, Callable[[Row], Any]] = {
 # --- networkx form -------------------------------------------------------------------------------
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
-    candidates: Sequence[str] = nodes_of_kind(graph, NodeKind.PROJECT)
-    narrowing: list[frozenset[str]] = []
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     if params.segment is not None:
         require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
-        narrowing.append(members_by_segment(graph).get(params.segment, (frozenset(), frozenset()))[1])
     if params.chain is not None:
         require(graph, params.chain, (NodeKind.CHAIN,), "chain")
-        narrowing.append(cached(graph, ("chain_projects", params.chain), partial(_chain_projects, graph, params.chain)))
     if params.scope is not None:
         require(graph, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
-        narrowing.append(located_in_places(graph, params.scope))
-    rows = _rows(graph)
-    if narrowing:
-        smallest = min(narrowing, key=len)
-        others = [s for s in narrowing if s is not smallest]
-        chosen = (rows[n] for n in smallest if n in rows and all(n in s for s in others))
-    else:
-        chosen = (rows[n] for n in candidates)
-    page, total, investment, by_status = select(chosen, params)
+    key = (params.chain, params.segment, params.scope)
+    prepared = cached_per_scope(graph, "ledger", key, partial(_prepare, graph, *key))
+    page, total, investment, by_status = select(prepared, params)
     return Result(
         items=[_item(graph, row) for row in page],
         total=total,
@@ -306,30 +342,47 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     )
 
 
-def _rows(graph: nx.MultiDiGraph) -> dict[str, Row]:
+def _prepare(graph: nx.MultiDiGraph[str], chain: str | None, segment: str | None, scope: str | None) -> Prepared:
+    """The projects passing the graph filters: the smallest filter's set, checked against the others."""
+    narrowing: list[frozenset[str]] = []
+    if segment is not None:
+        narrowing.append(members_by_segment(graph).get(segment, (frozenset(), frozenset()))[1])
+    if chain is not None:
+        narrowing.append(cached(graph, ("chain_projects", chain), partial(_chain_projects, graph, chain)))
+    if scope is not None:
+        narrowing.append(located_in_places(graph, scope))
+    rows = _rows(graph)
+    if not narrowing:
+        return Prepared(rows.values())
+    smallest = min(narrowing, key=len)
+    others = [s for s in narrowing if s is not smallest]
+    return Prepared(rows[n] for n in smallest if n in rows and all(n in s for s in others))
+
+
+def _rows(graph: nx.MultiDiGraph[str]) -> dict[str, Row]:
     """Every project's row, once per graph version."""
 
     def build() -> dict[str, Row]:
-        nodes = graph._node
+        nodes = node_table(graph)
         return {p: _row(p, nodes[p]) for p in nodes_of_kind(graph, NodeKind.PROJECT)}
 
     return cached(graph, "ledger_rows", build)
 
 
-def _chain_projects(graph: nx.MultiDiGraph, chain: str) -> frozenset[str]:
+def _chain_projects(graph: nx.MultiDiGraph[str], chain: str) -> frozenset[str]:
     members = members_by_segment(graph)
     return frozenset().union(*(members.get(s, (frozenset(), frozenset()))[1] for s in chain_segments(graph, chain)))
 
 
-def _item(graph: nx.MultiDiGraph, row: Row) -> ProjectItem:
+def _item(graph: nx.MultiDiGraph[str], row: Row) -> ProjectItem:
     segments: set[str] = set()
     places: set[str] = set()
-    for _, target, kind in graph.out_edges(row.id, data="kind"):
+    for _, target, kind in graph.out_edges(row.id, data="kind", default=""):
         if kind == EdgeKind.IN_SEGMENT.value:
             segments.add(target)
         elif kind == EdgeKind.LOCATED_IN.value:
             places.add(target)
-    investors = {u for u, _, k in graph.in_edges(row.id, data="kind") if k == EdgeKind.INVESTS_IN.value}
+    investors = {u for u, _, k in graph.in_edges(row.id, data="kind", default="") if k == EdgeKind.INVESTS_IN.value}
     chains = sorted({c for s in segments for c in segment_chains(graph, s)})
     return _make_item(
         row,
@@ -411,7 +464,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         cy.require(execute, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         places = cy.places_of(execute, params.scope)
     args = {"segment": params.segment, "chain": params.chain, "places": places}
-    rows = [_row(r["id"], r["props"]) for r in execute(CYPHER["rows"], args)]
+    rows = Prepared(_row(r["id"], r["props"]) for r in execute(CYPHER["rows"], args))
     page, total, investment, by_status = select(rows, params)
     details = {r["id"]: r for r in execute(CYPHER["items"], {"ids": [row.id for row in page]})} if page else {}
     items = [

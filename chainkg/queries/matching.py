@@ -108,7 +108,7 @@ def score_keys(query: str, keys: Iterable[str], q_grams: set[str] | None = None)
     return best
 
 
-def networkx_matches(graph: nx.MultiDiGraph, query: str, kinds: Collection[NodeKind]) -> list[Match]:
+def networkx_matches(graph: nx.MultiDiGraph[str], query: str, kinds: Collection[NodeKind]) -> list[Match]:
     """Every node of ``kinds`` whose keys score above 0 against ``query`` (normalised, non-empty),
     found through the embedded store's key index."""
     wanted = {kind.value for kind in kinds}

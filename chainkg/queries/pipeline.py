@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -32,6 +33,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, require
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.queries.project_facts import (
     ProjectFacts,
     chain_projects_cypher,
@@ -54,15 +56,17 @@ _ORDER = {s.value: s.order for s in ProjectStatus}
 
 
 class Params(BaseModel):
-    scope: str | None = Field(default=None, description="region or park id; default the home city / 范围")
-    chain: str | None = Field(
-        default=None, description="only projects of this chain / 产业链", examples=["chain:集成电路"]
+    scope: Scope = None
+    chain: Annotated[str | None, CHAIN] = Field(
+        default=None,
+        description="only projects of this chain: id or name / 仅此产业链的项目",
+        examples=["chain:集成电路"],
     )
     statuses: list[ProjectStatus] | None = Field(default=None, description="only projects at these stages / 阶段")
-    as_of: dt.date | None = Field(default=None, description="the pipeline as of this day (YYYY-MM-DD) / 截至日期")
+    as_of: AsOf = None
     today: dt.date | None = Field(default=None, description="the day overdue is judged on; default as_of, else today")
     overdue_only: bool = Field(default=False, description="only projects whose follow-up is overdue / 仅逾期")
-    limit: int = Field(default=200, ge=1, le=1000, description="projects listed")
+    limit: int = Field(default=200, ge=1, le=1000, description="projects listed / 列出的项目数")
 
 
 class Item(BaseModel):
@@ -144,7 +148,7 @@ def _result(params: Params, scope: ScopeRef, chain: NodeRef | None, facts: dict[
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     scope, projects, _ = scope_members_nx(graph, params.scope)
     chain = None
     if params.chain:

@@ -13,6 +13,8 @@ Definition. For a park or region P taken as the scope (see :mod:`chainkg.queries
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
@@ -20,15 +22,19 @@ from chainkg.queries import gaps
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table
 from chainkg.store.nx_index import cached, cached_per_scope, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "QUERY", "ChainPresence", "Params", "Result", "StatusCount", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
-    place: str = Field(description="park or region id / 园区或区域 id", examples=["park:天衢新区集成电路关键材料基地"])
-    top_gaps: int = Field(default=3, ge=0, le=20, description="largest fill gaps listed per chain")
+    place: Annotated[str, PLACE] = Field(
+        description="park or region: id or name / 园区或区域", examples=["park:天衢新区集成电路关键材料基地"]
+    )
+    top_gaps: int = Field(default=3, ge=0, le=20, description="largest fill gaps listed per chain / 每条链列出的缺口数")
 
 
 class StatusCount(BaseModel):
@@ -57,8 +63,8 @@ class Result(BaseModel):
     chains: list[ChainPresence]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
-    require(graph, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    require(graph, params.place, PLACE.kinds, PLACE.what)
     scope, local = resolve_scope(graph, params.place)
     summary = cached_per_scope(graph, "place_summary", local, lambda: _Summary(graph, local))
 
@@ -99,8 +105,8 @@ class _Summary:
 
     __slots__ = ("by_status", "enterprises", "investment_cny", "leaders", "projects")
 
-    def __init__(self, graph: nx.MultiDiGraph, local: frozenset[str]):
-        nodes = graph._node
+    def __init__(self, graph: nx.MultiDiGraph[str], local: frozenset[str]):
+        nodes = node_table(graph)
         enterprises: list[str] = []
         by_status: dict[str, list[str]] = {}
         projects = 0
@@ -121,12 +127,12 @@ class _Summary:
         self.investment_cny = sum(investment for _, _, investment in self.by_status)
 
 
-def _leading(graph: nx.MultiDiGraph) -> frozenset[str]:
+def _leading(graph: nx.MultiDiGraph[str]) -> frozenset[str]:
     """Every node with an out-going LEADS edge, once per graph version. LEADS edges end at chains
     (the store checks endpoint kinds), so the chains' in-edges hold them all."""
 
     def build() -> frozenset[str]:
-        pred = graph._pred
+        pred = pred_table(graph)
         return frozenset(
             u
             for chain in nodes_of_kind(graph, NodeKind.CHAIN)
@@ -171,7 +177,7 @@ RETURN DISTINCT c.id AS id, c.name AS name ORDER BY id""",
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
-    cy.require(execute, params.place, (NodeKind.PARK, NodeKind.REGION), "park or region")
+    cy.require(execute, params.place, PLACE.kinds, PLACE.what)
     scope, places = cy.resolve_scope(execute, params.place)
     args = {"places": places, "active": cy.ACTIVE}
     (ents,) = execute(CYPHER["enterprises"], args)

@@ -170,22 +170,22 @@ class EnterpriseFacts:
 # --- the embedded store ----------------------------------------------------------------------
 
 
-def _out(graph: nx.MultiDiGraph, node: str, kind: EdgeKind) -> list[str]:
-    return sorted({v for _, v, k in graph.out_edges(node, data="kind") if k == kind.value})
+def _out(graph: nx.MultiDiGraph[str], node: str, kind: EdgeKind) -> list[str]:
+    return sorted({v for _, v, k in graph.out_edges(node, data="kind", default="") if k == kind.value})
 
 
-def _in(graph: nx.MultiDiGraph, node: str, kind: EdgeKind) -> list[str]:
-    return sorted({u for u, _, k in graph.in_edges(node, data="kind") if k == kind.value})
+def _in(graph: nx.MultiDiGraph[str], node: str, kind: EdgeKind) -> list[str]:
+    return sorted({u for u, _, k in graph.in_edges(node, data="kind", default="") if k == kind.value})
 
 
-def _above(graph: nx.MultiDiGraph, node: str) -> list[str]:
+def _above(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """Places ``node`` lies in, walking up LOCATED_IN / PART_OF at most MAX_HOPS steps past its own."""
     seen = set(_out(graph, node, EdgeKind.LOCATED_IN))
     frontier = set(seen)
     for _ in range(MAX_HOPS):
         step = set()
         for place in frontier:
-            for _, up, kind in graph.out_edges(place, data="kind"):
+            for _, up, kind in graph.out_edges(place, data="kind", default=""):
                 if kind in _UP and up not in seen and graph.nodes[up]["kind"] in _PLACES:
                     step.add(up)
         seen |= step
@@ -193,17 +193,17 @@ def _above(graph: nx.MultiDiGraph, node: str) -> list[str]:
     return sorted(seen)
 
 
-def _counties(graph: nx.MultiDiGraph, places: Iterable[str]) -> list[str]:
+def _counties(graph: nx.MultiDiGraph[str], places: Iterable[str]) -> list[str]:
     return [
         p for p in places if graph.nodes[p]["kind"] == NodeKind.REGION.value and graph.nodes[p].get("level") in _COUNTY
     ]
 
 
-def _chains(graph: nx.MultiDiGraph, segments: list[str]) -> list[str]:
+def _chains(graph: nx.MultiDiGraph[str], segments: list[str]) -> list[str]:
     return sorted({c for s in segments for c in _out(graph, s, EdgeKind.PART_OF)})
 
 
-def projects_nx(graph: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, ProjectFacts]:
+def projects_nx(graph: nx.MultiDiGraph[str], ids: Iterable[str]) -> dict[str, ProjectFacts]:
     """Facts of the given projects (ids that are no project are left out)."""
     out: dict[str, ProjectFacts] = {}
     for project in ids:
@@ -231,7 +231,7 @@ def projects_nx(graph: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, Project
     return out
 
 
-def _event_nx(graph: nx.MultiDiGraph, event: str) -> EventFacts:
+def _event_nx(graph: nx.MultiDiGraph[str], event: str) -> EventFacts:
     attrs = graph.nodes[event]
     sources = []
     for _, source, edge in graph.out_edges(event, data=True):
@@ -266,7 +266,7 @@ def _ordered(events: list[EventFacts]) -> tuple[EventFacts, ...]:
     return tuple(sorted(events, key=key))
 
 
-def enterprises_nx(graph: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, EnterpriseFacts]:
+def enterprises_nx(graph: nx.MultiDiGraph[str], ids: Iterable[str]) -> dict[str, EnterpriseFacts]:
     out: dict[str, EnterpriseFacts] = {}
     for enterprise in ids:
         attrs = graph.nodes.get(enterprise)
@@ -286,7 +286,7 @@ def enterprises_nx(graph: nx.MultiDiGraph, ids: Iterable[str]) -> dict[str, Ente
     return out
 
 
-def scope_members_nx(graph: nx.MultiDiGraph, scope: str | None) -> tuple[ScopeRef, list[str], list[str]]:
+def scope_members_nx(graph: nx.MultiDiGraph[str], scope: str | None) -> tuple[ScopeRef, list[str], list[str]]:
     """The scope (default the home city) and its local projects and enterprises, by id."""
     ref, local = resolve_scope(graph, scope)
     projects = sorted(m for m in local if m.startswith(_PROJECT))
@@ -294,7 +294,7 @@ def scope_members_nx(graph: nx.MultiDiGraph, scope: str | None) -> tuple[ScopeRe
     return ref, projects, enterprises
 
 
-def chain_projects_nx(graph: nx.MultiDiGraph, chain: str) -> list[str]:
+def chain_projects_nx(graph: nx.MultiDiGraph[str], chain: str) -> list[str]:
     """Projects in a segment of the chain, by id."""
     segments = _in(graph, chain, EdgeKind.PART_OF)
     return sorted(

@@ -17,6 +17,7 @@ Definition. For project P:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -24,6 +25,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, require
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import PROJECT, AsOf
 from chainkg.queries.project_facts import EventFacts, ProjectFacts, projects_cypher, projects_nx
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
@@ -31,10 +33,11 @@ __all__ = ["QUERY", "Change", "Params", "PeriodRow", "Result", "SourceNote", "hi
 
 
 class Params(BaseModel):
-    project: str = Field(
-        description="project id / 项目", examples=["proj:山东有研集成电路用大尺寸硅材料规模化生产项目"]
+    project: Annotated[str, PROJECT] = Field(
+        description="project: id or name / 项目 id 或名称",
+        examples=["proj:山东有研集成电路用大尺寸硅材料规模化生产项目"],
     )
-    as_of: dt.date | None = Field(default=None, description="also say what was true and known on this day")
+    as_of: AsOf = None
 
 
 class SourceNote(BaseModel):
@@ -128,7 +131,7 @@ def history(facts: ProjectFacts, as_of: str | None) -> Result:
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.project, (NodeKind.PROJECT,), "project")
     facts = projects_nx(graph, [params.project])[params.project]
     return history(facts, params.as_of.isoformat() if params.as_of else None)

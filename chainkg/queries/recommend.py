@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -35,7 +35,9 @@ from chainkg.queries.common import NodeRef, ScopeRef, is_active, node_ref, requi
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
+from chainkg.queries.params import SEGMENT, Scope
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 from chainkg.store.nx_index import cached, cached_per_scope, members_by_segment, ownership, place_members, places_under
 
 __all__ = [
@@ -56,9 +58,11 @@ _STATE_KINDS = {EnterpriseKind.SOE.value, EnterpriseKind.CENTRAL_SOE_GROUP.value
 
 
 class Params(BaseModel):
-    segment: str = Field(description="segment id (a gap to fill) / 环节 id", examples=["seg:高纯金属"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    limit: int = Field(default=20, ge=1, le=100)
+    segment: Annotated[str, SEGMENT] = Field(
+        description="segment: id or name / 环节 id 或名称", examples=["seg:高纯金属"]
+    )
+    scope: Scope = None
+    limit: int = Field(default=20, ge=1, le=100, description="candidates listed / 推荐数量")
     w_group: float = Field(default=3.0, ge=0, le=10, description="weight of 以商招商 (same group as one present)")
     w_supplier: float = Field(default=2.0, ge=0, le=10, description="weight of supplying a local chain leader")
     w_record: float = Field(default=1.0, ge=0, le=10, description="weight of size and investment record")
@@ -109,7 +113,7 @@ class Facts:
     groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, local = resolve_scope(graph, params.scope)
     members = members_by_segment(graph)
@@ -119,11 +123,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
         {
             u
             for chain in chains
-            for u, _, k in graph.in_edges(chain, data="kind")
+            for u, _, k in graph.in_edges(chain, data="kind", default="")
             if k == EdgeKind.LEADS.value and u in local
         }
     )
-    succ = graph._succ
+    succ = succ_table(graph)
 
     def out(node: str, kind: EdgeKind) -> list[str]:
         """Targets of the node's edges of a kind, one per edge (straight over the adjacency dict:
@@ -177,7 +181,7 @@ class _Presence:
 
     __slots__ = ("everyone", "groups", "structured")
 
-    def __init__(self, graph: nx.MultiDiGraph, root: str):
+    def __init__(self, graph: nx.MultiDiGraph[str], root: str):
         at = _present_at(graph)
         owned = ownership(graph)
         self.everyone = frozenset().union(*(at.get(place, ()) for place in places_under(graph, root)))
@@ -185,13 +189,13 @@ class _Presence:
         self.groups = group_presence(self.structured, group_lookup(graph), owned.has_subsidiaries.__contains__)
 
 
-def _present_at(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def _present_at(graph: nx.MultiDiGraph[str]) -> dict[str, frozenset[str]]:
     """place → the enterprises located directly there and the investors in active projects located
     directly there (once per graph version; a scope's present enterprises are the union over its
     places, as its local set is the union of their members)."""
 
     def build() -> dict[str, frozenset[str]]:
-        nodes, pred = graph._node, graph._pred
+        nodes, pred = node_table(graph), pred_table(graph)
         out: dict[str, frozenset[str]] = {}
         for place, members in place_members(graph).items():
             present: set[str] = set()

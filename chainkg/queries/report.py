@@ -21,6 +21,7 @@ Definition. For target T and period P (``2023-03``, ``2023-Q1`` or ``2023``):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field, field_validator
@@ -28,6 +29,7 @@ from pydantic import BaseModel, Field, field_validator
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, require
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import REPORT_TARGET
 from chainkg.queries.project_facts import (
     ProjectFacts,
     chain_projects_cypher,
@@ -67,13 +69,16 @@ _FLOWS = {
 
 
 class Params(BaseModel):
-    target: str = Field(description="region, park or chain id / 县区、园区或产业链", examples=["region:天衢新区"])
+    target: Annotated[str, REPORT_TARGET] = Field(
+        description="county, park or chain: id or name / 县市区、园区或产业链",
+        examples=["region:天衢新区", "chain:集成电路"],
+    )
     period: str = Field(
         pattern=PERIOD_PATTERN,
         description="month 2023-03, quarter 2023-Q1 or year 2023 / 报告期",
         examples=["2023-Q1"],
     )
-    largest: int = Field(default=10, ge=1, le=100, description="largest projects listed")
+    largest: int = Field(default=10, ge=1, le=100, description="largest projects listed / 列出的重点项目数")
 
     @field_validator("period")
     @classmethod
@@ -187,12 +192,12 @@ def _report(params: Params, target: NodeRef, facts: dict[str, ProjectFacts]) -> 
             row.planned += planned
             row.actual += actual
         if reached or recorded:
-            status = project.status()
+            current = project.status()
             lines.append(
                 ProjectLine(
                     project=project.ref,
                     total_investment_cny=project.cny(),
-                    status=ProjectStatus(status) if status else None,
+                    status=ProjectStatus(current) if current else None,
                     planned_cny=planned,
                     actual_cny=actual,
                 )
@@ -215,7 +220,7 @@ def _chain_key(item: tuple[str | None, tuple[NodeRef | None, _Row]]) -> tuple[bo
     return (item[0] is None, item[0] or "")
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     attrs = require(graph, params.target, _TARGETS, "region, park or chain")
     target = NodeRef(id=params.target, kind=kind_of_id(params.target), name=attrs.get("name", params.target))
     if target.kind is NodeKind.CHAIN:

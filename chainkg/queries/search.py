@@ -39,9 +39,17 @@ __all__ = ["QUERY", "Hit", "Params", "Result", "rank", "run_cypher", "run_networ
 
 
 class Params(BaseModel):
-    text: str = Field(min_length=1, max_length=100, description="name, 简称, part of a name", examples=["有研"])
-    kinds: list[NodeKind] | None = Field(default=None, description="restrict to these kinds")
-    limit: int = Field(default=20, ge=1, le=50)
+    text: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"\S",
+        description="name, 简称 or part of one (not only spaces) / 名称、简称或其一部分",
+        examples=["有研"],
+    )
+    kinds: list[NodeKind] | None = Field(
+        default=None, description="only these kinds (repeat the parameter) / 限定节点类型"
+    )
+    limit: int = Field(default=20, ge=1, le=50, description="hits returned / 返回条数")
 
 
 class Hit(NodeRef):
@@ -74,7 +82,7 @@ def _result(query: str, matches: list[Match], limit: int) -> Result:
     return Result(query=query, hits=hits, total=len(matches))
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     query, kinds = _query(params)
     return _result(query, networkx_matches(graph, query, kinds), params.limit)
 

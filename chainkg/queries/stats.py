@@ -23,6 +23,7 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import cny
 from chainkg.queries.cypher.common import Execute
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, kind_counts, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "QUERY", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
@@ -48,27 +49,27 @@ class Result(BaseModel):
     chains: list[ChainStats]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     nodes, edges, chains = cached(graph, "stats", lambda: _count(graph))
     return Result(nodes=dict(nodes), edges=dict(edges), chains=[ChainStats(**c) for c in chains])
 
 
-def _count(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int], tuple[dict[str, Any], ...]]:
+def _count(graph: nx.MultiDiGraph[str]) -> tuple[dict[str, int], dict[str, int], tuple[dict[str, Any], ...]]:
     """The statistics of the graph, as plain values, once per graph version: the answer only changes
     with a write."""
     nodes, edges = kind_counts(graph)
     members = members_by_segment(graph)
-    node_attrs = graph._node
+    node_attrs = node_table(graph)
     chains: list[dict[str, Any]] = []
     for chain_id in nodes_of_kind(graph, NodeKind.CHAIN):
-        segments = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.PART_OF.value}
+        segments = {u for u, _, k in graph.in_edges(chain_id, data="kind", default="") if k == EdgeKind.PART_OF.value}
         enterprises: set[str] = set()
         projects: set[str] = set()
         for segment in segments:
             in_segment, projects_in_segment = members.get(segment, (frozenset(), frozenset()))
             enterprises |= in_segment
             projects |= projects_in_segment
-        leaders = {u for u, _, k in graph.in_edges(chain_id, data="kind") if k == EdgeKind.LEADS.value}
+        leaders = {u for u, _, k in graph.in_edges(chain_id, data="kind", default="") if k == EdgeKind.LEADS.value}
         chains.append(
             {
                 "chain_id": chain_id,

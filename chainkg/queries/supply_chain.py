@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -41,6 +41,7 @@ from chainkg.queries.common import (
 )
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import CHAIN_MEMBER, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 
 __all__ = [
@@ -62,11 +63,18 @@ Direction = Literal["upstream", "downstream"]
 
 
 class Params(BaseModel):
-    node: str = Field(description="segment, enterprise or project id", examples=["ent:英望科技(山东)有限公司"])
-    direction: Literal["upstream", "downstream", "both"] = "both"
-    depth: int = Field(default=3, ge=1, le=MAX_DEPTH, description="FEEDS hops to follow / 层数")
-    scope: str | None = Field(default=None, description="region or park id; default the home city")
-    max_suppliers: int = Field(default=20, ge=0, le=200, description="local enterprises listed per segment")
+    node: Annotated[str, CHAIN_MEMBER] = Field(
+        description="segment, enterprise or project: id or name / 环节、企业或项目",
+        examples=["ent:英望科技(山东)有限公司"],
+    )
+    direction: Literal["upstream", "downstream", "both"] = Field(
+        default="both", description="upstream: suppliers; downstream: customers / 上游、下游或双向"
+    )
+    depth: int = Field(default=3, ge=1, le=MAX_DEPTH, description=f"FEEDS hops to follow, at most {MAX_DEPTH} / 层数")
+    scope: Scope = None
+    max_suppliers: int = Field(
+        default=20, ge=0, le=200, description="local enterprises listed per segment / 每个环节列出的本地企业数"
+    )
 
 
 class Reached(BaseModel):
@@ -107,14 +115,16 @@ class SegmentInfo:
 Step = Callable[[Direction, str], list[str]]
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     attrs = require(graph, params.node, (NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT), "node")
     scope, local = resolve_scope(graph, params.scope)
     kind = NodeKind(attrs["kind"])
     if kind is NodeKind.SEGMENT:
         starts = [params.node]
     else:
-        starts = sorted(v for _, v, k in graph.out_edges(params.node, data="kind") if k == EdgeKind.IN_SEGMENT.value)
+        starts = sorted(
+            v for _, v, k in graph.out_edges(params.node, data="kind", default="") if k == EdgeKind.IN_SEGMENT.value
+        )
     best = walk(starts, params, lambda d, s: feeds_in(graph, s) if d == "upstream" else feeds_out(graph, s))
     direct = {u for s in starts for u in feeds_in(graph, s)} if kind is not NodeKind.SEGMENT else set()
 
@@ -131,8 +141,12 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     suppliers: list[str] = []
     customers: list[str] = []
     if kind is NodeKind.ENTERPRISE:
-        suppliers = sorted(u for u, _, k in graph.in_edges(params.node, data="kind") if k == EdgeKind.SUPPLIES.value)
-        customers = sorted(v for _, v, k in graph.out_edges(params.node, data="kind") if k == EdgeKind.SUPPLIES.value)
+        suppliers = sorted(
+            u for u, _, k in graph.in_edges(params.node, data="kind", default="") if k == EdgeKind.SUPPLIES.value
+        )
+        customers = sorted(
+            v for _, v, k in graph.out_edges(params.node, data="kind", default="") if k == EdgeKind.SUPPLIES.value
+        )
     return assemble(
         node_ref(graph, params.node),
         scope,
@@ -154,7 +168,7 @@ def walk(starts: list[str], params: Params, step: Step) -> dict[str, tuple[int, 
     directions: list[Direction] = ["upstream", "downstream"] if params.direction == "both" else [params.direction]
     best: dict[str, tuple[int, int, str | None, Direction]] = {}
     for rank, direction in enumerate(directions):
-        queue = deque((s, 0, None) for s in starts)
+        queue: deque[tuple[str, int, str | None]] = deque((s, 0, None) for s in starts)
         seen = set(starts)
         while queue:
             segment, distance, via = queue.popleft()

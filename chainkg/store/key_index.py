@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached
 
 __all__ = ["KeyIndex", "bigrams", "key_index"]
@@ -47,7 +48,7 @@ class KeyIndex:
 
     __slots__ = ("by_text", "ids", "key_node", "key_size", "key_text", "keys", "kinds", "names", "postings")
 
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph[str]):
         self.ids: list[str] = []
         self.kinds: list[str] = []
         self.names: list[str] = []
@@ -55,7 +56,7 @@ class KeyIndex:
         key_text: list[str] = []  # every non-empty key of every node, numbered
         key_node: list[int] = []  # the node of each key
         by_text: dict[str, list[int]] = {}
-        for number, (node, attrs) in enumerate(graph.nodes(data=True)):
+        for number, (node, attrs) in enumerate(node_table(graph).items()):
             keys = attrs.get("keys")
             if keys is None:  # a node written without keys answers to its name; an empty list means none
                 keys = [normalize_name(attrs.get("name", ""))]
@@ -87,7 +88,9 @@ class KeyIndex:
         if len(text) < 2:
             keys: Iterable[int] = range(len(self.key_text))
         else:
-            keys = min((self.postings.get(g, []) for g in bigrams(text)), key=len)
+            postings = [self.postings.get(g, []) for g in bigrams(text)]
+            rarest = min(postings, key=len)
+            keys = rarest
         return {self.ids[self.key_node[k]] for k in keys if text in self.key_text[k]}
 
     def candidates(self, query: str) -> set[int]:
@@ -117,6 +120,6 @@ class KeyIndex:
         return {node[k] for k in keys}
 
 
-def key_index(graph: nx.MultiDiGraph) -> KeyIndex:
+def key_index(graph: nx.MultiDiGraph[str]) -> KeyIndex:
     """The graph's :class:`KeyIndex`, built once per graph version."""
     return cached(graph, "search_keys", lambda: KeyIndex(graph))

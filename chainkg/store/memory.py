@@ -19,10 +19,12 @@ from typing import Any
 
 import networkx as nx
 
-from chainkg.schema.ids import edge_key, kind_of_id
-from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
+from chainkg.schema.ids import edge_key
+from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
+from chainkg.store.checks import check_batch
 from chainkg.store.gc_pause import gc_paused
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 from chainkg.store.nx_index import kind_counts
 from chainkg.store.protocol import (
     ClaimRow,
@@ -35,7 +37,7 @@ from chainkg.store.protocol import (
     WriteResult,
 )
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
-from chainkg.store.snapshot import read_snapshot, write_snapshot
+from chainkg.store.snapshot import PendingGraph, open_snapshot, write_snapshot
 
 __all__ = ["MemoryStore"]
 
@@ -47,20 +49,49 @@ _UNION_LISTS = ("aliases", "keys")
 class MemoryStore:
     backend = "memory"
 
-    def __init__(self, graph: nx.MultiDiGraph | None = None, manifest: list[ManifestEntry] | None = None):
-        self.graph: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
+    def __init__(self, graph: nx.MultiDiGraph[str] | None = None, manifest: list[ManifestEntry] | None = None):
+        self._graph: nx.MultiDiGraph[str] = graph if graph is not None else nx.MultiDiGraph()
+        self._pending: PendingGraph | None = None
+        self._header_counts: Counts | None = None
         self._manifest: list[ManifestEntry] = list(manifest or [])
-        self._keys: dict[str, dict[str, set[str]]] = {}
-        self._rebuild_index()
+        self._keys_built: dict[str, dict[str, set[str]]] | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The networkx graph; right after :meth:`open` this waits until the snapshot's graph is built."""
+        pending = self._pending  # read once: another thread may clear it meanwhile
+        if pending is not None:
+            graph = pending.result()  # raises SnapshotError if it cannot be built
+            self._graph, self._pending = graph, None
+            return graph
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: nx.MultiDiGraph[str]) -> None:
+        self._pending = None
+        self._graph = value
 
     # --- persistence -----------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path) -> MemoryStore:
-        """Restore from a snapshot; raises :class:`chainkg.store.snapshot.SnapshotError` if unusable."""
-        with gc_paused():  # the graph and its name index are millions of long-lived objects
-            graph, manifest = read_snapshot(path)
-            return cls(graph, [ManifestEntry.from_dict(m) for m in manifest])
+        """Restore from a snapshot; raises :class:`chainkg.store.snapshot.SnapshotError` if unusable.
+
+        The whole file is checked (versions, length, checksum) before this returns; the graph is then
+        built in the background (:class:`~chainkg.store.snapshot.PendingGraph`): the manifest and the
+        counts are known at once, and anything that needs the graph waits for it.
+        """
+        pending = open_snapshot(path)
+        store = cls(manifest=[ManifestEntry.from_dict(m) for m in pending.header["manifest"]])
+        store._pending = pending
+        counts = pending.header.get("counts") or {}
+        store._header_counts = Counts(dict(counts.get("nodes", {})), dict(counts.get("edges", {})))
+        return store
+
+    def wait(self) -> MemoryStore:
+        """Wait until the graph is built (after :meth:`open`); returns ``self``."""
+        _ = self.graph
+        return self
 
     def save(self, path: Path) -> None:
         write_snapshot(path, self.graph, [m.to_dict() for m in self._manifest], self.counts())
@@ -100,48 +131,13 @@ class MemoryStore:
 
     def _check_batch(self, batch: Batch) -> None:
         """Refuse the whole batch before touching the graph, so a bad batch leaves no half."""
-        # Runs for both ends of every edge written, so lookups are hoisted and ids known to exist
-        # are remembered for the batch; the checks and their messages are unchanged.
-        graph = self.graph
-        nodes = graph.nodes
-        exists = graph._node if type(graph) is nx.MultiDiGraph else graph  # a dict answers `in` faster
-        pending = {n.id for n in batch.nodes}
-        known: dict[str, NodeKind] = {}  # id → kind, for ids already found to exist
-        cited: set[str] = set()  # cited sources already found to exist
-        for node in batch.nodes:
-            if _kind_of(node.id) is not node.kind:
-                raise StoreError(f"node {node.id!r} has kind {node.kind.value} but its id says otherwise")
-            existing = nodes.get(node.id)
-            if existing is not None and existing["kind"] != node.kind.value:
-                raise StoreError(f"node {node.id!r} exists as {existing['kind']}, not {node.kind.value}")
-            for prov in node.provenance:
-                if prov.source not in cited:
-                    if prov.source not in exists and prov.source not in pending:
-                        raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
-                    cited.add(prov.source)
-        for edge in batch.edges:
-            sources, targets = EDGE_ENDPOINTS[edge.kind]
-            for end, allowed in ((edge.source, sources), (edge.target, targets)):
-                end_kind = known.get(end)
-                if end_kind is None:
-                    if end not in exists and end not in pending:
-                        raise StoreError(
-                            f"{edge.kind.value} edge {edge.source!r} → {edge.target!r}: {end!r} does not exist"
-                        )
-                    end_kind = known[end] = _kind_of(end)
-                if end_kind not in allowed:
-                    raise StoreError(
-                        f"{edge.kind.value} edge cannot join {edge.source!r} → {edge.target!r} "
-                        f"(allowed: {sorted(k.value for k in sources)} → {sorted(k.value for k in targets)})"
-                    )
-            for prov in edge.provenance:
-                if prov.source in cited:
-                    continue
-                if prov.source not in known and prov.source not in exists and prov.source not in pending:
-                    raise StoreError(
-                        f"{edge.kind.value} edge {edge.source!r} → {edge.target!r} cites unknown source {prov.source!r}"
-                    )
-                cited.add(prov.source)
+        stored = node_table(self.graph) if type(self.graph) is nx.MultiDiGraph else self.graph.nodes
+
+        def stored_kind(node_id: str) -> str | None:
+            attrs = stored.get(node_id)
+            return None if attrs is None else attrs["kind"]
+
+        check_batch(batch, stored_kind)
 
     def _merge_node(self, record: NodeRecord, result: WriteResult) -> None:
         graph = self.graph
@@ -217,7 +213,7 @@ class MemoryStore:
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self._manifest = []
-        self._keys = {}
+        self._keys_built = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -225,18 +221,21 @@ class MemoryStore:
         return query.networkx(self.graph, params)
 
     def counts(self) -> Counts:
+        pending = self._pending
+        if pending is not None and not pending.done and self._header_counts is not None:
+            return Counts(dict(self._header_counts.nodes), dict(self._header_counts.edges))  # still building
         nodes, edges = kind_counts(self.graph)  # once per graph version
         return Counts(dict(nodes), dict(edges))
 
     def edge_count(self, kind: EdgeKind) -> int:
-        return sum(1 for _, _, k in self.graph.edges(data="kind") if k == kind.value)
+        return sum(1 for _, _, k in self.graph.edges(data="kind", default="") if k == kind.value)
 
     def node(self, node_id: str) -> dict[str, Any] | None:
         attrs = self.graph.nodes.get(node_id)
         return dict(attrs) if attrs is not None else None
 
     def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
-        table = self.graph._node
+        table = node_table(self.graph)
         return {n: dict(table[n]) for n in node_ids if n in table}
 
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
@@ -250,7 +249,7 @@ class MemoryStore:
 
     def claims(self, node_ids: list[str]) -> list[ClaimRow]:
         rows: list[ClaimRow] = []
-        succ, table = self.graph._succ, self.graph._node  # the adjacency itself: loads ask for thousands
+        succ, table = succ_table(self.graph), node_table(self.graph)  # the adjacency itself: loads ask for thousands
         cites = _CITES
         for node_id in node_ids:
             out = succ.get(node_id)
@@ -275,10 +274,18 @@ class MemoryStore:
 
     # --- name index ------------------------------------------------------------------------
 
-    def _rebuild_index(self) -> None:
-        self._keys = {}
-        for node_id, attrs in self.graph.nodes(data=True):
-            self._index(node_id, attrs["kind"], attrs.get("keys"))
+    @property
+    def _keys(self) -> dict[str, dict[str, set[str]]]:
+        """kind → key → ids: built on first use (name lookups are for loaders; ``serve`` rarely needs it)."""
+        if self._keys_built is None:
+            keys: dict[str, dict[str, set[str]]] = {}
+            with gc_paused():
+                for node_id, attrs in self.graph.nodes(data=True):
+                    table = keys.setdefault(attrs["kind"], {})
+                    for key in attrs.get("keys") or ():
+                        table.setdefault(key, set()).add(node_id)
+            self._keys_built = keys
+        return self._keys_built
 
     def _index(self, node_id: str, kind: str, keys: Any) -> None:
         table = self._keys.setdefault(kind, {})
@@ -297,11 +304,11 @@ class _Adjacency:
 
     __slots__ = ("direct", "graph", "pred", "succ")
 
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph[str]):
         self.graph = graph
         self.direct = type(graph) is nx.MultiDiGraph
-        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._succ
-        self.pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._pred
+        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = succ_table(graph)
+        self.pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = pred_table(graph)
 
     def get(self, u: str, v: str, key: str) -> dict[str, Any] | None:
         keydict = self.succ[u].get(v)
@@ -325,18 +332,6 @@ class _Adjacency:
 
 _CITES = EdgeKind.CITES.value
 _EDGE_VALUE = {kind: kind.value for kind in EdgeKind}  # an enum's .value is a slow descriptor
-_KIND_OF_PREFIX = {kind.prefix: kind for kind in NodeKind}
-
-
-def _kind_of(node_id: str) -> NodeKind:
-    """:func:`kind_of_id` with the common case inline; a malformed id still raises its ValueError."""
-    prefix, _, rest = node_id.partition(":")
-    kind = _KIND_OF_PREFIX.get(prefix)
-    if kind is None or not rest:
-        return kind_of_id(node_id)
-    return kind
-
-
 _LISTS_MAX = 100_000
 _lists: dict[tuple[str, ...], list[str]] = {}
 

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.store.graph_tables import node_table, pred_table, succ_table
 
 __all__ = [
     "SCOPES_KEPT",
@@ -47,7 +48,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-_CACHES: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], dict[Hashable, Any]]] = (
+
+
+_CACHES: weakref.WeakKeyDictionary[nx.MultiDiGraph[str], tuple[tuple[int, int], dict[Hashable, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 _LOCK = threading.Lock()
@@ -57,7 +60,7 @@ _LOCK = threading.Lock()
 SCOPES_KEPT = 256
 
 
-def _entries(graph: nx.MultiDiGraph) -> dict[Hashable, Any]:
+def _entries(graph: nx.MultiDiGraph[str]) -> dict[Hashable, Any]:
     """The cache of the graph's current state (a new, empty one after any write)."""
     # number_of_nodes is O(1); number_of_edges would walk the whole graph on every call.
     stamp = (graph.graph.get("version", 0), graph.number_of_nodes())
@@ -69,23 +72,24 @@ def _entries(graph: nx.MultiDiGraph) -> dict[Hashable, Any]:
         return entry[1]
 
 
-def cached(graph: nx.MultiDiGraph, key: Hashable, build: Callable[[], T]) -> T:
+def cached(graph: nx.MultiDiGraph[str], key: Hashable, build: Callable[[], T]) -> T:
     """``build()`` once per graph state; later calls with the same key return the stored value."""
     store = _entries(graph)
     try:
-        return store[key]
+        found: T = store[key]
+        return found
     except KeyError:
         pass
-    value = build()
-    return store.setdefault(key, value)  # atomic: a value another thread stored first wins
+    kept: T = store.setdefault(key, build())  # atomic: a value another thread stored first wins
+    return kept
 
 
-def is_cached(graph: nx.MultiDiGraph, key: Hashable) -> bool:
+def is_cached(graph: nx.MultiDiGraph[str], key: Hashable) -> bool:
     """Whether ``key`` is built for the graph's current state (asking builds nothing)."""
     return key in _entries(graph)
 
 
-def cached_per_scope(graph: nx.MultiDiGraph, family: str, scope: Hashable, build: Callable[[], T]) -> T:
+def cached_per_scope(graph: nx.MultiDiGraph[str], family: str, scope: Hashable, build: Callable[[], T]) -> T:
     """:func:`cached` for values keyed by a scope: at most :data:`SCOPES_KEPT` per family, least
     recently used dropped first."""
     store = _entries(graph)
@@ -93,52 +97,54 @@ def cached_per_scope(graph: nx.MultiDiGraph, family: str, scope: Hashable, build
     with _LOCK:
         if scope in lru:
             lru.move_to_end(scope)
-            return lru[scope]
+            found: T = lru[scope]
+            return found
     value = build()
     with _LOCK:
         if scope in lru:
             lru.move_to_end(scope)
-            return lru[scope]
+            found = lru[scope]
+            return found
         lru[scope] = value
         while len(lru) > SCOPES_KEPT:
             lru.popitem(last=False)
     return value
 
 
-def kind_counts(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
+def kind_counts(graph: nx.MultiDiGraph[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Nodes and edges by kind, each sorted by kind: the store's counts (``/readyz`` asks on every
     probe) and the stats query's. Counting every edge takes seconds at province scale."""
 
     def build() -> tuple[dict[str, int], dict[str, int]]:
         if type(graph) is nx.MultiDiGraph:
             # straight over the adjacency dicts: 3x faster than the edge view
-            nodes = Counter(attrs["kind"] for attrs in graph._node.values())
+            nodes = Counter(attrs["kind"] for attrs in node_table(graph).values())
             edges = Counter(
                 attrs["kind"]
-                for nbrs in graph._succ.values()
+                for nbrs in succ_table(graph).values()
                 for keydict in nbrs.values()
                 for attrs in keydict.values()
             )
         else:
-            nodes = Counter(kind for _, kind in graph.nodes(data="kind"))
-            edges = Counter(kind for _, _, kind in graph.edges(data="kind"))
+            nodes = Counter(attrs["kind"] for attrs in graph.nodes.values())
+            edges = Counter(kind for _, _, kind in graph.edges(data="kind", default=""))
         return dict(sorted(nodes.items())), dict(sorted(edges.items()))
 
     return cached(graph, "counts", build)
 
 
-def nodes_of_kind(graph: nx.MultiDiGraph, kind: NodeKind) -> tuple[str, ...]:
+def nodes_of_kind(graph: nx.MultiDiGraph[str], kind: NodeKind) -> tuple[str, ...]:
     """All node ids of a kind, sorted."""
     return _nodes_by_kind(graph).get(kind.value, ())
 
 
-def _nodes_by_kind(graph: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
+def _nodes_by_kind(graph: nx.MultiDiGraph[str]) -> dict[str, tuple[str, ...]]:
     """Every kind's node ids, sorted: one pass over the nodes for all kinds."""
 
     def build() -> dict[str, tuple[str, ...]]:
         by_kind: dict[str, list[str]] = {}
-        for node, kind in graph.nodes(data="kind"):
-            by_kind.setdefault(kind, []).append(node)
+        for node, attrs in node_table(graph).items():
+            by_kind.setdefault(attrs["kind"], []).append(node)
         return {kind: tuple(sorted(ids)) for kind, ids in by_kind.items()}
 
     return cached(graph, "nodes_by_kind", build)
@@ -158,10 +164,10 @@ class PlaceIndex:
 
     __slots__ = ("children", "members")
 
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph[str]):
         # A node's kind is also its id prefix (the store refuses ids whose prefix says another kind);
         # reading the prefix saves a lookup in the node table per edge, most of this pass's time.
-        pred = graph._pred
+        pred = pred_table(graph)
         children: dict[str, tuple[str, ...]] = {}
         members: dict[str, frozenset[str]] = {}
         for kind in (NodeKind.REGION, NodeKind.PARK):
@@ -194,11 +200,11 @@ def _has_kind(keydict: dict[str, dict[str, Any]], kind: str) -> bool:
     return any(attrs.get("kind") == kind for attrs in keydict.values())
 
 
-def place_index(graph: nx.MultiDiGraph) -> PlaceIndex:
+def place_index(graph: nx.MultiDiGraph[str]) -> PlaceIndex:
     return cached(graph, "place_index", lambda: PlaceIndex(graph))
 
 
-def places_under(graph: nx.MultiDiGraph, root: str) -> frozenset[str]:
+def places_under(graph: nx.MultiDiGraph[str], root: str) -> frozenset[str]:
     """The root place and every region and park inside it (PART_OF regions, LOCATED_IN parks)."""
 
     def build() -> frozenset[str]:
@@ -215,12 +221,12 @@ def places_under(graph: nx.MultiDiGraph, root: str) -> frozenset[str]:
     return cached_per_scope(graph, "places", root, build)
 
 
-def place_members(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def place_members(graph: nx.MultiDiGraph[str]) -> dict[str, frozenset[str]]:
     """place id → the enterprises and projects with a LOCATED_IN edge to that very place."""
     return place_index(graph).members
 
 
-def located_in_places(graph: nx.MultiDiGraph, root: str) -> frozenset[str]:
+def located_in_places(graph: nx.MultiDiGraph[str], root: str) -> frozenset[str]:
     """Enterprises and projects with a LOCATED_IN edge to any place under ``root``."""
 
     def build() -> frozenset[str]:
@@ -239,7 +245,7 @@ _PART_OF = EdgeKind.PART_OF.value
 _IN_SEGMENT = EdgeKind.IN_SEGMENT.value
 
 
-def members_by_segment(graph: nx.MultiDiGraph) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+def members_by_segment(graph: nx.MultiDiGraph[str]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """segment id → (enterprises, projects) with an IN_SEGMENT edge to it.
 
     IN_SEGMENT edges end at segments (the store checks endpoint kinds), so the segments' in-edges
@@ -247,7 +253,7 @@ def members_by_segment(graph: nx.MultiDiGraph) -> dict[str, tuple[frozenset[str]
     """
 
     def build() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        pred = graph._pred
+        pred = pred_table(graph)
         out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         for segment in nodes_of_kind(graph, NodeKind.SEGMENT):
             enterprises: list[str] = []
@@ -272,12 +278,12 @@ class SegmentLinks:
 
     __slots__ = ("chains", "feeds_in", "feeds_out")
 
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph[str]):
         feeds_out: dict[str, list[str]] = {}
         feeds_in: dict[str, list[str]] = {}
         chains: dict[str, list[str]] = {}
         for segment in nodes_of_kind(graph, NodeKind.SEGMENT):
-            for _, target, kind in graph.out_edges(segment, data="kind"):
+            for _, target, kind in graph.out_edges(segment, data="kind", default=""):
                 if kind == EdgeKind.FEEDS.value:
                     feeds_out.setdefault(segment, []).append(target)
                     feeds_in.setdefault(target, []).append(segment)
@@ -288,7 +294,7 @@ class SegmentLinks:
         self.chains = {k: sorted(set(v)) for k, v in chains.items()}
 
 
-def segment_links(graph: nx.MultiDiGraph) -> SegmentLinks:
+def segment_links(graph: nx.MultiDiGraph[str]) -> SegmentLinks:
     return cached(graph, "segment_links", lambda: SegmentLinks(graph))
 
 
@@ -303,8 +309,8 @@ class Ownership:
 
     __slots__ = ("has_subsidiaries", "in_structure", "parents")
 
-    def __init__(self, graph: nx.MultiDiGraph):
-        pred = graph._pred
+    def __init__(self, graph: nx.MultiDiGraph[str]):
+        pred = pred_table(graph)
         parents: dict[str, set[str]] = {}
         owners: list[str] = []
         for enterprise in nodes_of_kind(graph, NodeKind.ENTERPRISE):
@@ -326,5 +332,5 @@ class Ownership:
 _SUBSIDIARY_OF = EdgeKind.SUBSIDIARY_OF.value
 
 
-def ownership(graph: nx.MultiDiGraph) -> Ownership:
+def ownership(graph: nx.MultiDiGraph[str]) -> Ownership:
     return cached(graph, "ownership", lambda: Ownership(graph))

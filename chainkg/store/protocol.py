@@ -56,7 +56,7 @@ class QueryForms(Protocol[P, R]):
     @property
     def name(self) -> str: ...
 
-    def networkx(self, graph: nx.MultiDiGraph, params: P) -> R:
+    def networkx(self, graph: nx.MultiDiGraph[str], params: P) -> R:
         """The embedded form, on the store's graph."""
         ...
 

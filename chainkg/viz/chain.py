@@ -39,14 +39,13 @@ def build_chain_page(
     scope: str | None = None,
     *,
     members: int = DEFAULT_MEMBERS,
-    min_enterprises: int = 2,
+    min_enterprises: int = gaps.QUERY.default("min_enterprises"),
     limits: Limits | None = None,
     nav: str | None = None,
 ) -> Page:
     """Run the chain map and the gap analysis for (chain, scope) and draw them."""
     mapped = store.run(chain_map.QUERY, chain_map.Params(chain=chain, scope=scope, max_members=members))
     analysed = store.run(gaps.QUERY, gaps.Params(chain=chain, scope=scope, min_enterprises=min_enterprises, limit=500))
-    assert isinstance(mapped, chain_map.Result) and isinstance(analysed, gaps.Result)
     ids = [s.segment.id for s in mapped.segments]
     ids += [m.id for s in mapped.segments for m in (*s.enterprises, *s.projects)]
     ids += [ld.enterprise.id for ld in mapped.leaders] + [g.segment.id for g in analysed.extend]
@@ -62,7 +61,7 @@ def chain_page(
     *,
     limits: Limits | None = None,
     nav: str | None = None,
-    min_enterprises: int = 2,
+    min_enterprises: int = gaps.QUERY.default("min_enterprises"),
 ) -> Page:
     """Draw a chain map and its gap analysis (same chain and scope) as one page."""
     if (mapped.chain.id, mapped.scope.id) != (analysed.chain.id, analysed.scope.id):

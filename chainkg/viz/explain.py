@@ -8,6 +8,8 @@ direction and kind. No path within ``max_length`` gives a page that says so.
 
 from __future__ import annotations
 
+from typing import Any
+
 from chainkg.queries import explain
 from chainkg.queries.common import NodeRef
 from chainkg.store.protocol import GraphStore
@@ -26,8 +28,8 @@ def build_explain_page(
     source: str,
     target: str,
     *,
-    max_length: int = 4,
-    max_paths: int = 5,
+    max_length: int = explain.QUERY.default("max_length"),
+    max_paths: int = explain.QUERY.default("max_paths"),
     limits: Limits | None = None,
     nav: str | None = None,
 ) -> Page:
@@ -35,7 +37,6 @@ def build_explain_page(
     result = store.run(
         explain.QUERY, explain.Params(source=source, target=target, max_length=max_length, max_paths=max_paths)
     )
-    assert isinstance(result, explain.Result)
     ids = [result.source.id, result.target.id, *(n.id for p in result.paths for n in p.nodes)]
     return explain_page(result, fetch_facts(store, ids), limits=limits, nav=nav)
 
@@ -67,6 +68,7 @@ def explain_page(
         x, y = positions.get(node_id, (0.0, 0.0))
         end = node_id in (src.id, dst.id)
         role = "起点" if node_id == src.id else "终点" if node_id == dst.id else f"第 {layer.get(node_id, 0)} 跳"
+        emphasis: dict[str, Any] = {"size": 22, "font": {"size": 16, "bold": True}} if end else {}
         builder.add_node(
             node_id,
             label_for(ref.name, ref.kind),
@@ -76,7 +78,7 @@ def explain_page(
             y=y,
             border_width=4 if end else 1.5,
             border_color="#000000" if end else None,
-            **({"size": 22, "font": {"size": 16, "bold": True}} if end else {}),
+            **emphasis,
         )
     for path in result.paths:
         for hop in path.hops:

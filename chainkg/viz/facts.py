@@ -48,7 +48,6 @@ def fetch_facts(store: GraphStore, ids: Iterable[str]) -> Facts:
     for node_id in dict.fromkeys(ids):
         # CITES is never listed as a neighbour group (its edges are the sources), so this keeps the answer small.
         result = store.run(entity.QUERY, entity.Params(id=node_id, edge_kind=EdgeKind.CITES, limit=1))
-        assert isinstance(result, entity.Result)
         out[node_id] = result
     return out
 
@@ -73,7 +72,9 @@ def _key_facts(kind: NodeKind, props: dict[str, Any]) -> list[str]:
     add("简称/别名", "、".join(aliases[:4]))
     if kind is NodeKind.ENTERPRISE:
         raw = props.get("enterprise_kind")
-        add("类型", EnterpriseKind(raw).zh if raw in EnterpriseKind._value2member_map_ else raw)
+        add(
+            "类型", EnterpriseKind(raw).zh if isinstance(raw, str) and raw in EnterpriseKind._value2member_map_ else raw
+        )
         add("统一社会信用代码", props.get("credit_code"))
         add("股票代码", props.get("stock_code"))
         if props.get("registered_capital") is not None:

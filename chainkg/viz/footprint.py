@@ -10,6 +10,8 @@ nor lead to one that does.
 
 from __future__ import annotations
 
+from typing import Any
+
 from chainkg.queries import footprint
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.money import format_cny
@@ -36,14 +38,13 @@ def build_footprint_page(
     group: str,
     scope: str | None = None,
     *,
-    max_depth: int = 6,
+    max_depth: int = footprint.QUERY.default("max_depth"),
     local_only: bool = False,
     limits: Limits | None = None,
     nav: str | None = None,
 ) -> Page:
     """Run the footprint query for a group and draw it."""
     result = store.run(footprint.QUERY, footprint.Params(group=group, scope=scope, max_depth=max_depth))
-    assert isinstance(result, footprint.Result)
     ids = [result.group.id, *(s.enterprise.id for s in result.subsidiaries)]
     ids += [p.project.id for p in result.projects] + [park.id for p in result.projects for park in p.parks]
     return footprint_page(result, fetch_facts(store, ids), local_only=local_only, limits=limits, nav=nav)
@@ -114,6 +115,7 @@ def footprint_page(
             f"持股 {stake}，穿透持股 {effective}；隶属关系：{'来源明示' if sub.certainty == 'stated' else '推断'}",
             "在本范围内（本地）" if sub.local else "不在本范围内",
         ]
+        faded: dict[str, Any] = {} if sub.local else {"opacity": 0.45}
         builder.add_node(
             node,
             label_for(sub.enterprise.name, NodeKind.ENTERPRISE),
@@ -121,7 +123,7 @@ def footprint_page(
             node_tooltip(sub.enterprise, facts, extra),
             x=positions[node][0],
             y=positions[node][1],
-            **({} if sub.local else {"opacity": 0.45}),
+            **faded,
         )
     for sub in result.subsidiaries:
         if sub.enterprise.id in keep:

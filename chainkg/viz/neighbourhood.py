@@ -11,6 +11,7 @@ neighbours. Past the page limit the builder stops with :class:`~chainkg.viz.page
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from chainkg.queries import entity
 from chainkg.queries.common import NodeRef
@@ -38,7 +39,7 @@ class Link:
     source: str
     target: str
     kind: EdgeKind
-    properties: dict
+    properties: dict[str, Any]
     sources: list[tuple[str, str]]  # (source id, evidence)
 
 
@@ -72,7 +73,6 @@ def walk(
         raise ValueError(f"hops must be between 1 and {MAX_HOPS}")
     limits = limits or Limits()
     first = store.run(entity.QUERY, entity.Params(id=node_id, edge_kind=edge_kind, limit=per_group))
-    assert isinstance(first, entity.Result)
     found = Neighbourhood(center=first.node, hops=hops, per_group=per_group, edge_kind=edge_kind)
     found.refs[node_id] = first.node
     found.depth[node_id] = 0
@@ -86,7 +86,6 @@ def walk(
             result = results.get(node)
             if result is None:
                 result = store.run(entity.QUERY, entity.Params(id=node, edge_kind=edge_kind, limit=per_group))
-                assert isinstance(result, entity.Result)
             found.expanded[node] = result
             kids = found.children.setdefault(node, [])
             for group in result.neighbours:
@@ -162,6 +161,7 @@ def entity_page(
         x, y = positions[node_id]
         extra = ["中心节点" if node_id == center.id else f"距中心 {found.depth[node_id]} 跳"]
         is_center = node_id == center.id
+        emphasis: dict[str, Any] = {"size": 26, "font": {"size": 18, "bold": True}} if is_center else {}
         builder.add_node(
             node_id,
             label_for(ref.name, ref.kind),
@@ -171,7 +171,7 @@ def entity_page(
             y=y,
             border_width=4 if is_center else 1.5,
             border_color="#000000" if is_center else None,
-            **({"size": 26, "font": {"size": 18, "bold": True}} if is_center else {}),
+            **emphasis,
         )
     for marker, (label, tip) in more_labels.items():
         x, y = positions[marker]
@@ -183,13 +183,13 @@ def entity_page(
             f"{source_names.get(src, src)}：{evidence}" if evidence else source_names.get(src, src)
             for src, evidence in link.sources
         ]
-        label = f"{link.properties['stake_pct']:g}%" if link.properties.get("stake_pct") else None
+        stake = f"{link.properties['stake_pct']:g}%" if link.properties.get("stake_pct") else None
         builder.add_edge(
             link.source,
             link.target,
             link.kind,
             edge_tooltip(link.kind, a, b, link.properties, cited),
-            label=label,
+            label=stake,
         )
     builder.summary = [
         f"{center.kind.zh} {center.name}（{center.id}）：{found.hops} 跳内 {len(found.refs) - 1} 个相邻节点，"

@@ -153,7 +153,7 @@ class GraphBuilder:
             raise TooLarge(self.what, "nodes", self.limits.max_nodes, self.narrow)
         look = (style or NODE_STYLES[kind]).vis()
         if border_color:
-            color = dict(look["color"])  # type: ignore[arg-type]
+            color = dict(look["color"])
             color["border"] = border_color
             look["color"] = color
         # pyvis drops the colour of a node that has a "group", so the kind travels as a plain field

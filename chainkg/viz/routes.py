@@ -1,46 +1,37 @@
 """Visualisation pages (/viz/…): self-contained HTML graphs a browser on an offline intranet can open.
 
-Each route resolves ids or names like the query API (:mod:`chainkg.api.routers.common`), builds the page
-from query results (:mod:`chainkg.viz`) and answers ``text/html``. Errors are pages too, since a person
-reads them: an unknown name (404, with the closest names), an ambiguous one (400), and a request
-too large for one page (422, code ``too_large``, naming the parameters that narrow it) — instead of
-a browser tab frozen by thousands of nodes. Double-clicking a node opens its neighbourhood page.
+Each route takes ids or names like the query API, builds the page from query results
+(:func:`chainkg.viz.build_page`) and answers ``text/html``; its parameters are read from
+:class:`chainkg.viz.VizOptions` and the query fields behind the page. Errors are pages too, since a
+person reads them (:func:`error_page`, with the statuses of the JSON API): an unknown name (404, with
+the closest names), an ambiguous one (400), and a request too large for one page (422, code
+``too_large``, naming the parameters that narrow it) — instead of a browser tab frozen by thousands
+of nodes. Double-clicking a node opens its neighbourhood page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import escape
-from pydantic import ValidationError
+from starlette.responses import Response
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import PLACES, ScopeQuery, id_path, resolve, resolve_optional
-from chainkg.queries import stats
-from chainkg.queries.errors import Ambiguous, NotFound, QueryError
-from chainkg.schema.kinds import EdgeKind, NodeKind
-from chainkg.viz import (
-    MAX_NODES,
-    Limits,
-    Page,
-    build_chain_page,
-    build_entity_page,
-    build_explain_page,
-    build_footprint_page,
-    error_html,
-)
-from chainkg.viz.chain import DEFAULT_MEMBERS
-from chainkg.viz.neighbourhood import DEFAULT_PER_GROUP, MAX_HOPS
+from chainkg.api.errors import ErrorBody
+from chainkg.api.routers.common import path_param, query_param
+from chainkg.queries import entity, explain, footprint, gaps, stats
+from chainkg.schema.kinds import EdgeKind
+from chainkg.viz import MAX_NODES, Limits, VizKind, VizOptions, build_page, error_html
 
-__all__ = ["page_limits", "router"]
+__all__ = ["error_page", "page_limits", "router"]
 
 router = APIRouter(prefix="/viz", tags=["viz"])
 
-_HTML = {200: {"content": {"text/html": {}}, "description": "the page / 页面"}}
-_ERRORS = {
+_HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "the page / 页面"}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"content": {"text/html": {}}, "description": "a name that fits several nodes / 名称有歧义"},
     404: {"content": {"text/html": {}}, "description": "unknown id or name, with the closest names / 未找到"},
     422: {
@@ -50,7 +41,6 @@ _ERRORS = {
     },
 }
 _ERROR_TITLE = "无法生成页面 · cannot draw this page"
-_NOT_SOURCE = tuple(k for k in NodeKind if k is not NodeKind.SOURCE)
 
 
 def page_limits() -> Limits:
@@ -61,37 +51,28 @@ def page_limits() -> Limits:
 LimitsDep = Annotated[Limits, Depends(page_limits)]
 
 
+def error_page(body: ErrorBody, headers: Mapping[str, str]) -> Response:
+    """An error on a /viz path, as a page: what went wrong, what to narrow, the closest names (the
+    app's error handlers call it with the status and fields the JSON API would answer)."""
+    page = error_html(
+        _ERROR_TITLE,
+        body.message,
+        code=body.code,
+        hints=body.details.get("narrow", []),
+        suggestions=body.details.get("suggestions", []),
+    )
+    return HTMLResponse(page, status_code=body.status, headers=dict(headers))
+
+
 def _nav(request: Request) -> str:
     """Where a double-clicked node's neighbourhood page lives, behind any proxy prefix."""
     return f"{request.scope.get('root_path', '')}/viz/entity/"
-
-
-def _answer(build: Callable[[], Page]) -> HTMLResponse:
-    """The page, or an error page with the status the JSON API would give."""
-    try:
-        page = build()
-    except QueryError as exc:
-        status = 404 if isinstance(exc, NotFound) else 400 if isinstance(exc, Ambiguous) else 422
-        body = error_html(
-            _ERROR_TITLE,
-            exc.message,
-            code=exc.code,
-            hints=exc.details.get("narrow", []),
-            suggestions=exc.details.get("suggestions", []),
-        )
-        return HTMLResponse(body, status_code=status)
-    except ValidationError as exc:  # a query's Params refused a combination, e.g. explain from a node to itself
-        first = exc.errors()[0]
-        message = ".".join(map(str, first["loc"])) + ": " + first["msg"] if first["loc"] else first["msg"]
-        return HTMLResponse(error_html(_ERROR_TITLE, message, code="validation_error"), status_code=422)
-    return HTMLResponse(page.html)
 
 
 @router.get("/", response_class=HTMLResponse, operation_id="viz_index", summary="Page index / 可视化页面目录")
 def viz_index(request: Request, store: StoreDep) -> HTMLResponse:
     """Links to every chain's map and the URL forms of the other pages."""
     result = store.run(stats.QUERY, stats.Params())
-    assert isinstance(result, stats.Result)
     base = f"{request.scope.get('root_path', '')}/viz"
     items = "".join(
         f'<li><a href="{escape(base)}/chain/{escape(c.chain_id)}">{escape(c.name)}</a> '
@@ -124,26 +105,16 @@ def viz_chain(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
-    chain: Annotated[str, id_path("chain: id or name / 产业链", "chain:集成电路")],
-    scope: ScopeQuery = None,
-    members: Annotated[
-        int, Query(ge=0, le=50, description="enterprises/projects drawn per segment / 每个环节显示的企业和项目数")
-    ] = DEFAULT_MEMBERS,
-    min_enterprises: Annotated[int, Query(ge=1, le=100, description="fewer local enterprises = weak / 强链阈值")] = 2,
+    chain: str = path_param(gaps.QUERY, "chain"),
+    scope: str | None = query_param(VizOptions, "scope"),
+    members: int = query_param(VizOptions, "members"),
+    min_enterprises: int = query_param(VizOptions, "min_enterprises"),
 ) -> HTMLResponse:
     """Segments left → right by stage, coloured covered / weak / missing as the gap analysis says,
     FEEDS arrows, local enterprises and projects attached, 延链 candidates of neighbouring chains."""
-    return _answer(
-        lambda: build_chain_page(
-            store,
-            resolve(store, chain, (NodeKind.CHAIN,), "chain", "chain"),
-            resolve_optional(store, scope, PLACES, "region or park", "scope"),
-            members=members,
-            min_enterprises=min_enterprises,
-            limits=limits,
-            nav=_nav(request),
-        )
-    )
+    options = VizOptions(scope=scope, members=members, min_enterprises=min_enterprises)
+    page = build_page(store, VizKind.CHAIN, [chain], options, limits=limits, nav=_nav(request))
+    return HTMLResponse(page.html)
 
 
 @router.get(
@@ -157,25 +128,15 @@ def viz_entity(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
-    node: Annotated[str, id_path("any node: id or name / 任意节点", "ent:有研科技集团有限公司")],
-    hops: Annotated[int, Query(ge=1, le=MAX_HOPS, description="hops around the node / 跳数")] = 1,
-    per_group: Annotated[
-        int, Query(ge=1, le=100, description="neighbours drawn per relation / 每类关系显示的邻居数")
-    ] = DEFAULT_PER_GROUP,
-    edge_kind: Annotated[EdgeKind | None, Query(description="only this relation / 只看一种关系")] = None,
+    node: str = path_param(entity.QUERY, "id"),
+    hops: int = query_param(VizOptions, "hops"),
+    per_group: int = query_param(VizOptions, "per_group"),
+    edge_kind: EdgeKind | None = query_param(VizOptions, "edge_kind"),
 ) -> HTMLResponse:
     """The node in the middle, its neighbours hop by hop on rings; what is not drawn is counted."""
-    return _answer(
-        lambda: build_entity_page(
-            store,
-            resolve(store, node, tuple(NodeKind), "node", "node"),
-            hops=hops,
-            per_group=per_group,
-            edge_kind=edge_kind,
-            limits=limits,
-            nav=_nav(request),
-        )
-    )
+    options = VizOptions(hops=hops, per_group=per_group, edge_kind=edge_kind)
+    page = build_page(store, VizKind.ENTITY, [node], options, limits=limits, nav=_nav(request))
+    return HTMLResponse(page.html)
 
 
 @router.get(
@@ -189,25 +150,15 @@ def viz_footprint(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
-    group: Annotated[str, id_path("enterprise group: id or name / 集团", "ent:有研科技集团有限公司")],
-    scope: ScopeQuery = None,
-    max_depth: Annotated[int, Query(ge=1, le=10, description="subsidiary levels / 子公司层级")] = 6,
-    local_only: Annotated[
-        bool, Query(description="only subsidiaries that are local or lead to local projects / 只看本地相关")
-    ] = False,
+    group: str = path_param(footprint.QUERY, "group"),
+    scope: str | None = query_param(VizOptions, "scope"),
+    max_depth: int = query_param(VizOptions, "max_depth"),
+    local_only: bool = query_param(VizOptions, "local_only"),
 ) -> HTMLResponse:
     """The group's subsidiary tree left → right, ending in its local projects (亿元, status) and parks."""
-    return _answer(
-        lambda: build_footprint_page(
-            store,
-            resolve(store, group, (NodeKind.ENTERPRISE,), "enterprise", "group"),
-            resolve_optional(store, scope, PLACES, "region or park", "scope"),
-            max_depth=max_depth,
-            local_only=local_only,
-            limits=limits,
-            nav=_nav(request),
-        )
-    )
+    options = VizOptions(scope=scope, max_depth=max_depth, local_only=local_only)
+    page = build_page(store, VizKind.FOOTPRINT, [group], options, limits=limits, nav=_nav(request))
+    return HTMLResponse(page.html)
 
 
 @router.get(
@@ -221,20 +172,12 @@ def viz_explain(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
-    source: Annotated[str, Query(min_length=1, max_length=300, description="start: id or name / 起点")],
-    target: Annotated[str, Query(min_length=1, max_length=300, description="end: id or name / 终点")],
-    max_length: Annotated[int, Query(ge=1, le=6, description="longest path, in hops / 最长跳数")] = 4,
-    max_paths: Annotated[int, Query(ge=1, le=20, description="paths drawn / 路径条数")] = 5,
+    source: str = query_param(explain.QUERY, "source"),
+    target: str = query_param(explain.QUERY, "target"),
+    max_length: int = query_param(VizOptions, "max_length"),
+    max_paths: int = query_param(VizOptions, "max_paths"),
 ) -> HTMLResponse:
     """The shortest paths between two nodes, one column per hop, every edge with its kind."""
-    return _answer(
-        lambda: build_explain_page(
-            store,
-            resolve(store, source, _NOT_SOURCE, "node", "source"),
-            resolve(store, target, _NOT_SOURCE, "node", "target"),
-            max_length=max_length,
-            max_paths=max_paths,
-            limits=limits,
-            nav=_nav(request),
-        )
-    )
+    options = VizOptions(max_length=max_length, max_paths=max_paths)
+    page = build_page(store, VizKind.EXPLAIN, [source, target], options, limits=limits, nav=_nav(request))
+    return HTMLResponse(page.html)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from chainkg.schema.kinds import EdgeKind, NodeKind
 
@@ -39,7 +40,7 @@ class NodeStyle:
     shape: str
     size: int = 16
 
-    def vis(self) -> dict[str, object]:
+    def vis(self) -> dict[str, Any]:
         """The vis-network node options for this style."""
         return {
             "shape": self.shape,
@@ -62,7 +63,7 @@ class EdgeStyle:
     dashes: bool = False
     arrow: bool = True
 
-    def vis(self) -> dict[str, object]:
+    def vis(self) -> dict[str, Any]:
         return {
             "color": {"color": self.color, "highlight": "#000000", "hover": "#000000"},
             "width": self.width,

@@ -6,12 +6,13 @@ run a query so that its errors become pages.
 - the **store** (the API's :func:`chainkg.api.deps.get_store`, so pages and API read the same graph);
 - the **scope** (``?scope=`` — a region or park id or name; absent: the home city) every page keeps:
   links made with :meth:`PageContext.url` carry it, the selector in the header changes it;
-- the **current user** from :func:`current_user` — the sign-in hook. It answers ``None`` (nobody
-  signed in, everything readable) until an authentication layer replaces it, e.g.
-  ``app.dependency_overrides[current_user] = my_user_from_session`` or by registering a dependency
-  that reads the session/API key; pages and templates see ``ctx.user`` and ``user`` (the header shows
-  the name when there is one). Refusing a page is then a check in that dependency (raise an
-  ``HTTPException(401/403)``), not in the pages.
+- the **current user** from :func:`current_user` — the sign-in hook. It reads the principal the
+  API's access control resolved (an API key or a browser session, :mod:`chainkg.api.security`) and
+  answers ``None`` for an anonymous reader; pages and templates see ``ctx.user`` and ``user`` (the
+  header shows the name and a sign-out link when there is one). Whether a page may be read at all
+  is decided before it, by that access control; a page that needs a role can depend on
+  ``chainkg.api.security.require_role(...)`` like an API route. Another sign-in scheme replaces this
+  one dependency (``app.dependency_overrides[current_user] = …``).
 
 :meth:`PageContext.run` runs a query and turns a :class:`chainkg.queries.errors.QueryError` or an
 invalid parameter into :class:`PageError`, which the workbench renders as a friendly page with the
@@ -22,13 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from chainkg.api.deps import get_store
+from chainkg.api.security import CurrentUser as CurrentPrincipal
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.errors import Ambiguous, NotFound, QueryError
@@ -37,6 +39,9 @@ from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.refs import resolve_ref
 from chainkg.schema.kinds import NodeKind, RegionLevel
 from chainkg.store.protocol import GraphStore
+
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
 __all__ = [
     "PLACE_KINDS",
@@ -77,9 +82,12 @@ class User:
     roles: frozenset[str] = frozenset()
 
 
-async def current_user(request: Request) -> User | None:
-    """The signed-in user; ``None`` until sign-in exists (override this dependency to add it)."""
-    return None
+async def current_user(principal: CurrentPrincipal) -> User | None:
+    """The signed-in user: the principal the API's access control resolved for this request (a key
+    or a browser session, :mod:`chainkg.api.security`), or ``None`` for an anonymous reader."""
+    if principal.anonymous:
+        return None
+    return User(id=principal.name, name=principal.name, roles=frozenset({principal.role} if principal.role else ()))
 
 
 UserDep = Annotated[User | None, Depends(current_user)]
@@ -151,7 +159,7 @@ class PageContext:
     def scope_id(self) -> str:
         return self.scope.id
 
-    def run(self, query: Query[Any, Any], params: BaseModel | dict[str, Any]) -> Any:
+    def run(self, query: Query[P, R], params: P | dict[str, Any]) -> R:
         """``store.run`` with params given as a model or a dict (validated by the query's params
         model); query errors and invalid values become :class:`PageError`."""
         try:
@@ -184,7 +192,7 @@ class PageContext:
                 pairs.extend((key, str(v)) for v in value)
             else:
                 pairs.append((key, "1" if value is True else str(value)))
-        root = self.request.scope.get("root_path", "").rstrip("/")
+        root = str(self.request.scope.get("root_path", "")).rstrip("/")
         return root + path + ("?" + urlencode(pairs) if pairs else "")
 
     def node_url(self, ref: NodeRef | str, **params: Any) -> str:
@@ -201,7 +209,7 @@ class PageContext:
                 pairs.extend((key, str(v)) for v in value)
             else:
                 pairs.append((key, str(value)))
-        root = self.request.scope.get("root_path", "").rstrip("/")
+        root = str(self.request.scope.get("root_path", "")).rstrip("/")
         return root + self.request.url.path + ("?" + urlencode(pairs) if pairs else "")
 
 
@@ -209,7 +217,7 @@ def _scope_options(store: GraphStore, home: NodeRef) -> list[ScopeOption]:
     """The home city, its districts and counties, its functional zones, then its parks (a level at a
     time, so a city's many towns never push a district off the page)."""
     options = [ScopeOption(home.id, home.name, "全市")]
-    zones = []
+    zones: list[ScopeOption] = []
     for level in _SELECTABLE:
         regions = store.run(listing_regions.QUERY, listing_regions.Params(scope=home.id, level=level, limit=_PAGE))
         group = zones if level is RegionLevel.FUNCTIONAL_ZONE else options

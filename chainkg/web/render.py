@@ -18,7 +18,6 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from starlette.responses import Response
 
 from chainkg.schema.ids import kind_of_id
@@ -35,6 +34,7 @@ from chainkg.web.formats import (
     pct,
     wan,
 )
+from chainkg.web.markup import completeness_bars, export_links, meter, status_bar, table_html
 from chainkg.web.tables import FORMATS, Table, export_response
 
 __all__ = [
@@ -57,21 +57,6 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 #: Where the static files are served (``/static`` is the API docs' folder).
 ASSETS = "/assets"
-
-
-def _table_html(
-    ctx: PageContext,
-    table: Table,
-    exports: bool = True,
-    sort: tuple[str, bool] | None = None,
-    target: str | None = None,
-) -> Markup:
-    """A table with its download links; ``sort`` (column key, descending) makes headers sort links,
-    re-rendering the element ``target`` through htmx when given."""
-    html = ENV.get_template("partials/table.html").render(
-        ctx=ctx, table=table, exports=exports, current_sort=sort, target=target, EXPORT_FORMATS=FORMATS
-    )
-    return Markup(html)
 
 
 ENV = Environment(
@@ -98,6 +83,9 @@ ENV.globals.update(
     NodeKind=NodeKind,
     EXPORT_FORMATS=FORMATS,
     status_css=STATUS_CSS,
+    meter=meter,
+    status_bar=status_bar,
+    completeness_bars=completeness_bars,
 )
 
 
@@ -125,7 +113,8 @@ def page(ctx: PageContext, template: str, *, title: str, tables: list[Table] | N
         "user": ctx.user,
         "title": title,
         "tables": {t.name: t for t in tables},
-        "table_html": lambda table, **kw: _table_html(ctx, table, **kw),
+        "table_html": lambda table, **kw: table_html(ctx, table, **kw),
+        "export_links": lambda table: export_links(ctx, table),
         **values,
     }
     compiled = ENV.get_template(template)

@@ -23,7 +23,10 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from starlette.responses import Response
+
+from chainkg.store.files import spreadsheet_safe
 
 __all__ = ["FORMATS", "Cell", "Column", "Table", "export_response", "filename", "to_csv", "to_xlsx"]
 
@@ -109,15 +112,16 @@ def to_csv(table: Table) -> bytes:
 
 
 def _csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text that a spreadsheet would run as a formula is prefixed with a quote (CSV injection): the
+    one rule every file chainkg writes keeps (:func:`chainkg.store.files.spreadsheet_safe`)."""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook always starts with one worksheet
+        raise RuntimeError("openpyxl made a workbook without a worksheet")
     sheet.title = _UNSAFE.sub("_", table.title)[:31] or "Sheet1"
     sheet.append(table.header())
     for cell in sheet[1]:

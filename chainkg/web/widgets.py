@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from chainkg.queries import gaps, ledger
 from chainkg.queries.common import NodeRef
 from chainkg.queries.listing import enterprises as listing_enterprises
+from chainkg.queries.listing import segments as listing_segments
 from chainkg.web.deps import PageContext
 from chainkg.web.render import STATUS_CSS, cny, enterprise_kind_zh, wan
 from chainkg.web.tables import Cell, Column, Table
@@ -24,7 +25,17 @@ __all__ = [
     "project_table",
     "ref_cell",
     "refs_cell",
+    "segment_item",
 ]
+
+
+def segment_item(ctx: PageContext, segment_id: str) -> listing_segments.SegmentItem | None:
+    """A segment's stage and chains, from the segment listing filtered by its name (a segment's own
+    neighbours are thousands of members; the listing answers from the segments alone)."""
+    attrs = ctx.store.node(segment_id) or {}
+    params = {"text": attrs.get("name") or segment_id, "limit": listing_segments.QUERY.limits("limit").le}
+    found = ctx.run(listing_segments.QUERY, params)
+    return next((item for item in found.items if item.id == segment_id), None)
 
 
 def ref_cell(ctx: PageContext, ref: NodeRef | None, **params: object) -> Cell:
@@ -74,7 +85,7 @@ def project_rows(ctx: PageContext, table: Table, items: Iterable[ledger.ProjectI
         table.add(
             ref_cell(ctx, item),
             Cell(status, css="status " + STATUS_CSS.get(status, "s-unknown")),
-            Cell(item.status_date or "—", value=item.status_date or ""),
+            Cell(item.status_date or "—", value=item.status_date or "", css="nowrap"),
             money,
             refs_cell(ctx, item.chains),
             refs_cell(ctx, item.segments),

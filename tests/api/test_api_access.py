@@ -87,10 +87,14 @@ def test_roles_decide_who_loads_and_who_reads_the_audit_log(protected: TestClien
 def test_a_browser_signs_in_with_a_key_and_gets_a_session(protected: TestClient, tmp_path: Path) -> None:
     failed = protected.post("/auth/session", data={"key": "nope", "next": "/viz/"}, follow_redirects=False)
     assert failed.status_code == 303 and "failed=1" in failed.headers["location"]
-    signed = protected.post("/auth/session", data={"key": EDITOR, "next": "/viz/"}, follow_redirects=False)
-    assert signed.status_code == 303 and signed.headers["location"] == "/viz/"
+    workbench = protected.get("/", headers={"accept": "text/html"}, follow_redirects=False)
+    assert workbench.status_code == 303 and workbench.headers["location"] == "/auth/signin?next=/"
+    signed = protected.post("/auth/session", data={"key": EDITOR, "next": "/"}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/"
     cookie = signed.headers["set-cookie"]
     assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower() and EDITOR not in cookie
+    home = protected.get("/")
+    assert home.status_code == 200 and "zhang · 编辑" in home.text and 'action="/auth/logout"' in home.text
     assert protected.get("/viz/").status_code == 200
     assert protected.get("/auth/whoami").json()["via"] == "session"
     # A write carried by the cookie alone must come from this server's own pages.

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -19,28 +18,8 @@ from playwright.sync_api import sync_playwright
 
 from chainkg.api.swagger import STATIC_DIR
 from chainkg.app.settings import Settings
-from chainkg.queries import (
-    chain_map,
-    entity,
-    explain,
-    footprint,
-    gaps,
-    pipeline,
-    profile,
-    project_history,
-    recommend,
-    report,
-    search,
-    supply_chain,
-)
-from chainkg.queries.listing import chains as listing_chains
-from chainkg.queries.listing import enterprises as listing_enterprises
-from chainkg.queries.listing import parks as listing_parks
-from chainkg.queries.listing import regions as listing_regions
-from chainkg.queries.listing import segments as listing_segments
-from chainkg.queries.policies import eligible as policy_eligible
-from chainkg.queries.policies import listing as policy_list
-from chainkg.queries.policies import match as policy_match
+from chainkg.queries.base import Query
+from chainkg.queries.registry import by_name
 from chainkg.server import create_app
 from chainkg.store.memory import MemoryStore
 
@@ -79,31 +58,34 @@ OPERATIONS = {
 #: Operations whose answer is a file, not a JSON model.
 DOWNLOADS = {"download_report"}
 
-#: operation id → the query module whose Params the route fills.
-QUERY_OF: dict[str, ModuleType] = {
-    "list_chains": listing_chains,
-    "get_chain_map": chain_map,
-    "get_chain_gaps": gaps,
-    "list_chain_segments": listing_segments,
-    "list_segments": listing_segments,
-    "get_segment_recommendations": recommend,
-    "list_enterprises": listing_enterprises,
-    "get_group_footprint": footprint,
-    "list_parks": listing_parks,
-    "list_regions": listing_regions,
-    "get_place_profile": profile,
-    "get_supply_chain": supply_chain,
-    "get_entity": entity,
-    "explain_path": explain,
-    "search_nodes": search,
-    "list_pipeline": pipeline,
-    "get_project_history": project_history,
-    "get_project_policies": policy_match,
-    "get_report": report,
-    "download_report": report,
-    "list_policies": policy_list,
-    "match_policies": policy_match,
-    "get_policy_eligible": policy_eligible,
+#: operation id → the query whose Params the route fills.
+QUERY_OF: dict[str, Query[Any, Any]] = {
+    operation: by_name(name)
+    for operation, name in {
+        "list_chains": "list_chains",
+        "get_chain_map": "chain_map",
+        "get_chain_gaps": "gaps",
+        "list_chain_segments": "list_segments",
+        "list_segments": "list_segments",
+        "get_segment_recommendations": "recommend",
+        "list_enterprises": "list_enterprises",
+        "get_group_footprint": "footprint",
+        "list_parks": "list_parks",
+        "list_regions": "list_regions",
+        "get_place_profile": "profile",
+        "get_supply_chain": "supply_chain",
+        "get_entity": "entity",
+        "explain_path": "explain",
+        "search_nodes": "search",
+        "list_pipeline": "pipeline",
+        "get_project_history": "project_history",
+        "get_project_policies": "policy_match",
+        "get_report": "report",
+        "download_report": "report",
+        "list_policies": "policies",
+        "match_policies": "policy_match",
+        "get_policy_eligible": "policy_eligible",
+    }.items()
 }
 
 
@@ -170,10 +152,10 @@ async def test_route_limits_never_exceed_the_query_limits(spec: dict[str, Any]) 
     """Every bounded parameter a route shares with its query's Params has bounds inside the query's."""
     checked = 0
     for op in _operations(spec).values():
-        module = QUERY_OF.get(op["operationId"])
-        if module is None:
+        query = QUERY_OF.get(op["operationId"])
+        if query is None:
             continue
-        fields = module.Params.model_json_schema()["properties"]
+        fields = query.params.model_json_schema()["properties"]
         for param in op.get("parameters", []):
             field = fields.get(param["name"])
             schema = param["schema"]

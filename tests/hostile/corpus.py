@@ -401,7 +401,9 @@ REQUESTS: list[RequestCase] = [
         "limit_far_too_large", "GET", "/api/v1/enterprises?limit=99999999999999999999", 422, "validation_error"
     ),
     RequestCase("unpaired_surrogate_escape", "GET", "/api/v1/search?text=%ED%A0%80", 200),
-    RequestCase("open_redirect_after_signin", "GET", "/auth/signin?next=//evil.example/", 200, says='value="/viz/"'),
+    RequestCase(
+        "open_redirect_after_signin", "GET", "/auth/signin?next=//evil.example/", 200, says='name="next" value="/"'
+    ),
     RequestCase("audit_needs_admin", "GET", "/api/v1/audit", 401, "unauthorized"),
     RequestCase(
         "forged_session_cookie",

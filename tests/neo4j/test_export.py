@@ -37,3 +37,36 @@ def test_export_round_trips_through_neo4j(empty: Neo4jStore, tmp_path: Path) -> 
     assert report.rejects == []
     assert graph_of(back) == graph_of(original)
     empty.clear()
+
+
+def test_a_big_api_load_into_neo4j_runs_in_a_worker(
+    empty: Neo4jStore, neo4j_server: object, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On Neo4j the worker process writes to the server itself; the API answers with its report."""
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from chainkg.app.settings import Settings
+    from chainkg.server import create_app
+    from tests.app.test_recovery import registry_csv
+
+    uri, (user, password) = neo4j_server.uri, neo4j_server.auth  # type: ignore[attr-defined]
+    settings = Settings(
+        store="neo4j",
+        home=tmp_path / "home",
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        api_key="neo4j-worker-key",
+        load_worker_bytes=0,
+        watch_seconds=0,
+    )
+    csv = registry_csv(tmp_path / "r.csv", 12, prefix="图库工人")
+    with caplog.at_level(logging.WARNING, logger="chainkg.api"), TestClient(create_app(settings, empty)) as client:
+        upload = {"file": ("r.csv", csv.read_bytes())}
+        response = client.post("/api/v1/loads", headers={"X-API-Key": "neo4j-worker-key"}, files=upload)
+    assert response.status_code == 200, response.text
+    assert response.json()["records_loaded"] == 12 and not caplog.records, "loaded by the worker, no fallback"
+    assert len(empty.read("MATCH (e:Enterprise) WHERE e.name STARTS WITH '图库工人' RETURN e.id AS id")) == 12
+    empty.clear()

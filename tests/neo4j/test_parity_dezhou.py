@@ -1,5 +1,8 @@
 """Parity on the Dezhou graph: loaded through the normal pipeline into both stores, every query with a
-spread of parameters answers the same, and so does every store-level read the loaders use."""
+spread of parameters answers the same, and so does every store-level read the loaders use.
+
+The whole module runs twice: on a Neo4j database filled by the online loader and on one filled by
+the offline importer (``chainkg load --bulk``: :func:`chainkg.loaders.bulk.bulk_load`)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from chainkg.loaders import default_loaders
+from chainkg.loaders.bulk import bulk_load
 from chainkg.loaders.pipeline import LoadReport
 from chainkg.queries import (
     chain_map,
@@ -17,6 +22,7 @@ from chainkg.queries import (
     footprint,
     gaps,
     ledger,
+    overview,
     profile,
     recommend,
     search,
@@ -32,20 +38,29 @@ from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, 
 from chainkg.store.memory import MemoryStore
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.nx_index import nodes_of_kind
-from tests.conftest import load_dataset
+from tests.conftest import DATASET, load_dataset
 from tests.neo4j.contents import memory_contents, neo4j_contents
 from tests.neo4j.parity import assert_same
 
 Stores = tuple[MemoryStore, Neo4jStore, LoadReport, LoadReport]
 
 
-@pytest.fixture(scope="module")
-def stores(neo4j_store: Neo4jStore) -> Iterator[Stores]:
-    """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store, both through run_load."""
+@pytest.fixture(scope="module", params=["online", "bulk"])
+def stores(
+    request: pytest.FixtureRequest, neo4j_server: Any, neo4j_store: Neo4jStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stores]:
+    """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store: through run_load, or through the
+    same pipeline and the offline importer (the test server stops, imports and starts again)."""
     memory = MemoryStore()
     memory_report = load_dataset(memory)
     neo4j_store.clear()
-    neo4j_report = load_dataset(neo4j_store)
+    if request.param == "online":
+        neo4j_report = load_dataset(neo4j_store)
+    else:
+        result = bulk_load(
+            neo4j_store, [DATASET], default_loaders(), neo4j_server.import_full, tmp_path_factory.mktemp("import")
+        )
+        (neo4j_report,) = result.reports
     yield memory, neo4j_store, memory_report, neo4j_report
 
 
@@ -354,3 +369,8 @@ def test_project_ledger(memory: MemoryStore, neo: Neo4jStore) -> None:
             )
         )
     assert assert_same(memory, neo, ledger.QUERY, cases) == len(cases)
+
+
+def test_chains_overview(memory: MemoryStore, neo: Neo4jStore) -> None:
+    params = [overview.Params(scope=scope, top_gaps=top) for scope in _scopes(memory) for top in (0, 5)]
+    assert assert_same(memory, neo, overview.QUERY, params) == len(params)

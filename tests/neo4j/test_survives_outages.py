@@ -39,7 +39,7 @@ KILLED_IN_BATCH = 4
 
 
 class DyingServerStore(Neo4jStore):
-    """A store that kills the server after the first statement of batch :data:`KILLED_IN_BATCH` has
+    """A store that kills the server after the first write statement of batch :data:`KILLED_IN_BATCH` has
     run — inside its open transaction — and remembers which batches committed before."""
 
     server: Any = None
@@ -55,7 +55,7 @@ class DyingServerStore(Neo4jStore):
 
     def _run(self, tx: Any, statement: str, parameters: Any) -> list[dict]:
         rows = super()._run(tx, statement, parameters)
-        if self._batches == KILLED_IN_BATCH and "MERGE" in statement and self.server.running:
+        if self._batches == KILLED_IN_BATCH and "$rows" in statement and self.server.running:  # a write
             self.server.kill()  # SIGKILL: no shutdown, no commit of the open transaction
         return rows
 

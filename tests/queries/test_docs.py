@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chainkg.queries import docs
+from chainkg.queries.registry import QUERIES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -15,5 +16,5 @@ def test_queries_doc_is_up_to_date() -> None:
 
 
 def test_every_query_module_has_the_four_parts() -> None:
-    for _, module in docs.QUERIES:
-        assert module.__doc__ and module.Params and module.Result and module.run_networkx, module.__name__
+    for query in QUERIES:
+        assert query.definition and query.params and query.result and callable(query.run_networkx), query.name

@@ -10,7 +10,6 @@ from chainkg.store.memory import MemoryStore
 
 def test_youyan_footprint_sums_its_projects(dezhou: MemoryStore) -> None:
     result = dezhou.run(footprint.QUERY, footprint.Params(group="ent:有研科技集团有限公司"))
-    assert isinstance(result, footprint.Result)
     projects = {p.project.name: p.total_investment for p in result.projects}
     assert projects == {
         "山东有研集成电路用大尺寸硅材料规模化生产项目": 1_800_000_000,
@@ -27,7 +26,6 @@ def test_youyan_footprint_sums_its_projects(dezhou: MemoryStore) -> None:
 
 def test_footprint_follows_multi_level_subsidiaries(dezhou: MemoryStore) -> None:
     result = dezhou.run(footprint.QUERY, footprint.Params(group="ent:中国中信集团有限公司"))
-    assert isinstance(result, footprint.Result)
     assert [(s.level, s.enterprise.name) for s in result.subsidiaries] == [
         (1, "中信国安信息产业股份有限公司"),
         (2, "鸿联九五集团"),
@@ -35,20 +33,17 @@ def test_footprint_follows_multi_level_subsidiaries(dezhou: MemoryStore) -> None
     assert [p.project.name for p in result.projects] == ["中信国安鸿联九五德州职场项目"]
     assert result.total_investment_cny == 50_000_000
     shallow = dezhou.run(footprint.QUERY, footprint.Params(group="ent:中国中信集团有限公司", max_depth=1))
-    assert isinstance(shallow, footprint.Result)
     assert shallow.projects == []  # the investing subsidiary is two levels down
 
 
 def test_foreign_currency_is_listed_not_summed(dezhou: MemoryStore) -> None:
     result = dezhou.run(profile.QUERY, profile.Params(place="park:德州经济技术开发区"))
-    assert isinstance(result, profile.Result)
     # 应急救援培训中心项目 is 3000万美元; the CNY total leaves it out
     assert result.investment_cny == sum(s.investment_cny for s in result.projects_by_status)
 
 
 def test_profile_of_the_ic_materials_base(dezhou: MemoryStore) -> None:
     result = dezhou.run(profile.QUERY, profile.Params(place="park:天衢新区集成电路关键材料基地"))
-    assert isinstance(result, profile.Result)
     assert result.projects == 3 and result.investment_cny == 8_600_000_000
     assert result.enterprises == 3
     chains = {c.chain.name: c for c in result.chains}
@@ -58,7 +53,6 @@ def test_profile_of_the_ic_materials_base(dezhou: MemoryStore) -> None:
 
 def test_profile_of_tianqu(dezhou: MemoryStore) -> None:
     result = dezhou.run(profile.QUERY, profile.Params(place="region:天衢新区", top_gaps=2))
-    assert isinstance(result, profile.Result)
     assert [ld.name for ld in result.leaders] == ["英望科技(山东)有限公司"]
     assert "park:德州经济技术开发区" in {p.id for p in result.places}
     assert result.chains[0].completeness >= result.chains[-1].completeness

@@ -20,7 +20,6 @@ TIANQU = "region:天衢新区"
 
 def test_ic_chain_in_tianqu_covers_wafers_and_targets_through_youyan(dezhou: MemoryStore) -> None:
     result = dezhou.run(chain_map.QUERY, chain_map.Params(chain=IC, scope=TIANQU))
-    assert isinstance(result, chain_map.Result)
     by_name = {s.segment.name: s for s in result.segments}
     wafer, target = by_name["硅片"], by_name["溅射靶材"]
     assert wafer.covered and target.covered
@@ -34,7 +33,6 @@ def test_ic_chain_in_tianqu_covers_wafers_and_targets_through_youyan(dezhou: Mem
 
 def test_ic_gaps_in_tianqu(dezhou: MemoryStore) -> None:
     result = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU))
-    assert isinstance(result, gaps.Result)
     assert {s.name for s in result.covered} == {"硅片", "溅射靶材", "集成电路设计", "封装测试"}
     fill = {g.segment.name for g in result.fill}
     assert {"光刻胶", "电子特气", "晶圆制造"} <= fill and "硅片" not in fill
@@ -53,7 +51,6 @@ def test_ic_gaps_in_tianqu(dezhou: MemoryStore) -> None:
 
 def test_stage_weighted_completeness(dezhou: MemoryStore) -> None:
     result = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU))
-    assert isinstance(result, gaps.Result)
     by_stage = result.completeness.by_stage
     expected = sum(c / t for c, t in by_stage.values()) / len(by_stage)
     assert result.completeness.stage_weighted == pytest.approx(expected, abs=1e-6)
@@ -62,10 +59,8 @@ def test_stage_weighted_completeness(dezhou: MemoryStore) -> None:
 def test_weak_rule_is_parameterised(dezhou: MemoryStore) -> None:
     strict = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=3))
     loose = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1))
-    assert isinstance(strict, gaps.Result) and isinstance(loose, gaps.Result)
     assert len(strict.strengthen) == 4 and loose.strengthen == []
     share = dezhou.run(gaps.QUERY, gaps.Params(chain=IC, scope=TIANQU, min_enterprises=1, min_investment_share=0.2))
-    assert isinstance(share, gaps.Result)
     # 硅片 holds 80 of 86亿; the others hold less than 20 %
     assert {g.segment.name for g in share.strengthen} == {"溅射靶材", "集成电路设计", "封装测试"}
 
@@ -93,7 +88,6 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 def _gaps(store: MemoryStore, scope: str | None = None) -> gaps.Result:
     result = store.run(gaps.QUERY, gaps.Params(chain="chain:链a", scope=scope, limit=500))
-    assert isinstance(result, gaps.Result)
     return result
 
 

@@ -9,12 +9,13 @@ import networkx as nx
 import pytest
 
 from chainkg.queries import stats
+from chainkg.schema import SCHEMA_VERSION
 from chainkg.schema.kinds import EdgeKind, Stage
 from chainkg.schema.models import Chain, Segment, Source, make_edge
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import GraphStore, StoreError
-from chainkg.store.snapshot import MAGIC, SnapshotError
+from chainkg.store.snapshot import FORMAT_VERSION, MAGIC, SnapshotError
 
 
 def _batch() -> Batch:
@@ -123,3 +124,42 @@ def test_snapshot_write_is_atomic(dezhou: MemoryStore, tmp_path: Path) -> None:
     dezhou.save(path)
     dezhou.save(path)
     assert sorted(os.listdir(tmp_path)) == ["g.snapshot"]  # no temp files left behind
+
+
+def test_an_opened_snapshot_knows_its_counts_and_manifest_before_its_graph_is_built(
+    dezhou: MemoryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "g.snapshot"
+    dezhou.save(path)
+    opened = MemoryStore.open(path)
+    assert opened.counts() == dezhou.counts()  # from the header while the graph is built, or from the graph
+    assert opened.manifest() == dezhou.manifest()
+    graph = opened.graph  # waits for it
+    assert nx.utils.graphs_equal(graph, dezhou.graph)
+    u, v = next(iter(graph.edges()))
+    assert graph._succ[u][v] is graph._pred[v][u]  # one key dict per pair, shared as networkx shares it
+    assert graph._adj is graph._succ
+
+
+def test_a_payload_that_is_no_graph_is_corrupt_when_it_is_built(tmp_path: Path) -> None:
+    """The checksum matches (the writer wrote what it meant to), the content is not a chainkg graph:
+    refused when the graph is needed, as corrupt."""
+    import hashlib
+    import json
+    import pickle
+
+    payload = pickle.dumps({"not": "a graph"})
+    header = {
+        "format": FORMAT_VERSION,
+        "schema": SCHEMA_VERSION,
+        "manifest": [],
+        "counts": {"nodes": {}, "edges": {}},
+        "payload_bytes": len(payload),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    path = tmp_path / "g.snapshot"
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
+    opened = MemoryStore.open(path)
+    with pytest.raises(SnapshotError) as info:
+        opened.wait()
+    assert info.value.reason == "corrupt"

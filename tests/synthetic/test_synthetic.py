@@ -424,4 +424,4 @@ def test_the_home_city_is_marked_so_queries_have_a_default_scope(tiny_store: Mem
     assert homes == ["region:德州市"]
     chain = next(n for n, k in tiny_store.graph.nodes(data="kind") if k == "Chain")
     result = tiny_store.run(gaps.QUERY, gaps.Params(chain=chain))
-    assert isinstance(result, gaps.Result) and result.scope.id == "region:德州市"
+    assert result.scope.id == "region:德州市"

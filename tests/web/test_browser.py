@@ -107,7 +107,8 @@ def test_dashboard_to_chain_to_segment_to_a_recommendation(session: Session, liv
     page = session.page
     page.goto(f"{live_url}/?scope={TIANQU}")
     expect(page.locator("h1")).to_contain_text("天衢新区")
-    page.wait_for_selector("#completeness-chart[data-drawn='1']")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(".bars .bar-row").count() == 12, "a bar pair per chain"
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], "no sideways scrolling"
     page.screenshot(path=str(shots / "workbench-dashboard.png"))
 

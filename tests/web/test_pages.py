@@ -7,12 +7,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from chainkg.app.settings import Settings
+from chainkg.server import create_app
+from chainkg.store.memory import MemoryStore
 from chainkg.web import sections
 from chainkg.web.deps import User, current_user
 from tests.web.conftest import TIANQU, parse, rows_shown
@@ -255,3 +259,13 @@ def test_the_current_user_hook_reaches_the_pages(client: TestClient) -> None:
     finally:
         client.app.dependency_overrides.clear()  # type: ignore[attr-defined]
     assert "招商局 张三" not in client.get("/").text
+
+
+def test_pages_follow_the_servers_access_control(dezhou: MemoryStore, tmp_path: Path) -> None:
+    """With protected reads, a browser is sent to sign in; a key's holder sees the pages as themself."""
+    settings = Settings(home=tmp_path, keys="招商局张三:viewer:k-viewer-0123456789")
+    with TestClient(create_app(settings, dezhou)) as browser:
+        refused = browser.get("/ledger", headers={"Accept": "text/html"}, follow_redirects=False)
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/auth/signin")
+        page = browser.get("/", headers={"X-API-Key": "k-viewer-0123456789"})
+        assert page.status_code == 200 and "招商局张三" in page.text and "/auth/logout" in page.text

@@ -79,9 +79,9 @@ def _failures(request: Request) -> _Failures:
 def _safe_next(target: str | None) -> str:
     """Only a path on this server (no scheme, no host, no ``//``): never an open redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/viz/"
+        return "/"
     if any(ord(c) < 32 for c in target):
-        return "/viz/"
+        return "/"
     return target
 
 
@@ -92,7 +92,8 @@ def signin_page(request: Request, next: str | None = None, failed: bool = False)
     page = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>登录 · sign in — chainkg</title></head><body>"
+        '<title>登录 · sign in — chainkg</title><link rel="stylesheet" href="/assets/css/workbench.css"></head>'
+        '<body class="signin">'
         "<h1>chainkg 产业链知识图谱</h1><h2>登录 · sign in</h2>"
         f'{note}<form method="post" action="/auth/session">'
         '<label>访问密钥 · key <input type="password" name="key" autocomplete="current-password" required '

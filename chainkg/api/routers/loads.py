@@ -106,7 +106,9 @@ async def create_load(
             source = resolve_load_path(settings, path)
         client = request.client.host if request.client is not None else None
         actor = Actor(name=user.name, role=user.role or "", via="api", address=client)
-        summary = await run_in_threadpool(request.app.state.writer.load, request.app.state, settings, source, actor)
+        summary: LoadSummary = await run_in_threadpool(
+            request.app.state.writer.load, request.app.state, settings, source, actor
+        )
     if refused_whole(summary):
         raise APIError(
             422,

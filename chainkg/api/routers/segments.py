@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from chainkg.api.deps import StoreDep
-from chainkg.api.routers.common import QUERY_ERRORS, Cursor, Limit, ScopeQuery, TextFilter, id_path, resolve
-from chainkg.api.routers.common import resolve_optional as resolve_opt
+from chainkg.api.routers.common import QUERY_ERRORS, path_param, query_param, run
 from chainkg.queries import recommend
 from chainkg.queries.listing import segments as listing_segments
-from chainkg.schema.kinds import NodeKind, Stage
+from chainkg.schema.kinds import Stage
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/segments", tags=["segments"], responses=QUERY_ERRORS)
 
-_PLACES = (NodeKind.REGION, NodeKind.PARK)
-RecommendWeight = Annotated[float, Query(ge=0, le=10)]
-
 
 @router.get("", operation_id="list_segments", summary="List segments / 环节列表")
 def list_segments(
     store: StoreDep,
-    chain: Annotated[
-        str | None,
-        Query(min_length=1, max_length=300, description="chain: id or name / 产业链", examples=["chain:集成电路"]),
-    ] = None,
-    stage: Annotated[Stage | None, Query(description="only this stage / 阶段")] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
-    text: TextFilter = None,
+    chain: str | None = query_param(listing_segments.QUERY, "chain"),
+    stage: Stage | None = query_param(listing_segments.QUERY, "stage"),
+    limit: int = query_param(listing_segments.QUERY, "limit"),
+    cursor: str | None = query_param(listing_segments.QUERY, "cursor"),
+    text: str | None = query_param(listing_segments.QUERY, "text"),
 ) -> listing_segments.Result:
     """Every segment (环节), or those of one chain or one stage, ordered by id."""
-    params = listing_segments.Params(
-        chain=resolve_opt(store, chain, (NodeKind.CHAIN,), "chain", "chain"),
-        stage=stage,
-        limit=limit,
-        cursor=cursor,
-        text=text,
-    )
-    return store.run(listing_segments.QUERY, params)
+    values = {"chain": chain, "stage": stage, "limit": limit, "cursor": cursor, "text": text}
+    return run(store, listing_segments.QUERY, values)
 
 
 @router.get(
@@ -51,22 +36,22 @@ def list_segments(
 )
 def get_segment_recommendations(
     store: StoreDep,
-    segment: Annotated[str, id_path("segment: id or name / 环节 id 或名称", "seg:高纯金属")],
-    scope: ScopeQuery = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="candidates listed / 推荐数量")] = 20,
-    w_group: Annotated[float, Query(ge=0, le=10, description="weight of 以商招商 (same group as one present)")] = 3.0,
-    w_supplier: Annotated[float, Query(ge=0, le=10, description="weight of supplying a local chain leader")] = 2.0,
-    w_record: Annotated[float, Query(ge=0, le=10, description="weight of size and investment record")] = 1.0,
+    segment: str = path_param(recommend.QUERY, "segment"),
+    scope: str | None = query_param(recommend.QUERY, "scope"),
+    limit: int = query_param(recommend.QUERY, "limit"),
+    w_group: float = query_param(recommend.QUERY, "w_group"),
+    w_supplier: float = query_param(recommend.QUERY, "w_supplier"),
+    w_record: float = query_param(recommend.QUERY, "w_record"),
 ) -> recommend.Result:
     """Enterprises outside the scope that operate in the segment, ranked: same group as one already
     here (以商招商), supplier of a local chain leader, size and investment record — each with its
     reasons and the path that proves the strongest — see docs/queries.md, "Recommendations"."""
-    params = recommend.Params(
-        segment=resolve(store, segment, (NodeKind.SEGMENT,), "segment", "segment"),
-        scope=resolve_opt(store, scope, _PLACES, "region or park", "scope"),
-        limit=limit,
-        w_group=w_group,
-        w_supplier=w_supplier,
-        w_record=w_record,
-    )
-    return store.run(recommend.QUERY, params)
+    values = {
+        "segment": segment,
+        "scope": scope,
+        "limit": limit,
+        "w_group": w_group,
+        "w_supplier": w_supplier,
+        "w_record": w_record,
+    }
+    return run(store, recommend.QUERY, values)

@@ -213,7 +213,7 @@ def _project(candidate: ProjectCandidate, resolver: Resolver, note: Note) -> Bat
         claims["currency"] = candidate.currency.value if candidate.currency else "CNY"
     if candidate.status is not None:
         claims["status"] = candidate.status.value
-    claims.update(candidate.dates)
+    claims.update(candidate.dates.items())
     names = [candidate.name, *candidate.aliases]
     _validate(Project, {"name": candidate.name, **claims})  # the article's values must be valid together
     inferred = candidate.status_basis in ("plan", "headline")

@@ -126,10 +126,10 @@ class EnterpriseParts:
                     self._relation(
                         child, index, before[-6:] + mention.text + text[mention.end : mention.end + 6], text, 0.7
                     )
-            elif _ANAPHOR_PARENT.search(before):
+            elif anaphor := _ANAPHOR_PARENT.search(before):
                 parent = self._previous_entity(unit, position, exclude=index)
                 if parent is not None:
-                    self._relation(index, parent, _ANAPHOR_PARENT.search(before).group(0), text, 0.7)  # type: ignore[union-attr]
+                    self._relation(index, parent, anaphor.group(0), text, 0.7)
 
     def _previous_entity(self, unit: Unit, position: int, exclude: int) -> int | None:
         for index in reversed(unit.company_ids[:position]):

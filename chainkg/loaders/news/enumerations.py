@@ -25,11 +25,12 @@ items (``…E项目,总投资32.29亿元``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
-from chainkg.loaders.news.names import is_generic
+from chainkg.loaders.news.names import is_generic, is_sector_phrase
 from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
@@ -51,7 +52,7 @@ _GROUP_PRICE = re.compile(
 _PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
 _RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
 _OTHER_TRAILER = re.compile(
-    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))"
+    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!项目|园|基地|化)"
 )
 _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
 #: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
@@ -182,7 +183,7 @@ def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, 
 def find_enumerations(
     text: str,
     amounts: list[AmountMention],
-    companies: list[NameMention] = (),  # type: ignore[assignment]
+    companies: Sequence[NameMention] = (),
 ) -> list[Enumeration]:
     """Every enumeration of projects in ``text`` (see the module docstring)."""
     top = top_level(text)
@@ -206,7 +207,7 @@ def _enumeration(
     clauses: list[tuple[int, int]],
     ci: int,
     amounts: list[AmountMention],
-    companies: list[NameMention],
+    companies: Sequence[NameMention],
 ) -> tuple[Enumeration, int] | None:
     cs, ce = clauses[ci]
     chunks = _split(text, cs, ce, top)
@@ -280,11 +281,16 @@ def _enumeration(
         typed_by = "priced"
     elif named >= 2 and named * 2 >= len(items):
         typed_by = "named"
+    elif _headed(items) and _facilities_predicated(text, cs, items):
+        typed_by = "named"  # A产业园、B中心、C总部等…落户: facilities named in a list with a project's predicate
     else:
         return None
     if typed_by in ("named", "priced"):  # the list is of names: companies alone are investors, not projects
         items = [i for i in items if not _is_company(i.mention, companies)]
     items = [i for i in items if _name_like(i.mention.text)]
+    kinds = [_kind(i, companies) for i in items]
+    if sum(kinds) * 2 > len(items):  # a list of sectors (交通能源、机械、汽车…等合作项目): its sector items go
+        items = [i for i, kind in zip(items, kinds, strict=True) if not kind]
     if not items or (len(items) < 2 and typed_by not in ("trailer", "header")):
         return None
     group_amount = None
@@ -331,12 +337,17 @@ def _split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[i
     return [(start, end)]
 
 
+_ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|物流|贸易|检测|维修|回收|利用)+"
+
+
 def _merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        if out and _QUANTITY_START.match(text, s) and re.search(r"(年产|\d)", text[out[-1][0] : out[-1][1]][:4]):
+        if out and _QUANTITY_START.match(text, s) and re.search(r"年产", text[out[-1][0] : out[-1][1]][:4]):
             out[-1] = (out[-1][0], e)
+        elif out and re.fullmatch(_ACTIVITY, text[s:e].removesuffix("项目")):
+            out[-1] = (out[-1][0], e)  # …铝箱体研发、生产、销售项目: activities of one name, not items
         else:
             out.append((s, e))
     return out
@@ -402,7 +413,7 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
             trailer = _TRAILER.match(rest)
             if trailer and _project_trailer(trailer):
                 return i, i + trailer.end(), _trailer_count(trailer), False, "project"
-            if trailer and re.search(r"领域|产业|行业|方向|板块|类", trailer["mid"] or ""):
+            if trailer and _SECTOR_TRAILER.search(trailer["mid"] or ""):
                 return i, i, None, False, "other"
             return i, i, None, False, ""
         trailer = None if single else _TRAILER.match(rest)
@@ -430,9 +441,38 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
     mid = trailer["mid"] or ""
     if not mid:
         return True
-    if trailer["count"] or trailer["count2"]:
-        return not re.search(r"[,;。]", mid)
-    return is_generic(mid) and not re.search(r"领域|产业|行业|方向|板块|类", mid)
+    if trailer["count"] or trailer["count2"]:  # 等高校院所签订科创类项目4个: the list is who signed
+        return not re.search(r"[,;。]|签订|签约|签署|合作|共建|携手", mid)
+    return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
+
+
+#: Words in a trailer that make its items sectors (等领域, 等新兴产业); …产业项目, …产业园项目 are projects.
+_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|$)")
+#: Heads of names of facilities (a list of them with a project's predicate is a list of projects).
+_FACILITY_HEAD = re.compile(
+    r"(项目|工程|基地|产业园|工业园|科技园|物流园|创业园|生态园|园区|中心|总部|工厂|生产线|物流城|科技城|生态城|商城|"
+    r"综合体|小镇|度假村|度假区|博物馆群?|医院|学校|公学|大桥|公路|铁路|水库|灌区|电站|电厂|风电场|码头|乐园|广场)"
+    r"(?:\([^)]*\))?$"
+)
+#: Words that make a clause about projects: signed, settled, started, built, producing.
+_PREDICATE_WORD = re.compile(r"签约|签订|签署|落户|引进|开工|动工|奠基|投产|竣工|建成|开业|运营|启动|在建|续建|入驻")
+
+
+def _headed(items: list[Item]) -> bool:
+    heads = sum(1 for i in items if _FACILITY_HEAD.search(i.mention.text))
+    return len(items) >= 2 and heads * 2 > len(items)
+
+
+def _facilities_predicated(text: str, clause_start: int, items: list[Item]) -> bool:
+    """The clause says the listed facilities are signed, settled, started or built: a predicate right
+    after the list (…中心等项目陆续开工, …总部等一批企业落户南京) or a signing verb right before it."""
+    end = items[-1].mention.end
+    stop = re.search(r"[,;。!?:]", text[end:])
+    after = text[end : end + stop.start() if stop else len(text)]
+    lead = text[clause_start : items[0].mention.start]
+    if "于一体" in after or lead.endswith("集"):
+        return False  # 集主题乐园、五星级酒店…于一体: the parts of one project
+    return bool(_PREDICATE_WORD.search(after) or re.search(r"(签约|签订|签署|引进|引入|落户)了?$", lead))
 
 
 def _trailer_count(trailer: re.Match[str]) -> int | None:
@@ -480,7 +520,16 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
     return Item(mention, amount, place, labelled, chunk_start)
 
 
-def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
+def _kind(item: Item, companies: Sequence[NameMention]) -> bool:
+    """交通能源、机械、汽车…等各方面合作项目: an item naming a sector, not one project (unless it is
+    priced in the list or a company stands in it)."""
+    if item.amount is not None or not is_sector_phrase(re.sub(r"(项目|工程)$", "", item.mention.text)):
+        return False
+    lead = item.mention.start if item.lead_start is None else item.lead_start
+    return not any(lead <= c.start and c.end <= item.mention.end for c in companies)
+
+
+def _is_company(mention: NameMention, companies: Sequence[NameMention]) -> bool:
     return any(c.start <= mention.start and mention.end <= c.end + 0 and c.legal for c in companies) or any(
         c.start == mention.start and c.end == mention.end for c in companies
     )
@@ -488,6 +537,8 @@ def _is_company(mention: NameMention, companies: list[NameMention]) -> bool:
 
 def _name_like(name: str) -> bool:
     core = name.removesuffix("项目")
+    if re.search(rf"项目{_COUNT_WORD}$", name):
+        return False  # 先进制造业项目58个: a category counted
     if re.match(_COUNT_WORD, core):
         return False  # 6个公路基金项目: a category with a count
     if re.search(r"(有|是|为|在|了|共|新增|先后|分别)$", core):
@@ -496,4 +547,4 @@ def _name_like(name: str) -> bool:
         return False
     if re.search(r"[,;。!?]", core) or re.fullmatch(r"[\d.%]+", core):
         return False
-    return not _NAME_VERBS.search(core)
+    return not _NAME_VERBS.search(core) or bool(_FACILITY_HEAD.search(core))  # …产业促进展示中心

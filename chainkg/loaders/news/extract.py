@@ -33,6 +33,7 @@ from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
 from chainkg.loaders.news.enterprises import EnterpriseParts
 from chainkg.loaders.news.enumerations import find_enumerations
+from chainkg.loaders.news.facilities import find_facility_projects
 from chainkg.loaders.news.facts import (
     AggregateFact,
     EnterpriseFact,
@@ -56,7 +57,14 @@ from chainkg.loaders.news.mentions import (
     find_dates,
     find_statuses,
 )
-from chainkg.loaders.news.names import find_enterprises, find_parks, find_projects, is_generic
+from chainkg.loaders.news.names import (
+    find_enterprises,
+    find_parks,
+    find_projects,
+    is_generic,
+    is_sector_phrase,
+    stands_alone,
+)
 from chainkg.loaders.news.places import PlaceParts
 from chainkg.loaders.news.project_names import ProjectNameParts
 from chainkg.loaders.news.text import Article
@@ -79,7 +87,9 @@ __all__ = [
 _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约|签订|签署|新建|打造|实施|落户|控股)")
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
 _COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
-_FILLER_FORWARD = re.compile(r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$")
+_FILLER_FORWARD = re.compile(
+    r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$|^、[^,;。、]{1,16}的$"
+)  # …建设的 X; 投资7亿元、年产整车10万辆的 X: another attribute of the same name
 _CONTINUES = re.compile(
     r"^(?:项目)?(?:总投资|计划总投资|计划投资|投资额|总占地|占地|主要建设|建设内容|目前|今年|去年|预计|计划|于\d|已|将于|"
     r"建设单位|项目单位|业主单位|实施主体|投资方|投资主体|建设地点|建设规模|建设期限|建设性质)"
@@ -163,6 +173,12 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             for p in find_projects(text, boundaries=boundaries, protected=protected)
             if not _placed_generic(text, p, places) and not any(c.start < p.end - 1 < c.end for c in companies)
         ]  # a head inside a company's name (恒申安科罗工程材料有限公司) ends no project
+        priced = [(a.start, a.label) for a in amounts]
+        unit.projects = [  # 食品加工项目, 文化旅游项目: a kind, unless its clause makes it one project
+            p
+            for p in unit.projects
+            if p.phase or not is_sector_phrase(_core(p.text)) or stands_alone(text, p.start, p.end, companies, priced)
+        ]
         for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
             start, end = field.start("name"), field.end("name")
             if not any(p.start < end and start < p.end for p in unit.projects):
@@ -177,6 +193,12 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         spans = [(e.start, e.end) for e in unit.lists]
         unit.projects = [p for p in unit.projects if not any(s < p.end and p.start < e for s, e in spans)]
         items = [(i.mention.start, i.mention.end) for e in unit.lists for i in e.items]
+        taken = [(p.start, p.end) for p in unit.projects] + [(c.start, c.end) for c in companies] + spans
+        facilities = find_facility_projects(
+            text, self.gaz, boundaries=boundaries, protected=protected, taken=taken
+        )  # 齐河中华饮食文化小镇试运营: a facility its clause makes a project
+        unit.projects = sorted([*unit.projects, *facilities], key=lambda m: m.start)
+        items += [(f.start, f.end) for f in facilities]
         unit.parks = [p for p in unit.parks if not any(s <= p.start and p.end <= e for s, e in items)]
         return unit
 
@@ -381,6 +403,10 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _core(name: str) -> str:
+    return re.sub(r"(项目|工程)$", "", name)
 
 
 def _placed_generic(text: str, mention: NameMention, places: list[NameMention]) -> bool:

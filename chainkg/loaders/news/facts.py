@@ -144,8 +144,8 @@ def headline_status(title: str, lede: str = "") -> ProjectStatus | None:
     """The event the article reports: its headline's (…签约仪式), else its first sentence's when that
     reports an event (10月29日,…举行下半年项目集中开工仪式); None when neither names one."""
     found = _event_status(title)
-    if found is None and _EVENT.search(lede):
-        found = _event_status(lede[: _EVENT.search(lede).end() + 12])  # type: ignore[union-attr]
+    if found is None and (event := _EVENT.search(lede)):
+        found = _event_status(lede[: event.end() + 12])
     return found
 
 

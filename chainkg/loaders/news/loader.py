@@ -84,7 +84,7 @@ def extract_article(article: Article, gazetteer: Gazetteer, file: str | None = N
     source = source_ref(article)
     facts = extract(article, gazetteer)
     candidates = _candidates(facts, source, gazetteer)
-    projects = sum(1 for c in candidates if c.kind == CandidateKind.PROJECT)
+    projects = sum(1 for c in candidates if c.kind == CandidateKind.PROJECT.value)
     counts = {kind: sum(1 for c in candidates if c.kind == kind) for kind in CandidateKind}
     found = "、".join(f"{kind.zh}{n}" for kind, n in counts.items() if n)
     if projects:
@@ -191,7 +191,7 @@ def _candidates(facts: Extraction, source: SourceRef, gazetteer: Gazetteer) -> l
                 currency=amount.currency if amount else None,
                 amount_text=project.amount_text,
                 status=project.status,
-                status_basis=project.status_from if project.status is not None else None,  # type: ignore[arg-type]
+                status_basis=project.status_from if project.status is not None else None,
                 dates=dates,
                 investors=[
                     PartyRef(

@@ -214,6 +214,13 @@ def scan_left(
                     if text.startswith(word, i - len(word)) and not _kept(keep, text, i - len(word), end):
                         return i
         char = text[i - 1]
+        quoted = _quote_start(text, i - 1) if char in _CLOSE_QUOTES else None
+        if quoted is not None:  # 中国电信“互联网+创新创业产业园”项目: a quoted part belongs to the name
+            i = quoted
+            continue
+        if char == " " and text.startswith("(", i) and depth == 0 and i - 1 > 0 and _NAME_CHAR.match(text[i - 2]):
+            i -= 1  # 市政基础设施建设 (PPP)项目: a space before a bracket inside the name
+            continue
         if char == ")":
             depth += 1
         elif char == "(":
@@ -224,6 +231,22 @@ def scan_left(
             return i
         i -= 1
     return 0
+
+
+_CLOSE_QUOTES = {"”": "“", "」": "「", "』": "『", '"': '"'}
+
+
+def _quote_start(text: str, close: int) -> int | None:
+    """Position of the quote opening the short quoted name that ``text[close]`` closes, or None when
+    the quote closes something else (a quoted sentence, or an opening quote)."""
+    opening = _CLOSE_QUOTES[text[close]]
+    start = text.rfind(opening, max(0, close - 24), close)
+    if start < 0 or close - start < 2:
+        return None
+    inner = text[start + 1 : close]
+    if _CLAUSE_BREAK.search(inner) or "、" in inner or (opening == '"' and inner.count('"')):
+        return None
+    return start
 
 
 def _kept(keep: Gazetteer | None, text: str, start: int, end: int) -> bool:

@@ -15,7 +15,7 @@ from chainkg.loaders.news.mentions import Gazetteer, NameMention, scan_left
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 
-__all__ = ["find_enterprises", "find_parks", "find_projects", "is_generic"]
+__all__ = ["find_enterprises", "find_parks", "find_projects", "is_generic", "is_sector_phrase", "stands_alone"]
 
 _GENERIC_CORE = re.compile(
     r"^(上市|控股|全资|该|本|此|这|那|其|各|每|我|贵|某|一家|多家|几家|数家|\d*[余多]?家)$|^.{0,2}[子分母孙]$"
@@ -28,30 +28,38 @@ _PROJECT_HEAD = re.compile(
     r"项目|工程(?!项目|师|公司|局|院|学|机械|有限|建设|技术|管理|咨询|园|区)|(?:(?<=[A-Z]{3})|(?<=开发))案"
 )
 _PART_OF_WORK = re.compile(r"的|之|等|建设|工作|量|主体")
-_WORK_SIZE = re.compile(r"\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)")
+#: Parts or sizes of the works (桩基施工|工程, …厂房|工程, 二层主体|工程, 一期), not a project's name.
+_WORK_SIZE = re.compile(
+    r"(?:施工|厂房|主体|附属|土建|装修|安装|配套)$|\d+(?:\.\d+)?万?平方米|[十百]大|主体|[一二三四五六]期$|^(?:目前|正在|已)"
+)
 #: Verbs before X工程 that make it a campaign (大力开展招才引智工程), not works being built.
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
 _NOT_A_PROJECT_AFTER = re.compile(
-    r"^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
+    r"^集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(?:合作)?(?:洽谈|对接|推介|签约|交流)[^,;。]{0,4}?[会]|"
+    r"^之一|^\(第|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
 )
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
 _ADVERB_START = re.compile(r"^[刚正已将曾又再还都就才便均亦]")
 _YEAR_TOKEN = re.compile(
-    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)"
+    r"\d+(?:\.\d+)?|[一二三四]季度|季度|上半年|下半年|年度|年|个|余|多|上半|下半|[\u4e00-\u9fff]{1,3}[省市县](?!域|场)|[省市县区]委|[省市县区]?政府"
     r"|[\u4e00-\u9fff]{1,2}(?<![小园景游假业范发区])[区镇](?!域)"
 )
 
 
 #: Words that say when, how many or which batch, never which project (25日上午, 两大, 本次, (示范区)).
+_QUOTED = re.compile(r'“[^”]*”|「[^」]*」|"[^"]*"')
+_ACTIVITIES = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|贸易|检测|维修|回收|利用)+"
+_LEADING_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
 _COUNTED = re.compile(r"(?:\d+|[两三四五六七八九十百几]+)[余多]?个")
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|[一二三四五六七八九十]+、)(?!\d)")
 _BATCH = re.compile(r"\d{4}年|季度|月份|上半年|下半年|年度")
 _CATEGORY_WORD = re.compile(r"重点|重大|招商")
 _CONTEXT_TOKEN = re.compile(
-    r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区)|"
-    r"\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|首个|首家|首批|"
+    r"[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|经开区|新区|工业园区|试验区|"
+    r"自贸区|自贸港)|\([^)]*\)|\d+日|上午|下午|本次|此次|当日|当天|今年|去年|连同|其他|其余|首个|首家|首批|"
+    r"第[一二三四五六七八九十\d]+[届批次期]|"
     r"[一二两三四五六七八九十几\d]+[大个项批](?!厦|道|街|楼|桥|湖|学)"
 )
 
@@ -184,10 +192,16 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
-        marker = _LIST_MARKER.match(text, start)
+        while start < match.start() and text[start] in "-—自":
+            start += 1  # 核心子项目--60万吨…项目, 自2018年…
+        while text[start - 1 : start] == "、" and re.fullmatch(_ACTIVITIES, text[start : match.start()]):
+            start = scan_left(text, start - 1, lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
+        marker = _LIST_MARKER.match(text, start) or _LEADING_DATE.match(text, start)
         if marker and match.start() - marker.end() >= 2:
-            start = marker.end()  # 1.示例新材料产业园项目: the list number is not part of the name
+            start = marker.end()  # 1.示例新材料产业园项目, 8月1日X项目: a list number or a date is not part of it
         core = text[start : match.start()]
+        if re.search(r"(?<!总)是$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
+            continue  # 也是…首个…光伏项目: what the project is, not another project
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
             continue
@@ -200,6 +214,8 @@ def find_projects(
         start = _past_product_list(text, start, boundaries, protected)
         core = text[start : match.start()]
         priced = bool(re.search(r"元的$", text[:start]))
+        if core.endswith("子") and len(core) >= 3 and is_generic(core[:-1]):
+            continue  # 核心子项目: a part of a project named before
         if len(core) < 2 or len(core) > 40 or is_generic(core, priced) or _COUNTED.search(core):
             continue
         if head == "工程" and (
@@ -267,8 +283,8 @@ def _skip_conjunctions(text: str, start: int, end: int) -> int:
     while start < end:
         if text.startswith("以及", start):
             start += 2
-        elif text[start] in "和与及、":
-            start += 1
+        elif text[start] in "和与及、" and text[start - 1 : start] != "的":
+            start += 1  # (not after 的: 投资建设的和牛养殖项目)
         else:
             break
     return start
@@ -280,6 +296,10 @@ def is_generic(core: str, whole: bool = False) -> bool:
     Only the last member of a coordination counts (技术和投资项目 is an 投资项目), unless ``whole``
     (a name priced right before it: 总投资14.85亿元的…市政基础设施及配套工程项目).
     """
+    quoted = _QUOTED.search(core)
+    if quoted:  # “院校通”软件平台…(项目) and 吉林省“陆上风光三峡”(工程) name one; 全市“双招双引”重点建设 a kind
+        before, after = core[: quoted.start()], _QUOTED.sub("", core[quoted.end() :])
+        return bool(after) and (not before or is_generic(before, whole)) and is_generic(after, True)
     coordinated = not whole and re.search(r"和|与|及", core)
     last = re.split(r"和|与|及", core)[-1] if coordinated else core  # 技术和投资(项目): an 投资项目
     for part in {core, last}:
@@ -298,3 +318,36 @@ def is_generic(core: str, whole: bool = False) -> bool:
         if _BATCH.search(part) and re.search(r"(重点|重大|招商|产业)$", part):
             return True  # …南沙片区2020年第一季度重点(项目): a batch
     return bool(re.search(r"类$", core))  # 高端装备制造业类(项目): a kind
+
+
+def is_sector_phrase(core: str) -> bool:
+    """True when a name (without 项目) says only which sector or kind of activity it is in — 食品加工,
+    文化旅游, 先进装备制造业, 生物医药及微电子 — and nothing of which project: no brand, place,
+    company, product, capacity or facility of its own."""
+    rest = _QUOTED.sub("x", _CONTEXT_TOKEN.sub("", core))
+    if re.search(r"\d", rest):
+        return False
+    for words in (lex.SECTOR_WORDS, lex.GENERIC_PROJECT_WORDS):
+        for word in words:
+            rest = rest.replace(word, "")
+    return rest == "" or (len(rest) == 1 and rest not in _FACILITY_CHARS)
+
+
+#: One-character heads that make a facility of what is before them (现代农业物流园, 总部经济园).
+_FACILITY_CHARS = frozenset("园城港馆厂场站店院校楼桥路镇村库坝谷湾岛")
+
+
+def stands_alone(text: str, start: int, end: int, companies: list[NameMention], amounts: list[tuple[int, str]]) -> bool:
+    """Whether the clause around ``text[start:end]`` makes it one project: a company in the clause, an
+    amount written right before it (投资5亿元的…), or an investment amount right after it in its
+    sentence (…项目,计划投资5亿元). ``amounts`` are (start, label) of the unit's amounts."""
+    clause_start = max((text.rfind(c, 0, start) for c in ",;。!?:"), default=-1) + 1
+    following = re.search(r"[。;!?]", text[end:])
+    sentence_end = end + following.start() if following else len(text)
+    if any(clause_start <= c.start and c.end <= end for c in companies):
+        return True
+    if re.search(r"元的?$", text[max(clause_start, start - 3) : start]):
+        return True
+    next_clause = re.search(r"[,;。!?]", text[end:])
+    window_end = min(sentence_end, end + (next_clause.start() if next_clause else 0) + 16)
+    return any(end <= a < window_end and label == "invest" for a, label in amounts)

@@ -175,11 +175,12 @@ class ProjectNameParts:
             known = self.gaz.find(NodeKind.ENTERPRISE, item.text)
             investor = known[0].node_id if known and known[0].start == 0 else None
         if investor is not None:
-            entity = self.entity_keys.get(f"id:{investor}")
-            if entity is None:
-                entity = self._entity(unit, NameMention(item.start, item.end, item.text, NodeKind.ENTERPRISE, investor))
-            if all(e != entity for e, _ in project.investors):
-                project.investors.append((entity, "investor"))
+            known_entity = self.entity_keys.get(f"id:{investor}")
+            if known_entity is None:
+                mention = NameMention(item.start, item.end, item.text, NodeKind.ENTERPRISE, investor)
+                known_entity = self._entity(unit, mention)
+            if all(e != known_entity for e, _ in project.investors):
+                project.investors.append((known_entity, "investor"))
         if text not in project.evidence:
             project.evidence.append(text)
         return index

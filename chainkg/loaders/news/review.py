@@ -135,8 +135,12 @@ def accept(
     accepted: list[Candidate] = []
     for candidate in wanted:
         notes: list[str] = []
+
+        def add_note(field: str, reason: str, value: str, notes: list[str] = notes) -> None:
+            notes.append(f"{field} {value}: {reason}")
+
         try:
-            to_batch(candidate, resolver, lambda f, reason, value, notes=notes: notes.append(f"{f} {value}: {reason}"))
+            to_batch(candidate, resolver, add_note)
         except RecordError as exc:
             reason = f"{exc.field}: {exc.reason}" if exc.field else exc.reason
             decisions.append(Decision(candidate.id, False, f"not accepted, invalid now — {reason}"))

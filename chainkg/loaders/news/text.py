@@ -215,7 +215,7 @@ def _is_junk(line: str) -> bool:
 def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str | None, str | None]:
     """Title, body paragraphs, date and publisher of an article's normalised lines."""
     lines = [line for i, line in enumerate(lines) if line and (i == 0 or line != lines[i - 1])]
-    start = next((i for i, line in enumerate(lines) if _is_prose(line)), None)
+    start = next((i for i, line in enumerate(lines) if _is_prose(line) and not _headline(lines, i)), None)
     if start is None:
         return meta.get("title", ""), [], None, None
     body: list[str] = []
@@ -242,6 +242,11 @@ def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str 
     return title, body, date, publisher
 
 
+def _headline(lines: list[str], i: int) -> bool:
+    """A line right above the 来源 line, without a full stop, is the headline (…开工动员!)."""
+    return "。" not in lines[i] and i + 1 < len(lines) and lines[i + 1].startswith(("来源", "来源:"))
+
+
 def _is_metadata(line: str) -> bool:
     if "。" in line or len(line) > 60:
         return False
@@ -258,6 +263,8 @@ def _title(head: list[str]) -> str:
         for line in head
         if not _is_junk(line) and not _is_metadata(line) and 6 <= len(line) <= 80 and _CJK.search(line)
     ]
+    if len(head) >= 2 and head[-1].startswith("来源") and 4 <= len(head[-2]) < 6:
+        return head[-2]  # a short headline right above its 来源 line (引商入桂)
     return candidates[-1] if candidates else ""
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -37,7 +37,8 @@ class _Loader(yaml.SafeLoader):
 
 
 def _plain_date(loader: _Loader, node: yaml.Node) -> str:
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
+    """A date stays the text it was written as. (Only a scalar can carry the timestamp tag.)"""
+    return str(loader.construct_scalar(cast(yaml.ScalarNode, node)))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _plain_date)

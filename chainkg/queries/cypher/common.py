@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef
+from pydantic import BaseModel
+
+from chainkg.queries.common import ACTIVE_STATUSES, NodeRef, ScopeRef, named_nodes
 from chainkg.queries.errors import InvalidQuery, NotFound
 from chainkg.queries.matching import cypher_matches, suggestions
+from chainkg.queries.params import PLACE, refers
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, StoreLabel
 from chainkg.store.protocol import Execute
@@ -54,6 +57,7 @@ __all__ = [
     "ref",
     "refs",
     "require",
+    "require_refs",
     "resolve_scope",
     "segment_chains",
     "segment_members",
@@ -196,6 +200,14 @@ def require(execute: Execute, node_id: str, kinds: tuple[NodeKind, ...], what: s
     return attrs
 
 
+def require_refs(execute: Execute, params: BaseModel) -> None:
+    """:func:`chainkg.queries.common.require_refs` on Neo4j."""
+    for name, value in named_nodes(params):
+        ref = refers(type(params), name)
+        assert ref is not None
+        require(execute, value, ref.kinds, ref.what)
+
+
 def suggest(execute: Execute, text: str, kinds: tuple[NodeKind, ...], limit: int = 5) -> list[dict[str, str]]:
     """:func:`chainkg.queries.common.suggest` on Neo4j: the same names, found through the full-text index."""
     return suggestions(text, lambda key: cypher_matches(execute, key, kinds), limit)
@@ -210,7 +222,8 @@ def home_region(execute: Execute) -> str:
     rows = execute(_HOME, {})
     if not rows:
         raise InvalidQuery("the graph has no home region (a Region with home: true); pass a scope explicitly")
-    return rows[0]["id"]
+    home: str = rows[0]["id"]
+    return home
 
 
 def places_of(execute: Execute, root: str) -> list[str]:
@@ -221,7 +234,7 @@ def places_of(execute: Execute, root: str) -> list[str]:
 def resolve_scope(execute: Execute, scope: str | None) -> tuple[ScopeRef, list[str]]:
     """The scope's reference and the ids of the places it covers (itself included), sorted."""
     root = scope or home_region(execute)
-    attrs = require(execute, root, (NodeKind.REGION, NodeKind.PARK), "region or park")
+    attrs = require(execute, root, PLACE.kinds, PLACE.what)
     places = places_of(execute, root)
     ref_ = ref(root, attrs.get("name"))
     return ScopeRef(**ref_.model_dump(), places=len(places)), places

@@ -25,13 +25,14 @@ import binascii
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.errors import InvalidQuery
 from chainkg.schema.normalize import normalize_name
+from chainkg.store.graph_tables import node_table
 from chainkg.store.key_index import key_index
 from chainkg.store.protocol import Execute
 
@@ -39,6 +40,7 @@ __all__ = [
     "CURSOR_PATTERN",
     "MAX_PAGE",
     "TEXT_MATCH",
+    "Page",
     "PageParams",
     "decode_cursor",
     "encode_cursor",
@@ -58,19 +60,37 @@ CURSOR_PATTERN = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"
 class PageParams(BaseModel):
     """Paging and the name filter every listing takes."""
 
-    limit: int = Field(default=50, ge=1, le=MAX_PAGE, description="items per page / 每页条数 (max 200)")
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=MAX_PAGE,
+        description=f"items per page, at most {MAX_PAGE} / 每页条数（最多 {MAX_PAGE}）",
+        examples=[50],
+    )
     cursor: str | None = Field(
         default=None,
         max_length=1000,
         pattern=CURSOR_PATTERN,
-        description="next_cursor of the previous page; omit for the first page / 翻页游标（上一页的 next_cursor）",
+        description="next_cursor from the previous page; omit for the first page / 翻页游标",
     )
     text: str | None = Field(
         default=None,
+        min_length=1,
         max_length=100,
         description="only items whose name or alias contains this / 名称或简称包含",
         examples=["有研"],
     )
+
+
+ItemT = TypeVar("ItemT", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """One page of a listing: its items in id order, where the next page starts, how many match."""
+
+    items: list[ItemT]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
+    total: int = Field(description="items matching the filters / 符合条件的总数")
 
 
 def encode_cursor(node_id: str) -> str:
@@ -97,7 +117,7 @@ def _bad_cursor(cursor: str) -> InvalidQuery:
     )
 
 
-def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) -> list[str]:
+def matching_text(graph: nx.MultiDiGraph[str], ids: Iterable[str], text: str | None) -> list[str]:
     """The ids (order kept) whose name or alias contains ``text`` once both are normalised."""
     key = normalize_name(text) if text is not None else ""
     if not key:
@@ -110,7 +130,7 @@ def matching_text(graph: nx.MultiDiGraph, ids: Iterable[str], text: str | None) 
     def keys(attrs: dict[str, Any]) -> list[str]:
         return attrs.get("keys") or [normalize_name(attrs.get("name", ""))]
 
-    nodes = graph._node
+    nodes = node_table(graph)
     return [n for n in ids if any(key in k for k in keys(nodes[n]))]
 
 

@@ -8,12 +8,12 @@ PART_OF it, and the number of enterprises with a LEADS edge to it (链主, anywh
 from __future__ import annotations
 
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.nx_index import nodes_of_kind
 
@@ -31,19 +31,17 @@ class ChainItem(NodeRef):
     leaders: int = Field(description="enterprises leading the chain / 链主企业数")
 
 
-class Result(BaseModel):
-    items: list[ChainItem]
-    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
-    total: int = Field(description="chains matching the filters / 符合条件的总数")
+class Result(Page[ChainItem]):
+    """A page of chains."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     ids = matching_text(graph, nodes_of_kind(graph, NodeKind.CHAIN), params.text)
     page, next_cursor = paginate(ids, params)
     items = []
     for chain in page:
         attrs = graph.nodes[chain]
-        kinds = [k for _, _, k in graph.in_edges(chain, data="kind")]
+        kinds = [k for _, _, k in graph.in_edges(chain, data="kind", default="")]
         items.append(
             ChainItem(
                 id=chain,

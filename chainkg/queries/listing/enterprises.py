@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from typing import Annotated
 
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, chain_segments, node_ref, require
+from chainkg.queries.common import NodeRef, chain_segments, node_ref, require_refs
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.params import CHAIN, PLACE, SEGMENT
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
@@ -34,17 +37,17 @@ __all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher"
 
 class Params(PageParams):
     kind: EnterpriseKind | None = Field(default=None, description="only this kind / 企业类型")
-    segment: str | None = Field(
-        default=None, description="only enterprises in this segment / 所属环节", examples=["seg:硅片"]
+    segment: Annotated[str | None, SEGMENT] = Field(
+        default=None, description="only enterprises in this segment: id or name / 所属环节", examples=["seg:硅片"]
     )
-    chain: str | None = Field(
+    chain: Annotated[str | None, CHAIN] = Field(
         default=None,
-        description="only enterprises in a segment of this chain / 所属产业链",
+        description="only enterprises in a segment of this chain: id or name / 所属产业链",
         examples=["chain:集成电路"],
     )
-    scope: str | None = Field(
+    scope: Annotated[str | None, PLACE] = Field(
         default=None,
-        description="only enterprises local to this region or park / 所在区域或园区",
+        description="only enterprises local to this region or park (id or name); default anywhere / 所在区域或园区",
         examples=["region:天衢新区"],
     )
 
@@ -57,26 +60,22 @@ class EnterpriseItem(NodeRef):
     located_in: list[NodeRef] = Field(description="regions or parks it is located in / 所在地")
 
 
-class Result(BaseModel):
-    items: list[EnterpriseItem]
-    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
-    total: int = Field(description="enterprises matching the filters / 符合条件的总数")
+class Result(Page[EnterpriseItem]):
+    """A page of enterprises."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     # Each place/segment/chain filter is a set of enterprises kept per graph version with its sorted
     # list; the smallest one's list, filtered by the others, is the answer in id order.
+    require_refs(graph, params)
     narrowing: list[tuple[tuple[str, ...], frozenset[str]]] = []
     if params.segment is not None:
-        require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
         segment = params.segment
         narrowing.append(cached(graph, ("segment_enterprises", segment), partial(_in_segments, graph, [segment])))
     if params.chain is not None:
-        require(graph, params.chain, (NodeKind.CHAIN,), "chain")
         segments = chain_segments(graph, params.chain)
         narrowing.append(cached(graph, ("chain_enterprises", params.chain), partial(_in_segments, graph, segments)))
     if params.scope is not None:
-        require(graph, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         local = partial(_local, graph, params.scope)
         narrowing.append(cached_per_scope(graph, "local_enterprises", params.scope, local))
 
@@ -96,11 +95,11 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(items=[_item(graph, n) for n in page], next_cursor=next_cursor, total=len(ids))
 
 
-def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
+def _by_kind(graph: nx.MultiDiGraph[str]) -> dict[str | None, frozenset[str]]:
     """enterprise kind → the enterprises of that kind, once per graph version."""
 
     def build() -> dict[str | None, frozenset[str]]:
-        nodes = graph._node
+        nodes = node_table(graph)
         by_kind: dict[str | None, list[str]] = {}
         for enterprise in nodes_of_kind(graph, NodeKind.ENTERPRISE):
             by_kind.setdefault(nodes[enterprise].get("enterprise_kind"), []).append(enterprise)
@@ -109,30 +108,30 @@ def _by_kind(graph: nx.MultiDiGraph) -> dict[str | None, frozenset[str]]:
     return cached(graph, "enterprises_by_kind", build)
 
 
-def _local(graph: nx.MultiDiGraph, scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
+def _local(graph: nx.MultiDiGraph[str], scope: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises local to the scope, sorted and as a set (the home city's are fifty thousand)."""
     return _enterprises(graph, located_in_places(graph, scope))
 
 
-def _in_segments(graph: nx.MultiDiGraph, segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+def _in_segments(graph: nx.MultiDiGraph[str], segments: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises with an IN_SEGMENT edge to any of the segments, sorted and as a set."""
     members = members_by_segment(graph)
     return _enterprises(graph, frozenset().union(*(members.get(s, (frozenset(),))[0] for s in segments)))
 
 
-def _enterprises(graph: nx.MultiDiGraph, nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+def _enterprises(graph: nx.MultiDiGraph[str], nodes: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The enterprises among the nodes, sorted by id and as a set."""
-    table = graph._node
+    table = node_table(graph)
     enterprise = NodeKind.ENTERPRISE.value
     kept = sorted(n for n in nodes if table[n]["kind"] == enterprise)
     return tuple(kept), frozenset(kept)
 
 
-def _item(graph: nx.MultiDiGraph, enterprise: str) -> EnterpriseItem:
+def _item(graph: nx.MultiDiGraph[str], enterprise: str) -> EnterpriseItem:
     attrs = graph.nodes[enterprise]
     segments: set[str] = set()
     places: set[str] = set()
-    for _, target, kind in graph.out_edges(enterprise, data="kind"):
+    for _, target, kind in graph.out_edges(enterprise, data="kind", default=""):
         if kind == EdgeKind.IN_SEGMENT.value:
             segments.add(target)
         elif kind == EdgeKind.LOCATED_IN.value:
@@ -188,16 +187,14 @@ RETURN n.id AS id, n.name AS name, n.enterprise_kind AS enterprise_kind, n.credi
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
+    cy.require_refs(execute, params)
     match = CYPHER["match"]
     places = None
     if params.segment is not None:
-        cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
         match = CYPHER["match_segment"]
     if params.chain is not None:
-        cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
         match = CYPHER["match_chain"] if params.segment is None else match
     if params.scope is not None:
-        cy.require(execute, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         places = cy.places_of(execute, params.scope)
         match = CYPHER["match_scope"] if match == CYPHER["match"] else match
     args = {

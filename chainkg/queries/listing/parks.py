@@ -9,24 +9,27 @@ it is LOCATED_IN, and the enterprises and projects local to it (its own sub-park
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, node_ref, require
+from chainkg.queries.common import NodeRef, node_ref, require_refs
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind, ParkLevel
+from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached_per_scope, located_in_places, nodes_of_kind, places_under
 
 __all__ = ["CYPHER", "QUERY", "Params", "ParkItem", "Result", "run_cypher", "run_networkx"]
 
 
 class Params(PageParams):
-    scope: str | None = Field(
+    scope: Annotated[str | None, PLACE] = Field(
         default=None,
-        description="only parks inside this region or park / 只列该区域（或园区）内的园区",
+        description="only parks inside this region or park: id or name / 只列该区域（或园区）内的园区",
         examples=["region:天衢新区"],
     )
     level: ParkLevel | None = Field(default=None, description="only this level / 园区级别")
@@ -39,16 +42,14 @@ class ParkItem(NodeRef):
     projects: int = Field(description="local projects, any status / 园区内项目数")
 
 
-class Result(BaseModel):
-    items: list[ParkItem]
-    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
-    total: int = Field(description="parks matching the filters / 符合条件的总数")
+class Result(Page[ParkItem]):
+    """A page of parks."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    require_refs(graph, params)
     ids: list[str] | tuple[str, ...] = nodes_of_kind(graph, NodeKind.PARK)
     if params.scope is not None:
-        require(graph, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         inside = places_under(graph, params.scope) - {params.scope}
         ids = [p for p in ids if p in inside]
     if params.level is not None:
@@ -66,7 +67,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
                 level=ParkLevel(level) if level else None,
                 located_in=[
                     node_ref(graph, v)
-                    for v in sorted({v for _, v, k in graph.out_edges(park, data="kind") if k == _LOCATED_IN})
+                    for v in sorted(
+                        {v for _, v, k in graph.out_edges(park, data="kind", default="") if k == _LOCATED_IN}
+                    )
                 ],
                 enterprises=enterprises,
                 projects=len(local) - enterprises,
@@ -75,9 +78,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     return Result(items=items, next_cursor=next_cursor, total=len(ids))
 
 
-def _enterprises(graph: nx.MultiDiGraph, local: frozenset[str]) -> int:
+def _enterprises(graph: nx.MultiDiGraph[str], local: frozenset[str]) -> int:
     """How many of the local members are enterprises (the rest are projects); kept per park."""
-    nodes = graph._node
+    nodes = node_table(graph)
     enterprise = NodeKind.ENTERPRISE.value
     return sum(1 for n in local if nodes[n]["kind"] == enterprise)
 
@@ -113,9 +116,9 @@ RETURN n.id AS id, n.name AS name, n.level AS level, located_in, enterprises, pr
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
+    cy.require_refs(execute, params)
     places = None
     if params.scope is not None:
-        cy.require(execute, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         places = [p for p in cy.places_of(execute, params.scope) if p != params.scope]
     args = {
         "places": places,

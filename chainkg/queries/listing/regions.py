@@ -8,13 +8,16 @@ whether it is the home city (the default scope of the chain queries), and the pa
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, node_ref, require
+from chainkg.queries.common import NodeRef, node_ref, require_refs
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.params import REGION
 from chainkg.schema.kinds import EdgeKind, NodeKind, RegionLevel
 from chainkg.store.nx_index import nodes_of_kind, places_under
 
@@ -22,8 +25,10 @@ __all__ = ["CYPHER", "QUERY", "Params", "RegionItem", "Result", "run_cypher", "r
 
 
 class Params(PageParams):
-    scope: str | None = Field(
-        default=None, description="only regions inside this region / 只列该区域下辖的区域", examples=["region:德州市"]
+    scope: Annotated[str | None, REGION] = Field(
+        default=None,
+        description="only regions inside this region: id or name / 只列该区域下辖的区域",
+        examples=["region:德州市"],
     )
     level: RegionLevel | None = Field(default=None, description="only this level / 行政级别")
 
@@ -35,16 +40,14 @@ class RegionItem(NodeRef):
     parks: int = Field(description="parks inside it / 区域内园区数")
 
 
-class Result(BaseModel):
-    items: list[RegionItem]
-    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
-    total: int = Field(description="regions matching the filters / 符合条件的总数")
+class Result(Page[RegionItem]):
+    """A page of regions."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    require_refs(graph, params)
     ids: list[str] | tuple[str, ...] = nodes_of_kind(graph, NodeKind.REGION)
     if params.scope is not None:
-        require(graph, params.scope, (NodeKind.REGION,), "region")
         inside = places_under(graph, params.scope) - {params.scope}
         ids = [r for r in ids if r in inside]
     if params.level is not None:
@@ -54,7 +57,9 @@ def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
     items = []
     for region in page:
         attrs = graph.nodes[region]
-        parents = sorted({v for _, v, k in graph.out_edges(region, data="kind") if k == EdgeKind.PART_OF.value})
+        parents = sorted(
+            {v for _, v, k in graph.out_edges(region, data="kind", default="") if k == EdgeKind.PART_OF.value}
+        )
         level = attrs.get("level")
         items.append(
             RegionItem(
@@ -92,9 +97,9 @@ RETURN n.id AS id, n.name AS name, n.level AS level, coalesce(n.home = true, fal
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
+    cy.require_refs(execute, params)
     places = None
     if params.scope is not None:
-        cy.require(execute, params.scope, (NodeKind.REGION,), "region")
         places = [p for p in cy.places_of(execute, params.scope) if p != params.scope]
     args = {
         "places": places,

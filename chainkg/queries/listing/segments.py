@@ -8,13 +8,16 @@ belongs to (by id).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, chain_segments, node_ref, require, segment_chains
+from chainkg.queries.common import NodeRef, chain_segments, node_ref, require_refs, segment_chains
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.listing.base import TEXT_MATCH, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
+from chainkg.queries.params import CHAIN
 from chainkg.schema.kinds import NodeKind, Stage
 from chainkg.store.nx_index import nodes_of_kind
 
@@ -22,8 +25,10 @@ __all__ = ["CYPHER", "QUERY", "Params", "Result", "SegmentItem", "run_cypher", "
 
 
 class Params(PageParams):
-    chain: str | None = Field(
-        default=None, description="only segments of this chain / 只列该产业链的环节", examples=["chain:集成电路"]
+    chain: Annotated[str | None, CHAIN] = Field(
+        default=None,
+        description="only segments of this chain: id or name / 只列该产业链的环节",
+        examples=["chain:集成电路"],
     )
     stage: Stage | None = Field(default=None, description="only this stage / 阶段：上游、中游、下游")
 
@@ -34,16 +39,14 @@ class SegmentItem(NodeRef):
     chains: list[NodeRef] = Field(description="chains the segment belongs to / 所属产业链")
 
 
-class Result(BaseModel):
-    items: list[SegmentItem]
-    next_cursor: str | None = Field(description="pass as cursor for the next page; None on the last page")
-    total: int = Field(description="segments matching the filters / 符合条件的总数")
+class Result(Page[SegmentItem]):
+    """A page of segments."""
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    require_refs(graph, params)
     ids: list[str] | tuple[str, ...]
     if params.chain is not None:
-        require(graph, params.chain, (NodeKind.CHAIN,), "chain")
         ids = sorted(chain_segments(graph, params.chain))
     else:
         ids = nodes_of_kind(graph, NodeKind.SEGMENT)
@@ -82,8 +85,7 @@ RETURN n.id AS id, n.name AS name, n.stage AS stage, n.english AS english, chain
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
-    if params.chain is not None:
-        cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    cy.require_refs(execute, params)
     match = CYPHER["match"] if params.chain is None else CYPHER["match_chain"]
     args = {
         "chain": params.chain,

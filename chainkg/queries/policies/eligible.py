@@ -21,6 +21,7 @@ P is for enterprises. Each gets a verdict (:mod:`chainkg.queries.policies.rules`
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -28,6 +29,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.params import POLICY, AsOf, Scope
 from chainkg.queries.policies import facts as pf
 from chainkg.queries.policies.rules import PolicyFacts, PolicyRef, Subject, Unmet, Verdict, evaluate
 from chainkg.queries.project_facts import (
@@ -48,10 +50,12 @@ __all__ = ["QUERY", "CountyTotal", "Params", "Qualifier", "Result", "YearTotal",
 
 
 class Params(BaseModel):
-    policy: str = Field(description="policy id / 政策", examples=["policy:德州市招商引资激励办法"])
-    scope: str | None = Field(default=None, description="region or park id; default the home city / 范围")
-    as_of: dt.date | None = Field(default=None, description="judge as of this day (YYYY-MM-DD) / 截至日期")
-    limit: int = Field(default=200, ge=1, le=1000, description="subjects listed per list")
+    policy: Annotated[str, POLICY] = Field(
+        description="policy: id or name / 政策 id 或名称", examples=["policy:德州市招商引资激励办法"]
+    )
+    scope: Scope = None
+    as_of: AsOf = None
+    limit: int = Field(default=200, ge=1, le=1000, description="subjects listed per list / 每类列出的数量")
 
 
 class YearTotal(BaseModel):
@@ -138,11 +142,11 @@ def _result(
     eligible: list[Qualifier] = []
     pending: list[Pending] = []
     ruled_out = 0
-    for _, verdict, county, project in judged:
+    for _, verdict, county, subject_project in judged:
         if verdict.eligible:
-            years = (
-                _by_year(policy, project, verdict, as_of, day, chains)
-                if project is not None
+            by_year = (
+                _by_year(policy, subject_project, verdict, as_of, day, chains)
+                if subject_project is not None
                 else [YearTotal(year=int(day[:4]), benefit_cny=verdict.benefit_cny or 0)]
             )
             eligible.append(
@@ -150,7 +154,7 @@ def _result(
                     subject=verdict.subject,
                     benefit_cny=verdict.benefit_cny or 0,
                     county=county,
-                    by_year=years,
+                    by_year=by_year,
                     actual_investment_cny=verdict.actual_investment_cny,
                 )
             )
@@ -183,7 +187,7 @@ def _result(
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     policy = pf.require_policy_nx(graph, params.policy)
     scope, projects, enterprises = scope_members_nx(graph, params.scope)
     wants_projects = policy.terms.subject is PolicySubject.PROJECT

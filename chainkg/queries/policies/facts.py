@@ -43,14 +43,14 @@ def _facts(policy: str, attrs: dict[str, Any], sources: list[tuple[str, str, str
     )
 
 
-def policies_nx(graph: nx.MultiDiGraph, ids: list[str] | None = None) -> list[PolicyFacts]:
+def policies_nx(graph: nx.MultiDiGraph[str], ids: list[str] | None = None) -> list[PolicyFacts]:
     """Every policy (or those named), by id."""
     out = []
     for policy in sorted(ids if ids is not None else nodes_of_kind(graph, NodeKind.POLICY)):
         attrs = graph.nodes[policy]
         sources = [
             (src, str(graph.nodes[src].get("name", src)), graph.nodes[src].get("date"))
-            for _, src, kind in graph.out_edges(policy, data="kind")
+            for _, src, kind in graph.out_edges(policy, data="kind", default="")
             if kind == EdgeKind.CITES.value
         ]
         out.append(_facts(policy, attrs, sources))
@@ -77,7 +77,7 @@ def policies_cypher(execute: cy.Execute, ids: list[str] | None = None) -> list[P
     ]
 
 
-def require_policy_nx(graph: nx.MultiDiGraph, policy: str) -> PolicyFacts:
+def require_policy_nx(graph: nx.MultiDiGraph[str], policy: str) -> PolicyFacts:
     require(graph, policy, _POLICY, "policy")
     return policies_nx(graph, [policy])[0]
 
@@ -87,7 +87,7 @@ def require_policy_cypher(execute: cy.Execute, policy: str) -> PolicyFacts:
     return policies_cypher(execute, [policy])[0]
 
 
-def chain_count_nx(graph: nx.MultiDiGraph) -> int:
+def chain_count_nx(graph: nx.MultiDiGraph[str]) -> int:
     return len(nodes_of_kind(graph, NodeKind.CHAIN))
 
 

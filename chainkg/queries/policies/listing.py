@@ -9,6 +9,7 @@ chain of the graph. Fields are defined in ``data/policies/README.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
@@ -82,7 +83,7 @@ def _item(policy: PolicyFacts) -> PolicyItem:
     words += [f"需核实：{o}" for o in cond.other]
     return PolicyItem(
         policy=policy.ref,
-        aliases=[str(a) for a in props.get("aliases") or []],  # type: ignore[union-attr]
+        aliases=_aliases(props),
         issuer=_text(props.get("issuer")),
         document_number=_text(props.get("document_number")),
         level=_text(props.get("level")),
@@ -98,6 +99,11 @@ def _item(policy: PolicyFacts) -> PolicyItem:
     )
 
 
+def _aliases(props: Mapping[str, object]) -> list[str]:
+    aliases = props.get("aliases")
+    return [str(a) for a in aliases] if isinstance(aliases, list | tuple) else []
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -106,14 +112,14 @@ def _result(policies: list[PolicyFacts], params: Params) -> Result:
     key = normalize_name(params.text) if params.text else ""
     items = []
     for policy in policies:
-        names = [policy.ref.name, *[str(a) for a in policy.props.get("aliases") or []]]  # type: ignore[union-attr]
+        names = [policy.ref.name, *_aliases(policy.props)]
         if key and not any(key in normalize_name(n) for n in names):
             continue
         items.append(_item(policy))
     return Result(total=len(items), items=items)
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     return _result(pf.policies_nx(graph), params)
 
 

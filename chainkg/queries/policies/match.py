@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Annotated
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -27,6 +28,7 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, require
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.errors import InvalidQuery
+from chainkg.queries.params import POLICY, PROJECT_OR_ENTERPRISE, AsOf
 from chainkg.queries.policies import facts as pf
 from chainkg.queries.policies.rules import PolicyFacts, Verdict, evaluate
 from chainkg.queries.project_facts import (
@@ -49,8 +51,9 @@ _RANK = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
 
 
 class Params(BaseModel):
-    subject: str = Field(
-        description="project or enterprise id / 项目或企业", examples=["proj:山东有研艾斯12英寸硅片项目"]
+    subject: Annotated[str, PROJECT_OR_ENTERPRISE] = Field(
+        description="project or enterprise: id or name / 项目或企业 id 或名称",
+        examples=["proj:山东有研艾斯12英寸硅片项目"],
     )
     actual_investment: int | None = Field(
         default=None,
@@ -58,9 +61,11 @@ class Params(BaseModel):
         le=10**13,
         description="actual investment to judge with, 元 (replaces the ledger's) / 实际投资",
     )
-    as_of: dt.date | None = Field(default=None, description="judge as of this day (YYYY-MM-DD) / 截至日期")
-    policy: str | None = Field(
-        default=None, description="only this policy id", examples=["policy:德州市招商引资激励办法"]
+    as_of: AsOf = None
+    policy: Annotated[str | None, POLICY] = Field(
+        default=None,
+        description="only this policy: id or name / 仅此政策",
+        examples=["policy:德州市招商引资激励办法"],
     )
 
 
@@ -121,7 +126,7 @@ def judge(params: Params, subject: str, found: _Facts) -> Result:
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph, params: Params) -> Result:
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.subject, _SUBJECTS, "project or enterprise")
     if params.policy:
         pf.require_policy_nx(graph, params.policy)

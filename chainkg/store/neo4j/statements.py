@@ -31,14 +31,19 @@ __all__ = [
     "EDGE_COUNT",
     "EXISTING",
     "FIND_IDS",
+    "INDEX_STATES",
     "MANIFEST_ID",
     "NAMES",
     "NODE",
     "NODES",
     "READ_MANIFEST",
+    "SET_EDGE_PROPS",
     "SET_NODE_PROPS",
     "UNKNOWN_IDS",
     "WRITE_MANIFEST",
+    "create_cites",
+    "create_edges",
+    "create_nodes",
     "upsert_cites",
     "upsert_edges",
     "upsert_nodes",
@@ -115,11 +120,56 @@ CALL (r, row) {{
 SET r.provenance = provenance""" + _COUNTED.format(var="r")
 
 
-#: Kind labels of the ids a batch mentions that exist already (the checks run on this).
+_CREATED = """
+RETURN count(*) AS created, 0 AS changed"""
+
+
+def create_nodes(kind: NodeKind) -> str:
+    """Create one kind's nodes that the store knows to be new (absent when the batch began and not
+    created earlier in it): no lookup, no comparison. ``row.props`` holds every property, ``id``
+    and the accumulating lists included."""
+    return (
+        f"""
+UNWIND $rows AS row
+CREATE (n:{kind.value}:{_ENTITY})
+SET n = row.props"""
+        + _CREATED
+    )
+
+
+def create_cites() -> str:
+    """CITES relationships of nodes created in this batch: none can exist yet."""
+    return (
+        f"""
+UNWIND $rows AS row
+MATCH (n:{_ENTITY} {{id: row.node}})
+MATCH (s:{_ENTITY} {{id: row.source}})
+CREATE (n)-[r:{_CITES}]->(s)
+SET r = row.props"""
+        + _CREATED
+    )
+
+
+def create_edges(kind: EdgeKind) -> str:
+    """Relationships with an endpoint created in this batch: none can exist yet. ``row.props`` holds
+    the key, the properties and the provenance."""
+    return (
+        f"""
+UNWIND $rows AS row
+MATCH (a:{_ENTITY} {{id: row.source}})
+MATCH (b:{_ENTITY} {{id: row.target}})
+CREATE (a)-[r:{kind.value}]->(b)
+SET r = row.props"""
+        + _CREATED
+    )
+
+
+#: Kind labels of the ids a batch mentions that exist already (the checks run on this), as one row of
+#: two lists: a row per id would cost the driver more than the lookups cost the server.
 EXISTING = f"""
 UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})
-RETURN n.id AS id, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+RETURN collect(n.id) AS ids, collect([label IN labels(n) WHERE label <> '{_ENTITY}']) AS kinds"""
 
 #: Ids among ``$ids`` that name no node.
 UNKNOWN_IDS = f"""
@@ -133,6 +183,15 @@ SET_NODE_PROPS = f"""
 UNWIND $rows AS row
 MATCH (n:{_ENTITY} {{id: row.id}})
 SET n += row.props"""
+
+#: Overwrite properties of relationships of one type, found by their ends and key.
+SET_EDGE_PROPS = {
+    k: f"""
+UNWIND $rows AS row
+MATCH (a:{_ENTITY} {{id: row.source}})-[r:{k.value} {{key: row.key}}]->(b:{_ENTITY} {{id: row.target}})
+SET r += row.props"""
+    for k in EdgeKind
+}
 
 #: Nodes per kind label and relationships per type; each ``count`` is answered from Neo4j's count store.
 COUNTS = "\nUNION ALL\n".join(
@@ -169,6 +228,9 @@ UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})-[c:{_CITES}]->(s:{NodeKind.SOURCE.value})
 RETURN id, s.id AS source, c.evidence AS evidence, c.claims AS claims, s.date AS date, s.authority AS authority
 ORDER BY id, source"""
+
+#: The state of every index (ONLINE, POPULATING, FAILED): the schema is ready when all are online.
+INDEX_STATES = "SHOW INDEXES YIELD state RETURN state"
 
 READ_MANIFEST = f"MATCH (m:{_META} {{id: $id}}) RETURN m.entries AS entries"
 WRITE_MANIFEST = f"MERGE (m:{_META} {{id: $id}}) SET m.entries = $entries"

@@ -13,15 +13,18 @@ Design, in the order a batch meets it:
   on transient errors and lost connections for ``write_retry_seconds``, and a batch either commits
   whole or leaves nothing. Inside it, in order:
 
-  1. one statement fetches the kinds of every id the batch mentions that exists already, and the
-     MemoryStore's own checks run on that — unknown endpoints or cited sources, endpoint kinds an
-     edge kind does not allow, an id whose prefix or stored label says another kind — with the
-     same messages; a refusal raises :class:`StoreError` inside the transaction, which rolls it
-     back;
-  2. nodes: ``UNWIND $rows … MERGE`` per kind label, at most ``batch_size`` rows per statement;
+  1. one statement fetches the kinds of every id the batch mentions that exists already (one row of
+     two lists), and the checks both stores share (:func:`chainkg.store.checks.check_batch`) run on
+     that — unknown endpoints or cited sources, endpoint kinds an edge kind does not allow, an id
+     whose prefix or stored label says another kind — with the same messages; a refusal raises
+     :class:`StoreError` inside the transaction, which rolls it back;
+  2. nodes per kind label, at most ``batch_size`` rows per statement: ``UNWIND $rows … CREATE`` for
+     ids that did not exist when the batch began (their first occurrence), ``… MERGE`` for the rest;
      properties overwrite, ``aliases``/``keys`` accumulate (:data:`chainkg.store.protocol.UNION_LISTS`);
-  3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds);
-  4. relationships per type, merged by ``key``, provenance as a sorted union.
+  3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds),
+     created for new nodes, merged for the others;
+  4. relationships per type: created when an end is a new node (none can exist yet), else merged
+     by ``key``, provenance as a sorted union.
 
   A record repeated within a batch (the same id, the same edge) goes into a later statement than
   its first occurrence, so it is merged onto the first exactly as the MemoryStore merges records in
@@ -38,29 +41,30 @@ Design, in the order a batch meets it:
 - **The manifest** of loaded inputs lives in one :attr:`StoreLabel.META` node. There is no
   snapshot: every committed batch is already durable in Neo4j, so :meth:`save` does nothing.
 
-The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the schema in
-:mod:`chainkg.store.neo4j.ddl`.
+The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the order they go in
+(a batch's plan) in :mod:`chainkg.store.neo4j.plan`, the schema in :mod:`chainkg.store.neo4j.ddl`.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from chainkg.schema.ids import edge_key, kind_of_id
-from chainkg.schema.kinds import EDGE_ENDPOINTS, EdgeKind, NodeKind
+from chainkg.schema.ids import kind_of_id
+from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
+from chainkg.store.checks import check_batch
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.neo4j.plan import mentioned, plan
 from chainkg.store.protocol import (
-    UNION_LISTS,
     ClaimRow,
     Counts,
     ManifestEntry,
@@ -71,11 +75,11 @@ from chainkg.store.protocol import (
     StoreUnavailable,
     WriteResult,
 )
-from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 
 __all__ = ["Neo4jStore"]
 
-_CITES_KEY = edge_key(EdgeKind.CITES)
+T = TypeVar("T")
+
 _UNAVAILABLE = (
     neo4j_errors.ServiceUnavailable,  # includes a commit whose outcome is unknown (IncompleteCommit)
     neo4j_errors.SessionExpired,
@@ -109,26 +113,36 @@ class Neo4jStore:
         self.read_retry_seconds = read_retry_seconds
         self.write_retry_seconds = write_retry_seconds
         auth = (user, password) if password is not None else None
-        try:
-            self._driver = neo4j.GraphDatabase.driver(
-                uri,
-                auth=auth,
-                connection_timeout=connection_timeout,
-                connection_acquisition_timeout=max(connection_timeout * 2, 10.0),
-                max_transaction_retry_time=write_retry_seconds,
-                # a pooled connection idle this long is tested before use: after a server restart the
-                # dead ones are replaced at once instead of failing the next transaction
-                liveness_check_timeout=liveness_check_seconds,
-                # chainkg's statements name every kind, including ones a young graph has no data
-                # of yet; the server's "unknown label/type/property" hints are noise here.
-                notifications_min_severity="OFF",
-            )
-        except (ValueError, neo4j_errors.ConfigurationError) as exc:
-            raise StoreError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
+        self._driver_options: dict[str, Any] = {
+            "auth": auth,
+            "connection_timeout": connection_timeout,
+            "connection_acquisition_timeout": max(connection_timeout * 2, 10.0),
+            "max_transaction_retry_time": write_retry_seconds,
+            # a pooled connection idle this long is tested before use: after a server restart the
+            # dead ones are replaced at once instead of failing the next transaction
+            "liveness_check_timeout": liveness_check_seconds,
+            # chainkg's statements name every kind, including ones a young graph has no data
+            # of yet; the server's "unknown label/type/property" hints are noise here.
+            "notifications_min_severity": "OFF",
+        }
+        self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
 
-    def connect(self) -> Neo4jStore:
+    def _new_driver(self) -> neo4j.Driver:
+        try:
+            return neo4j.GraphDatabase.driver(self.uri, **self._driver_options)
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise StoreError(f"cannot use Neo4j URI {self.uri!r}: {exc}") from exc
+
+    def reset_connections(self) -> None:
+        """Drop the driver (its connections and its bookmarks) and make a new one: after the database
+        was replaced underneath (a bulk import), the old bookmarks name transactions it never had."""
+        self._driver.close()
+        self._driver = self._new_driver()
+        self._bookmarks = self._driver.execute_query_bookmark_manager
+
+    def connect(self, *, index_wait_seconds: int = 300) -> Neo4jStore:
         """Check that the server answers and the schema is in place; returns ``self``.
 
         Raises :class:`StoreUnavailable` when the server cannot be reached, :class:`StoreError`
@@ -136,16 +150,28 @@ class Neo4jStore:
         """
         with self._translate("connecting"):
             self._driver.verify_connectivity()
-        self.ensure_schema()
+        self.ensure_schema(index_wait_seconds)
         return self
 
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, index_wait_seconds: int = 300) -> None:
         """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent) and wait
         until they are online, so the first load already uses them."""
         with self._translate("setting up the schema"):
             for statement in schema_statements():
                 self._driver.execute_query(statement, database_=self.database)
-            self._driver.execute_query("CALL db.awaitIndexes($seconds)", {"seconds": 300}, database_=self.database)
+            # polled, not db.awaitIndexes: populating a bulk-imported province's indexes can outlast a
+            # transaction timeout
+            deadline = time.monotonic() + index_wait_seconds
+            while True:
+                records, _, _ = self._driver.execute_query(cy.INDEX_STATES, database_=self.database)
+                states = {row["state"] for row in records}
+                if states <= {"ONLINE"}:
+                    return
+                if "FAILED" in states:
+                    raise StoreError(f"Neo4j at {self.uri}: an index of chainkg's schema failed to build")
+                if time.monotonic() > deadline:
+                    raise StoreError(f"Neo4j at {self.uri}: the indexes were not online after {index_wait_seconds} s")
+                time.sleep(0.2)
 
     def close(self) -> None:
         self._driver.close()
@@ -158,15 +184,16 @@ class Neo4jStore:
     def write(self, batch: Batch) -> WriteResult:
         self._batches += 1
         what = _describe(batch, self._batches)
-        plan = _plan(batch, self.batch_size)
+        ids = mentioned(batch)
         with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
-            return session.execute_write(self._write_tx, batch, plan)
+            return session.execute_write(self._write_tx, batch, ids)
 
-    def _write_tx(self, tx: neo4j.ManagedTransaction, batch: Batch, plan: _Plan) -> WriteResult:
-        existing = {row["id"]: row["kinds"] for row in self._run(tx, cy.EXISTING, {"ids": plan.ids})}
-        _check(batch, existing)
+    def _write_tx(self, tx: neo4j.ManagedTransaction, batch: Batch, ids: list[str]) -> WriteResult:
+        (found,) = self._run(tx, cy.EXISTING, {"ids": ids})
+        existing = {node_id: "/".join(kinds) for node_id, kinds in zip(found["ids"], found["kinds"], strict=True)}
+        check_batch(batch, existing.get)
         result = WriteResult()
-        for step in plan.steps:
+        for step in plan(batch, self.batch_size, existing).steps:
             (row,) = self._run(tx, step.statement, {"rows": step.rows})
             if step.nodes:
                 result.nodes_created += row["created"]
@@ -176,9 +203,10 @@ class Neo4jStore:
                 result.edges_changed += row["changed"]
         return result
 
-    def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict]:
+    def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
-        return tx.run(statement, parameters).data()
+        rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
+        return rows
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         if not updates:
@@ -196,6 +224,29 @@ class Neo4jStore:
 
         with self._translate(f"updating {len(rows)} nodes", unwritten=True), self._session(write=True) as session:
             session.execute_write(work)
+
+    def set_empty_lists(self, empty: list[tuple[Any, str]]) -> None:
+        """Set the listed properties to ``[]``: ``(node id, name)`` or ``((source, target, type, key),
+        name)`` — what the offline importer cannot write (:mod:`chainkg.store.neo4j.bulk`)."""
+        nodes: dict[str, dict[str, Any]] = {}
+        edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        for owner, name in empty:
+            (edges if isinstance(owner, tuple) else nodes).setdefault(owner, {})[name] = []
+        self.set_node_props(nodes)
+        by_kind: dict[EdgeKind, list[dict[str, Any]]] = {}
+        for (source, target, kind, key), props in edges.items():
+            by_kind.setdefault(EdgeKind(kind), []).append(
+                {"source": source, "target": target, "key": key, "props": props}
+            )
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for kind, rows in by_kind.items():
+                for start in range(0, len(rows), self.batch_size):
+                    self._run(tx, cy.SET_EDGE_PROPS[kind], {"rows": rows[start : start + self.batch_size]})
+
+        if by_kind:
+            with self._translate("setting empty lists", unwritten=True), self._session(write=True) as session:
+                session.execute_write(work)
 
     def record_input(self, entry: ManifestEntry) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
@@ -219,7 +270,8 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                return tx.run(statement, parameters).data()
+                rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
+                return rows
 
             return query.cypher(execute, params)
 
@@ -227,7 +279,12 @@ class Neo4jStore:
 
     def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of one read statement (its own transaction)."""
-        return self._read_tx(lambda tx: tx.run(statement, parameters or {}).data(), "reading")
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = tx.run(statement, dict(parameters or {})).data()
+            return rows
+
+        return self._read_tx(work, "reading")
 
     def counts(self) -> Counts:
         nodes: dict[str, int] = {}
@@ -304,7 +361,7 @@ class Neo4jStore:
         ) as session:
             yield session
 
-    def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], Any], what: str) -> Any:
+    def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], T], what: str) -> T:
         with self._translate(what), self._session(write=False) as session:
             return session.execute_read(work)
 
@@ -330,138 +387,6 @@ class Neo4jStore:
             ) from exc
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise StoreError(f"Neo4j at {self.uri} refused {what}: {type(exc).__name__}: {_first_line(exc)}") from exc
-
-
-# --- batch planning (pure) -------------------------------------------------------------------
-
-
-@dataclass
-class _Step:
-    statement: str
-    rows: list[dict[str, Any]]
-    nodes: bool
-
-
-@dataclass
-class _Plan:
-    """What one batch sends: the ids to check, then statements with their rows, in order."""
-
-    ids: list[str]
-    steps: list[_Step] = field(default_factory=list)
-
-
-def _plan(batch: Batch, size: int) -> _Plan:
-    mentioned: dict[str, None] = {}
-    for node in batch.nodes:
-        mentioned[node.id] = None
-        for prov in node.provenance:
-            mentioned[prov.source] = None
-    for edge in batch.edges:
-        mentioned[edge.source] = None
-        mentioned[edge.target] = None
-        for prov in edge.provenance:
-            mentioned[prov.source] = None
-    plan = _Plan(list(mentioned))
-
-    node_rows = [(node.kind, node.id, _node_row(node.id, node.props)) for node in batch.nodes]
-    for round_ in _rounds(node_rows, key=lambda r: r[1]):
-        for kind in NodeKind:
-            _add(plan, cy.upsert_nodes(kind), [row for k, _, row in round_ if k is kind], size, nodes=True)
-
-    cites = []
-    for node in batch.nodes:
-        for prov in merge_provenance(node.provenance):
-            props = {
-                "key": _CITES_KEY,
-                "evidence": prov.evidence,
-                "claims": claims_json(prov.claims),
-                "certainty": prov.certainty.value,
-            }
-            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
-    for round_ in _rounds(cites, key=lambda r: (r["node"], r["source"])):
-        _add(plan, cy.upsert_cites(), round_, size, nodes=False)
-
-    edge_rows = [
-        (
-            edge.kind,
-            edge.identity,
-            {
-                "source": edge.source,
-                "target": edge.target,
-                "key": edge.key,
-                "props": {k: v for k, v in edge.props.items() if v is not None},
-                "provenance": sorted({provenance_json(p) for p in edge.provenance}),
-            },
-        )
-        for edge in batch.edges
-    ]
-    for round_ in _rounds(edge_rows, key=lambda r: r[1]):
-        for kind in EdgeKind:
-            _add(plan, cy.upsert_edges(kind), [row for k, _, row in round_ if k is kind], size, nodes=False)
-    return plan
-
-
-def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """Overwritten properties apart from the accumulating lists; None means 'not given', as in MemoryStore."""
-    row: dict[str, Any] = {"id": node_id, "props": {}}
-    for name in UNION_LISTS:
-        row[name] = None
-    for name, value in props.items():
-        if value is None:
-            continue
-        if name in UNION_LISTS and isinstance(value, list):
-            row[name] = value
-        else:
-            row["props"][name] = value
-    return row
-
-
-def _rounds(items: list[Any], key: Callable[[Any], Any]) -> list[list[Any]]:
-    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before."""
-    seen: dict[Any, int] = {}
-    rounds: list[list[Any]] = []
-    for item in items:
-        k = key(item)
-        index = seen.get(k, 0)
-        seen[k] = index + 1
-        if index == len(rounds):
-            rounds.append([])
-        rounds[index].append(item)
-    return rounds
-
-
-def _add(plan: _Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool) -> None:
-    for start in range(0, len(rows), size):
-        plan.steps.append(_Step(statement, rows[start : start + size], nodes))
-
-
-def _check(batch: Batch, existing: Mapping[str, list[str]]) -> None:
-    """The MemoryStore's checks (same order, same messages) on the ids that exist already."""
-    pending = {n.id for n in batch.nodes}
-    for node in batch.nodes:
-        if kind_of_id(node.id) is not node.kind:
-            raise StoreError(f"node {node.id!r} has kind {node.kind.value} but its id says otherwise")
-        kinds = existing.get(node.id)
-        if kinds is not None and node.kind.value not in kinds:
-            raise StoreError(f"node {node.id!r} exists as {'/'.join(kinds) or '?'}, not {node.kind.value}")
-        for prov in node.provenance:
-            if prov.source not in existing and prov.source not in pending:
-                raise StoreError(f"node {node.id!r} cites unknown source {prov.source!r}")
-    for edge in batch.edges:
-        sources, targets = EDGE_ENDPOINTS[edge.kind]
-        for end, allowed in ((edge.source, sources), (edge.target, targets)):
-            if end not in existing and end not in pending:
-                raise StoreError(f"{edge.kind.value} edge {edge.source!r} → {edge.target!r}: {end!r} does not exist")
-            if kind_of_id(end) not in allowed:
-                raise StoreError(
-                    f"{edge.kind.value} edge cannot join {edge.source!r} → {edge.target!r} "
-                    f"(allowed: {sorted(k.value for k in sources)} → {sorted(k.value for k in targets)})"
-                )
-        for prov in edge.provenance:
-            if prov.source not in existing and prov.source not in pending:
-                raise StoreError(
-                    f"{edge.kind.value} edge {edge.source!r} → {edge.target!r} cites unknown source {prov.source!r}"
-                )
 
 
 def _describe(batch: Batch, number: int) -> str:

@@ -16,15 +16,15 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from chainkg.queries import chain_map, entity, gaps, ledger, recommend
+from chainkg.queries import chain_map, entity, gaps, ledger, overview, recommend
 from chainkg.queries.common import NodeRef
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 from chainkg.web.deps import PageContext, PageDep, PageError
-from chainkg.web.pages.dashboard import chain_cards, chain_summary_columns, fill_chain_summary
+from chainkg.web.pages.dashboard import chain_summary
 from chainkg.web.render import cny, page
 from chainkg.web.tables import Cell, Column, Table
-from chainkg.web.widgets import enterprise_table, gap_table, links, project_table, ref_cell
+from chainkg.web.widgets import enterprise_table, gap_table, links, project_table, ref_cell, segment_item
 
 __all__ = ["SegmentCard", "Verdict", "router", "verdicts"]
 
@@ -33,7 +33,7 @@ router = APIRouter()
 #: Member names shown on a segment card.
 TOP_NAMES = 3
 #: Local enterprises and projects listed on the segment page.
-LISTED = 50
+LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,14 @@ def verdicts(result: gaps.Result, segments: list[chain_map.SegmentState]) -> dic
 
 @router.get("/chains", name="chains")
 def chains_index(ctx: PageDep) -> Response:
-    cards = chain_cards(ctx)
-    summary = Table("chains", f"产业链概览_{ctx.scope.name}", chain_summary_columns())
-    fill_chain_summary(ctx, summary, cards)
-    return page(ctx, "chains.html", title=f"产业链 · {ctx.scope.name}", tables=[summary], cards=cards)
+    result = ctx.run(overview.QUERY, {"scope": ctx.scope_id})  # the dashboard's answer, kept
+    return page(
+        ctx,
+        "chains.html",
+        title=f"产业链 · {ctx.scope.name}",
+        tables=[chain_summary(ctx, result)],
+        cards=result.chains,
+    )
 
 
 @router.get("/chain/{chain:path}", name="chain")
@@ -170,20 +174,16 @@ def chain_page(ctx: PageDep, chain: str, min_enterprises: str | None = None) -> 
 @router.get("/segment/{segment:path}", name="segment")
 def segment_page(ctx: PageDep, segment: str, chain: str | None = None) -> Response:
     segment_id = ctx.resolve(segment, (NodeKind.SEGMENT,), "segment", "segment")
-    detail = ctx.run(entity.QUERY, {"id": segment_id, "edge_kind": EdgeKind.PART_OF, "limit": 100})
-    chains = [n.node for group in detail.neighbours if group.direction == "out" for n in group.items]
+    item = segment_item(ctx, segment_id)
+    detail = ctx.run(entity.QUERY, {"id": segment_id, "edge_kind": EdgeKind.CITES, "limit": 1})  # facts, sources
+    chains = item.chains if item else []
     chosen: NodeRef | None = chains[0] if chains else None
     if chain:
         wanted = ctx.resolve(chain, (NodeKind.CHAIN,), "chain", "chain")
         chosen = next((c for c in chains if c.id == wanted), None)
         if chosen is None:
-            raise PageError(
-                404,
-                "not_found",
-                f"环节“{detail.node.name}”不属于产业链 {chain!r}",
-                [c.model_dump() for c in chains],
-                "chain",
-            )
+            suggestions = [{"id": c.id, "name": c.name} for c in chains]
+            raise PageError(404, "not_found", f"环节“{detail.node.name}”不属于产业链 {chain!r}", suggestions, "chain")
 
     verdict: Verdict | None = None
     suppliers: list[tuple[NodeRef, Verdict]] = []

@@ -18,7 +18,7 @@ from chainkg.web.deps import PageContext, PageDep, node_path
 from chainkg.web.facts import facts, relations
 from chainkg.web.render import cny, page, pct, wan
 from chainkg.web.tables import Cell, Column, Table
-from chainkg.web.widgets import ref_cell, refs_cell
+from chainkg.web.widgets import ref_cell, refs_cell, segment_item
 
 __all__ = ["router"]
 
@@ -81,10 +81,8 @@ def project_page(ctx: PageDep, project: str) -> Response:
     segments = [n.node for g in detail.neighbours if g.edge_kind is EdgeKind.IN_SEGMENT for n in g.items]
     chains: dict[str, NodeRef] = {}
     for segment in segments:
-        parts = ctx.run(entity.QUERY, {"id": segment.id, "edge_kind": EdgeKind.PART_OF, "limit": PER_RELATION})
-        for group in parts.neighbours:
-            if group.direction == "out":
-                chains.update((n.node.id, n.node) for n in group.items)
+        item = segment_item(ctx, segment.id)
+        chains.update((c.id, c) for c in (item.chains if item else []))
     return _entity_page(ctx, detail, "项目", chains=sorted(chains.values(), key=lambda c: c.id))
 
 

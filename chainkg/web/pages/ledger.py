@@ -90,7 +90,7 @@ def ledger_page(ctx: PageDep) -> Response:
         else None
     )
     chain_name = next((c.name for c in chains.items if c.id == chain_id), None)
-    segment_name = ctx.store.node(segment_id).get("name", segment_id) if segment_id else None  # type: ignore[union-attr]
+    segment_name = (ctx.store.node(segment_id) or {}).get("name", segment_id) if segment_id else None
     what = "_".join(x for x in ("项目台账", chain_name, segment_name, "、".join(statuses), ctx.scope.name) if x)
     table = project_table(ctx, "ledger", what, result.items, sortable=True)
     first = result.offset + 1 if result.items else 0

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from chainkg.queries import entity, ledger, profile
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
-from chainkg.schema.kinds import NodeKind
+from chainkg.schema.kinds import EdgeKind, NodeKind, ProjectStatus
 from chainkg.web.deps import PageContext, PageDep, node_path
 from chainkg.web.facts import facts
 from chainkg.web.formats import level_zh
@@ -46,7 +46,8 @@ def region_page(ctx: PageDep, region: str) -> Response:
 
 def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
     result = ctx.run(profile.QUERY, {"place": place_id, "top_gaps": TOP_GAPS})
-    detail = ctx.run(entity.QUERY, {"id": place_id, "edge_kind": "LOCATED_IN", "limit": 1})
+    # its own facts and sources only: a place's neighbours are every enterprise and project in it
+    detail = ctx.run(entity.QUERY, {"id": place_id, "edge_kind": EdgeKind.CITES, "limit": 1})
     name = result.place.name
     limit = listing_parks.QUERY.limits("limit").le
     parks = ctx.run(listing_parks.QUERY, {"scope": place_id, "limit": limit})
@@ -87,7 +88,8 @@ def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
         ],
         empty="没有项目",
     )
-    for row in result.projects_by_status:
+    pipeline = {s.value: s.order for s in ProjectStatus}
+    for row in sorted(result.projects_by_status, key=lambda r: pipeline.get(r.status, len(pipeline))):
         statuses.add(
             Cell(row.status, ctx.url("/ledger", scope=place_id, status=row.status)),
             Cell(str(row.projects), value=row.projects),
@@ -121,11 +123,11 @@ def _place_page(ctx: PageContext, place_id: str, kind_label: str) -> Response:
             [Column("region", "区域"), Column("level", "级别"), Column("parks", "园区数", align="right")],
             empty="没有下辖区域",
         )
-        for item in regions.items:
+        for region in regions.items:
             region_table.add(
-                ref_cell(ctx, item),
-                level_zh(item.level.value if item.level else None),
-                Cell(str(item.parks), value=item.parks),
+                ref_cell(ctx, region),
+                level_zh(region.level.value if region.level else None),
+                Cell(str(region.parks), value=region.parks),
             )
         tables.append(region_table)
     projects = project_table(ctx, "projects", f"最新项目_{name}", latest.items)

@@ -44,25 +44,6 @@
   /* --- charts (ECharts, vendored) -------------------------------------------------------------- */
   var builders = {};
 
-  builders.completeness = function (data) {
-    var rows = data.slice().reverse();
-    return {
-      animation: false,
-      grid: { left: 8, right: 48, top: 28, bottom: 8, containLabel: true },
-      legend: { top: 0, data: ["完整度", "阶段加权完整度"] },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
-      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: rows.map(function (r) { return r.name; }) },
-      series: [
-        { name: "完整度", type: "bar", barGap: "10%", itemStyle: { color: "#2f6db5" },
-          label: { show: true, position: "right", formatter: "{c}%" },
-          data: rows.map(function (r) { return Math.round(r.index * 1000) / 10; }) },
-        { name: "阶段加权完整度", type: "bar", itemStyle: { color: "#8fb3de" },
-          data: rows.map(function (r) { return Math.round(r.weighted * 1000) / 10; }) }
-      ]
-    };
-  };
-
   /* The attraction map: county polygons (GeoJSON served with the package) shaded by the measure,
    * parks and functional zones as points; clicking either opens its page. */
   builders.map = function (data, el, chart) {

@@ -1,0 +1,162 @@
+"""A batch's write plan for the Neo4j store: which statements it sends, with which rows, in order.
+
+Pure: nothing here talks to the server. :func:`mentioned` lists the ids the batch's checks ask the
+server about; :func:`plan` turns a checked batch and the ids that already existed into
+:class:`Plan` steps — ``CREATE`` for what is certainly new, the comparing upserts of
+:mod:`chainkg.store.neo4j.statements` for the rest, repeats of one record in later steps than its
+first occurrence (so they merge onto it in order, as the MemoryStore merges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chainkg.schema.ids import edge_key
+from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.schema.records import Batch, EdgeRecord
+from chainkg.store.neo4j import statements as cy
+from chainkg.store.protocol import UNION_LISTS
+from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
+
+__all__ = ["Plan", "Step", "mentioned", "plan"]
+
+_CITES_KEY = edge_key(EdgeKind.CITES)
+
+
+@dataclass
+class Step:
+    statement: str
+    rows: list[dict[str, Any]]
+    nodes: bool
+
+
+@dataclass
+class Plan:
+    """The statements one batch sends, with their rows, in order."""
+
+    steps: list[Step] = field(default_factory=list)
+
+
+def mentioned(batch: Batch) -> list[str]:
+    """Every id the batch names (nodes, endpoints, cited sources), once: what the checks ask about."""
+    mentioned: dict[str, None] = {}
+    for node in batch.nodes:
+        mentioned[node.id] = None
+        for prov in node.provenance:
+            mentioned[prov.source] = None
+    for edge in batch.edges:
+        mentioned[edge.source] = None
+        mentioned[edge.target] = None
+        for prov in edge.provenance:
+            mentioned[prov.source] = None
+    return list(mentioned)
+
+
+def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
+    """Statements for a checked batch. What is certainly new is created without a lookup: a node
+    absent when the batch began, at its first occurrence in the batch; its CITES; a relationship
+    with such a node at one end, at its first occurrence. Everything else is merged and compared
+    (the upserts of :mod:`~chainkg.store.neo4j.statements`), so writing anything twice changes
+    nothing and the counts say what changed. A fresh load is almost all creates."""
+    result = Plan()
+    new = {node.id for node in batch.nodes if node.id not in existing}
+
+    node_rows = [(node.kind, node.id, node) for node in batch.nodes]
+    for index, round_ in enumerate(_rounds(node_rows, key=lambda r: r[1])):
+        for kind in NodeKind:
+            records = [record for k, _, record in round_ if k is kind]
+            if index == 0:
+                created = [_created_node_row(r.id, r.props) for r in records if r.id in new]
+                _add(result, cy.create_nodes(kind), created, size, nodes=True)
+                records = [r for r in records if r.id not in new]
+            _add(result, cy.upsert_nodes(kind), [_node_row(r.id, r.props) for r in records], size, nodes=True)
+
+    cites = []
+    for node in batch.nodes:
+        for prov in merge_provenance(node.provenance):
+            props = {
+                "key": _CITES_KEY,
+                "evidence": prov.evidence,
+                "claims": claims_json(prov.claims),
+                "certainty": prov.certainty.value,
+            }
+            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
+    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["node"], r["source"]))):
+        if index == 0:
+            _add(result, cy.create_cites(), [row for row in round_ if row["node"] in new], size, nodes=False)
+            round_ = [row for row in round_ if row["node"] not in new]
+        _add(result, cy.upsert_cites(), round_, size, nodes=False)
+
+    edge_rows = [(edge.kind, edge.identity, edge) for edge in batch.edges]
+    for index, round_ in enumerate(_rounds(edge_rows, key=lambda r: r[1])):
+        for edge_kind in EdgeKind:
+            edges = [edge for k, _, edge in round_ if k is edge_kind]
+            if not edges:
+                continue
+            if index == 0:
+                fresh = [e for e in edges if e.source in new or e.target in new]
+                _add(result, cy.create_edges(edge_kind), [_created_edge_row(e) for e in fresh], size, nodes=False)
+                edges = [e for e in edges if e.source not in new and e.target not in new]
+            _add(result, cy.upsert_edges(edge_kind), [_edge_row(e) for e in edges], size, nodes=False)
+    return result
+
+
+def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
+    return {
+        "source": edge.source,
+        "target": edge.target,
+        "key": edge.key,
+        "props": {k: v for k, v in edge.props.items() if v is not None},
+        "provenance": sorted({provenance_json(p) for p in edge.provenance}),
+    }
+
+
+def _created_edge_row(edge: EdgeRecord) -> dict[str, Any]:
+    """Every property of a new relationship in one map, as :func:`_edge_row`'s upsert would leave it."""
+    props = {k: v for k, v in edge.props.items() if v is not None}
+    props["key"] = edge.key
+    props["provenance"] = sorted({provenance_json(p) for p in edge.provenance})
+    return {"source": edge.source, "target": edge.target, "props": props}
+
+
+def _created_node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Every property of a new node in one map, as :func:`_node_row`'s upsert would leave it."""
+    values = {name: value for name, value in props.items() if value is not None}
+    values["id"] = node_id
+    return {"props": values}
+
+
+def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Overwritten properties apart from the accumulating lists; None means 'not given', as in MemoryStore."""
+    row: dict[str, Any] = {"id": node_id, "props": {}}
+    for name in UNION_LISTS:
+        row[name] = None
+    for name, value in props.items():
+        if value is None:
+            continue
+        if name in UNION_LISTS and isinstance(value, list):
+            row[name] = value
+        else:
+            row["props"][name] = value
+    return row
+
+
+def _rounds(items: list[Any], key: Callable[[Any], Any]) -> list[list[Any]]:
+    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before."""
+    seen: dict[Any, int] = {}
+    rounds: list[list[Any]] = []
+    for item in items:
+        k = key(item)
+        index = seen.get(k, 0)
+        seen[k] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(item)
+    return rounds
+
+
+def _add(plan: Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool) -> None:
+    for start in range(0, len(rows), size):
+        plan.steps.append(Step(statement, rows[start : start + size], nodes))
