@@ -29,15 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainkg.loaders.news import lexicon as lex
+from chainkg.loaders.news.clauses import count_value, merge_quantities, split_and, split_clauses, split_items, top_level
 from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
 from chainkg.loaders.news.names import is_generic, is_sector_phrase
 from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
 
-_OPEN, _CLOSE = "(“「《‘[", ")”」》’]"
-_CLAUSE_PUNCT = ",;。!?:"
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _COUNT_WORD = r"(?:\d+|[一二两三四五六七八九十百]+)[余多]?(?:个|项|宗|件|案)"
 #: "等3个高速公路项目", "等项目29个", "三个重大招商引资项目", "等约22案": the trailer after a list.
 _TRAILER = re.compile(
@@ -77,8 +75,6 @@ _NOT_A_NAME_START = (
     "占地",
     "其中",
 )
-_QUANTITY_START = re.compile(r"\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|平方米|千瓦|kW|MW|GW|GWh)")
-#: Verbs an item's name cannot hold (提升改造, 发展中心 can be names; 推动…, 实现… are clauses).
 _NAME_VERBS = re.compile(r"实施|推动|加快|围绕|开展|坚持|培育|形成|实现|完成|举行|表示|介绍|促进|带动|助力")
 _ITEM_VERBS = re.compile(r"实施|推动|加快|围绕|开展|坚持|培育|形成|实现|完成|举行|表示|介绍|发展|提升|促进|带动|助力")
 
@@ -106,80 +102,6 @@ class Enumeration:
     typed_by: str  # "trailer" | "header" | "named" | "priced"
 
 
-def count_value(text: str) -> int | None:
-    """19 for 19个, 3 for 三个, 12 for 十二项; None when there is no number."""
-    match = re.match(r"(\d+)", text)
-    if match:
-        return int(match.group(1))
-    digits = re.match(r"[一二两三四五六七八九十百]+", text)
-    if not digits:
-        return None
-    word, value, current = digits.group(0), 0, 0
-    for char in word:
-        if char == "十":
-            value += (current or 1) * 10
-            current = 0
-        elif char == "百":
-            value += (current or 1) * 100
-            current = 0
-        else:
-            current = _CN_DIGITS[char]
-    return value + current
-
-
-def top_level(text: str) -> list[bool]:
-    """For each position, whether it is outside brackets and quotes (a 、 inside 《…》 separates nothing)."""
-    out: list[bool] = []
-    depth = 0
-    for char in text:
-        if char in _OPEN:
-            depth += 1
-            out.append(False)
-        elif char in _CLOSE:
-            depth = max(0, depth - 1)
-            out.append(False)
-        elif char == '"':
-            out.append(False)
-        else:
-            out.append(depth == 0)
-    return out
-
-
-def _clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = 0
-    for i, char in enumerate(text):
-        if char in _CLAUSE_PUNCT and top[i]:
-            out.append((start, i))
-            start = i + 1
-    out.append((start, len(text)))
-    return [(s, e) for s, e in out if e > s]
-
-
-def _split(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
-    """Chunks of text[start:end] between top-level 、 and 以及."""
-    chunks: list[tuple[int, int]] = []
-    s = i = start
-    while i < end:
-        if text[i] == "、" and top[i]:
-            chunks.append((s, i))
-            s = i = i + 1
-        elif text.startswith("以及", i) and top[i] and i > s:
-            chunks.append((s, i))
-            s = i = i + 2
-        else:
-            i += 1
-    chunks.append((s, end))
-    out = []
-    for s, e in chunks:  # 开发区 、新材料国际产业园、 镁锂合金…: spaces around 、 are not part of a name
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        out.append((s, e))
-    return out
-
-
 def find_enumerations(
     text: str,
     amounts: list[AmountMention],
@@ -187,7 +109,7 @@ def find_enumerations(
 ) -> list[Enumeration]:
     """Every enumeration of projects in ``text`` (see the module docstring)."""
     top = top_level(text)
-    clauses = _clauses(text, top)
+    clauses = split_clauses(text, top)
     out: list[Enumeration] = []
     ci = 0
     while ci < len(clauses):
@@ -210,7 +132,7 @@ def _enumeration(
     companies: Sequence[NameMention],
 ) -> tuple[Enumeration, int] | None:
     cs, ce = clauses[ci]
-    chunks = _split(text, cs, ce, top)
+    chunks = split_items(text, cs, ce, top)
     header_before = _header_before(text, clauses, ci)
     has_trailer = bool(_ANY_TRAILER.search(text[cs:ce]))
     if len(chunks) < 2 and not has_trailer and not header_before:
@@ -238,7 +160,7 @@ def _enumeration(
     if trailer_kind == "project" and text.startswith(("以及", "和", "及"), cs):
         cj = ci - 1
         while cj >= 0 and text[clauses[cj][1]] == "," and _reads_as_items(text, *clauses[cj], amounts):
-            groups.insert(0, _split(text, *clauses[cj], top))
+            groups.insert(0, split_items(text, *clauses[cj], top))
             cj -= 1
     # a header (分别是/包括) reaches over the following clauses while they read as items
     header = header_at is not None or header_before
@@ -248,7 +170,7 @@ def _enumeration(
             s2, e2 = clauses[cj]
             if text[s2 - 1] not in ",;" or not _reads_as_items(text, s2, e2, amounts):
                 break
-            more = _split(text, s2, e2, top)
+            more = split_items(text, s2, e2, top)
             name_end2, predicate2, count2, head2, kind2 = _last_item_end(text, *more[-1])
             if kind2 == "other":
                 break
@@ -265,8 +187,8 @@ def _enumeration(
     several = sum(len(g) for g in groups) >= 2 or len(groups) >= 2
     for group in groups:
         spans.extend(group[:-1])
-        spans.extend(_split_and(text, *group[-1], top) if several else [group[-1]])
-    spans = _merge_quantities(text, spans)
+        spans.extend(split_and(text, *group[-1], top) if several else [group[-1]])
+    spans = merge_quantities(text, spans)
     items = [i for i in (_item(text, s, e, amounts) for s, e in spans) if i is not None]
     if not items:
         return None
@@ -326,31 +248,6 @@ def _respective_amounts(
         run.append(amount)
         position = amount.end
     return run if len(run) == count else None
-
-
-def _split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
-    """A、B和C: the last chunk of a list holds two items when 和 joins two names."""
-    piece = text[start:end]
-    cut = piece.rfind("和")
-    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut]:
-        return [(start, start + cut), (start + cut + 1, end)]
-    return [(start, end)]
-
-
-_ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|物流|贸易|检测|维修|回收|利用)+"
-
-
-def _merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and _QUANTITY_START.match(text, s) and re.search(r"年产", text[out[-1][0] : out[-1][1]][:4]):
-            out[-1] = (out[-1][0], e)
-        elif out and re.fullmatch(_ACTIVITY, text[s:e].removesuffix("项目")):
-            out[-1] = (out[-1][0], e)  # …铝箱体研发、生产、销售项目: activities of one name, not items
-        else:
-            out.append((s, e))
-    return out
 
 
 def _group_amount_after(text: str, predicate: int, amounts: list[AmountMention]) -> AmountMention | None:

@@ -1,0 +1,116 @@
+"""The clause-level structure of a unit of text that enumerations are parsed on: which positions are
+outside brackets and quotes, the clauses between top-level punctuation, the chunks between top-level
+、/以及 (and 和 before a last item), the quantities and activities that continue the previous chunk
+rather than start an item, and the value of a count word (19个, 三个, 十二项).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["count_value", "merge_quantities", "split_and", "split_clauses", "split_items", "top_level"]
+
+_OPEN, _CLOSE = "(“「《‘[", ")”」》’]"
+_CLAUSE_PUNCT = ",;。!?:"
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_QUANTITY_START = re.compile(r"\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|平方米|千瓦|kW|MW|GW|GWh)")
+#: Verbs an item's name cannot hold (提升改造, 发展中心 can be names; 推动…, 实现… are clauses).
+
+
+def count_value(text: str) -> int | None:
+    """19 for 19个, 3 for 三个, 12 for 十二项; None when there is no number."""
+    match = re.match(r"(\d+)", text)
+    if match:
+        return int(match.group(1))
+    digits = re.match(r"[一二两三四五六七八九十百]+", text)
+    if not digits:
+        return None
+    word, value, current = digits.group(0), 0, 0
+    for char in word:
+        if char == "十":
+            value += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            value += (current or 1) * 100
+            current = 0
+        else:
+            current = _CN_DIGITS[char]
+    return value + current
+
+
+def top_level(text: str) -> list[bool]:
+    """For each position, whether it is outside brackets and quotes (a 、 inside 《…》 separates nothing)."""
+    out: list[bool] = []
+    depth = 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+            out.append(False)
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+            out.append(False)
+        elif char == '"':
+            out.append(False)
+        else:
+            out.append(depth == 0)
+    return out
+
+
+def split_clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in _CLAUSE_PUNCT and top[i]:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def split_items(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
+    """Chunks of text[start:end] between top-level 、 and 以及."""
+    chunks: list[tuple[int, int]] = []
+    s = i = start
+    while i < end:
+        if text[i] == "、" and top[i]:
+            chunks.append((s, i))
+            s = i = i + 1
+        elif text.startswith("以及", i) and top[i] and i > s:
+            chunks.append((s, i))
+            s = i = i + 2
+        else:
+            i += 1
+    chunks.append((s, end))
+    out = []
+    for s, e in chunks:  # 开发区 、新材料国际产业园、 镁锂合金…: spaces around 、 are not part of a name
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+def split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[int, int]]:
+    """A、B和C: the last chunk of a list holds two items when 和 joins two names."""
+    piece = text[start:end]
+    cut = piece.rfind("和")
+    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut]:
+        return [(start, start + cut), (start + cut + 1, end)]
+    return [(start, end)]
+
+
+_ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|物流|贸易|检测|维修|回收|利用)+"
+
+
+def merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and _QUANTITY_START.match(text, s) and re.search(r"年产", text[out[-1][0] : out[-1][1]][:4]):
+            out[-1] = (out[-1][0], e)
+        elif out and re.fullmatch(_ACTIVITY, text[s:e].removesuffix("项目")):
+            out[-1] = (out[-1][0], e)  # …铝箱体研发、生产、销售项目: activities of one name, not items
+        else:
+            out.append((s, e))
+    return out
