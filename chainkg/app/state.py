@@ -155,7 +155,7 @@ def _recover(settings: Settings, problem: SnapshotError | list[ManifestEntry]) -
                 "(`chainkg backup --list`), or rebuild with `chainkg load --reset <inputs…>`"
             )
         entries = _bootstrap_entries(settings)
-        reason = f"no snapshot at {path}; built from {settings.dataset}"
+        reason = f"no snapshot at {path}; built from {_names(settings)}"
         log.warning(reason)
         return _rebuilt(settings, entries, "built", reason)
     aside = _set_aside(path, problem.reason)
@@ -345,7 +345,7 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
                     report_dir=settings.reports_dir,
                     batch_size=settings.batch_size,
                 )
-            reason = f"the Neo4j graph at {store.uri} was empty; built from {settings.dataset}"
+            reason = f"the Neo4j graph at {store.uri} was empty; built from {_names(settings)}"
             log.warning(reason)
             return OpenedStore(store, "built", reason, reports)
         stale = [m for m in store.manifest() if not is_fresh(m)]
@@ -412,11 +412,16 @@ def is_fresh(entry: ManifestEntry) -> bool:
 
 
 def _bootstrap_entries(settings: Settings) -> list[ManifestEntry]:
-    """What a new store is built from: the dataset, then the policies that name its chains and places."""
-    entries = [_dataset_entry(settings.dataset)]
+    """What a new store is built from: the configured datasets (``CHAINKG_DATASET``) in load order,
+    then the policies that name their chains and places (``CHAINKG_POLICIES``)."""
+    entries = [_dataset_entry(dataset) for dataset in settings.dataset]
     if settings.policies is not None and settings.policies.is_dir():
         entries.append(_dataset_entry(settings.policies))
     return entries
+
+
+def _names(settings: Settings) -> str:
+    return ", ".join(str(d) for d in settings.dataset)
 
 
 def _dataset_entry(dataset: Path) -> ManifestEntry:
