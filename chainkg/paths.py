@@ -26,7 +26,7 @@ NATIONAL_DATASET = DATA_DIR / "national"
 #: What a new store is built from by default, in load order (the national data refers to the
 #: Dezhou data's chains and enterprises).
 BUNDLED_DATASETS = (BUNDLED_DATASET, NATIONAL_DATASET)
-#: The incentive policies loaded after the bundled datasets (they name Dezhou's chains, parks and sources).
+#: The incentive policies loaded with the bundled dataset (they name its chains, parks and sources).
 BUNDLED_POLICIES = DATA_DIR / "policies"
 #: The 12-chain ontology (one YAML file per chain).
 CHAINS_DIR = BUNDLED_DATASET / "chains"

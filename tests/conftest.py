@@ -14,12 +14,12 @@ from chainkg.store.memory import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"
-POLICIES = REPO / "data" / "policies"
-#: A fictitious monthly project ledger (leads, status changes, investment) over the Dezhou graph.
-LEDGER = REPO / "tests" / "fixtures" / "ledger"
 NATIONAL = REPO / "data" / "national"
 #: What a new store is built from by default (chainkg.paths.BUNDLED_DATASETS), in load order.
 BUNDLED = (DATASET, NATIONAL)
+POLICIES = REPO / "data" / "policies"
+#: A fictitious monthly project ledger (leads, status changes, investment) over the Dezhou graph.
+LEDGER = REPO / "tests" / "fixtures" / "ledger"
 
 
 def shared(*parts: str) -> Path:
@@ -62,13 +62,13 @@ def fresh_store() -> MemoryStore:
 
 
 def load_pipeline(store: MemoryStore) -> list[LoadReport]:
-    """The bundled graph, its policies and the test ledger, as the pipeline and policy tests use them."""
+    """The Dezhou dataset, its policies and the test ledger, as the pipeline and policy tests use them."""
     return [load_dataset(store), *run_load(store, [POLICIES, LEDGER], default_loaders())]
 
 
 @pytest.fixture(scope="session")
 def dezhou_pipeline() -> MemoryStore:
-    """The bundled graph with its policies and the test ledger, loaded once per session. Tests must not modify it."""
+    """Dezhou with its policies and the test ledger, loaded once per session. Tests must not modify it."""
     store = MemoryStore()
     reports = load_pipeline(store)
     assert all(r.rejects == [] for r in reports), [r.rejects for r in reports]

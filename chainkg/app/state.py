@@ -421,7 +421,8 @@ def _bootstrap_entries(settings: Settings) -> list[ManifestEntry]:
 
 
 def _names(settings: Settings) -> str:
-    return ", ".join(str(d) for d in settings.dataset)
+    folders = [*settings.dataset, *([settings.policies] if settings.policies is not None else [])]
+    return ", ".join(str(d) for d in folders)
 
 
 def _dataset_entry(dataset: Path) -> ManifestEntry:

@@ -10,6 +10,7 @@ paths); the graph it changes is the app's own copy-on-write store.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -83,9 +84,11 @@ def _ambiguous(response: Any) -> bool:
     say, so such a refusal of valid data is right. Every other 400 to valid data stays a failure."""
     if response.status_code != 400:
         return False
-    if response.headers.get("content-type", "").startswith("application/json"):
-        return bool(response.json().get("code") == "ambiguous")
-    return "matches more than one" in response.text and "Did you mean" in response.text
+    try:
+        body = json.loads(response.text)
+    except ValueError:  # a viz page
+        return "matches more than one" in response.text and "Did you mean" in response.text
+    return isinstance(body, dict) and body.get("code") == "ambiguous"
 
 
 @schema.parametrize()
