@@ -105,7 +105,10 @@ def lead_add(
     place: Annotated[list[str] | None, typer.Option("--place", help="park or region it would be in")] = None,
     enterprise: Annotated[list[str] | None, typer.Option("--enterprise", help="the prospective investor(s)")] = None,
     investment: Annotated[str | None, typer.Option("--investment", help="planned total investment, e.g. 5亿")] = None,
-    lead_date: Annotated[str | None, typer.Option("--date", help="the lead's date (default today)")] = None,
+    lead_date: Annotated[
+        str | None,
+        typer.Option("--date", help="the lead's date (default: the candidate's article date, else today)"),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Record a lead (线索) with its owner office, next action and due date; it joins the pipeline."""
@@ -128,6 +131,9 @@ def lead_add(
             raise typer.Exit(2)
         row["name"] = name or found.name
         extra.append(found.source.key)
+        published = str(found.source.date or "")
+        if lead_date is None and len(published) == 10:  # a full day: the lead dates from the article
+            row["lead_date"] = published
     elif name:
         row["name"] = name
     else:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from chainkg.cli import app
-from tests.conftest import LEDGER
+from tests.conftest import LEDGER, REPO
 
 runner = CliRunner()
 
@@ -109,3 +109,26 @@ def test_a_lead_entered_at_the_desk_joins_the_pipeline_and_is_kept(tmp_path: Pat
         app, ["lead", "add", "x项目", "--next-action", "y", "--due", "2024-01-01", "--home", str(home)]
     )
     assert no_owner.exit_code == 2
+
+
+def test_an_accepted_news_candidate_becomes_a_lead_citing_its_article(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    article = REPO / "benchmarks" / "extraction_eval" / "heldout" / "h12_canal_list.txt"
+    assert runner.invoke(app, ["extract", str(article), "--home", str(home)]).exit_code == 0
+    listed = runner.invoke(app, ["review", "list", "--kind", "project", "--json", "--home", str(home)])
+    queued = [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
+    logistics = next(c for c in queued if c["name"] == "智能仓储物流中心项目")
+    follow_up = ["--owner", "集成电路", "--next-action", "回访企业", "--due", "2024-08-01", "--home", str(home)]
+    pending = runner.invoke(app, ["lead", "add", "--candidate", logistics["id"], *follow_up])
+    assert pending.exit_code == 2 and "review accept" in pending.output, "only an accepted candidate"
+    accepted = runner.invoke(app, ["review", "accept", logistics["id"], "--home", str(home)])
+    assert accepted.exit_code == 0, accepted.output
+    added = runner.invoke(app, ["lead", "add", "--candidate", logistics["id"], *follow_up])
+    assert added.exit_code == 0, added.output
+    history = _json(home, "project", "智能仓储物流中心项目")
+    lead = history["changes"][0]
+    assert lead["status"] == "线索" and lead["date"] == logistics["source"]["date"] == "2024-06-30"
+    assert {s["id"] for s in lead["sources"]} >= {f"src:{logistics['source']['key']}"}, "the article is cited"
+    assert history["owner"]["name"] == "集成电路产业链链长办公室" and history["next_action"] == "回访企业"
+    (item,) = _json(home, "pipeline", "--overdue", "--as-of", "2024-09-01")["items"]
+    assert item["project"]["name"] == "智能仓储物流中心项目" and item["overdue"]

@@ -105,6 +105,7 @@ def _ledger_sums(projects: set[str], period: Period) -> tuple[int, int]:
         ("region:德州市", "2023-Q1", {GAS, RESIST, "proj:示例功能糖项目", "proj:示例商业综合体项目"}),
         (TIANQU, "2023-Q1", {GAS, RESIST}),
         ("chain:集成电路", "2023-03", {GAS, RESIST}),
+        ("park:天衢新区集成电路关键材料基地", "2023-Q1", {RESIST}),
         ("region:陵城区", "2023-Q1", {"proj:示例商业综合体项目"}),
         (TIANQU, "2023", {GAS, RESIST}),
     ],

@@ -4,6 +4,7 @@ what a policy costs per county and per year."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -127,6 +128,47 @@ def test_who_qualifies_and_what_it_costs_per_county_and_year(dezhou_pipeline: Me
     # as of 2023-03-31: 9000万元 reported, below the threshold
     early = dezhou_pipeline.run(eligible.QUERY, eligible.Params(policy=INCENTIVE, as_of=dt.date(2023, 3, 31)))
     assert early.eligible == [] and early.total_cny == 0
+
+
+def test_a_policy_costs_per_county_and_per_year_over_several_counties(
+    dezhou_pipeline: MemoryStore, tmp_path: Path
+) -> None:
+    """A second (invented) ledger gives two more in-chain projects in other counties an actual
+    investment: each county's total is its projects' benefits, each year's the benefit accrued then."""
+    from chainkg.loaders import default_loaders
+    from chainkg.loaders.pipeline import run_load
+
+    folder = tmp_path / "ledger2"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text(
+        "- {key: test-ledger2-2024, title: 测试用项目台账2024年（虚构数据）, publisher: chainkg tests, "
+        "date: 2024-12-31, authority: 0}\n",
+        encoding="utf-8",
+    )
+    (folder / "investment.yaml").write_text(
+        "- {project: 山东电工电气临邑储能示范项目, period: 2023-Q4, actual_investment: 1.2亿元, "
+        "sources: [test-ledger2-2024]}\n"
+        "- {project: 山东电工电气临邑储能示范项目, period: 2024-Q2, actual_investment: 0.8亿元, "
+        "sources: [test-ledger2-2024]}\n"
+        "- {project: 乐陵首创膳食纤维生产项目, period: 2024-05, actual_investment: 4亿元, "
+        "sources: [test-ledger2-2024]}\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore(dezhou_pipeline.graph.copy(), dezhou_pipeline.manifest())
+    (loaded,) = run_load(store, [folder], default_loaders())
+    assert loaded.rejects == []
+    result = store.run(eligible.QUERY, eligible.Params(policy=INCENTIVE))
+    benefits = {q.subject.id: q.benefit_cny for q in result.eligible}
+    assert benefits == {
+        "proj:乐陵首创膳食纤维生产项目": 20_000_000,  # 5% of 4亿
+        "proj:山东电工电气临邑储能示范项目": 10_000_000,  # 5% of 2亿
+        "proj:示例电子特气项目": 14_500_000,
+    }
+    counties = {c.county.name if c.county else None: (c.count, c.benefit_cny) for c in result.by_county}
+    assert counties == {"乐陵市": (1, 20_000_000), "天衢新区": (1, 14_500_000), "临邑县": (1, 10_000_000)}
+    # 临邑: 1.2亿 in 2023 crosses the threshold (600万), 0.8亿 in 2024 adds 400万
+    assert [(y.year, y.benefit_cny) for y in result.by_year] == [(2023, 20_500_000), (2024, 24_000_000)]
+    assert result.total_cny == sum(benefits.values()) == sum(y.benefit_cny for y in result.by_year)
 
 
 def test_the_benefit_accrues_over_the_years_of_the_actual_investment() -> None:
