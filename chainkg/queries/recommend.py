@@ -42,7 +42,7 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
 from chainkg.queries.candidates import leadership, province_of
-from chainkg.queries.common import NodeRef, ScopeRef, node_ref, require, resolve_scope, segment_chains
+from chainkg.queries.common import NodeRef, ScopeRef, kept_refs, require, resolve_scope, segment_chains
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
@@ -169,7 +169,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         return places[0] if places else None
 
     facts = Facts(
-        segment=node_ref(graph, params.segment),
+        segment=kept_refs(graph)(params.segment),
         scope=scope,
         covered_here=segment_facts(graph, params.segment, local).covered,
         pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - presence.everyone),
@@ -189,9 +189,9 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         attrs=lambda e: graph.nodes[e],
         placement=lambda e: succ[e].get(params.segment, _NO_EDGES).get(_IN_SEGMENT, _NO_EDGES),
         near=lambda e: not near.isdisjoint(succ[e]),
-        province=node_ref(graph, province) if province else None,
+        province=kept_refs(graph)(province) if province else None,
         anchor=anchor,
-        ref=lambda n: node_ref(graph, n),
+        ref=kept_refs(graph),  # the present groups' thousands of refs are the same on every call
         groups=presence.groups,
     )
     return rank(facts, params)

@@ -331,7 +331,7 @@ def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: N
     for chain in _ids(memory, NodeKind.CHAIN):
         segments = [row["id"] for row in neo.read(gaps.CYPHER["segments"], {"chain": chain})]
         for place in places:
-            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE}
+            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE, "as_of": None}
             _, local = resolve_scope(graph, place)
             for head in (None, 3):
                 by_place = {row["id"]: row for row in neo.read(statement(BY_PLACE, head), args)}

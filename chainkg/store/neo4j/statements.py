@@ -35,6 +35,7 @@ __all__ = [
     "MANIFEST_ID",
     "NAMES",
     "NODE",
+    "NODES",
     "READ_MANIFEST",
     "SET_EDGE_PROPS",
     "SET_NODE_PROPS",
@@ -205,6 +206,12 @@ EDGE_COUNT = {k: f"MATCH ()-[r:{k.value}]->() RETURN count(r) AS n" for k in Edg
 NODE = f"""
 MATCH (n:{_ENTITY} {{id: $id}})
 RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+
+#: Properties and labels of the nodes among ``$ids`` that exist.
+NODES = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})
+RETURN id, properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
 
 #: Ids of one kind whose keys hold ``$key`` exactly: an exact term of the keyword full-text index.
 FIND_IDS = """
