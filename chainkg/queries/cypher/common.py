@@ -24,6 +24,7 @@ from chainkg.queries.matching import cypher_matches, suggestions
 from chainkg.queries.params import PLACE, refers
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import Currency, EdgeKind, NodeKind, StoreLabel
+from chainkg.store.neo4j.ddl import DERIVED
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -193,8 +194,7 @@ def fetch_node(execute: Execute, node_id: str) -> dict[str, Any] | None:
     rows = execute(_NODE, {"id": node_id})
     if not rows:
         return None
-    props = dict(rows[0]["props"])
-    props.pop("id", None)
+    props = {k: v for k, v in rows[0]["props"].items() if k != "id" and k not in DERIVED}
     kinds = rows[0]["kinds"]
     return {"kind": kinds[0] if kinds else kind_of_id(node_id).value, **props}
 
