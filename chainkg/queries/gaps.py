@@ -348,8 +348,10 @@ RETURN chain.id AS chain, chain.name AS name, segments""",
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`: three statements (the chain's segments, the scope,
     their facts in it), and more only to explain a chain or scope that is not there."""
-    (chain,) = chain_segments_cypher(execute, [params.chain]) or [None]
-    if chain is None:
+    rows = chain_segments_cypher(execute, [params.chain])
+    if rows:
+        (chain,) = rows
+    else:
         attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")  # raises NotFound unless…
         chain = {"chain": params.chain, "name": attrs.get("name"), "segments": []}  # … it has no segments
     scope, places = cy.resolve_scope(execute, params.scope)

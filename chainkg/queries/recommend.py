@@ -346,10 +346,8 @@ CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
   RETURN collect(CASE WHEN customer IS NOT NULL THEN [customer.id, customer.name] END) AS fed
 }}
-RETURN chains, fed,
-       EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
-       OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
-       AS covered""",
+RETURN chains, fed, EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }} OR
+  EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }} AS covered""",
     # local leaders of the segment's chains: the segments they work in, the chains they lead
     "leaders": f"""
 MATCH (:{cy.ENTITY} {{id: $segment}})-[:{cy.PART_OF}]->(chain)<-[:{cy.LEADS}]-(leader)
@@ -416,13 +414,11 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     (seg,) = execute(CYPHER["segment"], args)
     chains = [c["id"] for c in seg["chains"]]
     leaders = execute(CYPHER["leaders"], {**args, "chains": chains, "leads_key": EdgeKind.LEADS.value})
-    (row,) = execute(CYPHER["candidates"], args)
-    candidates = {item["id"]: item for item in sorted(row["candidates"], key=lambda item: item["id"])}
+    candidates = {item["id"]: item for item in execute(CYPHER["candidates"], args)[0]["candidates"]}
     (row,) = execute(CYPHER["present"], args)  # statements with many rows return one list: rows cost the driver
     present = {node for node, _ in row["present"]}
 
-    # every name a path or a group may show comes with the statements (a round trip per name cost more than all else)
-    refs = _Refs(execute)
+    refs = _Refs(execute)  # names come with the statements: a round trip per name cost more than all else
     refs.know([(params.segment, segment.get("name")), *((c["id"], c["name"]) for c in seg["chains"])])
     refs.know((node, name) for node, name in [*row["present"], *seg["fed"]])
     refs.know((row["id"], row["name"]) for row in [*leaders, *candidates.values()])
@@ -449,12 +445,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     with_subsidiaries = set(row["ids"])
     wanted = groups & {group(c) for c in candidates}
     peers = sorted(e for e in present if group(e) in wanted)
-    anchors: dict[str, str | None] = {}
-    for row in execute(CYPHER["anchors"], {**args, "ids": peers}):
-        anchor = (row["anchor"] or [None])[0]
-        anchors[row["id"]] = anchor[0] if anchor else None
-        if anchor:
-            refs.know([(anchor[0], anchor[1])])
+    rows = execute(CYPHER["anchors"], {**args, "ids": peers})
+    anchors = {row["id"]: (row["anchor"] or [[None]])[0][0] for row in rows}
+    refs.know(tuple(row["anchor"][0]) for row in rows if row["anchor"])
 
     facts = Facts(
         segment=cy.ref(params.segment, segment.get("name")),
