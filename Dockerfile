@@ -16,13 +16,13 @@ RUN pip install . \
 # Settings (chainkg/app/settings.py): Neo4j as the store; the service compose names "neo4j"; the bundled
 # Dezhou data fills an empty graph on the first start. The password comes from docker-compose.yml.
 # PYTHONPATH: the copied source tree is what runs, so the data files it finds next to its modules
-# (data/dezhou, data/mappings) are there; pip install provides the dependencies and `chainkg`.
+# (data/dezhou, data/national, data/mappings) are there; pip install provides the dependencies and `chainkg`.
 ENV PYTHONPATH=/app \
     CHAINKG_STORE=neo4j \
     CHAINKG_NEO4J_URI=bolt://neo4j:7687 \
     CHAINKG_NEO4J_USER=neo4j \
     CHAINKG_HOME=/var/lib/chainkg \
-    CHAINKG_DATASET=/app/data/dezhou
+    CHAINKG_DATASET=/app/data/dezhou,/app/data/national
 
 USER chainkg
 EXPOSE 8000

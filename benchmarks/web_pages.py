@@ -278,14 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     from chainkg.loaders.pipeline import run_load
     from chainkg.server import create_app
     from chainkg.store.memory import MemoryStore
+    from chainkg.store.snapshot import SnapshotError
 
     about = machine()
     dataset = _dataset(args)
     snapshot = dataset.with_suffix(".snapshot")  # a later run opens the graph instead of loading it again
     started = time.perf_counter()
-    if snapshot.exists():
-        store = MemoryStore.open(snapshot)
-    else:
+    try:
+        store = MemoryStore.open(snapshot).wait()
+    except SnapshotError:  # none yet, or written by an older chainkg: load the dataset again
         store = MemoryStore()
         run_load(store, [dataset], default_loaders())
         store.save(snapshot)

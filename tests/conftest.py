@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled Dezhou dataset loaded into a store, and a clean state directory."""
+"""Shared fixtures: the bundled graph (the Dezhou dataset, then the national one) loaded into a store,
+and a clean state directory."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from chainkg.store.memory import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "dezhou"
+NATIONAL = REPO / "data" / "national"
+#: What a new store is built from by default (chainkg.paths.BUNDLED_DATASETS), in load order.
+BUNDLED = (DATASET, NATIONAL)
 
 
 def shared(*parts: str) -> Path:
@@ -26,14 +30,23 @@ def shared(*parts: str) -> Path:
 SEEDS = Path(os.environ["CHAINKG_SEEDS"]) if os.environ.get("CHAINKG_SEEDS") else shared("seeds")
 
 
-def load_dataset(store: MemoryStore, path: Path = DATASET, report_dir: Path | None = None) -> LoadReport:
-    (report,) = run_load(store, [path], default_loaders(), report_dir=report_dir)
-    return report
+def load_dataset(store: MemoryStore, path: Path | None = None, report_dir: Path | None = None) -> LoadReport:
+    """Load one dataset, or by default the bundled graph (its reports summed into one)."""
+    reports = run_load(store, [path] if path else list(BUNDLED), default_loaders(), report_dir=report_dir)
+    total = LoadReport(loader=reports[0].loader)
+    for report in reports:
+        total.files += report.files
+        total.records_read += report.records_read
+        total.records_loaded += report.records_loaded
+        total.rejects += report.rejects
+        total.write.add(report.write)
+        total.seconds += report.seconds
+    return total
 
 
 @pytest.fixture(scope="session")
 def dezhou() -> MemoryStore:
-    """The Dezhou graph, loaded once per test session. Tests must not modify it."""
+    """The bundled graph (Dezhou and national), loaded once per test session. Tests must not modify it."""
     store = MemoryStore()
     report = load_dataset(store)
     assert report.rejects == [], report.rejects

@@ -12,10 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "chainkg"
 LIMIT = 500
 
 #: Modules allowed over the limit for now, and why.
-OVER_LIMIT = {
-    "loaders/dataset.py": "the curated-dataset loader; issue 14 splits it by file kind",
-    "loaders/registry/loader.py": "grew with issue 17's hostile-file checks; issue 17 splits it",
-}
+OVER_LIMIT = {}
 
 
 def test_no_module_exceeds_the_limit_unless_listed() -> None:

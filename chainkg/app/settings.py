@@ -9,9 +9,9 @@ from typing import Annotated, Literal, cast
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from chainkg.paths import BUNDLED_DATASET
+from chainkg.paths import BUNDLED_DATASET, BUNDLED_DATASETS
 
-__all__ = ["BUNDLED_DATASET", "Role", "Settings", "StoreBackend"]
+__all__ = ["BUNDLED_DATASET", "BUNDLED_DATASETS", "Role", "Settings", "StoreBackend"]
 
 #: The graph stores chainkg can run on: the embedded networkx store, or a Neo4j 5 server.
 StoreBackend = Literal["memory", "neo4j"]
@@ -42,7 +42,10 @@ class Settings(BaseSettings):
 
     store: StoreBackend = Field(default="memory", description="graph store backend: memory (embedded) or neo4j")
     home: Path = Field(default=Path(".chainkg"), description="state directory: snapshot and reject reports")
-    dataset: Path = Field(default=BUNDLED_DATASET, description="dataset loaded into a new embedded store")
+    dataset: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: list(BUNDLED_DATASETS),
+        description="datasets a new store is built from, in order (comma-separated); default data/dezhou,data/national",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     batch_size: int = Field(default=1000, ge=1, le=100_000)
@@ -107,6 +110,16 @@ class Settings(BaseSettings):
         default_factory=list, description="origins allowed by CORS, comma-separated; default none"
     )
     retry_after: int = Field(default=5, ge=1, le=3600, description="Retry-After seconds sent with 503 responses")
+
+    @field_validator("dataset", mode="before")
+    @classmethod
+    def _split_datasets(cls, value: object) -> object:
+        """``CHAINKG_DATASET=data/dezhou,data/national``; one path is a list of one."""
+        if isinstance(value, Path):
+            return [value]
+        if isinstance(value, str):
+            return [Path(p.strip()) for p in value.split(",") if p.strip()]
+        return value
 
     @field_validator("read_keys", mode="before")
     @classmethod

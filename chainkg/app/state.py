@@ -154,8 +154,8 @@ def _recover(settings: Settings, problem: SnapshotError | list[ManifestEntry]) -
                 "are unknown; refusing to start from the bundled data alone. Restore a backup "
                 "(`chainkg backup --list`), or rebuild with `chainkg load --reset <inputs…>`"
             )
-        entries = [_dataset_entry(settings.dataset)]
-        reason = f"no snapshot at {path}; built from {settings.dataset}"
+        entries = _dataset_entries(settings)
+        reason = f"no snapshot at {path}; built from {_names(settings)}"
         log.warning(reason)
         return _rebuilt(settings, entries, "built", reason)
     aside = _set_aside(path, problem.reason)
@@ -336,15 +336,16 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
     try:
         store.connect()
         if bootstrap and store.counts().total_nodes == 0:
-            entry = _dataset_entry(settings.dataset)
-            reports = run_load(
-                store,
-                [Path(entry.path)],
-                [loader_named(entry.loader)],
-                report_dir=settings.reports_dir,
-                batch_size=settings.batch_size,
-            )
-            reason = f"the Neo4j graph at {store.uri} was empty; built from {settings.dataset}"
+            reports = []
+            for entry in _dataset_entries(settings):
+                reports += run_load(
+                    store,
+                    [Path(entry.path)],
+                    [loader_named(entry.loader)],
+                    report_dir=settings.reports_dir,
+                    batch_size=settings.batch_size,
+                )
+            reason = f"the Neo4j graph at {store.uri} was empty; built from {_names(settings)}"
             log.warning(reason)
             return OpenedStore(store, "built", reason, reports)
         stale = [m for m in store.manifest() if not is_fresh(m)]
@@ -408,6 +409,15 @@ def is_fresh(entry: ManifestEntry) -> bool:
     if size == entry.size and mtime == entry.mtime_ns:
         return True
     return file_entry(entry.loader, path, files).sha256 == entry.sha256
+
+
+def _dataset_entries(settings: Settings) -> list[ManifestEntry]:
+    """The configured datasets (``CHAINKG_DATASET``), in load order."""
+    return [_dataset_entry(dataset) for dataset in settings.dataset]
+
+
+def _names(settings: Settings) -> str:
+    return ", ".join(str(d) for d in settings.dataset)
 
 
 def _dataset_entry(dataset: Path) -> ManifestEntry:

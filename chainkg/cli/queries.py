@@ -87,7 +87,7 @@ def recommend_command(
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Enterprises to approach for a segment, ranked (以商招商, supplier of a chain leader, record)."""
+    """Enterprises to approach for a segment, ranked (以商招商, supplier, segment leader, region, size)."""
     _run_query(home, recommend.QUERY, {"segment": segment, "scope": scope, "limit": limit}, as_json)
 
 

@@ -12,24 +12,13 @@ from rich.table import Table
 from chainkg.app.audit import cli_actor, read_audit, to_dicts
 from chainkg.app.backup import export_graph, list_backups, make_backup, restore_backup
 from chainkg.app.keys import add_key, read_keys_file, remove_key
-from chainkg.app.lock import StateBusy, StateLock
+from chainkg.app.lock import StateLock
 from chainkg.app.settings import Role
-from chainkg.app.state import StateError, open_store
-from chainkg.cli.common import HomeOption, StoreOption, app, console, err, fail, settings_from
-from chainkg.store.protocol import StoreError
+from chainkg.app.state import open_store
+from chainkg.cli.common import HomeOption, StoreOption, app, console, err, failures_as_exits, settings_from
 
 keys_app = typer.Typer(help="API keys with roles (viewer, editor, admin), kept hashed in the keys file")
 app.add_typer(keys_app, name="keys")
-
-
-def _busy(exc: StateBusy) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(4)
-
-
-def _failed(exc: StateError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(2)
 
 
 @app.command()
@@ -45,18 +34,13 @@ def export(
     settings = settings_from(home, store_name)
     lock = StateLock(settings.home)
     try:
-        lock.acquire(f"exporting to {directory}", wait=settings.lock_wait)
-        opened = open_store(settings, bootstrap=False, lock=lock)
-        try:
-            summary = export_graph(opened.store, directory)
-        finally:
-            opened.store.close()
-    except StateBusy as exc:
-        raise _busy(exc) from exc
-    except StateError as exc:
-        raise _failed(exc) from exc
-    except StoreError as exc:
-        raise fail(str(exc), 3) from exc
+        with failures_as_exits():
+            lock.acquire(f"exporting to {directory}", wait=settings.lock_wait)
+            opened = open_store(settings, bootstrap=False, lock=lock)
+            try:
+                summary = export_graph(opened.store, directory)
+            finally:
+                opened.store.close()
     finally:
         lock.release()
     console.print(f"exported {summary.nodes} nodes and {summary.edges} edges to {summary.directory}")
@@ -73,14 +57,8 @@ def backup(
     the newest N; `chainkg restore <name>` puts one back."""
     settings = settings_from(home, store_name)
     if not list_only:
-        try:
+        with failures_as_exits():
             made, removed = make_backup(settings, keep=keep or settings.keep_backups)
-        except StateBusy as exc:
-            raise _busy(exc) from exc
-        except StateError as exc:
-            raise _failed(exc) from exc
-        except StoreError as exc:
-            raise fail(str(exc), 3) from exc
         console.print(f"backed up to {made.path} ({made.kind}); removed {len(removed)} older backup(s)")
     table = Table(title=f"backups in {settings.home / 'backups'}")
     for column in ("name", "kind", "size"):
@@ -99,14 +77,8 @@ def restore(
     """Put a backup back: the snapshot it holds becomes the graph (the current one is kept aside), or
     the export it holds is loaded into an emptied store. Recorded in the audit log."""
     settings = settings_from(home, store_name)
-    try:
+    with failures_as_exits():
         what, reports = restore_backup(settings, name, cli_actor())
-    except StateBusy as exc:
-        raise _busy(exc) from exc
-    except StateError as exc:
-        raise _failed(exc) from exc
-    except StoreError as exc:
-        raise fail(str(exc), 3) from exc
     for report in reports:
         console.print(report.summary())
     console.print(what)

@@ -25,7 +25,7 @@ import sys
 from typing import Any
 
 from chainkg.schema.ids import credit_code_problem
-from chainkg.schema.kinds import Currency, EnterpriseKind, NodeKind, ProjectStatus
+from chainkg.schema.kinds import Currency, EnterpriseKind, Exchange, NodeKind, ProjectStatus
 from chainkg.schema.models import Enterprise, NodeModel, Project, _check_partial_date
 from chainkg.schema.normalize import clean_display, normalize_name
 from chainkg.schema.records import NodeRecord, Provenance
@@ -50,7 +50,7 @@ def model_fingerprint(model: type[NodeModel]) -> str:
 
 #: The model shapes this module reproduces; see the module docstring before changing them.
 _REVIEWED: dict[type[NodeModel], str] = {
-    Enterprise: "cbd510bb098ff727",
+    Enterprise: "f41ff5aa3b41906d",
     Project: "9eea2c44a235d12e",
 }
 ENABLED: dict[type[NodeModel], bool] = {m: model_fingerprint(m) == fp for m, fp in _REVIEWED.items()}
@@ -58,6 +58,7 @@ ENABLED: dict[type[NodeModel], bool] = {m: model_fingerprint(m) == fp for m, fp 
 # value → the one shared str object of it: a province repeats these values millions of times
 _ENTERPRISE_KINDS = {k.value: k.value for k in EnterpriseKind}
 _CURRENCIES = {c.value: c.value for c in Currency}
+_EXCHANGES = {e.value: e.value for e in Exchange}
 _STATUSES = {s.value: s.value for s in ProjectStatus}
 _PIPELINE_DATES = tuple(s.date_field for s in ProjectStatus)
 _DATES = ("status_as_of", *_PIPELINE_DATES, "planned_production_date")
@@ -102,6 +103,12 @@ def _enterprise(fields: dict[str, Any], provenance: list[Provenance]) -> NodeRec
         props["credit_code"] = code
     _put_text(props, "home_region", fields.get("home_region"), shared=True)
     _put_text(props, "stock_code", fields.get("stock_code"))
+    exchange = fields.get("exchange")
+    if exchange is not None:
+        if type(exchange) is not str or exchange not in _EXCHANGES:
+            raise _Decline
+        props["exchange"] = _EXCHANGES[exchange]
+    _put_text(props, "listing_note", fields.get("listing_note"), 500)
     _put_amount(props, "registered_capital", fields.get("registered_capital"))
     _put_date(props, "established", fields.get("established"))
     _put_text(props, "description", fields.get("description"))

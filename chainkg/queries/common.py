@@ -12,7 +12,7 @@ Definitions used throughout (``docs/queries.md`` repeats them):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -68,6 +68,19 @@ def node_ref(graph: nx.MultiDiGraph[str], node_id: str) -> NodeRef:
 
 
 _KINDS = {kind.value: kind for kind in NodeKind}  # NodeKind(value) costs as much as the lookup and the model
+
+
+def kept_refs(graph: nx.MultiDiGraph[str]) -> Callable[[str], NodeRef]:
+    """:func:`node_ref`, each reference made once per graph version and then kept: for results that
+    name the same thousands of nodes on every call (the groups present in a scope). The kept
+    references are shared between results: never change one."""
+    refs: dict[str, NodeRef] = cached(graph, "node_refs", dict)
+
+    def ref(node_id: str) -> NodeRef:
+        found = refs.get(node_id)
+        return found if found is not None else refs.setdefault(node_id, node_ref(graph, node_id))
+
+    return ref
 
 
 def suggest(

@@ -112,9 +112,10 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
             )
         else:
             add(edge["kind"], "out", other, edge)
-    for other, _, edge in graph.in_edges(params.id, data=True):
-        if edge["kind"] != EdgeKind.CITES.value or is_source:
-            add(edge["kind"], "in", other, edge)
+    if params.edge_kind is not EdgeKind.CITES or is_source:  # else none is kept: a place has thousands
+        for other, _, edge in graph.in_edges(params.id, data=True):
+            if edge["kind"] != EdgeKind.CITES.value or is_source:
+                add(edge["kind"], "in", other, edge)
 
     sources.sort(key=lambda s: (s.date is None, _neg(s.date or ""), s.source.id))
     neighbours = []

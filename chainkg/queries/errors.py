@@ -49,6 +49,6 @@ class Ambiguous(QueryError):
     def __init__(self, what: str, text: str, matches: list[dict[str, str]]):
         names = "、".join(f"{m['name']} ({m['id']})" for m in matches)
         super().__init__(
-            f"{text!r} matches several {what}s: {names}; give the id or a fuller name",
+            f"{text!r} matches more than one {what}: {names}; give the id or a fuller name",
             details={"text": text, "suggestions": matches},
         )

@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 
 from chainkg.queries import gaps
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, ScopeRef, cny, node_ref, require, resolve_scope
+from chainkg.queries.common import NodeRef, ScopeRef, chain_segments, cny, node_ref, require, resolve_scope
+from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.queries.params import PLACE
@@ -71,6 +72,8 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
 
     presence: list[ChainPresence] = []
     for chain in nodes_of_kind(graph, NodeKind.CHAIN):
+        if not any(segment_facts(graph, s, local).covered for s in chain_segments(graph, chain)):
+            continue  # what the gap analysis would find (no segment covered), without making it
         result = gaps.run_networkx(graph, gaps.Params(chain=chain, scope=params.place, limit=max(params.top_gaps, 1)))
         if not result.covered:
             continue

@@ -2,17 +2,27 @@
 
 Definition. For segment G and scope S (see :mod:`chainkg.queries.common`):
 
-- **candidates**: enterprises with an IN_SEGMENT edge to G that are not local to S.
+- **candidates**: enterprises with an IN_SEGMENT edge to G that are not present in S.
 - **present** in S: local enterprises, and investors in local active projects. Their **groups**
-  (the top of each one's SUBSIDIARY_OF chain) are the groups present.
-- **score** = ``w_group``·group + ``w_supplier``·supplier + ``w_record``·record, where
-  - group (以商招商) = 1 when the candidate's group is a group present in S (it is a sibling, parent
-    or child of someone already here), else 0;
+  (the top of each one's SUBSIDIARY_OF chain) are the groups present (:mod:`chainkg.queries.presence`).
+- **score** = ``w_group``·group + ``w_supplier``·supplier + ``w_leader``·leader + ``w_region``·region
+  + ``w_record``·record, where
+  - group (以商招商) = 1 when the candidate's group is a group present in S (a sibling, parent or
+    child of someone already here — a central SOE group with a subsidiary here puts its other
+    subsidiaries in G first), else 0;
   - supplier = 1 when the candidate has a SUPPLIES edge to a local leader (LEADS) of a chain G
     belongs to; 0.5 when, short of that, G FEEDS a segment in which such a leader operates; else 0;
-  - record = 0.5 when the candidate is listed (has a stock code) or state-owned (soe or
-    central_soe_group), plus 0.5·min(1, projects it invests in anywhere / 5).
-  Defaults: w_group = 3, w_supplier = 2, w_record = 1 — a relation beats size.
+  - leader (segment leadership) = from the candidate's IN_SEGMENT edge to G: with a ``rank`` r in
+    the segment's curated list of national leaders, max(0.2, 1 − 0.08·(r − 1)) (r = 1 → 1, r = 10 →
+    0.28), times 0.85 when that placement is only ``inferred``; without a rank, 0.15 for a curated
+    placement (no ``basis``, or ``curated``), 0.05 for one read from its name (``name``), 0 for one
+    read from its Shenwan industry (``industry``);
+  - region = 1 when the candidate's head office (LOCATED_IN) is in the province of S (the first
+    province-level region above S), else 0;
+  - record (listed size, for want of revenue data) = 0.5 when the candidate is listed (has a stock
+    code) or state-owned (soe or central_soe_group), plus 0.5·min(1, projects it invests in / 5).
+  Defaults: w_group = 5, w_supplier = 2, w_leader = 2, w_region = 0.5, w_record = 0.5 — a relation
+  here comes first (the other terms sum to at most 5), then leadership, then proximity and size.
 - every candidate carries ``reasons`` (words) and a ``path`` (the nodes that prove its strongest
   reason: candidate → … → group → … → present enterprise → place; or candidate → leader → chain;
   or candidate → segment).
@@ -31,14 +41,17 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, ScopeRef, is_active, node_ref, require, resolve_scope, segment_chains
+from chainkg.queries.candidates import leadership, province_of
+from chainkg.queries.common import NodeRef, ScopeRef, kept_refs, require, resolve_scope, segment_chains
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import ancestors, follow_parents, group_lookup
 from chainkg.queries.params import SEGMENT, Scope
-from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
-from chainkg.store.graph_tables import node_table, pred_table, succ_table
-from chainkg.store.nx_index import cached, cached_per_scope, members_by_segment, ownership, place_members, places_under
+from chainkg.queries.presence import GroupPresence, Presence, group_presence
+from chainkg.schema.ids import edge_key
+from chainkg.schema.kinds import Certainty, EdgeKind, EnterpriseKind, NodeKind, RegionLevel
+from chainkg.store.graph_tables import succ_table
+from chainkg.store.nx_index import cached_per_scope, members_by_segment, ownership, places_under
 
 __all__ = [
     "CYPHER",
@@ -49,6 +62,7 @@ __all__ = [
     "Params",
     "Result",
     "group_presence",
+    "leadership",
     "rank",
     "run_cypher",
     "run_networkx",
@@ -63,9 +77,11 @@ class Params(BaseModel):
     )
     scope: Scope = None
     limit: int = Field(default=20, ge=1, le=100, description="candidates listed / 推荐数量")
-    w_group: float = Field(default=3.0, ge=0, le=10, description="weight of 以商招商 (same group as one present)")
+    w_group: float = Field(default=5.0, ge=0, le=10, description="weight of 以商招商 (same group as one present)")
     w_supplier: float = Field(default=2.0, ge=0, le=10, description="weight of supplying a local chain leader")
-    w_record: float = Field(default=1.0, ge=0, le=10, description="weight of size and investment record")
+    w_leader: float = Field(default=2.0, ge=0, le=10, description="weight of leadership of the segment (rank)")
+    w_region: float = Field(default=0.5, ge=0, le=10, description="weight of a head office in the scope's province")
+    w_record: float = Field(default=0.5, ge=0, le=10, description="weight of size (listed or state-owned) and record")
 
 
 class Candidate(BaseModel):
@@ -73,7 +89,10 @@ class Candidate(BaseModel):
     score: float
     group: float
     supplier: float
+    leader: float = Field(description="segment leadership: from its rank among the segment's leaders")
+    region: float = Field(description="1 when its head office is in the scope's province")
     record: float
+    rank: int | None = Field(default=None, description="its rank in the curated list of the segment's leaders")
     reasons: list[str]
     path: list[NodeRef]
 
@@ -108,6 +127,9 @@ class Facts:
     supplies: Callable[[str], list[str]]  # a candidate's SUPPLIES targets
     projects: Callable[[str], int]  # a candidate's INVESTS_IN edges
     attrs: Callable[[str], dict[str, Any]]  # a candidate's properties (stock_code, enterprise_kind)
+    placement: Callable[[str], dict[str, Any]]  # its IN_SEGMENT edge to the segment (rank, certainty, basis)
+    near: Callable[[str], bool]  # whether its head office is in the scope's province
+    province: NodeRef | None
     anchor: Callable[[str], str | None]  # a present peer's first place if local, else first local project
     ref: Callable[[str], NodeRef]
     groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
@@ -117,7 +139,11 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, local = resolve_scope(graph, params.scope)
     members = members_by_segment(graph)
-    presence = cached_per_scope(graph, "recommend_presence", scope.id, lambda: _Presence(graph, scope.id))
+    presence = cached_per_scope(graph, "recommend_presence", scope.id, lambda: Presence(graph, scope.id))
+    province = cached_per_scope(graph, "province", scope.id, lambda: province_of(graph, scope.id))
+    # the province's places (a few hundred): an enterprise's neighbours among them are where it is
+    # LOCATED_IN, so one disjointness test per candidate tells its region tie
+    near = places_under(graph, province) if province else frozenset()
     chains = segment_chains(graph, params.segment)
     leaders = sorted(
         {
@@ -143,7 +169,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         return places[0] if places else None
 
     facts = Facts(
-        segment=node_ref(graph, params.segment),
+        segment=kept_refs(graph)(params.segment),
         scope=scope,
         covered_here=segment_facts(graph, params.segment, local).covered,
         pool=sorted(members.get(params.segment, (frozenset(), frozenset()))[0] - local - presence.everyone),
@@ -161,79 +187,18 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         supplies=lambda e: out(e, EdgeKind.SUPPLIES),
         projects=lambda e: len(out(e, EdgeKind.INVESTS_IN)),
         attrs=lambda e: graph.nodes[e],
+        placement=lambda e: succ[e].get(params.segment, _NO_EDGES).get(_IN_SEGMENT, _NO_EDGES),
+        near=lambda e: not near.isdisjoint(succ[e]),
+        province=kept_refs(graph)(province) if province else None,
         anchor=anchor,
-        ref=lambda n: node_ref(graph, n),
+        ref=kept_refs(graph),  # the present groups' thousands of refs are the same on every call
         groups=presence.groups,
     )
     return rank(facts, params)
 
 
-class _Presence:
-    """Who is present in a scope (kept per graph version and scope: every recommendation in the
-    scope needs it, and at city scale it is tens of thousands of enterprises).
-
-    ``everyone``: local enterprises and investors in local active projects (the candidates exclude
-    them) — the union of :func:`_present_at` over the scope's places; ``structured``: those of them
-    in an ownership structure, which is all the ranking needs (an enterprise with neither parent nor
-    subsidiary shares a group with no candidate — the Cypher twin fetches the same subset);
-    ``groups``: :func:`group_presence` of ``structured``.
-    """
-
-    __slots__ = ("everyone", "groups", "structured")
-
-    def __init__(self, graph: nx.MultiDiGraph[str], root: str):
-        at = _present_at(graph)
-        owned = ownership(graph)
-        self.everyone = frozenset().union(*(at.get(place, ()) for place in places_under(graph, root)))
-        self.structured = self.everyone & owned.in_structure
-        self.groups = group_presence(self.structured, group_lookup(graph), owned.has_subsidiaries.__contains__)
-
-
-def _present_at(graph: nx.MultiDiGraph[str]) -> dict[str, frozenset[str]]:
-    """place → the enterprises located directly there and the investors in active projects located
-    directly there (once per graph version; a scope's present enterprises are the union over its
-    places, as its local set is the union of their members)."""
-
-    def build() -> dict[str, frozenset[str]]:
-        nodes, pred = node_table(graph), pred_table(graph)
-        out: dict[str, frozenset[str]] = {}
-        for place, members in place_members(graph).items():
-            present: set[str] = set()
-            for node in members:
-                attrs = nodes[node]
-                if attrs["kind"] == _ENTERPRISE:
-                    present.add(node)
-                elif attrs["kind"] == _PROJECT and is_active(attrs):
-                    present.update(
-                        u
-                        for u, keydict in pred[node].items()
-                        if any(a.get("kind") == _INVESTS_IN for a in keydict.values())
-                    )
-            out[place] = frozenset(present)
-        return out
-
-    return cached(graph, "present_at", build)
-
-
-_ENTERPRISE = NodeKind.ENTERPRISE.value
-_PROJECT = NodeKind.PROJECT.value
-_INVESTS_IN = EdgeKind.INVESTS_IN.value
-
-
-#: present enterprises by group (each list by id), and the groups that count as present (by id).
-GroupPresence = tuple[dict[str, list[str]], list[str]]
-
-
-def group_presence(
-    present: AbstractSet[str], group_of: Callable[[str], str], has_subsidiaries: Callable[[str], bool]
-) -> GroupPresence:
-    """The present enterprises by group, and the real groups among them: those with more than one
-    present member, or whose top has subsidiaries (a lone enterprise is no group)."""
-    present_by_group: dict[str, list[str]] = {}
-    for enterprise in sorted(present):
-        present_by_group.setdefault(group_of(enterprise), []).append(enterprise)
-    real_groups = sorted(g for g, peers in present_by_group.items() if peers != [g] or has_subsidiaries(g))
-    return present_by_group, real_groups
+_IN_SEGMENT = edge_key(EdgeKind.IN_SEGMENT)  # one IN_SEGMENT edge per enterprise and segment
+_NO_EDGES: dict[str, Any] = {}
 
 
 def rank(facts: Facts, params: Params) -> Result:
@@ -260,8 +225,9 @@ def rank(facts: Facts, params: Params) -> Result:
     leaders, leader_segments, fed = facts.leaders, facts.leader_segments, facts.fed
     fed_leaders = [ld for ld in leaders if leader_segments[ld] & fed]
 
-    def assess(enterprise: str, detail: bool) -> tuple[float, float, float, float, list[str], list[str]]:
-        """(score, group, supplier, record) of a candidate, with its reasons and path when ``detail``."""
+    def assess(enterprise: str, detail: bool) -> tuple[float, tuple[Any, ...], list[str], list[str]]:
+        """The score and its parts (group, supplier, leader, region, record, rank) of a candidate, with
+        its reasons and path when ``detail``."""
         reasons: list[str] = []
         path: list[str] = []
         group_score = 0.0
@@ -291,31 +257,49 @@ def rank(facts: Facts, params: Params) -> Result:
                 if not path:
                     path = [enterprise, facts.segment.id, target, fed_leaders[0]]
 
+        placement = facts.placement(enterprise)
+        leader = leadership(placement)
+        region = 1.0 if facts.near(enterprise) else 0.0
         attrs = facts.attrs(enterprise)
         projects = facts.projects(enterprise)
         big = bool(attrs.get("stock_code")) or attrs.get("enterprise_kind") in _STATE_KINDS
         record = 0.5 * big + 0.5 * min(1.0, projects / 5)
         if detail:
+            if placement.get("rank") is not None:
+                sure = "" if placement.get("certainty") != Certainty.INFERRED.value else "（推断）"
+                reasons.append(f"环节龙头：全国第{placement['rank']}位{sure}")
+            if region and facts.province is not None:
+                reasons.append(f"总部位于{facts.province.name}")
             if big:
                 reasons.append("上市公司或国有企业" if attrs.get("stock_code") else "国有企业")
             if projects:
                 reasons.append(f"投资项目{projects}个")
             if not path:
                 path = [enterprise, facts.segment.id]
-        score = params.w_group * group_score + params.w_supplier * supplier_score + params.w_record * record
-        return round(score, 6), group_score, supplier_score, round(record, 6), reasons, path
+        score = (
+            params.w_group * group_score
+            + params.w_supplier * supplier_score
+            + params.w_leader * leader
+            + params.w_region * region
+            + params.w_record * record
+        )
+        parts = (group_score, supplier_score, round(leader, 6), region, round(record, 6), placement.get("rank"))
+        return round(score, 6), parts, reasons, path
 
     order = sorted((-assess(enterprise, False)[0], enterprise) for enterprise in facts.pool)
     candidates: list[Candidate] = []
     for _, enterprise in order[: params.limit]:
-        score, group_score, supplier_score, record, reasons, path = assess(enterprise, True)
+        score, (group_score, supplier_score, leader, region, record, rank_), reasons, path = assess(enterprise, True)
         candidates.append(
             Candidate(
                 enterprise=facts.ref(enterprise),
                 score=score,
                 group=group_score,
                 supplier=supplier_score,
+                leader=leader,
+                region=region,
                 record=record,
+                rank=rank_,
                 reasons=reasons or ["在该环节经营"],
                 path=[facts.ref(n) for n in path],
             )
@@ -346,8 +330,9 @@ CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
   RETURN collect(CASE WHEN customer IS NOT NULL THEN [customer.id, customer.name] END) AS fed
 }}
-RETURN chains, fed, EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }} OR
-  EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }} AS covered""",
+RETURN chains, fed, EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
+  OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
+  AS covered""",
     # local leaders of the segment's chains: the segments they work in, the chains they lead
     "leaders": f"""
 MATCH (:{cy.ENTITY} {{id: $segment}})-[:{cy.PART_OF}]->(chain)<-[:{cy.LEADS}]-(leader)
@@ -358,14 +343,22 @@ RETURN leader.id AS id, leader.name AS name,
        COLLECT {{ MATCH (leader)-[lead:{cy.LEADS}]->(c) WHERE c.id IN $chains AND lead.key = $leads_key
                   RETURN c.id }} AS led
 ORDER BY id""",
-    # the candidates: the segment's enterprises that are not present, with their record
+    # the candidates: the segment's enterprises that are not present, with their record, their place in
+    # the segment and whether their head office is in the scope's province ($near: its places)
     "candidates": f"""
-MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
+MATCH (e:{cy.ENTERPRISE})-[placed:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
 WHERE NOT {cy.local("e")} AND NOT {_PRESENT}
-WITH DISTINCT e
+WITH DISTINCT e, placed {{.rank, .certainty, .basis}} AS placement
 RETURN collect({{id: e.id, name: e.name, stock_code: e.stock_code, enterprise_kind: e.enterprise_kind,
-       projects: COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }},
-       supplies: COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }}}}) AS candidates""",
+  placement: placement, near: EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(office) WHERE office.id IN $near }},
+  projects: COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }},
+  supplies: COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }}}}) AS candidates""",
+    # the first province-level region above the scope (itself, if it is one)
+    "province": f"""
+MATCH (root:{cy.ENTITY} {{id: $root}})
+MATCH path = (root)((child)-[link:{cy.PART_OF}|{cy.LOCATED_IN}]->(parent) WHERE parent:{cy.REGION} OR parent:{cy.PARK})*
+      (province:{cy.REGION} {{level: $province}})
+RETURN province.id AS id, province.name AS name ORDER BY length(path), id LIMIT 1""",
     # present enterprises that belong to an ownership structure (the others cannot share a group)
     "present": f"""
 UNWIND $places AS id
@@ -410,7 +403,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     ownership links and the local leaders; :func:`rank` scores them."""
     segment = cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, places = cy.resolve_scope(execute, params.scope)
-    args: dict[str, Any] = {"segment": params.segment, "places": places, "active": cy.ACTIVE}
+    provinces = execute(CYPHER["province"], {"root": scope.id, "province": RegionLevel.PROVINCE.value})
+    near = cy.places_of(execute, provinces[0]["id"]) if provinces else []
+    args: dict[str, Any] = {"segment": params.segment, "places": places, "active": cy.ACTIVE, "near": near}
     (seg,) = execute(CYPHER["segment"], args)
     chains = [c["id"] for c in seg["chains"]]
     leaders = execute(CYPHER["leaders"], {**args, "chains": chains, "leads_key": EdgeKind.LEADS.value})
@@ -466,6 +461,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         supplies=lambda e: candidates[e]["supplies"],
         projects=lambda e: candidates[e]["projects"],
         attrs=lambda e: candidates[e],
+        placement=lambda e: {k: v for k, v in candidates[e]["placement"].items() if v is not None},
+        near=lambda e: candidates[e]["near"],
+        province=cy.ref(provinces[0]["id"], provinces[0]["name"]) if provinces else None,
         anchor=lambda e: anchors.get(e),
         ref=refs,
     )

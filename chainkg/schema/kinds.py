@@ -157,6 +157,31 @@ class EnterpriseKind(StrEnum):
         }[self.value]
 
 
+class Exchange(StrEnum):
+    """Where an enterprise's shares are listed (its ``stock_code`` is that exchange's code)."""
+
+    SSE = "SSE"  # 上海证券交易所
+    SZSE = "SZSE"  # 深圳证券交易所
+    BSE = "BSE"  # 北京证券交易所
+    HKEX = "HKEX"  # 香港交易所
+    NYSE = "NYSE"
+    NASDAQ = "NASDAQ"
+    OTHER = "other"
+
+    @property
+    def a_share(self) -> bool:
+        """A mainland exchange, whose six-digit codes the A-share export lists."""
+        return self in (Exchange.SSE, Exchange.SZSE, Exchange.BSE)
+
+
+class SegmentBasis(StrEnum):
+    """How an enterprise was placed in a segment (an IN_SEGMENT edge's ``basis``), sharpest first."""
+
+    CURATED = "curated"  # a curated dataset names it in the segment (data/national, data/dezhou)
+    NAME = "name"  # its name contains a product or segment keyword (data/mappings/product_segments.yaml)
+    INDUSTRY = "industry"  # its Shenwan industry maps to the segment (data/mappings/shenwan_segments.yaml)
+
+
 class ProjectStatus(StrEnum):
     """The investment-promotion pipeline, in order."""
 

@@ -13,14 +13,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from chainkg.schema.ids import credit_code_problem, edge_key, enterprise_id, node_id, source_id
 from chainkg.schema.kinds import (
+    Certainty,
     Currency,
     EdgeKind,
     EnterpriseKind,
+    Exchange,
     InvestRole,
     NodeKind,
     ParkLevel,
     ProjectStatus,
     RegionLevel,
+    SegmentBasis,
     Stage,
 )
 from chainkg.schema.normalize import clean_display, normalize_name
@@ -32,6 +35,7 @@ __all__ = [
     "ChainOffice",
     "Enterprise",
     "FeedsProps",
+    "InSegmentProps",
     "InvestsInProps",
     "LeadsProps",
     "NodeModel",
@@ -141,6 +145,12 @@ class Enterprise(NodeModel):
     credit_code: str | None = None
     home_region: str | None = None
     stock_code: str | None = None
+    exchange: Exchange | None = Field(default=None, description="where stock_code is listed")
+    listing_note: str | None = Field(
+        default=None,
+        max_length=500,
+        description="what the code alone does not tell: a later listing or rename, another exchange, delisting",
+    )
     registered_capital: int | None = Field(default=None, ge=0, description="注册资本, 元")
     established: PartialDate | None = None
     description: str | None = None
@@ -259,6 +269,16 @@ class SuppliesProps(_EdgeProps):
     product: str | None = Field(default=None, max_length=200, description="what is supplied")
 
 
+class InSegmentProps(_EdgeProps):
+    """An enterprise's place in a segment: how prominent (``rank`` in a curated list of the
+    segment's leading enterprises, 1 = foremost), how sure (``certainty`` of the strongest claim) and
+    how it was placed (``basis``). Each claim's own rank, evidence and source stay in its provenance."""
+
+    rank: int | None = Field(default=None, ge=1, le=1000, description="rank among the segment's national leaders")
+    certainty: Certainty | None = None
+    basis: SegmentBasis | None = None
+
+
 class FeedsProps(_EdgeProps):
     weight: float | None = Field(default=None, ge=0, description="strength of the supply relation, if known")
 
@@ -268,6 +288,7 @@ _EDGE_PROPS: dict[EdgeKind, type[_EdgeProps]] = {
     EdgeKind.INVESTS_IN: InvestsInProps,
     EdgeKind.LEADS: LeadsProps,
     EdgeKind.FEEDS: FeedsProps,
+    EdgeKind.IN_SEGMENT: InSegmentProps,
     EdgeKind.SUPPLIES: SuppliesProps,
 }
 

@@ -21,8 +21,9 @@ right status (404 with "did you mean" links for an unknown id) on any path, ``/`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -37,11 +38,15 @@ from chainkg.queries.errors import Ambiguous, NotFound, QueryError
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.refs import resolve_ref
+from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind, RegionLevel
+from chainkg.store.memory import MemoryStore
+from chainkg.store.nx_index import cached
 from chainkg.store.protocol import GraphStore
 
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
+T = TypeVar("T")
 
 __all__ = [
     "PLACE_KINDS",
@@ -127,10 +132,10 @@ class ScopeOption:
     group: str  # 全市 / 区县 / 功能区 / 园区
 
 
+@lru_cache(maxsize=1 << 16)
 def node_path(node_id: str, kind: NodeKind | None = None) -> str:
-    """The workbench path of a node's page (its id percent-encoded; ``/`` kept, ids may contain it)."""
-    from chainkg.schema.ids import kind_of_id
-
+    """The workbench path of a node's page (its id percent-encoded; ``/`` kept, ids may contain it).
+    Kept for the last 65,536 ids: a page links hundreds of nodes, each an encoding."""
     kind = kind or kind_of_id(node_id)
     return f"/{_KIND_PATHS.get(kind, 'node')}/{quote(node_id, safe=':/')}"
 
@@ -148,7 +153,17 @@ class PageContext:
     def options(self) -> list[ScopeOption]:
         """The scope selector's choices: the city, its districts and counties, zones and parks
         (asked for only when a page draws the header; a type-ahead answer does not)."""
-        return _scope_options(self.store, self.home)
+        return _kept(self.store, "scope_options", lambda: _scope_options(self.store, self.home))
+
+    @property
+    def option_groups(self) -> list[tuple[str, list[ScopeOption]]]:
+        """:attr:`options` by group (全市, 区县, 功能区, 园区), the empty groups left out."""
+        return _kept(self.store, "scope_groups", lambda: _grouped(self.options))
+
+    @property
+    def listed(self) -> bool:
+        """Whether the scope is one of :attr:`options` (a town, reachable by URL, is not)."""
+        return self.scope.id in _kept(self.store, "scope_ids", lambda: frozenset(o.id for o in self.options))
 
     @property
     def scoped(self) -> bool:
@@ -179,9 +194,20 @@ class PageContext:
         except QueryError as exc:
             raise PageError.from_query(exc, field) from exc
 
+    @cached_property
+    def _root(self) -> str:
+        return str(self.request.scope.get("root_path", "")).rstrip("/")
+
+    @cached_property
+    def _scope_query(self) -> str:
+        """``?scope=…`` when the scope is not the city, else nothing (most links carry only that)."""
+        return "?" + urlencode([("scope", self.scope.id)]) if self.scoped else ""
+
     def url(self, path: str, /, keep_scope: bool = True, **params: Any) -> str:
         """``path`` with query parameters (None and "" left out) and the page's scope when it is not
         the city (``keep_scope=False`` leaves it out; a ``scope`` parameter sets another one)."""
+        if not params:
+            return self._root + path + (self._scope_query if keep_scope else "")
         pairs: list[tuple[str, str]] = []
         if keep_scope and self.scoped and "scope" not in params:
             pairs.append(("scope", self.scope.id))
@@ -192,8 +218,7 @@ class PageContext:
                 pairs.extend((key, str(v)) for v in value)
             else:
                 pairs.append((key, "1" if value is True else str(value)))
-        root = str(self.request.scope.get("root_path", "")).rstrip("/")
-        return root + path + ("?" + urlencode(pairs) if pairs else "")
+        return self._root + path + ("?" + urlencode(pairs) if pairs else "")
 
     def node_url(self, ref: NodeRef | str, **params: Any) -> str:
         node_id = ref if isinstance(ref, str) else ref.id
@@ -213,6 +238,14 @@ class PageContext:
         return root + self.request.url.path + ("?" + urlencode(pairs) if pairs else "")
 
 
+def _kept(store: GraphStore, key: str, build: Callable[[], T]) -> T:
+    """``build()`` kept with the embedded store's graph until it changes (what every page asks and
+    no page changes: the home city, the scope choices); another store builds it on each request."""
+    if isinstance(store, MemoryStore):
+        return cached(store.graph, ("workbench", key), build)
+    return build()
+
+
 def _scope_options(store: GraphStore, home: NodeRef) -> list[ScopeOption]:
     """The home city, its districts and counties, its functional zones, then its parks (a level at a
     time, so a city's many towns never push a district off the page)."""
@@ -227,6 +260,13 @@ def _scope_options(store: GraphStore, home: NodeRef) -> list[ScopeOption]:
     parks = store.run(listing_parks.QUERY, listing_parks.Params(scope=home.id, limit=_PAGE))
     options.extend(ScopeOption(item.id, item.name, "园区") for item in parks.items)
     return options
+
+
+def _grouped(options: list[ScopeOption]) -> list[tuple[str, list[ScopeOption]]]:
+    groups: dict[str, list[ScopeOption]] = {}
+    for option in options:
+        groups.setdefault(option.group, []).append(option)
+    return list(groups.items())
 
 
 #: The largest page a listing gives (read from its params model).
@@ -249,7 +289,7 @@ async def page_context(
     user: UserDep,
 ) -> PageContext:
     """The page context of this request (see the module docstring)."""
-    home = _home(store)
+    home = _kept(store, "home", lambda: _home(store))
     raw = request.query_params.get("scope") or None
     scope = home
     if raw is not None and raw != home.id:

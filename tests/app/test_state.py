@@ -29,7 +29,7 @@ def test_first_open_builds_then_serves_snapshot(settings: Settings) -> None:
 
 def test_changed_input_makes_the_snapshot_stale_and_it_is_rebuilt(settings: Settings) -> None:
     open_store(settings)
-    projects = settings.dataset / "projects.yaml"
+    projects = settings.dataset[0] / "projects.yaml"
     projects.write_text(
         projects.read_text(encoding="utf-8")
         + "\n- name: 新增测试项目\n  total_investment: 1亿元\n  sources: [seed-004]\n",
@@ -43,7 +43,7 @@ def test_changed_input_makes_the_snapshot_stale_and_it_is_rebuilt(settings: Sett
 
 def test_touched_but_unchanged_input_is_still_fresh(settings: Settings) -> None:
     open_store(settings)
-    (settings.dataset / "projects.yaml").touch()
+    (settings.dataset[0] / "projects.yaml").touch()
     assert open_store(settings).origin == "snapshot"
 
 
@@ -59,6 +59,6 @@ def test_corrupt_snapshot_is_rebuilt_not_served(settings: Settings) -> None:
 
 def test_stale_snapshot_with_vanished_input_is_an_error(settings: Settings) -> None:
     open_store(settings)
-    shutil.rmtree(settings.dataset)
+    shutil.rmtree(settings.dataset[0])
     with pytest.raises(StateError, match="no longer exist"):
         open_store(settings)

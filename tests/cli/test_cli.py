@@ -108,6 +108,6 @@ def test_query_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     unknown = run("gaps", "不存在的产业链", home=tmp_path)
     assert unknown.returncode == 2 and "no chain" in unknown.stderr and "Traceback" not in unknown.stderr
     ambiguous = run("profile", "天衢", home=tmp_path)
-    assert ambiguous.returncode == 2 and "matches several" in ambiguous.stderr
+    assert ambiguous.returncode == 2 and "matches more than one" in ambiguous.stderr
     too_deep = run("upstream", "英望科技", "--depth", "9", home=tmp_path)
     assert too_deep.returncode == 2 and "Traceback" not in too_deep.stderr

@@ -94,7 +94,7 @@ def test_load_order_of_records_does_not_matter(tmp_path: Path) -> None:
         items = yaml.safe_load((copy / name).read_text(encoding="utf-8"))
         (copy / name).write_text(yaml.safe_dump(items[::-1], allow_unicode=True), encoding="utf-8")
     a, b = MemoryStore(), MemoryStore()
-    load_dataset(a)
+    load_dataset(a, DATASET)
     report = load_dataset(b, copy)
     assert report.rows_rejected == 0
     assert _canonical(a) == _canonical(b)

@@ -47,9 +47,12 @@ HONGLIAN = "proj:中信国安鸿联九五德州职场项目"
 
 
 def test_seed_000_three_central_soes_and_their_projects(dezhou: MemoryStore) -> None:
-    for group in ("有研科技集团有限公司", "中国华录集团有限公司", "中国中信集团有限公司"):
+    # the article's three 央企, with their status today: 华录 is a 中国电科 subsidiary since 2023 and
+    # 中信 a central financial enterprise, so only 有研 is a group on SASAC's list
+    kinds = {"有研科技集团有限公司": "central_soe_group", "中国华录集团有限公司": "soe", "中国中信集团有限公司": "soe"}
+    for group, kind in kinds.items():
         attrs = node(dezhou, f"ent:{group}")
-        assert attrs["enterprise_kind"] == "central_soe_group"
+        assert attrs["enterprise_kind"] == kind
         assert cites(dezhou, f"ent:{group}", "seed-000")
     youyan = node(dezhou, YOUYAN_8)
     assert youyan["total_investment"] == 1_800_000_000 and youyan["start_date"] == "2019-03"
@@ -70,6 +73,7 @@ def test_seed_000_three_central_soes_and_their_projects(dezhou: MemoryStore) -> 
     assert parent_chain(dezhou, "ent:北京易华录信息技术股份有限公司") == [
         "ent:北京易华录信息技术股份有限公司",
         "ent:中国华录集团有限公司",
+        "ent:中国电子科技集团有限公司",  # from the national dataset (66.78%, 2023)
     ]
     assert dezhou.graph.has_edge("ent:北京易华录信息技术股份有限公司", DATA_LAKE)
 

@@ -1,6 +1,8 @@
 """Parity on the Dezhou graph: loaded through the normal pipeline into both stores, every query with a
 spread of parameters answers the same, and so does every store-level read the loaders use.
 
+The Dezhou dataset alone: these tests walk every node, place and group, which the national dataset
+would multiply thirtyfold; ``test_parity_national.py`` covers the bundled graph with both datasets.
 The whole module runs twice: on a Neo4j database filled by the online loader and on one filled by
 the offline importer (``chainkg load --bulk``: :func:`chainkg.loaders.bulk.bulk_load`)."""
 
@@ -52,10 +54,10 @@ def stores(
     """Dezhou in a fresh MemoryStore and in the (emptied) Neo4j store: through run_load, or through the
     same pipeline and the offline importer (the test server stops, imports and starts again)."""
     memory = MemoryStore()
-    memory_report = load_dataset(memory)
+    memory_report = load_dataset(memory, DATASET)
     neo4j_store.clear()
     if request.param == "online":
-        neo4j_report = load_dataset(neo4j_store)
+        neo4j_report = load_dataset(neo4j_store, DATASET)
     else:
         result = bulk_load(
             neo4j_store, [DATASET], default_loaders(), neo4j_server.import_full, tmp_path_factory.mktemp("import")
@@ -97,7 +99,7 @@ def test_the_load_reports_the_same_and_stores_the_same_graph(stores: Stores) -> 
 def test_loading_again_converges(stores: Stores) -> None:
     memory, neo, _, _ = stores
     before = neo4j_contents(neo)
-    again = load_dataset(neo)
+    again = load_dataset(neo, DATASET)
     assert again.write.touched == 0
     assert neo4j_contents(neo) == before == memory_contents(memory)
 
@@ -173,6 +175,11 @@ def test_recommend(memory: MemoryStore, neo: Neo4jStore) -> None:
         for scope, limit in ((None, 20), (scopes[1 + len(segment) % 6], 3))
     ]
     params += [recommend.Params(segment=s, w_group=0, w_supplier=10, w_record=0.5) for s in occupied[:5]]
+    # region ties from a park scope (its province is found through its region)
+    params += [
+        recommend.Params(segment=s, scope="park:天衢新区集成电路关键材料基地", w_group=0, w_region=10)
+        for s in occupied[::3]
+    ]
     assert assert_same(memory, neo, recommend.QUERY, params) > 40
 
 

@@ -259,7 +259,7 @@ def test_open_store_connects_and_fills_an_empty_graph_once(
     opened = open_store(config)
     try:
         assert (opened.origin, opened.store.backend) == ("built", "neo4j")
-        assert [report.rejects for report in opened.reports] == [[]]
+        assert [report.rejects for report in opened.reports] == [[], []]  # data/dezhou, then data/national
         assert opened.store.counts() == dezhou.counts()
     finally:
         opened.store.close()

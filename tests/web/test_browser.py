@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect, sync_playwright
 
 from chainkg.web.mapdata import city_map
 from tests.web.conftest import TIANQU, rows_shown
@@ -94,6 +94,16 @@ def _clean(s: Session, *allowed: str) -> None:
     assert errors == [], errors
 
 
+def _fits(page: Page) -> None:
+    """The page fits the 1366-pixel width: nothing scrolls sideways (wide tables scroll in their box)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], f"sideways scroll: {page.url}"
+
+
+def _painted(page: Page) -> None:
+    """Two animation frames later: what the charts drew is on the screen (a condition, not a delay)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def test_the_test_machine_has_a_cjk_font() -> None:
     """Screenshots are only legible with a CJK font (scripts/test.sh installs one when missing)."""
     try:
@@ -109,7 +119,7 @@ def test_dashboard_to_chain_to_segment_to_a_recommendation(session: Session, liv
     expect(page.locator("h1")).to_contain_text("天衢新区")
     page.wait_for_selector("body[data-ready='1']")
     assert page.locator(".bars .bar-row").count() == 12, "a bar pair per chain"
-    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], "no sideways scrolling"
+    _fits(page)
     page.screenshot(path=str(shots / "workbench-dashboard.png"))
 
     page.locator("a.chain-card[data-chain='chain:集成电路']").click()
@@ -129,16 +139,21 @@ def test_dashboard_to_chain_to_segment_to_a_recommendation(session: Session, liv
     page.evaluate("window.scrollTo(0, document.getElementById('panorama').getBoundingClientRect().top - 110)")
     page.locator("[data-seg='seg:晶圆制造']").hover()
     page.screenshot(path=str(shots / "workbench-chain.png"))
+    _fits(page)
 
     page.locator("[data-seg='seg:溅射靶材']").click()
     page.wait_for_url(re.compile(r"/segment/"))
     expect(page.locator(".verdict")).to_contain_text("薄弱")
     candidate = page.locator("table[data-table='candidates'] tbody tr").first
     expect(candidate).to_contain_text("→")  # its explaining path
+    _fits(page)
+    page.locator("#table-candidates").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "workbench-segment.png"))
     candidate.locator("td").nth(1).locator("a").click()
     page.wait_for_url(re.compile(r"/enterprise/"))
     expect(page.locator("h1")).to_contain_text("有研新材料股份有限公司")
     expect(page.locator(".sources")).to_be_visible()
+    _fits(page)
     _clean(session)
 
 
@@ -146,7 +161,7 @@ def test_the_map_draws_every_county_shaded_by_the_data(session: Session, live_ur
     page = session.page
     page.goto(f"{live_url}/map?measure=enterprises")
     page.wait_for_selector("#attraction-map[data-drawn='1']")
-    page.wait_for_timeout(200)
+    _painted(page)
     drawn = page.evaluate(
         """() => {
           const chart = window.chainkg.charts["attraction-map"];
@@ -190,6 +205,7 @@ def test_the_map_draws_every_county_shaded_by_the_data(session: Session, live_ur
         painted = _dominant(picture, area["x"], area["y"])
         assert _close(painted, _rgb(area["fill"])), (area["name"], painted, area["fill"])
     page.screenshot(path=str(shots / "workbench-map.png"))
+    _fits(page)
 
     county = max(drawn["areas"], key=lambda a: a["value"])
     page.mouse.click(county["x"], county["y"] + 12)
@@ -247,15 +263,25 @@ def test_the_ledger_sorts_and_filters_in_place(session: Session, live_url: str) 
     statuses = page.locator("table[data-table='ledger'] tbody td.status").all_inner_texts()
     assert statuses and set(statuses) == {"投产"}
     assert "<header" in page.content(), "the page stays a whole page after htmx swaps"
+    _fits(page)
     _clean(session)
 
 
 def test_the_type_ahead_offers_names_as_you_type(session: Session, live_url: str) -> None:
+    """Waits on conditions only: the page ready, the suggestions' answer received, the list filled
+    (a busy machine makes each take longer, never makes the test wrong)."""
     page = session.page
     page.goto(f"{live_url}/chains")
-    page.locator("#search-text").fill("有研集團")  # traditional input
+    page.wait_for_selector("body[data-ready='1']")  # htmx has bound the search box
+
+    def asked(response: Response) -> bool:
+        return "/search/suggest" in response.url and "有研集團" in unquote(response.url)
+
+    with page.expect_response(asked, timeout=60_000) as answer:
+        page.locator("#search-text").fill("有研集團")  # traditional input
+    assert answer.value.ok
     option = page.locator("#suggest a").first
-    expect(option).to_contain_text("有研")
+    expect(option).to_contain_text("有研", timeout=60_000)
     option.click()
     page.wait_for_url(re.compile(r"/(enterprise|project|park)/"))
     _clean(session)
@@ -267,5 +293,6 @@ def test_a_missing_enterprise_shows_a_friendly_page(session: Session, live_url: 
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_contain_text("没有找到")
     expect(page.locator(".suggestions a").first).to_be_visible()
+    _fits(page)
     page.screenshot(path=str(shots / "workbench-404.png"))
     _clean(session, "404")  # the browser logs the page's own 404 status

@@ -41,17 +41,22 @@ def get_segment_recommendations(
     limit: int = query_param(recommend.QUERY, "limit"),
     w_group: float = query_param(recommend.QUERY, "w_group"),
     w_supplier: float = query_param(recommend.QUERY, "w_supplier"),
+    w_leader: float = query_param(recommend.QUERY, "w_leader"),
+    w_region: float = query_param(recommend.QUERY, "w_region"),
     w_record: float = query_param(recommend.QUERY, "w_record"),
 ) -> recommend.Result:
     """Enterprises outside the scope that operate in the segment, ranked: same group as one already
-    here (以商招商), supplier of a local chain leader, size and investment record — each with its
-    reasons and the path that proves the strongest — see docs/queries.md, "Recommendations"."""
+    here (以商招商), supplier of a local chain leader, leadership of the segment, head office in the
+    province, size and record — each with its reasons and the path that proves the strongest — see
+    docs/queries.md, "Recommendations"."""
     values = {
         "segment": segment,
         "scope": scope,
         "limit": limit,
         "w_group": w_group,
         "w_supplier": w_supplier,
+        "w_leader": w_leader,
+        "w_region": w_region,
         "w_record": w_record,
     }
     return run(store, recommend.QUERY, values)

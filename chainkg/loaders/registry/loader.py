@@ -21,18 +21,13 @@ and the rest are read; a row with more cells than the header is rejected (an unq
 shifts every column after it), one with fewer is read with the missing cells empty and reported;
 a header with no rows under it is a rejected file.
 
-**Conflicting rows.** A row repeating an earlier row's credit code with another name, capital,
-date, type or stock code is not dropped and does not silently overwrite: from that row on, the
-node's values are claims — the earlier row's claim cites the file, the later row's claim cites a
-source of its own (``<file> 第N行``) — so both are kept, :mod:`chainkg.schema.conflicts` picks the
-value shown (the earlier row, on a tie of date and authority), the field is listed in ``disputed``,
-and the report says so (action ``conflict kept``).
+**Conflicting rows** of one credit code are kept as claims and flagged
+(:mod:`chainkg.loaders.registry.conflicts`). The file's rows come from
+:mod:`chainkg.loaders.registry.rows`; single cells are read by :mod:`chainkg.loaders.registry.fields`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -41,42 +36,28 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chainkg.loaders.pipeline import CONFLICT_KEPT, FileRejected, LoadContext, RecordError, Reject
-from chainkg.loaders.readers.csv_rows import Row, csv_rows
-from chainkg.loaders.readers.encoding import EncodingError, decode
+from chainkg.loaders.pipeline import FileRejected, LoadContext, RecordError
 from chainkg.loaders.readers.limits import DEFAULT_LIMITS, ReadLimits
-from chainkg.loaders.readers.xlsx_rows import SheetRefused, xlsx_rows
+from chainkg.loaders.registry.conflicts import Codes, contested
+from chainkg.loaders.registry.fields import (
+    TRUE_WORDS,
+    match_region,
+    match_segment,
+    read_capital,
+    read_date,
+    read_kind,
+    region_matcher,
+)
 from chainkg.loaders.registry.headers import HEADER_ALIASES, match_header
+from chainkg.loaders.registry.rows import EXCEL_SUFFIXES, TEXT_SUFFIXES, cell_count_ok, file_rows, shown
 from chainkg.schema.ids import enterprise_id
-from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, RegionLevel
+from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.models import Enterprise, Source, make_edge
-from chainkg.schema.money import MoneyError, parse_amount
+from chainkg.schema.money import MoneyError
 from chainkg.schema.normalize import clean_display, normalize_name
-from chainkg.schema.records import Batch, NodeRecord, PropValue, Provenance
+from chainkg.schema.records import Batch, NodeRecord, Provenance
 
 __all__ = ["RegistryLoader"]
-
-_TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-
-_KIND_WORDS: list[tuple[tuple[str, ...], EnterpriseKind]] = [
-    (("央企集团", "中央企业集团", "central_soe_group"), EnterpriseKind.CENTRAL_SOE_GROUP),
-    (("地方国企", "地方国有", "省属国企", "市属国企", "县属国企", "local_soe"), EnterpriseKind.LOCAL_SOE),
-    (("中外合资", "合资", "joint_venture"), EnterpriseKind.JOINT_VENTURE),
-    (("外商独资", "外商投资", "外资", "台港澳", "foreign"), EnterpriseKind.FOREIGN),
-    (("央企", "中央企业", "国有", "国企", "soe"), EnterpriseKind.SOE),
-    (("民营", "私营", "民企", "自然人", "private"), EnterpriseKind.PRIVATE),
-    (("上市", "股份有限公司(上市", "listed"), EnterpriseKind.LISTED),
-    (("事业单位", "科研院所", "高校", "institution"), EnterpriseKind.INSTITUTION),
-]
-_TRUE_WORDS = {"是", "y", "yes", "true", "1", "链主", "√", "✓"}
-#: Fields whose differing values on rows of one credit code are kept as conflicting claims.
-CONFLICT_FIELDS = ("name", "registered_capital", "established", "enterprise_kind", "stock_code")
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
-    re.compile(r"^(\d{4})年?$"),
-]
 
 
 class RegistryLoader:
@@ -86,13 +67,13 @@ class RegistryLoader:
         self.limits = limits
 
     def accepts(self, path: Path) -> bool:
-        return path.is_file() and path.suffix.lower() in _TEXT_SUFFIXES | _EXCEL_SUFFIXES | {".xls"}
+        return path.is_file() and path.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES | {".xls"}
 
     def inputs(self, path: Path) -> Iterator[Path]:
         yield path
 
     def estimate(self, path: Path) -> int | None:
-        if path.suffix.lower() in _TEXT_SUFFIXES and path.stat().st_size <= self.limits.max_file_bytes:
+        if path.suffix.lower() in TEXT_SUFFIXES and path.stat().st_size <= self.limits.max_file_bytes:
             with path.open("rb") as handle:
                 return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
         return None
@@ -108,11 +89,11 @@ class RegistryLoader:
         data = path.read_bytes()
         if not data.strip():
             raise FileRejected("the file is empty")
-        rows = self._rows(path, data)
+        rows = file_rows(path, data, self.limits)
         header_row, header = 0, None
         for row in rows:
             if row.problem is not None:
-                ctx.reject(file, row.line, RecordError("", row.problem, _shown(row.cells)))
+                ctx.reject(file, row.line, RecordError("", row.problem, shown(row.cells)))
                 continue
             if any(c.strip() for c in row.cells):
                 header_row, header = row.line, row.cells
@@ -134,16 +115,16 @@ class RegistryLoader:
         ctx.accept(Batch(nodes=[source.to_record()]), file, 0, count=False)
         ctx.flush()
 
-        regions = _region_matcher(ctx)
+        regions = region_matcher(ctx)
         body = list(rows)
-        codes = _Codes(_contested(body, columns))
+        codes = Codes(contested(body, columns))
         data_rows = 0
         for row in body:
             row_no, cells = row.line, row.cells
             if row.problem is not None:
                 ctx.read()
                 data_rows += 1
-                ctx.reject(file, row_no, RecordError("", row.problem, _shown(cells)))
+                ctx.reject(file, row_no, RecordError("", row.problem, shown(cells)))
                 continue
             if not any(c.strip() for c in cells):
                 continue
@@ -158,7 +139,7 @@ class RegistryLoader:
                     ),
                 )
                 break
-            if not self._cell_count_ok(file, row_no, cells, len(header), ctx):
+            if not cell_count_ok(file, row_no, cells, len(header), ctx):
                 continue
             values = {
                 field: cells[index].strip() if index < len(cells) else "" for field, (index, _) in columns.items()
@@ -171,58 +152,6 @@ class RegistryLoader:
             ctx.accept(batch, file, row_no)
         if data_rows == 0:
             raise FileRejected(f"the file has a header row (row {header_row}) but no data rows under it")
-
-    def _rows(self, path: Path, data: bytes) -> Iterator[Row]:
-        suffix = path.suffix.lower()
-        if suffix == ".xls":
-            raise FileRejected("old Excel .xls format is not read; save the sheet as .xlsx or CSV")
-        if suffix in _EXCEL_SUFFIXES:
-            return _guarded(xlsx_rows(data, self.limits))
-        lines = data.count(b"\n")
-        if lines > self.limits.max_rows + 1:
-            raise FileRejected(
-                f"the file has {lines:,} lines; at most {self.limits.max_rows:,} data rows are read — split it"
-            )
-        try:
-            text, _encoding = decode(data)
-        except EncodingError as exc:
-            raise FileRejected(str(exc)) from exc
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(("\t", ",", ";", "|"), key=first_line.count) if suffix != ".tsv" else "\t"
-        if first_line.count(delimiter) == 0:
-            delimiter = ","
-        return csv_rows(text, delimiter, self.limits)
-
-    @staticmethod
-    def _cell_count_ok(file: str, row_no: int, cells: list[str], expected: int, ctx: LoadContext) -> bool:
-        """Report a row whose cell count differs from the header's; False when it must not be read."""
-        if len(cells) > expected:
-            extra = [c for c in cells[expected:] if c.strip()]
-            if extra:
-                ctx.reject(
-                    file,
-                    row_no,
-                    RecordError(
-                        "",
-                        f"the row has {len(cells)} cells but the header {expected}: a delimiter inside an unquoted "
-                        "value shifts the columns after it; quote that value",
-                        _shown(cells),
-                    ),
-                )
-                return False
-            ctx.note(
-                file, row_no, "", f"the row has {len(cells)} cells, the header {expected}; the extra ones are empty"
-            )
-        elif len(cells) < expected:
-            ctx.note(
-                file,
-                row_no,
-                "",
-                f"the row has {len(cells)} cells but the header {expected}: the last {expected - len(cells)} "
-                "column(s) are read as empty",
-                _shown(cells),
-            )
-        return True
 
     # --- header ----------------------------------------------------------------------------
 
@@ -259,7 +188,7 @@ class RegistryLoader:
         file_source: Source,
         ctx: LoadContext,
         regions: list[tuple[str, str, int]],
-        codes: _Codes,
+        codes: Codes,
     ) -> Batch:
         name = values.get("name", "")
         if not normalize_name(name):
@@ -276,17 +205,17 @@ class RegistryLoader:
         if values.get("registered_capital"):
             try:
                 unit = columns["registered_capital"][1] or ""
-                fields["registered_capital"] = _capital(values["registered_capital"], unit)
+                fields["registered_capital"] = read_capital(values["registered_capital"], unit)
             except MoneyError as exc:
                 ctx.note(file, row_no, "registered_capital", str(exc), values["registered_capital"])
         if values.get("kind"):
-            kind = _kind(values["kind"])
+            kind = read_kind(values["kind"])
             if kind is None:
                 ctx.note(file, row_no, "kind", "unknown enterprise type; stored as other", values["kind"])
             else:
                 fields["enterprise_kind"] = kind.value
         if values.get("established"):
-            date = _date(values["established"])
+            date = read_date(values["established"])
             if date is None:
                 ctx.note(
                     file,
@@ -311,13 +240,13 @@ class RegistryLoader:
             props = {k: v for k, v in props.items() if k in model.model_fields_set or k == "keys"}
         batch = Batch()
         if model.credit_code and model.credit_code in codes.contested:
-            prov = self._conflicts(file, row_no, model, node_id, props, file_source, codes, ctx, batch)
+            prov = codes.provenance(file, row_no, model, props, file_source, ctx, batch)
         record = NodeRecord(NodeKind.ENTERPRISE, node_id, props, prov)
         ctx.resolver.add(NodeKind.ENTERPRISE, node_id, model.keys())
         batch.nodes.append(record)
 
         if values.get("segment"):
-            segment = _match_segment(ctx, values["segment"])
+            segment = match_segment(ctx, values["segment"])
             if segment is None:
                 ctx.note(
                     file, row_no, "segment", "no segment of the 12 chains matches this industry", values["segment"]
@@ -325,7 +254,7 @@ class RegistryLoader:
             else:
                 batch.edges.append(make_edge(EdgeKind.IN_SEGMENT, node_id, segment, provenance=prov))
         if values.get("region"):
-            region = _match_region(regions, values["region"])
+            region = match_region(regions, values["region"])
             if region is not None:
                 batch.edges.append(make_edge(EdgeKind.LOCATED_IN, node_id, region, provenance=prov))
         if values.get("park"):
@@ -336,7 +265,7 @@ class RegistryLoader:
                 batch.edges.append(make_edge(EdgeKind.LOCATED_IN, node_id, park, provenance=prov))
         if values.get("parent"):
             batch.extend(self._parent(file, row_no, values, node_id, prov, ctx))
-        if values.get("leader") and normalize_name(values["leader"]) in _TRUE_WORDS:
+        if values.get("leader") and normalize_name(values["leader"]) in TRUE_WORDS:
             chain = ctx.resolver.resolve(NodeKind.CHAIN, values.get("chain", ""))
             if chain is None:
                 ctx.note(
@@ -349,57 +278,6 @@ class RegistryLoader:
             else:
                 batch.edges.append(make_edge(EdgeKind.LEADS, node_id, chain, provenance=prov))
         return batch
-
-    def _conflicts(
-        self,
-        file: str,
-        row_no: int,
-        model: Enterprise,
-        node_id: str,
-        props: dict[str, PropValue],
-        file_source: Source,
-        codes: _Codes,
-        ctx: LoadContext,
-        batch: Batch,
-    ) -> list[Provenance]:
-        """The provenance of a row whose credit code other rows of the file give other values for (see
-        the module docstring): its values as claims — of the file for the first such row, of a source of
-        its own (``<file> 第N行``) for a later row that differs, which then leaves the node's values to
-        the claims."""
-        assert model.credit_code is not None
-        stated = {f: props[f] for f in CONFLICT_FIELDS if f in model.model_fields_set and f in props}
-        earlier = codes.seen.get(model.credit_code)
-        if earlier is None:
-            codes.seen[model.credit_code] = (row_no, stated)
-            return [Provenance(file_source.id, f"第{row_no}行", _claims(stated))]
-        first_row, first = earlier
-        differing = [f for f in stated if f in first and not _same(f, stated[f], first[f])]
-        if not differing:
-            return [Provenance(file_source.id, f"第{first_row}行", _claims(first))]
-        for field in differing:
-            ctx.report.rejects.append(
-                Reject(
-                    file,
-                    row_no,
-                    field,
-                    f"credit code {model.credit_code} was given on row {first_row} with {field} {first[field]!r}; "
-                    f"both values are kept as claims (of the file and of this row) and {field} is marked disputed",
-                    CONFLICT_KEPT,
-                    str(stated[field])[:200],
-                )
-            )
-        row_source = Source(
-            name=f"{file_source.name} 第{row_no}行",
-            # "registry-row…" sorts after the file's "registry-<hex>": on a tie the earlier row's value shows
-            key=f"registry-row{row_no}-{file_source.key.removeprefix('registry-')}",
-            publisher=file_source.publisher,
-            file=file_source.file,
-            authority=file_source.authority,
-        )
-        batch.nodes.append(row_source.to_record())
-        for field in stated:
-            props.pop(field, None)  # the claims decide what the node shows
-        return [Provenance(row_source.id, f"第{row_no}行", _claims(stated))]
 
     def _validate(self, file: str, row_no: int, fields: dict[str, Any], ctx: LoadContext) -> Enterprise:
         """Validate; a bad optional field is dropped (and reported), a bad name rejects the row."""
@@ -453,146 +331,3 @@ class RegistryLoader:
             ctx.note(file, row_no, "stake_pct", exc.errors()[0]["msg"], values.get("stake_pct"))
             batch.edges.append(make_edge(EdgeKind.SUBSIDIARY_OF, child, parent, {}, prov))
         return batch
-
-
-# --- reading files -------------------------------------------------------------------------
-
-
-class _Codes:
-    """Credit codes of one file that several rows give different values for, and the first of each."""
-
-    def __init__(self, contested: set[str]):
-        self.contested = contested
-        self.seen: dict[str, tuple[int, dict[str, PropValue]]] = {}
-
-
-def _contested(rows: list[Row], columns: dict[str, tuple[int, str | None]]) -> set[str]:
-    """Credit codes on two or more rows whose cells for a :data:`CONFLICT_FIELDS` column differ (raw
-    text; the load compares the parsed values and reports only real differences)."""
-    if "credit_code" not in columns:
-        return set()
-    code_at = columns["credit_code"][0]
-    watched = [index for field, (index, _) in columns.items() if field in CONFLICT_FIELDS or field == "kind"]
-    first: dict[str, tuple[str, ...]] = {}
-    contested: set[str] = set()
-    for row in rows:
-        if row.problem is not None or code_at >= len(row.cells):
-            continue
-        code = row.cells[code_at].strip().upper()
-        if not code:
-            continue
-        values = tuple(normalize_name(row.cells[i]) if i < len(row.cells) else "" for i in watched)
-        if first.setdefault(code, values) != values:
-            contested.add(code)
-    return contested
-
-
-def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
-    """Turn a refused workbook into a rejected file."""
-    try:
-        yield from rows
-    except SheetRefused as exc:
-        raise FileRejected(str(exc)) from exc
-
-
-def _shown(cells: list[str]) -> str:
-    """A row's cells as the report shows them (shortened)."""
-    text = ",".join(cells)
-    return text if len(text) <= 200 else text[:197] + "…"
-
-
-def _claims(values: dict[str, PropValue]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(values.items()))
-
-
-def _same(field: str, a: PropValue, b: PropValue) -> bool:
-    if field == "name" and isinstance(a, str) and isinstance(b, str):
-        return normalize_name(a) == normalize_name(b)
-    return a == b
-
-
-# --- field readers -------------------------------------------------------------------------
-
-
-def _capital(text: str, unit: str) -> int:
-    cleaned = text.replace("人民币", "").strip()
-    if unit and re.fullmatch(r"[\d.,]+", cleaned):
-        cleaned += unit if unit.endswith("元") else unit + "元"
-    return parse_amount(cleaned).amount
-
-
-def _kind(text: str) -> EnterpriseKind | None:
-    key = normalize_name(text)
-    for words, kind in _kind_keys():
-        if any(w in key for w in words):
-            return kind
-    return None
-
-
-@functools.cache
-def _kind_keys() -> tuple[tuple[tuple[str, ...], EnterpriseKind], ...]:
-    """:data:`_KIND_WORDS` normalised once (it was normalised again for every row: a third of a load)."""
-    return tuple((tuple(normalize_name(w) for w in words), kind) for words, kind in _KIND_WORDS)
-
-
-def _date(text: str) -> str | None:
-    value = normalize_name(text)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(value)
-        if match:
-            parts = [int(p) for p in match.groups()]
-            try:
-                if len(parts) == 3:
-                    return dt.date(*parts).isoformat()
-                if len(parts) == 2 and 1 <= parts[1] <= 12:
-                    return f"{parts[0]:04d}-{parts[1]:02d}"
-                if len(parts) == 1:
-                    return f"{parts[0]:04d}"
-            except ValueError:
-                return None
-    return None
-
-
-def _match_segment(ctx: LoadContext, text: str) -> str | None:
-    exact = ctx.resolver.resolve(NodeKind.SEGMENT, text)
-    if exact:
-        return exact
-    key = normalize_name(text)
-    contained = [(len(k), k, sid) for k, sid in ctx.resolver.keys(NodeKind.SEGMENT).items() if len(k) >= 2 and k in key]
-    if not contained:
-        return None
-    contained.sort(reverse=True)
-    return contained[0][2]
-
-
-def _region_matcher(ctx: LoadContext) -> list[tuple[str, str, int]]:
-    """(key, region id, level rank) of every known region name and alias of two or more characters."""
-    out = []
-    for key, region_id in ctx.resolver.keys(NodeKind.REGION).items():
-        if len(key) < 2:
-            continue
-        props = ctx.resolver.node_props(region_id) or {}
-        try:
-            rank = RegionLevel(props.get("level", "city")).rank
-        except ValueError:
-            rank = 0
-        out.append((key, region_id, rank))
-    return out
-
-
-def _match_region(regions: list[tuple[str, str, int]], address: str) -> str | None:
-    """The most specific region named in an address; among equals, the one named first.
-
-    Addresses run from large to small (省 → 市 → 区县 → 路), so the earliest most-specific name is
-    the administrative unit and a street that shares a county's name (平原路) loses to it.
-    """
-    key = normalize_name(address)
-    best: tuple[int, int, int, str] | None = None
-    for name, region_id, rank in regions:
-        position = key.find(name)
-        if position < 0:
-            continue
-        candidate = (-rank, position, -len(name), region_id)
-        if best is None or candidate < best:
-            best = candidate
-    return best[3] if best else None
