@@ -242,7 +242,7 @@ def places_of(execute: Execute, root: str) -> list[str]:
 def resolve_scope(execute: Execute, scope: str | None) -> tuple[ScopeRef, list[str]]:
     """The scope's reference and the ids of the places it covers (itself included), sorted: one
     statement, and more only to explain a scope that is not a place."""
-    (row,) = execute(_SCOPE, {"scope": scope})
+    (row,) = execute(_SCOPE, {"scope": scope or None})  # an empty scope is the home region, as before
     root = row["root_id"]
     if root is None:
         home_region(execute)  # raises: the graph has no home region
