@@ -126,7 +126,8 @@ ORDER BY name, chain_id
 """,
 }
 
-#: The three statements of :data:`CYPHER` as one (one round trip): each one's rows as a list.
+#: The three statements of :data:`CYPHER` as one (one round trip): each one's rows as a list (the
+#: chains collected inside their subquery, so a graph without chains still has its one row).
 ONE = f"""
 CALL () {{
 {CYPHER["nodes"]}
@@ -137,10 +138,12 @@ CALL () {{
 }}
 WITH nodes, collect({{kind: kind, n: n}}) AS edges
 CALL () {{
+  CALL () {{
 {CYPHER["chains"]}
+  }}
+  RETURN collect({{chain_id: chain_id, name: name, segments: segments, enterprises: enterprises,
+    projects: projects, investment_cny: investment_cny, leaders: leaders}}) AS chains
 }}
-WITH nodes, edges, collect({{chain_id: chain_id, name: name, segments: segments, enterprises: enterprises,
-  projects: projects, investment_cny: investment_cny, leaders: leaders}}) AS chains
 RETURN nodes, edges, chains"""
 
 
