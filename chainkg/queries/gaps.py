@@ -31,10 +31,14 @@ Every gap carries its **path**: a node sequence that shows why — for fill and 
 neighbour and one of its local enterprises (or the chain itself when no neighbour is covered); for
 strengthen, the segment and its local enterprises. Gaps are ordered by score (descending), then
 segment id.
+
+With ``as_of`` (a day) the analysis is the one the sources supported that day: coverage counts the
+projects active on that day, with the investment known then (see :mod:`chainkg.queries.chain_map`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -58,7 +62,7 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import SegmentFacts, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
-from chainkg.queries.params import CHAIN, Scope
+from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import NodeKind, Stage
 
 __all__ = [
@@ -96,6 +100,7 @@ class Params(BaseModel):
         default_factory=lambda: {s: 1.0 for s in Stage}, description="weights of the stage-weighted completeness"
     )
     limit: int = Field(default=50, ge=1, le=500, description="gaps listed per kind / 每类列出的缺口数")
+    as_of: AsOf = None
 
     @model_validator(mode="after")
     def _weights(self) -> Params:
@@ -125,6 +130,7 @@ class Completeness(BaseModel):
 class Result(BaseModel):
     chain: NodeRef
     scope: ScopeRef
+    as_of: dt.date | None = None
     completeness: Completeness
     covered: list[NodeRef]
     fill: list[Gap] = Field(description="补链")
@@ -166,7 +172,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
             chains=tuple(node_ref(graph, c) for c in segment_chains(graph, segment)),
             feeds_out=tuple(feeds_out(graph, segment)),
             feeds_in=tuple(feeds_in(graph, segment)),
-            facts=segment_facts(graph, segment, local),
+            facts=segment_facts(graph, segment, local, params.as_of.isoformat() if params.as_of else None),
         )
         for segment in wanted
     }
@@ -269,6 +275,7 @@ def analyse(
     return Result(
         chain=chain,
         scope=scope,
+        as_of=params.as_of,
         completeness=_completeness(views, members, covered_set, params.stage_weights),
         covered=[views[s].ref for s in covered],
         fill=_top(fill, params.limit),
@@ -355,7 +362,8 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")  # raises NotFound unless…
         chain = {"chain": params.chain, "name": attrs.get("name"), "segments": []}  # … it has no segments
     scope, places = cy.resolve_scope(execute, params.scope)
-    facts = local_facts(execute, [row["id"] for row in chain["segments"]], places, EVIDENCE_MEMBERS)
+    as_of = params.as_of.isoformat() if params.as_of else None
+    facts = local_facts(execute, [row["id"] for row in chain["segments"]], places, EVIDENCE_MEMBERS, as_of)
     return analyse_chain(chain, facts, scope, params)
 
 

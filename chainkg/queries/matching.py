@@ -39,7 +39,7 @@ __all__ = [
     "suggestions",
 ]
 
-#: The order of kinds among equal scores (企业, 项目, 园区, 区域, 产业链, 环节, 链长办公室, 来源).
+#: The order of kinds among equal scores (企业, 项目, 园区, 区域, 产业链, 环节, 链长办公室, 政策, 来源).
 KIND_ORDER = [
     NodeKind.ENTERPRISE,
     NodeKind.PROJECT,
@@ -48,7 +48,9 @@ KIND_ORDER = [
     NodeKind.CHAIN,
     NodeKind.SEGMENT,
     NodeKind.CHAIN_OFFICE,
+    NodeKind.POLICY,
     NodeKind.SOURCE,
+    NodeKind.PROJECT_EVENT,  # never matches: events have no keys (found through their project)
 ]
 
 

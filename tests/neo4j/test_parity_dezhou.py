@@ -332,7 +332,7 @@ def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: N
         (row,) = gaps.chain_segments_cypher(neo.read, [chain])
         segments = [segment["id"] for segment in row["segments"]]
         for place in places:
-            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE}
+            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE, "as_of": None}
             _, local = resolve_scope(graph, place)
             for head in (None, 3):
                 by_place = {row["id"]: row for row in neo.read(statement(BY_PLACE, head), args)}

@@ -256,6 +256,7 @@ def test_open_store_connects_and_fills_an_empty_graph_once(
     """``CHAINKG_STORE=neo4j``: no snapshot; an empty graph gets the bundled data, a full one is kept."""
     uri, (user, password) = neo4j_server.uri, neo4j_server.auth  # type: ignore[attr-defined]
     config = Settings(store="neo4j", home=tmp_path, neo4j_uri=uri, neo4j_user=user, neo4j_password=password)
+    config = config.model_copy(update={"policies": None})  # the dataset alone, as the ``dezhou`` fixture holds it
     opened = open_store(config)
     try:
         assert (opened.origin, opened.store.backend) == ("built", "neo4j")

@@ -48,6 +48,7 @@ __all__ = [
     "SUPPLIES",
     "Execute",
     "cny",
+    "cny_at",
     "fetch_node",
     "home_region",
     "local",
@@ -61,6 +62,7 @@ __all__ = [
     "resolve_scope",
     "segment_chains",
     "segment_members",
+    "status_at",
 ]
 
 
@@ -97,6 +99,21 @@ def cny(var: str) -> str:
         f"CASE WHEN coalesce({var}.currency, '{Currency.CNY.value}') = '{Currency.CNY.value}' "
         f"THEN coalesce({var}.total_investment, 0) ELSE 0 END"
     )
+
+
+def status_at(var: str) -> str:
+    """Cypher expression: the project's status on ``$as_of`` (its ``status`` when ``$as_of`` is null),
+    by :func:`chainkg.schema.lifecycle.status_at` — the last timeline entry true and known by then."""
+    return (
+        f"CASE WHEN $as_of IS NULL THEN {var}.status ELSE last([x IN coalesce({var}.status_timeline, []) "
+        f"WHERE substring(x, 0, 10) <= $as_of AND substring(x, 11, 10) <= $as_of | substring(x, 22)]) END"
+    )
+
+
+def cny_at(var: str) -> str:
+    """Cypher expression: :func:`cny` on ``$as_of`` (:func:`chainkg.schema.lifecycle.investment_at`)."""
+    known = f"[x IN coalesce({var}.investment_timeline, []) WHERE substring(x, 0, 10) <= $as_of]"
+    return f"CASE WHEN $as_of IS NULL THEN {cny(var)} ELSE coalesce(toInteger(substring(last({known}), 11)), 0) END"
 
 
 def segment_members(var: str) -> str:

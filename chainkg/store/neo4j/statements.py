@@ -38,6 +38,7 @@ __all__ = [
     "MANIFEST_ID",
     "NAMES",
     "NODE",
+    "NODES",
     "READ_MANIFEST",
     "SET_EDGE_PROPS",
     "SET_NODE_PROPS",
@@ -221,6 +222,12 @@ CALL (n) {{
 NODE = f"""
 MATCH (n:{_ENTITY} {{id: $id}})
 RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+
+#: Properties and labels of the nodes among ``$ids`` that exist.
+NODES = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})
+RETURN id, properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
 
 #: Ids of one kind whose keys hold ``$key`` exactly: an exact term of the keyword full-text index.
 FIND_IDS = """

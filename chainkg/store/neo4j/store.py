@@ -310,6 +310,16 @@ class Neo4jStore:
         kinds = rows[0]["kinds"]
         return {"kind": kinds[0] if kinds else kind_of_id(node_id).value, **props}
 
+    def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(node_ids), self.batch_size):
+            for row in self.read(cy.NODES, {"ids": node_ids[start : start + self.batch_size]}):
+                props = dict(row["props"])
+                props.pop("id", None)
+                kinds = row["kinds"]
+                out[row["id"]] = {"kind": kinds[0] if kinds else kind_of_id(row["id"]).value, **props}
+        return out
+
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
         if not key:
             return []
