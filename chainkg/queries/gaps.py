@@ -74,8 +74,9 @@ __all__ = [
     "Result",
     "SegmentView",
     "analyse",
+    "analyse_chain",
+    "chain_segments_cypher",
     "run_cypher",
-    "run_cypher_in",
     "run_networkx",
 ]
 
@@ -320,17 +321,20 @@ def _completeness(
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-#: The Cypher twin, in two steps. ``segments``: the chain's segments and their FEEDS neighbours, each
-#: with its chains and its FEEDS neighbours. Then their facts in the scope (``$places``):
-#: counts, investment and the first :data:`EVIDENCE_MEMBERS` members, from whichever side is
-#: cheaper (:mod:`chainkg.queries.cypher.segment_facts`). :func:`analyse` then applies the definition.
+#: The Cypher twin, in two steps. ``segments``: for each chain of ``$chains`` (its id and name),
+#: its segments and their FEEDS neighbours, each with its chains and its FEEDS neighbours. Then their
+#: facts in the scope (``$places``): counts, investment and the first :data:`EVIDENCE_MEMBERS`
+#: members, from whichever side is cheaper (:mod:`chainkg.queries.cypher.segment_facts`), for all the
+#: chains' segments at once. :func:`analyse` then applies the definition to each chain.
 CYPHER = {
     "segments": f"""
-MATCH (member)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+UNWIND $chains AS chain_id
+MATCH (chain:{cy.CHAIN} {{id: chain_id}})
+OPTIONAL MATCH (member)-[:{cy.PART_OF}]->(chain)
 OPTIONAL MATCH (member)-[:{cy.FEEDS}]-(neighbour)
-WITH collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
+WITH chain, collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
 UNWIND members + neighbours AS s
-WITH DISTINCT s, s IN members AS member
+WITH DISTINCT chain, s, s IN members AS member
 {cy.segment_chains("s")}
 CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
@@ -342,26 +346,36 @@ CALL (s) {{
   WITH supplier ORDER BY supplier.id
   RETURN collect(supplier.id) AS feeds_in
 }}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, member, chains, feeds_out, feeds_in""",
+WITH chain, collect({{id: s.id, name: s.name, stage: s.stage, member: member, chains: chains,
+                      feeds_out: feeds_out, feeds_in: feeds_in}}) AS segments
+RETURN chain.id AS chain, chain.name AS name, segments""",
 }
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`."""
-    chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    """The Cypher twin of :func:`run_networkx`: three statements (the chain's segments, the scope,
+    their facts in it), and more only to explain a chain or scope that is not there."""
+    rows = chain_segments_cypher(execute, [params.chain])
+    if rows:
+        (chain,) = rows
+    else:
+        attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")  # raises NotFound unless…
+        chain = {"chain": params.chain, "name": attrs.get("name"), "segments": []}  # … it has no segments
     scope, places = cy.resolve_scope(execute, params.scope)
-    return run_cypher_in(execute, params, chain.get("name"), scope, places)
-
-
-def run_cypher_in(
-    execute: cy.Execute, params: Params, chain_name: str | None, scope: ScopeRef, places: list[str]
-) -> Result:
-    """:func:`run_cypher` for a chain known to exist and a scope already resolved (a profile asks
-    for every chain in one scope: resolving it again per chain cost as much as the gaps)."""
-    rows = execute(CYPHER["segments"], {"chain": params.chain})
     as_of = params.as_of.isoformat() if params.as_of else None
-    facts = local_facts(execute, [row["id"] for row in rows], places, EVIDENCE_MEMBERS, as_of)
-    rows = [{**row, **facts[row["id"]]} for row in rows]
+    facts = local_facts(execute, [row["id"] for row in chain["segments"]], places, EVIDENCE_MEMBERS, as_of)
+    return analyse_chain(chain, facts, scope, params)
+
+
+def chain_segments_cypher(execute: cy.Execute, chains: list[str]) -> list[dict[str, Any]]:
+    """Per chain of ``chains`` that exists: ``{chain, name, segments}``, the rows of :data:`CYPHER`."""
+    return execute(CYPHER["segments"], {"chains": chains})
+
+
+def analyse_chain(chain: dict[str, Any], facts: dict[str, dict[str, Any]], scope: ScopeRef, params: Params) -> Result:
+    """:func:`analyse` of one chain's row of :func:`chain_segments_cypher`, with the segments' facts
+    (:func:`chainkg.queries.cypher.segment_facts.local_facts`, for these segments or more)."""
+    rows = [{**row, **facts[row["id"]]} for row in chain["segments"]]
     views, names = views_from_rows(rows)
     members = [row["id"] for row in rows if row["member"]]
     member_set = set(members)
@@ -369,7 +383,7 @@ def run_cypher_in(
         {s: (views[s].ref.name, views[s].stage.value) for s in members},
         [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
     )
-    return analyse(cy.ref(params.chain, chain_name), scope, order, views, lambda n: cy.ref(n, names[n]), params)
+    return analyse(cy.ref(chain["chain"], chain["name"]), scope, order, views, lambda n: cy.ref(n, names[n]), params)
 
 
 def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:
