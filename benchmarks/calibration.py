@@ -1,6 +1,6 @@
 """Fit and check the calibration of project confidence (``chainkg/loaders/news/confidence.py``).
 
-    .venv/bin/python benchmarks/calibration.py            # fit on real-dev + real-test (seen), print the table
+    .venv/bin/python benchmarks/calibration.py      # fit on real-dev + real-test + real-test2 (seen), print it
     .venv/bin/python benchmarks/calibration.py --check real-dev [--check real-test]   # reliability
 
 A project candidate is right when its (project, amount) pair is right under the rules of
@@ -86,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="append", choices=list(SETS), help="print the reliability table")
     parser.add_argument("--min-band", type=int, default=12, help="fewest candidates per raw-score band")
     parser.add_argument(
-        "--fit-on", nargs="+", default=["real-dev", "real-test"], choices=list(SETS), help="development sets to fit on"
+        "--fit-on",
+        nargs="+",
+        default=["real-dev", "real-test", "real-test2"],
+        choices=list(SETS),
+        help="development sets to fit on",
     )
     args = parser.parse_args(argv)
     if args.check:

@@ -8,6 +8,7 @@ from pathlib import Path
 __all__ = [
     "BUNDLED_DATASET",
     "BUNDLED_DATASETS",
+    "BUNDLED_POLICIES",
     "CHAINS_DIR",
     "DATA_DIR",
     "NATIONAL_DATASET",
@@ -25,6 +26,8 @@ NATIONAL_DATASET = DATA_DIR / "national"
 #: What a new store is built from by default, in load order (the national data refers to the
 #: Dezhou data's chains and enterprises).
 BUNDLED_DATASETS = (BUNDLED_DATASET, NATIONAL_DATASET)
+#: The incentive policies loaded with the bundled dataset (they name its chains, parks and sources).
+BUNDLED_POLICIES = DATA_DIR / "policies"
 #: The 12-chain ontology (one YAML file per chain).
 CHAINS_DIR = BUNDLED_DATASET / "chains"
 #: Shenwan industry → chain segment mapping the A-share loader places companies with.

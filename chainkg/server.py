@@ -34,6 +34,8 @@ from chainkg.api.routers import (
     ops,
     paths,
     places,
+    policies,
+    projects,
     search,
     segments,
     stats,
@@ -91,6 +93,11 @@ TAGS = [
     },
     {"name": "search", "description": "Find nodes by name or 简称 / 名称检索"},
     {"name": "stats", "description": "Counts / 统计"},
+    {
+        "name": "pipeline",
+        "description": "Project pipeline, history and period reports / 招商项目全流程、项目动态与月报季报",
+    },
+    {"name": "policies", "description": "Incentive policies and who qualifies / 惠企政策匹配"},
     {"name": "loads", "description": "Loading data (needs the API key) / 数据导入（需密钥）"},
     {"name": "ops", "description": "Liveness and readiness probes / 健康与就绪检查"},
     {"name": "audit", "description": "Audit log of writes (needs an admin key) / 写入审计日志（需管理员密钥）"},
@@ -183,7 +190,8 @@ def create_app(
 
     app.include_router(ops.router)
     app.include_router(auth.router)
-    for module in (chains, segments, enterprises, places, entities, paths, search, stats, loads, audit):
+    routers = (chains, segments, enterprises, places, entities, paths, search, stats, loads, audit, projects, policies)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(viz.router)
     install_docs(app)

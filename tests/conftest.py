@@ -17,6 +17,9 @@ DATASET = REPO / "data" / "dezhou"
 NATIONAL = REPO / "data" / "national"
 #: What a new store is built from by default (chainkg.paths.BUNDLED_DATASETS), in load order.
 BUNDLED = (DATASET, NATIONAL)
+POLICIES = REPO / "data" / "policies"
+#: A fictitious monthly project ledger (leads, status changes, investment) over the Dezhou graph.
+LEDGER = REPO / "tests" / "fixtures" / "ledger"
 
 
 def shared(*parts: str) -> Path:
@@ -56,3 +59,17 @@ def dezhou() -> MemoryStore:
 @pytest.fixture
 def fresh_store() -> MemoryStore:
     return MemoryStore()
+
+
+def load_pipeline(store: MemoryStore) -> list[LoadReport]:
+    """The Dezhou dataset, its policies and the test ledger, as the pipeline and policy tests use them."""
+    return [load_dataset(store), *run_load(store, [POLICIES, LEDGER], default_loaders())]
+
+
+@pytest.fixture(scope="session")
+def dezhou_pipeline() -> MemoryStore:
+    """Dezhou with its policies and the test ledger, loaded once per session. Tests must not modify it."""
+    store = MemoryStore()
+    reports = load_pipeline(store)
+    assert all(r.rejects == [] for r in reports), [r.rejects for r in reports]
+    return store

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, cast
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from chainkg.paths import BUNDLED_DATASET, BUNDLED_DATASETS
+from chainkg.paths import BUNDLED_DATASET, BUNDLED_DATASETS, BUNDLED_POLICIES
 
 __all__ = ["BUNDLED_DATASET", "BUNDLED_DATASETS", "Role", "Settings", "StoreBackend"]
 
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     dataset: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: list(BUNDLED_DATASETS),
         description="datasets a new store is built from, in order (comma-separated); default data/dezhou,data/national",
+    )
+    policies: Path | None = Field(
+        default=BUNDLED_POLICIES, description="policy folder loaded after the datasets into a new store; unset: none"
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -154,7 +154,7 @@ def _recover(settings: Settings, problem: SnapshotError | list[ManifestEntry]) -
                 "are unknown; refusing to start from the bundled data alone. Restore a backup "
                 "(`chainkg backup --list`), or rebuild with `chainkg load --reset <inputs…>`"
             )
-        entries = _dataset_entries(settings)
+        entries = _bootstrap_entries(settings)
         reason = f"no snapshot at {path}; built from {_names(settings)}"
         log.warning(reason)
         return _rebuilt(settings, entries, "built", reason)
@@ -337,7 +337,7 @@ def open_neo4j(settings: Settings, *, bootstrap: bool = True) -> OpenedStore:
         store.connect()
         if bootstrap and store.counts().total_nodes == 0:
             reports = []
-            for entry in _dataset_entries(settings):
+            for entry in _bootstrap_entries(settings):
                 reports += run_load(
                     store,
                     [Path(entry.path)],
@@ -411,13 +411,18 @@ def is_fresh(entry: ManifestEntry) -> bool:
     return file_entry(entry.loader, path, files).sha256 == entry.sha256
 
 
-def _dataset_entries(settings: Settings) -> list[ManifestEntry]:
-    """The configured datasets (``CHAINKG_DATASET``), in load order."""
-    return [_dataset_entry(dataset) for dataset in settings.dataset]
+def _bootstrap_entries(settings: Settings) -> list[ManifestEntry]:
+    """What a new store is built from: the configured datasets (``CHAINKG_DATASET``) in load order,
+    then the policies that name their chains and places (``CHAINKG_POLICIES``)."""
+    entries = [_dataset_entry(dataset) for dataset in settings.dataset]
+    if settings.policies is not None and settings.policies.is_dir():
+        entries.append(_dataset_entry(settings.policies))
+    return entries
 
 
 def _names(settings: Settings) -> str:
-    return ", ".join(str(d) for d in settings.dataset)
+    folders = [*settings.dataset, *([settings.policies] if settings.policies is not None else [])]
+    return ", ".join(str(d) for d in folders)
 
 
 def _dataset_entry(dataset: Path) -> ManifestEntry:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from chainkg.cli import data, news, queries, safety, viz
+from chainkg.cli import data, news, pipeline, policy, queries, safety, viz
 from chainkg.cli.common import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (data, news, queries, safety, viz)  # imported for their @app.command registrations
+_COMMAND_MODULES = (data, news, queries, safety, viz, pipeline, policy)  # imported for their @app.command registrations
 
 
 def main() -> None:

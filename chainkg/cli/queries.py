@@ -37,11 +37,13 @@ def chain(
     name: str = argument(chain_map.QUERY, "chain"),
     scope: str | None = option(chain_map.QUERY, "scope", "--scope"),
     max_members: int = option(chain_map.QUERY, "max_members"),
+    as_of: str | None = option(chain_map.QUERY, "as_of", "--as-of"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Chain map: every segment with its local enterprises and projects (产业链图谱)."""
-    _run_query(home, chain_map.QUERY, {"chain": name, "scope": scope, "max_members": max_members}, as_json)
+    values = {"chain": name, "scope": scope, "max_members": max_members, "as_of": as_of}
+    _run_query(home, chain_map.QUERY, values, as_json)
 
 
 @app.command("gaps")
@@ -51,6 +53,7 @@ def gaps_command(
     min_enterprises: int = option(gaps.QUERY, "min_enterprises"),
     min_investment_share: float = option(gaps.QUERY, "min_investment_share"),
     limit: int = option(gaps.QUERY, "limit"),
+    as_of: str | None = option(gaps.QUERY, "as_of", "--as-of"),
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -61,6 +64,7 @@ def gaps_command(
         "min_enterprises": min_enterprises,
         "min_investment_share": min_investment_share,
         "limit": limit,
+        "as_of": as_of,
     }
     _run_query(home, gaps.QUERY, values, as_json)
 

@@ -36,6 +36,9 @@ EDGES = "edges.jsonl"
 
 class ExportLoader:
     name = "export"
+    #: Nodes are written as they were stored, derived fields (a project's status, its timelines)
+    #: included, so the load pipeline derives nothing again (chainkg.loaders.lifecycle).
+    writes_as_stored = True
 
     def accepts(self, path: Path) -> bool:
         return path.is_dir() and (path / EXPORT_MANIFEST).is_file()

@@ -51,7 +51,7 @@ def model_fingerprint(model: type[NodeModel]) -> str:
 #: The model shapes this module reproduces; see the module docstring before changing them.
 _REVIEWED: dict[type[NodeModel], str] = {
     Enterprise: "f41ff5aa3b41906d",
-    Project: "9eea2c44a235d12e",
+    Project: "634592607eca2f4d",
 }
 ENABLED: dict[type[NodeModel], bool] = {m: model_fingerprint(m) == fp for m, fp in _REVIEWED.items()}
 
@@ -61,7 +61,7 @@ _CURRENCIES = {c.value: c.value for c in Currency}
 _EXCHANGES = {e.value: e.value for e in Exchange}
 _STATUSES = {s.value: s.value for s in ProjectStatus}
 _PIPELINE_DATES = tuple(s.date_field for s in ProjectStatus)
-_DATES = ("status_as_of", *_PIPELINE_DATES, "planned_production_date")
+_DATES = ("status_as_of", *_PIPELINE_DATES, "planned_production_date", "next_action_due")
 
 
 class _Decline(Exception):
@@ -134,9 +134,11 @@ def _project(fields: dict[str, Any], provenance: list[Provenance]) -> NodeRecord
     for name in _DATES:
         _put_date(props, name, fields.get(name))
     _pipeline_order(props)
+    _put_text(props, "termination_reason", fields.get("termination_reason"), 500)
     _put_text(props, "capacity", fields.get("capacity"), 500)
     _put_text(props, "area", fields.get("area"), 200)
     _put_text(props, "description", fields.get("description"))
+    _put_text(props, "next_action", fields.get("next_action"), 500)
     props["keys"] = keys
     return NodeRecord(NodeKind.PROJECT, f"{NodeKind.PROJECT.prefix}:{keys[0]}", props, list(provenance))
 

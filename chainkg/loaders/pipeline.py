@@ -7,7 +7,8 @@ Every loader produces, per input record, either a :class:`Batch` of validated no
 - collects rejects (file, row, field, reason) and writes them as a CSV report users open in Excel;
 - keeps going after any bad record: one bad row never costs a good one;
 - shows a progress bar on long loads when attached to a terminal;
-- after writing, re-resolves conflicting claims (:mod:`chainkg.schema.conflicts`) on touched nodes;
+- after writing, re-resolves conflicting claims (:mod:`chainkg.schema.conflicts`) on touched nodes
+  and derives touched projects' status events and current status (:mod:`chainkg.loaders.lifecycle`);
 - records the input in the store's manifest so a stale snapshot can be detected later.
 """
 
@@ -26,6 +27,7 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from chainkg.loaders.lifecycle import LifecycleFacts, derive_lifecycle
 from chainkg.schema.conflicts import Claim, resolve_claims
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
@@ -208,6 +210,10 @@ class LoadContext:
         self._progress = progress
         self._task: Any = None
         self.claimed_nodes: set[str] = set()
+        self.lifecycle = LifecycleFacts()
+        #: False for a loader that writes nodes exactly as a store held them (an export): their
+        #: derived fields come with them, and nothing is derived again.
+        self.derive = True
 
     # loaders call these -------------------------------------------------------------------
 
@@ -220,6 +226,13 @@ class LoadContext:
         if count:
             self.report.records_loaded += 1
         for node in batch.nodes:
+            if node.kind is NodeKind.PROJECT and self.derive:
+                self.lifecycle.take(node)  # its status is derived from its events after the load
+            elif node.kind is NodeKind.PROJECT_EVENT:
+                if self.derive:
+                    self.lifecycle.touch(str(node.props["project"]))
+                if node.props.get("status") is not None:
+                    continue  # a status event's claims are resolved with the lifecycle, not here
             if any(p.claims for p in node.provenance):
                 self.claimed_nodes.add(node.id)
         self._pending.append((file, row, batch))
@@ -391,6 +404,7 @@ def _load_one(
     else:
         bar = _progress(console) if progress else None
         ctx = LoadContext(store, report, batch_size, bar)
+        ctx.derive = not getattr(loader, "writes_as_stored", False)
         try:
             if bar is not None:
                 bar.start()
@@ -411,6 +425,7 @@ def _load_one(
             if bar is not None:
                 bar.stop()
         reconcile_claims(store, ctx.claimed_nodes)
+        report.write.add(derive_lifecycle(store, ctx.lifecycle))
         if report.records_loaded:
             store.record_input(file_entry(loader.name, path, list(loader.inputs(path))))
     report.seconds = time.perf_counter() - started

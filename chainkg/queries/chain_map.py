@@ -10,11 +10,16 @@ Definition. For chain C and scope S (see :mod:`chainkg.queries.common` for scope
 - ``leaders``: local enterprises with a LEADS edge to C, by id;
 - ``totals``: segments, covered segments, distinct local enterprises and active projects in C's
   segments, and their CNY investment (each project counted once).
+
+With ``as_of`` (a day), the map is the one the sources supported that day: a project counts when it
+was active on that day (its status then, :mod:`chainkg.schema.lifecycle` — projects not yet known
+do not exist) with the investment known then; enterprises and the ontology are as they are now.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -34,8 +39,9 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import chain_leaders, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
-from chainkg.queries.params import CHAIN, Scope
+from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.schema.lifecycle import investment_at
 from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached_per_scope
 
@@ -61,6 +67,7 @@ class Params(BaseModel):
     max_members: int = Field(
         default=20, ge=0, le=200, description="enterprises/projects listed per segment / 每个环节列出的企业、项目数"
     )
+    as_of: AsOf = None
 
 
 class SegmentState(BaseModel):
@@ -96,6 +103,7 @@ class Totals(BaseModel):
 class Result(BaseModel):
     chain: NodeRef
     scope: ScopeRef
+    as_of: dt.date | None = None
     segments: list[SegmentState]
     feeds: list[Feed]
     leaders: list[ChainLeader]
@@ -105,11 +113,12 @@ class Result(BaseModel):
 def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     require(graph, params.chain, (NodeKind.CHAIN,), "chain")
     scope, local = resolve_scope(graph, params.scope)
+    as_of = params.as_of.isoformat() if params.as_of else None
     members = chain_segments(graph, params.chain)
     member_set = set(members)
     states: list[SegmentState] = []
     for segment in members:
-        facts = segment_facts(graph, segment, local)
+        facts = segment_facts(graph, segment, local, as_of)
         states.append(
             SegmentState(
                 segment=node_ref(graph, segment),
@@ -136,33 +145,46 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     return Result(
         chain=node_ref(graph, params.chain),
         scope=scope,
+        as_of=params.as_of,
         segments=states,
         feeds=[Feed(source=u, target=v) for u, v in feeds],
         leaders=leaders,
         totals=Totals(
             segments=len(states),
             covered=sum(s.covered for s in states),
-            **cached_per_scope(graph, f"chain_totals:{params.chain}", local, lambda: _totals(graph, members, local)),
+            **cached_per_scope(
+                graph,
+                f"chain_totals:{params.chain}@{as_of or ''}",
+                local,
+                lambda: _totals(graph, members, local, as_of),
+            ),
         ),
     )
 
 
-def _totals(graph: nx.MultiDiGraph[str], members: list[str], local: frozenset[str]) -> dict[str, int]:
+def _totals(
+    graph: nx.MultiDiGraph[str], members: list[str], local: frozenset[str], as_of: str | None
+) -> dict[str, int]:
     """Distinct local enterprises and active projects over the chain's segments, and the projects'
-    CNY investment (each once) — kept per graph version, chain and scope: a dashboard asks for
-    every chain of the home city, whose segments hold tens of thousands of members."""
+    CNY investment (each once; with ``as_of``, the projects active that day and the investment known
+    then) — kept per graph version, chain, scope and day: a dashboard asks for every chain of the
+    home city, whose segments hold tens of thousands of members."""
     enterprises: set[str] = set()
     projects: set[str] = set()
     for segment in members:
-        facts = segment_facts(graph, segment, local)
+        facts = segment_facts(graph, segment, local, as_of)
         enterprises.update(facts.enterprises)
         projects.update(facts.projects)
     nodes = node_table(graph)
     return {
         "enterprises": len(enterprises),
         "projects": len(projects),
-        "investment_cny": sum(cny(nodes[p]) for p in projects),
+        "investment_cny": sum(_cny(nodes[p], as_of) for p in projects),
     }
+
+
+def _cny(attrs: dict[str, Any], as_of: str | None) -> int:
+    return cny(attrs) if as_of is None else investment_at(attrs.get("investment_timeline"), as_of)
 
 
 # --- Cypher twin -------------------------------------------------------------------------------
@@ -197,7 +219,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     scope, places = cy.resolve_scope(execute, params.scope)
     args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
     rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
-    facts = local_facts(execute, sorted(rows), places)
+    facts = local_facts(execute, sorted(rows), places, as_of=params.as_of.isoformat() if params.as_of else None)
     feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
     order = order_segments(
         {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
@@ -233,6 +255,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     return Result(
         chain=cy.ref(params.chain, chain.get("name")),
         scope=scope,
+        as_of=params.as_of,
         segments=states,
         feeds=[Feed(source=u, target=v) for u, v in feeds],
         leaders=leaders,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from chainkg.queries.common import cny, is_active
+from chainkg.queries.common import ACTIVE_STATUSES, cny, is_active
 from chainkg.schema.kinds import EdgeKind, NodeKind
+from chainkg.schema.lifecycle import investment_at, status_at
 from chainkg.store.nx_index import cached_per_scope, members_by_segment
 
-__all__ = ["SegmentFacts", "chain_leaders", "segment_facts"]
+__all__ = ["SegmentFacts", "chain_leaders", "is_active_on", "segment_facts"]
 
 
 @dataclass(frozen=True)
@@ -34,25 +36,39 @@ class SegmentFacts:
         return bool(self.enterprise_count or self.project_count)
 
 
-def segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str]) -> SegmentFacts:
-    """The segment's facts in the scope whose local set is ``local``.
+def segment_facts(
+    graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str], as_of: str | None = None
+) -> SegmentFacts:
+    """The segment's facts in the scope whose local set is ``local`` — with ``as_of``
+    (``YYYY-MM-DD``), its projects active on that day and their investment known then
+    (:mod:`chainkg.schema.lifecycle`).
 
-    Memoised per graph version and local set (a chain map, a gap analysis, a profile's twelve gap
-    analyses and a recommendation in the same scope all ask for the same segments).
+    Memoised per graph version, local set and day (a chain map, a gap analysis, a profile's twelve
+    gap analyses and a recommendation in the same scope all ask for the same segments).
     """
-    known: dict[str, SegmentFacts] = cached_per_scope(graph, "segment_facts", local, dict)
+    family = "segment_facts" if as_of is None else f"segment_facts@{as_of}"
+    known: dict[str, SegmentFacts] = cached_per_scope(graph, family, local, dict)
     facts = known.get(segment)
     if facts is None:
-        facts = known.setdefault(segment, _segment_facts(graph, segment, local))
+        facts = known.setdefault(segment, _segment_facts(graph, segment, local, as_of))
     return facts
 
 
-def _segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str]) -> SegmentFacts:
+def _segment_facts(graph: nx.MultiDiGraph[str], segment: str, local: frozenset[str], as_of: str | None) -> SegmentFacts:
     enterprises, projects = members_by_segment(graph).get(segment, (frozenset(), frozenset()))
     local_enterprises = tuple(sorted(enterprises & local))
-    active = tuple(sorted(p for p in projects & local if is_active(graph.nodes[p])))
-    investment = sum(cny(graph.nodes[p]) for p in active)
+    if as_of is None:
+        active = tuple(sorted(p for p in projects & local if is_active(graph.nodes[p])))
+        investment = sum(cny(graph.nodes[p]) for p in active)
+    else:
+        active = tuple(sorted(p for p in projects & local if is_active_on(graph.nodes[p], as_of)))
+        investment = sum(investment_at(graph.nodes[p].get("investment_timeline"), as_of) for p in active)
     return SegmentFacts(segment, local_enterprises, active, investment, len(local_enterprises), len(active))
+
+
+def is_active_on(attrs: dict[str, Any], as_of: str) -> bool:
+    """Whether a project was active (签约 … 投产) on ``as_of`` by its status timeline."""
+    return status_at(attrs.get("status_timeline"), as_of) in ACTIVE_STATUSES
 
 
 def chain_leaders(graph: nx.MultiDiGraph[str], chain: str, local: frozenset[str]) -> list[tuple[str, str | None]]:

@@ -10,10 +10,12 @@ from dataclasses import asdict
 
 from pydantic import BaseModel
 
-from chainkg.queries import common
+from chainkg.queries import common, project_facts
 from chainkg.queries.base import field_limits
 from chainkg.queries.listing import base as listing
+from chainkg.queries.policies import rules as policy_rules
 from chainkg.queries.registry import QUERIES
+from chainkg.schema import lifecycle
 
 __all__ = ["render"]
 
@@ -49,6 +51,16 @@ def render() -> str:
         "## Listings and paging",
         "",
         inspect.cleandoc(listing.__doc__ or ""),
+        "",
+        "## Projects in time",
+        "",
+        inspect.cleandoc(lifecycle.__doc__ or ""),
+        "",
+        inspect.cleandoc(project_facts.__doc__ or "").partition("\n")[2].strip(),
+        "",
+        "## Policy verdicts",
+        "",
+        inspect.cleandoc(policy_rules.__doc__ or "").partition("\n")[2].strip(),
         "",
     ]
     for query in QUERIES:

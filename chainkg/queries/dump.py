@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.cypher.common import Execute
 from chainkg.schema.kinds import EdgeKind, StoreLabel
+from chainkg.store.neo4j.ddl import DERIVED
 from chainkg.store.nx_index import cached
 
 __all__ = ["CYPHER", "QUERY", "Params", "Result", "run_cypher", "run_networkx"]
@@ -80,7 +81,7 @@ def run_cypher(execute: Execute, params: Params) -> Result:
     more = len(rows) > params.limit
     nodes = []
     for row in rows[: params.limit]:
-        props = {k: v for k, v in row["props"].items() if k != "id"}
+        props = {k: v for k, v in row["props"].items() if k != "id" and k not in DERIVED}
         cites, edges = [], []
         for rel in row["out"]:
             rel_props = dict(rel["props"])

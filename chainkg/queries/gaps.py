@@ -31,10 +31,14 @@ Every gap carries its **path**: a node sequence that shows why — for fill and 
 neighbour and one of its local enterprises (or the chain itself when no neighbour is covered); for
 strengthen, the segment and its local enterprises. Gaps are ordered by score (descending), then
 segment id.
+
+With ``as_of`` (a day) the analysis is the one the sources supported that day: coverage counts the
+projects active on that day, with the investment known then (see :mod:`chainkg.queries.chain_map`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -58,7 +62,7 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import SegmentFacts, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher.segment_facts import local_facts
-from chainkg.queries.params import CHAIN, Scope
+from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import NodeKind, Stage
 
 __all__ = [
@@ -70,8 +74,9 @@ __all__ = [
     "Result",
     "SegmentView",
     "analyse",
+    "analyse_chain",
+    "chain_segments_cypher",
     "run_cypher",
-    "run_cypher_in",
     "run_networkx",
 ]
 
@@ -95,6 +100,7 @@ class Params(BaseModel):
         default_factory=lambda: {s: 1.0 for s in Stage}, description="weights of the stage-weighted completeness"
     )
     limit: int = Field(default=50, ge=1, le=500, description="gaps listed per kind / 每类列出的缺口数")
+    as_of: AsOf = None
 
     @model_validator(mode="after")
     def _weights(self) -> Params:
@@ -124,6 +130,7 @@ class Completeness(BaseModel):
 class Result(BaseModel):
     chain: NodeRef
     scope: ScopeRef
+    as_of: dt.date | None = None
     completeness: Completeness
     covered: list[NodeRef]
     fill: list[Gap] = Field(description="补链")
@@ -165,7 +172,7 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
             chains=tuple(node_ref(graph, c) for c in segment_chains(graph, segment)),
             feeds_out=tuple(feeds_out(graph, segment)),
             feeds_in=tuple(feeds_in(graph, segment)),
-            facts=segment_facts(graph, segment, local),
+            facts=segment_facts(graph, segment, local, params.as_of.isoformat() if params.as_of else None),
         )
         for segment in wanted
     }
@@ -268,6 +275,7 @@ def analyse(
     return Result(
         chain=chain,
         scope=scope,
+        as_of=params.as_of,
         completeness=_completeness(views, members, covered_set, params.stage_weights),
         covered=[views[s].ref for s in covered],
         fill=_top(fill, params.limit),
@@ -313,17 +321,20 @@ def _completeness(
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-#: The Cypher twin, in two steps. ``segments``: the chain's segments and their FEEDS neighbours, each
-#: with its chains and its FEEDS neighbours. Then their facts in the scope (``$places``):
-#: counts, investment and the first :data:`EVIDENCE_MEMBERS` members, from whichever side is
-#: cheaper (:mod:`chainkg.queries.cypher.segment_facts`). :func:`analyse` then applies the definition.
+#: The Cypher twin, in two steps. ``segments``: for each chain of ``$chains`` (its id and name),
+#: its segments and their FEEDS neighbours, each with its chains and its FEEDS neighbours. Then their
+#: facts in the scope (``$places``): counts, investment and the first :data:`EVIDENCE_MEMBERS`
+#: members, from whichever side is cheaper (:mod:`chainkg.queries.cypher.segment_facts`), for all the
+#: chains' segments at once. :func:`analyse` then applies the definition to each chain.
 CYPHER = {
     "segments": f"""
-MATCH (member)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+UNWIND $chains AS chain_id
+MATCH (chain:{cy.CHAIN} {{id: chain_id}})
+OPTIONAL MATCH (member)-[:{cy.PART_OF}]->(chain)
 OPTIONAL MATCH (member)-[:{cy.FEEDS}]-(neighbour)
-WITH collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
+WITH chain, collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
 UNWIND members + neighbours AS s
-WITH DISTINCT s, s IN members AS member
+WITH DISTINCT chain, s, s IN members AS member
 {cy.segment_chains("s")}
 CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
@@ -335,25 +346,36 @@ CALL (s) {{
   WITH supplier ORDER BY supplier.id
   RETURN collect(supplier.id) AS feeds_in
 }}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, member, chains, feeds_out, feeds_in""",
+WITH chain, collect({{id: s.id, name: s.name, stage: s.stage, member: member, chains: chains,
+                      feeds_out: feeds_out, feeds_in: feeds_in}}) AS segments
+RETURN chain.id AS chain, chain.name AS name, segments""",
 }
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`."""
-    chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
+    """The Cypher twin of :func:`run_networkx`: three statements (the chain's segments, the scope,
+    their facts in it), and more only to explain a chain or scope that is not there."""
+    rows = chain_segments_cypher(execute, [params.chain])
+    if rows:
+        (chain,) = rows
+    else:
+        attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")  # raises NotFound unless…
+        chain = {"chain": params.chain, "name": attrs.get("name"), "segments": []}  # … it has no segments
     scope, places = cy.resolve_scope(execute, params.scope)
-    return run_cypher_in(execute, params, chain.get("name"), scope, places)
+    as_of = params.as_of.isoformat() if params.as_of else None
+    facts = local_facts(execute, [row["id"] for row in chain["segments"]], places, EVIDENCE_MEMBERS, as_of)
+    return analyse_chain(chain, facts, scope, params)
 
 
-def run_cypher_in(
-    execute: cy.Execute, params: Params, chain_name: str | None, scope: ScopeRef, places: list[str]
-) -> Result:
-    """:func:`run_cypher` for a chain known to exist and a scope already resolved (a profile asks
-    for every chain in one scope: resolving it again per chain cost as much as the gaps)."""
-    rows = execute(CYPHER["segments"], {"chain": params.chain})
-    facts = local_facts(execute, [row["id"] for row in rows], places, EVIDENCE_MEMBERS)
-    rows = [{**row, **facts[row["id"]]} for row in rows]
+def chain_segments_cypher(execute: cy.Execute, chains: list[str]) -> list[dict[str, Any]]:
+    """Per chain of ``chains`` that exists: ``{chain, name, segments}``, the rows of :data:`CYPHER`."""
+    return execute(CYPHER["segments"], {"chains": chains})
+
+
+def analyse_chain(chain: dict[str, Any], facts: dict[str, dict[str, Any]], scope: ScopeRef, params: Params) -> Result:
+    """:func:`analyse` of one chain's row of :func:`chain_segments_cypher`, with the segments' facts
+    (:func:`chainkg.queries.cypher.segment_facts.local_facts`, for these segments or more)."""
+    rows = [{**row, **facts[row["id"]]} for row in chain["segments"]]
     views, names = views_from_rows(rows)
     members = [row["id"] for row in rows if row["member"]]
     member_set = set(members)
@@ -361,7 +383,7 @@ def run_cypher_in(
         {s: (views[s].ref.name, views[s].stage.value) for s in members},
         [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
     )
-    return analyse(cy.ref(params.chain, chain_name), scope, order, views, lambda n: cy.ref(n, names[n]), params)
+    return analyse(cy.ref(chain["chain"], chain["name"]), scope, order, views, lambda n: cy.ref(n, names[n]), params)
 
 
 def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:

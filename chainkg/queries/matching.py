@@ -22,7 +22,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.store.key_index import bigrams, key_index
-from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene
+from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, escape_lucene
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
     "suggestions",
 ]
 
-#: The order of kinds among equal scores (企业, 项目, 园区, 区域, 产业链, 环节, 链长办公室, 来源).
+#: The order of kinds among equal scores (企业, 项目, 园区, 区域, 产业链, 环节, 链长办公室, 政策, 来源).
 KIND_ORDER = [
     NodeKind.ENTERPRISE,
     NodeKind.PROJECT,
@@ -48,7 +48,9 @@ KIND_ORDER = [
     NodeKind.CHAIN,
     NodeKind.SEGMENT,
     NodeKind.CHAIN_OFFICE,
+    NodeKind.POLICY,
     NodeKind.SOURCE,
+    NodeKind.PROJECT_EVENT,  # never matches: events have no keys (found through their project)
 ]
 
 
@@ -123,11 +125,13 @@ def networkx_matches(graph: nx.MultiDiGraph[str], query: str, kinds: Collection[
     return found
 
 
-#: On Neo4j the candidates come from the keyword full-text index over ``keys``
-#: (:data:`chainkg.store.neo4j.ddl.KEYS_INDEX`), then :func:`score_keys` scores them as on the embedded store.
-#: ``frequencies`` counts the keys holding each of the query's bigrams (to pick the rare ones, see
-#: :func:`candidate_queries`); ``candidates`` runs the Lucene queries and returns every node found
-#: once, as one list (a row per node costs the driver more than the statement costs the server).
+#: On Neo4j the candidates come from two keyword full-text indexes: exact keys from
+#: :data:`~chainkg.store.neo4j.ddl.KEYS_INDEX`, keys by bigram from :data:`~chainkg.store.neo4j.ddl.GRAMS_INDEX`
+#: (each node's ``grams``: the bigrams of its keys); then :func:`score_keys` scores them as on the
+#: embedded store. ``frequencies`` counts the nodes holding each of the query's bigrams (to pick the
+#: rare ones, see :func:`candidate_queries`); ``candidates`` runs the Lucene queries, each on its
+#: index, and returns every node found once, as one list (a row per node costs the driver more
+#: than the statement costs the server). Every term is exact: no wildcard walks an index's terms.
 CYPHER = {
     "frequencies": """
 UNWIND $terms AS term
@@ -137,9 +141,9 @@ CALL (term) {
 }
 RETURN term, n""",
     "candidates": """
-UNWIND $queries AS lucene
-CALL (lucene) {
-  CALL db.index.fulltext.queryNodes($index, lucene) YIELD node
+UNWIND $queries AS query
+CALL (query) {
+  CALL db.index.fulltext.queryNodes(query[0], query[1]) YIELD node
   RETURN node
 }
 WITH DISTINCT node WHERE any(label IN labels(node) WHERE label IN $kinds)
@@ -167,40 +171,44 @@ def dice_share(m: int) -> int:
     return m - least + 1
 
 
-def candidate_queries(query: str, frequency: Callable[[str], int] | None = None) -> list[str]:
-    """Lucene queries that together find every key that can score above 0 against ``query``.
+def candidate_queries(query: str, frequency: Callable[[str], int] | None = None) -> list[tuple[str, str]]:
+    """``(index, Lucene query)`` pairs that together find every key that can score above 0 against ``query``.
 
-    A key scores only if it contains the query (one wildcard term ``*query*``), lies inside it with
-    ≥ 2 characters (an exact term per substring of the query), or has a Dice coefficient ≥ 0.5
-    (a wildcard term ``*bigram*`` per bigram of :func:`dice_bigrams`, or of all of the query's bigrams
-    without ``frequency``). None is missed, and the
-    index, not a scan, finds them; the terms go in queries of at most ``_CLAUSES`` clauses.
+    A key scores only if it contains the query, lies inside it with ≥ 2 characters (an exact term
+    of the keys index per substring of the query), or has a Dice coefficient ≥ 0.5 (an exact term of
+    the grams index per bigram of :func:`dice_bigrams`, or of all of the query's bigrams without
+    ``frequency``). A key that contains a query of ≥ 2 characters holds every bigram of it, so the
+    bigram terms find it too; a one-character query is found inside keys by a wildcard term, the
+    only one. None is missed, and the indexes, not a scan, find them; the terms go in queries of at
+    most ``_CLAUSES`` clauses.
     """
-    terms = [f"keys:*{escape_lucene(query)}*"]
-    if len(query) >= 2:
-        subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
-        terms += [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
-        grams = dice_bigrams(query, frequency) if frequency is not None else sorted(bigrams(query))
-        terms += [f"keys:*{escape_lucene(gram)}*" for gram in grams]
-    terms = list(dict.fromkeys(terms))  # a two-character query is its own only bigram
-    return [" OR ".join(terms[i : i + _CLAUSES]) for i in range(0, len(terms), _CLAUSES)]
+    if len(query) < 2:
+        return [(KEYS_INDEX, f"keys:*{escape_lucene(query)}*")]
+    subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
+    keys = [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
+    grams_ = dice_bigrams(query, frequency) if frequency is not None else sorted(bigrams(query))
+    grams = [f"{GRAMS}:{escape_lucene(gram)}" for gram in grams_]
+    return [
+        (index, " OR ".join(terms[i : i + _CLAUSES]))
+        for index, terms in ((KEYS_INDEX, keys), (GRAMS_INDEX, grams))
+        for i in range(0, len(terms), _CLAUSES)
+    ]
 
 
 def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) -> list[Match]:
-    """:func:`networkx_matches` on Neo4j: the candidates from the full-text index, scored alike."""
+    """:func:`networkx_matches` on Neo4j: the candidates from the full-text indexes, scored alike."""
     labels = [kind.value for kind in kinds]
     frequency = None
     grams = sorted(bigrams(query))
     if dice_share(len(grams)) < len(grams):  # some bigrams may be left out: find the common ones
-        terms = {f"keys:*{escape_lucene(gram)}*": gram for gram in grams}
+        terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
         counts = {
             terms[row["term"]]: row["n"]
-            for row in execute(CYPHER["frequencies"], {"index": KEYS_INDEX, "terms": list(terms)})
+            for row in execute(CYPHER["frequencies"], {"index": GRAMS_INDEX, "terms": list(terms)})
         }
         frequency = counts.__getitem__
-    (row,) = execute(
-        CYPHER["candidates"], {"index": KEYS_INDEX, "queries": candidate_queries(query, frequency), "kinds": labels}
-    )
+    queries = [list(pair) for pair in candidate_queries(query, frequency)]
+    (row,) = execute(CYPHER["candidates"], {"queries": queries, "kinds": labels})
     found: list[Match] = []
     q_grams = bigrams(query)
     for node_id, name, keys in row["nodes"]:

@@ -12,6 +12,7 @@ written once, here and in the params model, never again in a router or a command
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -26,8 +27,13 @@ __all__ = [
     "CONNECTABLE",
     "ENTERPRISE",
     "PLACE",
+    "POLICY",
+    "PROJECT",
+    "PROJECT_OR_ENTERPRISE",
     "REGION",
+    "REPORT_TARGET",
     "SEGMENT",
+    "AsOf",
     "Refers",
     "Scope",
     "refers",
@@ -50,6 +56,12 @@ ENTERPRISE = Refers((NodeKind.ENTERPRISE,), "enterprise")
 REGION = Refers((NodeKind.REGION,), "region")
 #: A place: what a scope may be.
 PLACE = Refers((NodeKind.REGION, NodeKind.PARK), "region or park")
+PROJECT = Refers((NodeKind.PROJECT,), "project")
+POLICY = Refers((NodeKind.POLICY,), "policy")
+#: What a policy is matched against.
+PROJECT_OR_ENTERPRISE = Refers((NodeKind.PROJECT, NodeKind.ENTERPRISE), "project or enterprise")
+#: What a period report is about: a county, a park or a chain.
+REPORT_TARGET = Refers((NodeKind.REGION, NodeKind.PARK, NodeKind.CHAIN), "county, park or chain")
 #: What has segments up- and downstream of it.
 CHAIN_MEMBER = Refers((NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT), "segment, enterprise or project")
 ANY_NODE = Refers(tuple(NodeKind), "node")
@@ -63,6 +75,17 @@ Scope = Annotated[
     Field(
         description="region or park: id or name; default the home city / 范围：区域或园区的 id 或名称，默认全市",
         examples=["region:天衢新区", "park:德州经济技术开发区"],
+    ),
+]
+
+
+#: The day a query answers for, from the facts known and true then (see
+#: :mod:`chainkg.schema.lifecycle`); None means now.
+AsOf = Annotated[
+    dt.date | None,
+    Field(
+        description="as of this day, YYYY-MM-DD; default now / 截至日期（默认当前）",
+        examples=["2023-06-30"],
     ),
 ]
 

@@ -23,6 +23,7 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, chain_segments, cny, node_ref, require, resolve_scope
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.graph_tables import node_table, pred_table
@@ -153,42 +154,44 @@ _LEADS = EdgeKind.LEADS.value
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-_LOCAL_MEMBERS = f"""
-UNWIND $places AS id
-MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
-WHERE m:{cy.ENTERPRISE} OR m:{cy.PROJECT}
-WITH DISTINCT m"""
-
-#: The Cypher twin: counts over the local enterprises and projects of the place (``$places``), and
-#: the chains with a covered segment there, whose gaps :func:`chainkg.queries.gaps.run_cypher` then finds.
+#: The Cypher twin: counts over the local enterprises and projects of the place (``$places``) and
+#: the chains, in one statement; then every chain's gaps, with the facts of all their segments
+#: fetched at once (:func:`chainkg.queries.gaps.chain_segments_cypher`,
+#: :func:`chainkg.queries.cypher.segment_facts.local_facts`).
 CYPHER = {
-    "enterprises": f"""{_LOCAL_MEMBERS}
-WHERE m:{cy.ENTERPRISE}
-RETURN count(m) AS enterprises,
-       collect(CASE WHEN EXISTS {{ (m)-[:{cy.LEADS}]->() }} THEN m {{.id, .name}} END) AS leaders""",
-    "projects": f"""{_LOCAL_MEMBERS}
-WHERE m:{cy.PROJECT}
-RETURN CASE WHEN m.status IS NULL OR m.status = '' THEN '未知' ELSE m.status END AS status,
-       count(m) AS projects, sum({cy.cny("m")}) AS investment_cny""",
-    "chains": f"""
-MATCH (c:{cy.CHAIN})<-[:{cy.PART_OF}]-(s)
-WHERE EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
-   OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
-RETURN DISTINCT c.id AS id, c.name AS name ORDER BY id""",
+    "summary": f"""
+CALL () {{
+  UNWIND $places AS id
+  MATCH (:{cy.ENTITY} {{id: id}})<-[:{cy.LOCATED_IN}]-(m)
+  WHERE m:{cy.ENTERPRISE} OR m:{cy.PROJECT}
+  WITH DISTINCT m
+  RETURN collect(m) AS members
+}}
+WITH [m IN members WHERE m:{cy.ENTERPRISE}] AS es, [m IN members WHERE m:{cy.PROJECT}] AS ps
+CALL (ps) {{
+  UNWIND ps AS m
+  WITH CASE WHEN m.status IS NULL OR m.status = '' THEN '未知' ELSE m.status END AS status, m
+  WITH status, count(m) AS projects, sum({cy.cny("m")}) AS investment_cny
+  RETURN collect({{status: status, projects: projects, investment_cny: investment_cny}}) AS projects
+}}
+RETURN size(es) AS enterprises,
+       [m IN es WHERE EXISTS {{ (m)-[:{cy.LEADS}]->() }} | m {{.id, .name}}] AS leaders,
+       projects,
+       COLLECT {{ MATCH (c:{cy.CHAIN}) RETURN c.id ORDER BY c.id }} AS chains""",
 }
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`."""
-    cy.require(execute, params.place, PLACE.kinds, PLACE.what)
+    """The Cypher twin of :func:`run_networkx`: five statements, whatever the number of chains."""
     scope, places = cy.resolve_scope(execute, params.place)
-    args = {"places": places, "active": cy.ACTIVE}
-    (ents,) = execute(CYPHER["enterprises"], args)
-    statuses = sorted(execute(CYPHER["projects"], args), key=lambda r: r["status"])
+    (row,) = execute(CYPHER["summary"], {"places": places, "active": cy.ACTIVE})
+    chains = gaps.chain_segments_cypher(execute, row["chains"])
+    segments = sorted({segment["id"] for chain in chains for segment in chain["segments"]})
+    facts = local_facts(execute, segments, places, gaps.EVIDENCE_MEMBERS)
     presence: list[ChainPresence] = []
-    for row in execute(CYPHER["chains"], args):
-        gap_params = gaps.Params(chain=row["id"], scope=params.place, limit=max(params.top_gaps, 1))
-        result = gaps.run_cypher_in(execute, gap_params, row["name"], scope, places)
+    for chain in chains:
+        gap_params = gaps.Params(chain=chain["chain"], scope=params.place, limit=max(params.top_gaps, 1))
+        result = gaps.analyse_chain(chain, facts, scope, gap_params)
         if not result.covered:
             continue
         presence.append(
@@ -204,14 +207,15 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     presence.sort(key=lambda c: (-c.completeness, c.chain.id))
     inside = sorted(set(places) - {params.place})
     place_names = cy.names(execute, inside)
+    by_status = sorted((StatusCount(**item) for item in row["projects"]), key=lambda r: r.status)
     return Result(
         place=scope,
         places=[cy.ref(p, place_names[p]) for p in inside],
-        enterprises=ents["enterprises"],
-        leaders=sorted(cy.refs(ents["leaders"]), key=lambda r: r.id),
-        projects=sum(r["projects"] for r in statuses),
-        projects_by_status=[StatusCount(**r) for r in statuses],
-        investment_cny=sum(r["investment_cny"] for r in statuses),
+        enterprises=row["enterprises"],
+        leaders=sorted(cy.refs(row["leaders"]), key=lambda r: r.id),
+        projects=sum(r.projects for r in by_status),
+        projects_by_status=by_status,
+        investment_cny=sum(r.investment_cny for r in by_status),
         chains=presence,
     )
 

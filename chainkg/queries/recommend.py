@@ -325,13 +325,14 @@ CYPHER = {
     # the segment: its chains, what it FEEDS, whether it is covered here
     "segment": f"""
 MATCH (s:{cy.ENTITY} {{id: $segment}})
-{cy.segment_members("s")}
 {cy.segment_chains("s")}
 CALL (s) {{
   OPTIONAL MATCH (s)-[:{cy.FEEDS}]->(customer)
-  RETURN collect(customer.id) AS fed
+  RETURN collect(CASE WHEN customer IS NOT NULL THEN [customer.id, customer.name] END) AS fed
 }}
-RETURN chains, fed, size(enterprises) + size(projects) > 0 AS covered""",
+RETURN chains, fed, EXISTS {{ MATCH (e:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(s) WHERE {cy.local("e")} }}
+  OR EXISTS {{ MATCH (p:{cy.PROJECT})-[:{cy.IN_SEGMENT}]->(s) WHERE p.status IN $active AND {cy.local("p")} }}
+  AS covered""",
     # local leaders of the segment's chains: the segments they work in, the chains they lead
     "leaders": f"""
 MATCH (:{cy.ENTITY} {{id: $segment}})-[:{cy.PART_OF}]->(chain)<-[:{cy.LEADS}]-(leader)
@@ -347,12 +348,11 @@ ORDER BY id""",
     "candidates": f"""
 MATCH (e:{cy.ENTERPRISE})-[placed:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
 WHERE NOT {cy.local("e")} AND NOT {_PRESENT}
-RETURN DISTINCT e.id AS id, e.name AS name, e.stock_code AS stock_code, e.enterprise_kind AS enterprise_kind,
-       placed {{.rank, .certainty, .basis}} AS placement,
-       EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(office) WHERE office.id IN $near }} AS near,
-       COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }} AS projects,
-       COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }} AS supplies
-ORDER BY id""",
+WITH DISTINCT e, placed {{.rank, .certainty, .basis}} AS placement
+RETURN collect({{id: e.id, name: e.name, stock_code: e.stock_code, enterprise_kind: e.enterprise_kind,
+  placement: placement, near: EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(office) WHERE office.id IN $near }},
+  projects: COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }},
+  supplies: COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }}}}) AS candidates""",
     # the first province-level region above the scope (itself, if it is one)
     "province": f"""
 MATCH (root:{cy.ENTITY} {{id: $root}})
@@ -374,7 +374,7 @@ CALL (m) {{
   RETURN e
 }}
 WITH DISTINCT e WHERE EXISTS {{ (e)-[:{cy.SUBSIDIARY_OF}]-() }}
-RETURN collect(e.id) AS ids""",
+RETURN collect([e.id, e.name]) AS present""",
     # SUBSIDIARY_OF links above the given enterprises, up to the tops of their groups
     "owners": f"""
 UNWIND $ids AS id
@@ -391,9 +391,9 @@ RETURN collect(g.id) AS ids""",
 UNWIND $ids AS id
 MATCH (e:{cy.ENTITY} {{id: id}})
 RETURN id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {cy.local("e")}
-  THEN COLLECT {{ MATCH (e)-[:{cy.LOCATED_IN}]->(place) RETURN place.id ORDER BY place.id LIMIT 1 }}
+  THEN COLLECT {{ MATCH (e)-[:{cy.LOCATED_IN}]->(place) RETURN [place.id, place.name] ORDER BY place.id LIMIT 1 }}
   ELSE COLLECT {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p) WHERE (p:{cy.PROJECT} OR p:{cy.ENTERPRISE}) AND {cy.local("p")}
-                  RETURN p.id ORDER BY p.id LIMIT 1 }}
+                  RETURN [p.id, p.name] ORDER BY p.id LIMIT 1 }}
   END AS anchor""",
 }
 
@@ -409,12 +409,13 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     (seg,) = execute(CYPHER["segment"], args)
     chains = [c["id"] for c in seg["chains"]]
     leaders = execute(CYPHER["leaders"], {**args, "chains": chains, "leads_key": EdgeKind.LEADS.value})
-    candidates = {row["id"]: row for row in execute(CYPHER["candidates"], args)}
+    candidates = {item["id"]: item for item in execute(CYPHER["candidates"], args)[0]["candidates"]}
     (row,) = execute(CYPHER["present"], args)  # statements with many rows return one list: rows cost the driver
-    present = set(row["ids"])
+    present = {node for node, _ in row["present"]}
 
-    refs = _Refs(execute)
+    refs = _Refs(execute)  # names come with the statements: a round trip per name cost more than all else
     refs.know([(params.segment, segment.get("name")), *((c["id"], c["name"]) for c in seg["chains"])])
+    refs.know((node, name) for node, name in [*row["present"], *seg["fed"]])
     refs.know((row["id"], row["name"]) for row in [*leaders, *candidates.values()])
     parents: dict[str, list[str]] = {}
     (row,) = execute(CYPHER["owners"], {"ids": sorted(present | set(candidates))})
@@ -439,7 +440,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     with_subsidiaries = set(row["ids"])
     wanted = groups & {group(c) for c in candidates}
     peers = sorted(e for e in present if group(e) in wanted)
-    anchors = {row["id"]: (row["anchor"] or [None])[0] for row in execute(CYPHER["anchors"], {**args, "ids": peers})}
+    rows = execute(CYPHER["anchors"], {**args, "ids": peers})
+    anchors = {row["id"]: (row["anchor"] or [[None]])[0][0] for row in rows}
+    refs.know(tuple(row["anchor"][0]) for row in rows if row["anchor"])
 
     facts = Facts(
         segment=cy.ref(params.segment, segment.get("name")),
@@ -454,7 +457,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         leaders=[row["id"] for row in leaders],
         leader_segments={row["id"]: set(row["segments"]) for row in leaders},
         led_chains={row["id"]: [c for c in chains if c in row["led"]] for row in leaders},
-        fed=set(seg["fed"]),
+        fed={node for node, _ in seg["fed"]},
         supplies=lambda e: candidates[e]["supplies"],
         projects=lambda e: candidates[e]["projects"],
         attrs=lambda e: candidates[e],

@@ -13,18 +13,25 @@ from chainkg.queries import (
     gaps,
     ledger,
     overview,
+    pipeline,
     profile,
+    project_history,
     recommend,
+    report,
     search,
     stats,
     supply_chain,
 )
 from chainkg.queries.base import Query
 from chainkg.queries.listing import chains, enterprises, parks, regions, segments
+from chainkg.queries.policies import eligible as policy_eligible
+from chainkg.queries.policies import listing as policy_list
+from chainkg.queries.policies import match as policy_match
 
 __all__ = ["QUERIES", "by_name"]
 
-#: In the order the docs present them: the chain questions first, then lookups, then listings.
+#: In the order the docs present them: the chain questions first, then lookups, then listings, then
+#: the pipeline and policy questions.
 QUERIES: tuple[Query[Any, Any], ...] = (
     chain_map.QUERY,
     gaps.QUERY,
@@ -43,6 +50,12 @@ QUERIES: tuple[Query[Any, Any], ...] = (
     parks.QUERY,
     regions.QUERY,
     enterprises.QUERY,
+    pipeline.QUERY,
+    project_history.QUERY,
+    report.QUERY,
+    policy_list.QUERY,
+    policy_match.QUERY,
+    policy_eligible.QUERY,
 )
 
 _BY_NAME = {query.name: query for query in QUERIES}

@@ -16,7 +16,7 @@ similar: Dice coefficient of character bigrams ≥ 0.5   0.5·Dice
 ====================================================  =========================================
 
 Results with a positive score, ordered by score (descending), then kind (企业, 项目, 园区, 区域, 产业链,
-环节, 链长办公室, 来源), then name, then id; ``kinds`` restricts the kinds (Source nodes only when
+环节, 链长办公室, 政策, 来源), then name, then id; ``kinds`` restricts the kinds (Source nodes only when
 asked for).
 """
 
@@ -72,7 +72,7 @@ def _query(params: Params) -> tuple[str, Collection[NodeKind]]:
     query = normalize_name(params.text)
     if not query:
         raise InvalidQuery("the search text is empty once spaces and punctuation variants are removed")
-    return query, params.kinds or [k for k in KIND_ORDER if k is not NodeKind.SOURCE]
+    return query, params.kinds or [k for k in KIND_ORDER if k not in (NodeKind.SOURCE, NodeKind.PROJECT_EVENT)]
 
 
 def _result(query: str, matches: list[Match], limit: int) -> Result:

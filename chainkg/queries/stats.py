@@ -26,7 +26,7 @@ from chainkg.schema.kinds import Currency, EdgeKind, NodeKind
 from chainkg.store.graph_tables import node_table
 from chainkg.store.nx_index import cached, kind_counts, members_by_segment, nodes_of_kind
 
-__all__ = ["CYPHER", "QUERY", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "ONE", "QUERY", "ChainStats", "Params", "Result", "cypher_result", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -91,27 +91,30 @@ _PROJECT = NodeKind.PROJECT.value
 _CNY = Currency.CNY.value
 
 #: The Cypher twin. Labels and types come from the schema enums; there are no parameters. Node and
-#: relationship counts are one ``count`` per kind (answered from Neo4j's count store, not a scan).
+#: relationship counts are one ``count`` per kind, read from Neo4j's count store: the count comes
+#: before the constant ``kind`` column, because a count grouped by a key, even a constant one, is
+#: planned as a scan of every node or relationship of the kind (half a million at city scale).
 CYPHER = {
-    "nodes": "\nUNION ALL\n".join(f"MATCH (n:{k.value}) RETURN '{k.value}' AS kind, count(n) AS n" for k in NodeKind),
-    "edges": "\nUNION ALL\n".join(
-        f"MATCH ()-[r:{k.value}]->() RETURN '{k.value}' AS kind, count(r) AS n" for k in EdgeKind
+    "nodes": "\nUNION ALL\n".join(
+        f"MATCH (n:{k.value}) WITH count(n) AS n RETURN '{k.value}' AS kind, n" for k in NodeKind
     ),
+    "edges": "\nUNION ALL\n".join(
+        f"MATCH ()-[r:{k.value}]->() WITH count(r) AS n RETURN '{k.value}' AS kind, n" for k in EdgeKind
+    ),
+    # each chain's segments, and their members in one pass over the IN_SEGMENT links
     "chains": f"""
 MATCH (c:{_CHAIN})
 OPTIONAL MATCH (s)-[:{EdgeKind.PART_OF.value}]->(c)
 WITH c, collect(DISTINCT s) AS segments
 CALL (segments) {{
   UNWIND segments AS s
-  OPTIONAL MATCH (e:{_ENTERPRISE})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
-  RETURN count(DISTINCT e) AS enterprises
-}}
-CALL (segments) {{
-  UNWIND segments AS s
-  MATCH (p:{_PROJECT})-[:{EdgeKind.IN_SEGMENT.value}]->(s)
-  WITH DISTINCT p
-  RETURN count(p) AS projects,
-         sum(CASE WHEN coalesce(p.currency, '{_CNY}') = '{_CNY}' THEN coalesce(p.total_investment, 0) ELSE 0 END)
+  OPTIONAL MATCH (m)-[:{EdgeKind.IN_SEGMENT.value}]->(s) WHERE m:{_ENTERPRISE} OR m:{_PROJECT}
+  WITH DISTINCT m
+  WITH collect(m) AS members
+  WITH [m IN members WHERE m:{_ENTERPRISE}] AS es, [m IN members WHERE m:{_PROJECT}] AS ps
+  RETURN size(es) AS enterprises, size(ps) AS projects,
+         reduce(total = 0, p IN ps |
+           total + CASE WHEN coalesce(p.currency, '{_CNY}') = '{_CNY}' THEN coalesce(p.total_investment, 0) ELSE 0 END)
            AS investment_cny
 }}
 CALL (c) {{
@@ -122,6 +125,26 @@ RETURN c.id AS chain_id, c.name AS name, size(segments) AS segments, enterprises
 ORDER BY name, chain_id
 """,
 }
+
+#: The three statements of :data:`CYPHER` as one (one round trip): each one's rows as a list (the
+#: chains collected inside their subquery, so a graph without chains still has its one row).
+ONE = f"""
+CALL () {{
+{CYPHER["nodes"]}
+}}
+WITH collect({{kind: kind, n: n}}) AS nodes
+CALL () {{
+{CYPHER["edges"]}
+}}
+WITH nodes, collect({{kind: kind, n: n}}) AS edges
+CALL () {{
+  CALL () {{
+{CYPHER["chains"]}
+  }}
+  RETURN collect({{chain_id: chain_id, name: name, segments: segments, enterprises: enterprises,
+    projects: projects, investment_cny: investment_cny, leaders: leaders}}) AS chains
+}}
+RETURN nodes, edges, chains"""
 
 
 def cypher_result(rows: dict[str, list[dict[str, Any]]]) -> Result:
@@ -134,8 +157,9 @@ def cypher_result(rows: dict[str, list[dict[str, Any]]]) -> Result:
 
 
 def run_cypher(execute: Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: the three statements of :data:`CYPHER`."""
-    return cypher_result({name: execute(statement, {}) for name, statement in CYPHER.items()})
+    """The Cypher twin of :func:`run_networkx`: the three statements of :data:`CYPHER`, sent as :data:`ONE`."""
+    (row,) = execute(ONE, {})
+    return cypher_result({**row, "chains": sorted(row["chains"], key=lambda r: (r["name"], r["chain_id"]))})
 
 
 QUERY: Query[Params, Result] = Query(

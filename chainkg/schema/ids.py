@@ -11,7 +11,7 @@ import re
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.normalize import normalize_name
 
-__all__ = ["credit_code_problem", "edge_key", "enterprise_id", "kind_of_id", "node_id", "source_id"]
+__all__ = ["credit_code_problem", "edge_key", "enterprise_id", "event_id", "kind_of_id", "node_id", "source_id"]
 
 _CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -46,6 +46,18 @@ def enterprise_id(name: str, credit_code: str | None = None) -> str:
 
 def source_id(key: str) -> str:
     return node_id(NodeKind.SOURCE, key)
+
+
+def event_id(project_id: str, tag: str) -> str:
+    """A project event's id: the project's key and what the event is about — its status (one event per
+    status reached) or its period (one investment record per period), e.g. ``event:有研艾斯项目@开工``.
+    Loading the same event again, from any source, lands on the same node."""
+    prefix, sep, key = project_id.partition(":")
+    if prefix != NodeKind.PROJECT.prefix or not sep or not key:
+        raise ValueError(f"{project_id!r} is not a project id")
+    if not tag:
+        raise ValueError("an event needs a status or a period")
+    return f"{NodeKind.PROJECT_EVENT.prefix}:{key}@{tag}"
 
 
 def edge_key(kind: EdgeKind, discriminator: str = "") -> str:

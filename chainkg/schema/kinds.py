@@ -19,6 +19,8 @@ class NodeKind(StrEnum):
     REGION = "Region"
     CHAIN_OFFICE = "ChainOffice"
     SOURCE = "Source"
+    POLICY = "Policy"
+    PROJECT_EVENT = "ProjectEvent"
 
     @property
     def prefix(self) -> str:
@@ -39,6 +41,8 @@ _NODE_PREFIX = {
     NodeKind.REGION: "region",
     NodeKind.CHAIN_OFFICE: "office",
     NodeKind.SOURCE: "src",
+    NodeKind.POLICY: "policy",
+    NodeKind.PROJECT_EVENT: "event",
 }
 _NODE_ZH = {
     NodeKind.CHAIN: "产业链",
@@ -49,6 +53,8 @@ _NODE_ZH = {
     NodeKind.REGION: "区域",
     NodeKind.CHAIN_OFFICE: "链长办公室",
     NodeKind.SOURCE: "来源",
+    NodeKind.POLICY: "政策",
+    NodeKind.PROJECT_EVENT: "项目动态",
 }
 
 
@@ -63,6 +69,10 @@ class EdgeKind(StrEnum):
     OVERSEES = "OVERSEES"  # ChainOffice → Chain
     SUPPLIES = "SUPPLIES"  # supplier Enterprise → customer Enterprise (product)
     CITES = "CITES"  # any node → Source (evidence); edges carry their sources as a property
+    EVENT_OF = "EVENT_OF"  # ProjectEvent → Project (a status change or an investment report)
+    HANDLES = "HANDLES"  # ChainOffice → Project (the office following a lead up)
+    COVERS = "COVERS"  # Policy → Chain/Segment (the industries its conditions name)
+    APPLIES_IN = "APPLIES_IN"  # Policy → Region/Park (the places its conditions name)
 
     @property
     def zh(self) -> str:
@@ -80,6 +90,10 @@ _EDGE_ZH = {
     EdgeKind.OVERSEES: "主管",
     EdgeKind.SUPPLIES: "供货",
     EdgeKind.CITES: "来源",
+    EdgeKind.EVENT_OF: "项目动态",
+    EdgeKind.HANDLES: "跟进",
+    EdgeKind.COVERS: "适用产业",
+    EdgeKind.APPLIES_IN: "适用地区",
 }
 
 #: Which node kinds each edge kind may join: (allowed sources, allowed targets).
@@ -103,6 +117,10 @@ EDGE_ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] 
     EdgeKind.OVERSEES: (frozenset({NodeKind.CHAIN_OFFICE}), frozenset({NodeKind.CHAIN})),
     EdgeKind.SUPPLIES: (frozenset({NodeKind.ENTERPRISE}), frozenset({NodeKind.ENTERPRISE})),
     EdgeKind.CITES: (frozenset(set(NodeKind) - {NodeKind.SOURCE}), frozenset({NodeKind.SOURCE})),
+    EdgeKind.EVENT_OF: (frozenset({NodeKind.PROJECT_EVENT}), frozenset({NodeKind.PROJECT})),
+    EdgeKind.HANDLES: (frozenset({NodeKind.CHAIN_OFFICE}), frozenset({NodeKind.PROJECT})),
+    EdgeKind.COVERS: (frozenset({NodeKind.POLICY}), frozenset({NodeKind.CHAIN, NodeKind.SEGMENT})),
+    EdgeKind.APPLIES_IN: (frozenset({NodeKind.POLICY}), frozenset({NodeKind.REGION, NodeKind.PARK})),
 }
 
 
@@ -183,13 +201,19 @@ class SegmentBasis(StrEnum):
 
 
 class ProjectStatus(StrEnum):
-    """The investment-promotion pipeline, in order."""
+    """The investment-promotion pipeline, in order: 线索 → 洽谈 → 签约 → 开工 → 在建 → 投产, or 终止.
 
+    终止 (terminated, with a reason) ends a project at whatever stage it had reached; it sorts last so
+    that "the furthest stage reached" of a terminated project is 终止.
+    """
+
+    LEAD = "线索"
     NEGOTIATING = "洽谈"
     SIGNED = "签约"
     STARTED = "开工"
     UNDER_CONSTRUCTION = "在建"
     IN_PRODUCTION = "投产"
+    TERMINATED = "终止"
 
     @property
     def order(self) -> int:
@@ -197,19 +221,33 @@ class ProjectStatus(StrEnum):
 
     @property
     def active(self) -> bool:
-        """Signed or later: the project is committed to the place (a negotiation is only a lead)."""
-        return self is not ProjectStatus.NEGOTIATING
+        """Signed or later and not terminated: the project is committed to the place (a lead or a
+        negotiation is not yet, a terminated project no longer)."""
+        return self not in (ProjectStatus.LEAD, ProjectStatus.NEGOTIATING, ProjectStatus.TERMINATED)
 
     @property
     def date_field(self) -> str:
         """The Project property holding the date this status was reached."""
         return {
+            "线索": "lead_date",
             "洽谈": "negotiation_date",
             "签约": "signed_date",
             "开工": "start_date",
             "在建": "construction_date",
             "投产": "production_date",
+            "终止": "terminated_date",
         }[self.value]
+
+
+class EventKind(StrEnum):
+    """What a :class:`ProjectEvent` records."""
+
+    STATUS = "status"  # the project reached a status (线索 … 投产, 终止)
+    INVESTMENT = "investment"  # actual (到位资金) and planned investment of one period
+
+    @property
+    def zh(self) -> str:
+        return {"status": "状态变化", "investment": "投资进度"}[self.value]
 
 
 class InvestRole(StrEnum):

@@ -11,12 +11,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from chainkg.schema.ids import credit_code_problem, edge_key, enterprise_id, node_id, source_id
+from chainkg.schema.ids import credit_code_problem, edge_key, enterprise_id, event_id, node_id, source_id
 from chainkg.schema.kinds import (
     Certainty,
     Currency,
     EdgeKind,
     EnterpriseKind,
+    EventKind,
     Exchange,
     InvestRole,
     NodeKind,
@@ -26,7 +27,9 @@ from chainkg.schema.kinds import (
     SegmentBasis,
     Stage,
 )
+from chainkg.schema.lifecycle import Period
 from chainkg.schema.normalize import clean_display, normalize_name
+from chainkg.schema.policy import PolicyLevel, Terms
 from chainkg.schema.records import EdgeRecord, NodeRecord, PropValue, Provenance
 
 __all__ = [
@@ -41,12 +44,15 @@ __all__ = [
     "NodeModel",
     "Park",
     "PartialDate",
+    "Policy",
     "Project",
+    "ProjectEvent",
     "Region",
     "Segment",
     "Source",
     "SubsidiaryOfProps",
     "SuppliesProps",
+    "check_partial_date",
     "make_edge",
 ]
 
@@ -74,6 +80,8 @@ def _check_partial_date(value: str) -> str:
 
 
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+#: The rule of :data:`PartialDate`, for a value checked outside a model.
+check_partial_date = _check_partial_date
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_display)]
 
 
@@ -177,15 +185,20 @@ class Project(NodeModel):
     currency: Currency = Currency.CNY
     status: ProjectStatus | None = None
     status_as_of: PartialDate | None = Field(default=None, description="date of the source stating the status")
+    lead_date: PartialDate | None = None
     negotiation_date: PartialDate | None = None
     signed_date: PartialDate | None = None
     start_date: PartialDate | None = None
     construction_date: PartialDate | None = None
     production_date: PartialDate | None = None
+    terminated_date: PartialDate | None = None
+    termination_reason: str | None = Field(default=None, max_length=500, description="终止原因")
     planned_production_date: PartialDate | None = None
     capacity: str | None = Field(default=None, max_length=500)
     area: str | None = Field(default=None, max_length=200)
     description: str | None = None
+    next_action: str | None = Field(default=None, max_length=500, description="下一步跟进事项 (a lead's follow-up)")
+    next_action_due: PartialDate | None = Field(default=None, description="跟进截止日期")
 
     @model_validator(mode="after")
     def _dates_in_pipeline_order(self) -> Project:
@@ -239,8 +252,82 @@ class Source(NodeModel):
         return source_id(self.key)
 
 
+class ProjectEvent(NodeModel):
+    """One fact of a project's history: a status it reached (with its date, or the reason it ended),
+    or its actual and planned investment in one period. Its sources are its CITES links; what was
+    true and known when is derived from them (:mod:`chainkg.schema.lifecycle`)."""
+
+    kind: ClassVar[NodeKind] = NodeKind.PROJECT_EVENT
+    project: Annotated[str, Field(pattern=r"^proj:.+")]
+    event: EventKind
+    status: ProjectStatus | None = None
+    period: str | None = Field(default=None, description="investment period: YYYY-MM, YYYY-Qn or YYYY")
+    date: PartialDate | None = Field(default=None, description="when the status was reached, as stated")
+    reason: str | None = Field(default=None, max_length=500, description="终止原因, or a note")
+    actual_investment: int | None = Field(default=None, ge=0, description="到位资金 in the period, 元")
+    planned_investment: int | None = Field(default=None, ge=0, description="planned investment of the period, 元")
+
+    @model_validator(mode="after")
+    def _shape(self) -> ProjectEvent:
+        if self.event is EventKind.STATUS:
+            if self.status is None:
+                raise ValueError("a status event needs a status")
+            stray = [f for f in ("period", "actual_investment", "planned_investment") if getattr(self, f) is not None]
+            if stray:
+                raise ValueError(f"a status event takes no {', '.join(stray)}")
+        else:
+            if self.period is None:
+                raise ValueError("an investment event needs a period")
+            object.__setattr__(self, "period", Period.parse(self.period).label)
+            if self.actual_investment is None and self.planned_investment is None:
+                raise ValueError("an investment event needs actual_investment or planned_investment")
+            if self.status is not None or self.date is not None:
+                raise ValueError("an investment event takes a period, not a status or date")
+        return self
+
+    @property
+    def tag(self) -> str:
+        return self.status.value if self.status is not None else str(self.period)
+
+    @property
+    def id(self) -> str:
+        return event_id(self.project, self.tag)
+
+    def keys(self) -> list[str]:
+        """Events are found through their project, never by name (search leaves them out)."""
+        return []
+
+
+class Policy(NodeModel):
+    """An incentive policy (惠企政策): its document and its terms (:mod:`chainkg.schema.policy`)."""
+
+    kind: ClassVar[NodeKind] = NodeKind.POLICY
+    issuer: str | None = Field(default=None, max_length=200, description="发文机关")
+    document_number: str | None = Field(default=None, max_length=100, description="文号")
+    level: PolicyLevel | None = None
+    effective_from: PartialDate | None = Field(default=None, description="施行日期")
+    effective_to: PartialDate | None = Field(default=None, description="有效期至")
+    url: str | None = None
+    summary: str | None = Field(default=None, max_length=2000, description="the terms in our words")
+    terms: Terms = Field(default_factory=Terms)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Policy:
+        start, end = self.effective_from, self.effective_to
+        if start and end and end < start[: len(end)]:
+            raise ValueError(f"effective_to {self.effective_to} is earlier than effective_from {self.effective_from}")
+        return self
+
+    def props(self) -> dict[str, PropValue]:
+        data = super().props()
+        data["terms"] = self.terms.to_json()
+        data["computable"] = self.terms.computable
+        data["subject"] = self.terms.subject.value
+        return data
+
+
 NODE_MODELS: dict[NodeKind, type[NodeModel]] = {
-    m.kind: m for m in (Chain, Segment, Enterprise, Project, Park, Region, ChainOffice, Source)
+    m.kind: m for m in (Chain, Segment, Enterprise, Project, Park, Region, ChainOffice, Source, Policy, ProjectEvent)
 }
 
 

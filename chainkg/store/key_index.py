@@ -57,7 +57,9 @@ class KeyIndex:
         key_node: list[int] = []  # the node of each key
         by_text: dict[str, list[int]] = {}
         for number, (node, attrs) in enumerate(node_table(graph).items()):
-            keys = attrs.get("keys") or [normalize_name(attrs.get("name", ""))]
+            keys = attrs.get("keys")
+            if keys is None:  # a node written without keys answers to its name; an empty list means none
+                keys = [normalize_name(attrs.get("name", ""))]
             self.ids.append(node)
             self.kinds.append(attrs["kind"])
             self.names.append(attrs.get("name", node))

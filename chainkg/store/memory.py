@@ -234,6 +234,10 @@ class MemoryStore:
         attrs = self.graph.nodes.get(node_id)
         return dict(attrs) if attrs is not None else None
 
+    def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
+        table = node_table(self.graph)
+        return {n: dict(table[n]) for n in node_ids if n in table}
+
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
         return sorted(self._keys.get(kind.value, {}).get(key, ()))
 
@@ -245,20 +249,24 @@ class MemoryStore:
 
     def claims(self, node_ids: list[str]) -> list[ClaimRow]:
         rows: list[ClaimRow] = []
-        graph = self.graph
+        succ, table = succ_table(self.graph), node_table(self.graph)  # the adjacency itself: loads ask for thousands
+        cites = _CITES
         for node_id in node_ids:
-            if node_id not in graph:
+            out = succ.get(node_id)
+            if out is None:
                 continue
-            for _, source, attrs in graph.out_edges(node_id, data=True):
-                if attrs.get("kind") != EdgeKind.CITES.value:
-                    continue
-                src = graph.nodes[source]
-                prov = Provenance(
-                    source=source,
-                    evidence=attrs.get("evidence", ""),
-                    claims=tuple(sorted(json.loads(attrs.get("claims") or "{}").items())),
-                )
-                rows.append(ClaimRow(node_id, prov, src.get("date"), int(src.get("authority", 0))))
+            for source, keydict in out.items():
+                for attrs in keydict.values():
+                    if attrs.get("kind") != cites:
+                        continue
+                    src = table[source]
+                    text = attrs.get("claims") or "{}"
+                    prov = Provenance(
+                        source=source,
+                        evidence=attrs.get("evidence", ""),
+                        claims=() if text == "{}" else tuple(sorted(json.loads(text).items())),
+                    )
+                    rows.append(ClaimRow(node_id, prov, src.get("date"), int(src.get("authority", 0))))
         return rows
 
     def manifest(self) -> list[ManifestEntry]:

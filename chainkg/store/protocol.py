@@ -166,6 +166,9 @@ class GraphStore(Protocol):
     def node(self, node_id: str) -> dict[str, Any] | None:
         """The node's properties (with ``kind``), or None."""
 
+    def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """:meth:`node` for many ids in one read: id → properties of those that exist."""
+
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
         """Ids of nodes of ``kind`` whose name or alias normalises to ``key`` (sorted)."""
 

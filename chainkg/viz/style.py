@@ -82,6 +82,8 @@ NODE_STYLES: dict[NodeKind, NodeStyle] = {
     NodeKind.REGION: NodeStyle("#90a4ae", "#37474f", "triangle", 15),
     NodeKind.CHAIN_OFFICE: NodeStyle("#f06292", "#880e4f", "triangleDown", 15),
     NodeKind.SOURCE: NodeStyle("#e0e0e0", "#757575", "star", 10),
+    NodeKind.POLICY: NodeStyle("#ffb74d", "#e65100", "ellipse", 14),
+    NodeKind.PROJECT_EVENT: NodeStyle("#b2dfdb", "#00564d", "dot", 8),
 }
 
 
@@ -125,6 +127,10 @@ EDGE_STYLES: dict[EdgeKind, EdgeStyle] = {
     EdgeKind.OVERSEES: EdgeStyle("#c2185b", 1.5),
     EdgeKind.SUPPLIES: EdgeStyle("#e65100", 2.0),
     EdgeKind.CITES: EdgeStyle("#bdbdbd", 1.0, dashes=True),
+    EdgeKind.EVENT_OF: EdgeStyle("#80cbc4", 1.0),
+    EdgeKind.HANDLES: EdgeStyle("#c2185b", 1.5, dashes=True),
+    EdgeKind.COVERS: EdgeStyle("#ffb74d", 1.2, dashes=True),
+    EdgeKind.APPLIES_IN: EdgeStyle("#ffb74d", 1.2, dashes=True),
 }
 
 #: Not an edge of the graph: an extension candidate drawn next to the covered segment it would join.

@@ -9,8 +9,10 @@ chat opens the same view.
 
 **Pages** (``chainkg/web/pages/``): ``/`` dashboard, ``/chains`` and ``/chain/<id>`` panorama,
 ``/segment/<id>`` segment and 招商对象, ``/enterprise/<id>``, ``/group/<id>`` (footprint),
-``/project/<id>``, ``/park/<id>``, ``/region/<id>``, ``/source/<id>``, ``/node/<id>`` (any node),
-``/ledger`` project ledger, ``/map`` attraction map, ``/search`` and ``/search/suggest`` (type-ahead).
+``/project/<id>`` (with its 项目全流程 and 可享受政策 sections), ``/park/<id>``, ``/region/<id>``,
+``/source/<id>``, ``/node/<id>`` (any node), ``/ledger`` project ledger, ``/pipeline`` 招商项目全流程
+(stages, overdue follow-ups), ``/report`` and ``/report.xlsx`` 招商报告, ``/map`` attraction map,
+``/search`` and ``/search/suggest`` (type-ahead).
 Every page takes ``?scope=`` and answers ``?export=xlsx|csv&table=<name>`` for each table it shows.
 
 **Adding a page** — e.g. a pipeline page:
@@ -41,7 +43,7 @@ from starlette.responses import HTMLResponse, Response
 
 from chainkg.api.errors import ErrorBody
 from chainkg.web.deps import PageError, User, current_user
-from chainkg.web.pages import attraction_map, chains, dashboard, entities, ledger, places, search
+from chainkg.web.pages import attraction_map, chains, dashboard, entities, ledger, pipeline, places, search
 from chainkg.web.render import ASSETS, STATIC_DIR, error_page_html
 
 __all__ = ["PREFIXES", "ROUTERS", "User", "current_user", "install"]
@@ -52,6 +54,7 @@ ROUTERS = (
     entities.router,
     places.router,
     ledger.router,
+    pipeline.router,
     attraction_map.router,
     search.router,
 )
@@ -70,6 +73,8 @@ PREFIXES = (
     "/source",
     "/node",
     "/ledger",
+    "/pipeline",
+    "/report",
     "/map",
     "/search",
 )

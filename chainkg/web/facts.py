@@ -17,7 +17,21 @@ from chainkg.web.formats import LABELS, certainty_zh, cny, enterprise_kind_zh, l
 __all__ = ["Fact", "Relation", "facts", "relations"]
 
 #: Bookkeeping properties a card never shows.
-HIDDEN = {"name", "aliases", "keys", "curated_fields", "disputed", "home", "key", "kind", "title"}
+HIDDEN = {
+    "name",
+    "aliases",
+    "keys",
+    "curated_fields",
+    "disputed",
+    "home",
+    "key",
+    "kind",
+    "title",
+    # derived for the queries: a project's timelines (its history section shows them) and a policy's terms as JSON
+    "status_timeline",
+    "investment_timeline",
+    "terms",
+}
 _AUTHORITY = {0: "未知/整理", 1: "一般媒体", 2: "官方媒体", 3: "政府文件"}
 
 
@@ -27,7 +41,7 @@ def value_text(key: str, value: Any, props: dict[str, Any]) -> str:
     if key in ("total_investment",):
         currency = props.get("currency") or "CNY"
         return cny(value) if currency == "CNY" else f"{value:,} {currency}"
-    if key in ("registered_capital", "planned_investment", "amount"):
+    if key in ("registered_capital", "planned_investment", "amount", "actual_investment"):
         return cny(value)
     if key == "enterprise_kind":
         return enterprise_kind_zh(value)
@@ -102,6 +116,14 @@ _TITLES: dict[tuple[EdgeKind, str], str] = {
     (EdgeKind.SUPPLIES, "out"): "供货给",
     (EdgeKind.SUPPLIES, "in"): "供应商",
     (EdgeKind.CITES, "in"): "引用本来源的事实",
+    (EdgeKind.EVENT_OF, "out"): "所属项目",
+    (EdgeKind.EVENT_OF, "in"): "各阶段记录",
+    (EdgeKind.HANDLES, "out"): "负责跟进的项目",
+    (EdgeKind.HANDLES, "in"): "负责跟进的链长办公室",
+    (EdgeKind.COVERS, "out"): "适用产业",
+    (EdgeKind.COVERS, "in"): "适用的惠企政策",
+    (EdgeKind.APPLIES_IN, "out"): "适用地区",
+    (EdgeKind.APPLIES_IN, "in"): "适用的惠企政策",
 }
 _ROLES = {"investor": "出资方", "builder": "建设主体"}
 

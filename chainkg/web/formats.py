@@ -34,7 +34,15 @@ _LEVELS = {
 }
 _CERTAINTY = {"stated": "明确", "inferred": "推断"}
 #: CSS class of each project status (the colours of the status chips and bars).
-STATUS_CSS = {"洽谈": "s-talk", "签约": "s-signed", "开工": "s-started", "在建": "s-building", "投产": "s-producing"}
+STATUS_CSS = {
+    "线索": "s-lead",
+    "洽谈": "s-talk",
+    "签约": "s-signed",
+    "开工": "s-started",
+    "在建": "s-building",
+    "投产": "s-producing",
+    "终止": "s-ended",
+}
 
 
 def cny(amount: int | None) -> str:
@@ -91,11 +99,16 @@ LABELS = {
     "status_as_of": "状态来源日期",
     "total_investment": "总投资",
     "currency": "币种",
+    "lead_date": "线索日期",
     "negotiation_date": "洽谈日期",
     "signed_date": "签约日期",
     "start_date": "开工日期",
     "construction_date": "在建日期",
     "production_date": "投产日期",
+    "terminated_date": "终止日期",
+    "termination_reason": "终止原因",
+    "next_action": "下一步跟进",
+    "next_action_due": "跟进截止",
     "planned_production_date": "计划投产",
     "capacity": "产能/规模",
     "area": "面积",
@@ -111,4 +124,17 @@ LABELS = {
     "file": "文件",
     "authority": "来源权威度",
     "description": "简介",
+    "issuer": "发文机关",
+    "document_number": "文号",
+    "effective_from": "施行日期",
+    "effective_to": "有效期至",
+    "subject": "适用对象",
+    "computable": "条款可计算",
+    "summary": "条款摘要",
+    "project": "项目",
+    "event": "记录类型",
+    "known_from": "首次见于",
+    "reason": "原因",
+    "period": "期间",
+    "actual_investment": "实际投资（到位资金）",
 }

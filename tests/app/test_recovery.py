@@ -96,7 +96,8 @@ def test_without_any_list_of_inputs_the_start_fails_and_keeps_failing(settings: 
 def test_a_deleted_snapshot_is_rebuilt_from_its_manifest(settings: Settings, loaded: int) -> None:
     settings.snapshot_path.unlink()
     opened = open_store(settings)
-    assert opened.origin == "rebuilt" and "manifest lists 2 input(s)" in opened.reason
+    # the bundled dataset and its policies, then the registry
+    assert opened.origin == "rebuilt" and "manifest lists 3 input(s)" in opened.reason
     assert enterprises(opened.store) == loaded
 
 

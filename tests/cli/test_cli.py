@@ -99,6 +99,15 @@ def test_query_commands_resolve_names_and_print_json(tmp_path: Path) -> None:
     assert footprint["total_investment_cny"] == 8_600_000_000
     table = run("recommend", "高纯金属", "--scope", "天衢新区", home=tmp_path)
     assert table.returncode == 0 and "有研新材料股份有限公司" in table.stdout
+    # out of the box (the graph a first start builds: Dezhou and the national data), the issue's
+    # empty gaps have candidates outside Dezhou, each with its reasons and path
+    for segment, leader in (("晶圆制造", "中芯国际集成电路制造有限公司"), ("光刻胶", None)):
+        answer = run("recommend", segment, "--json", home=tmp_path)
+        assert answer.returncode == 0, answer.stderr
+        found = json.loads(answer.stdout)
+        assert found["scope"]["id"] == "region:德州市" and len(found["candidates"]) >= 3
+        assert all(c["reasons"] and c["path"][0]["id"] == c["enterprise"]["id"] for c in found["candidates"])
+        assert leader is None or found["candidates"][0]["enterprise"]["name"] == leader
     for command in (["chain", "集成电路"], ["upstream", "英望科技"], ["profile", "临邑县"], ["search", "有研"]):
         result = run(*command, home=tmp_path)
         assert result.returncode == 0, (command, result.stderr)

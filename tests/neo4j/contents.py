@@ -11,6 +11,7 @@ from typing import Any
 
 from chainkg.schema.kinds import StoreLabel
 from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.ddl import DERIVED
 from chainkg.store.neo4j.store import Neo4jStore
 
 _ENTITY = StoreLabel.ENTITY.value
@@ -32,7 +33,7 @@ def neo4j_contents(store: Neo4jStore) -> dict[str, Any]:
         "properties(n) AS props"
     ):
         (kind,) = row["kinds"]
-        props = dict(row["props"])
+        props = {k: v for k, v in row["props"].items() if k not in DERIVED}  # the store's own, for its indexes
         del props["id"]
         nodes[row["id"]] = {"kind": kind, **props}
     edges = {}

@@ -317,26 +317,28 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 def test_segment_facts_are_the_same_from_either_side(memory: MemoryStore, neo: Neo4jStore) -> None:
     """A scope's segment facts on Neo4j come from the segments' members or from the scope's located
-    members, whichever is smaller (chainkg.queries.cypher.segment_facts): both statements agree — all members
-    or the first three — for every chain and place (the city, each district, town and park), and
-    with the embedded store's segment facts."""
+    members, whichever is smaller (chainkg.queries.cypher.segment_facts): both statements, and the one
+    choosing between them, agree — all members or the first three — for every chain and place (the
+    city, each district, town and park), and with the embedded store's segment facts."""
     from chainkg.queries.common import resolve_scope
     from chainkg.queries.coverage import segment_facts
     from chainkg.queries.cypher.common import ACTIVE, places_of
-    from chainkg.queries.cypher.segment_facts import BY_PLACE, BY_SEGMENT, statement
+    from chainkg.queries.cypher.segment_facts import BY_PLACE, BY_SEGMENT, chosen, statement
 
     graph = memory.graph
     places = [*_ids(memory, NodeKind.REGION), *_ids(memory, NodeKind.PARK)]
     compared = 0
     for chain in _ids(memory, NodeKind.CHAIN):
-        segments = [row["id"] for row in neo.read(gaps.CYPHER["segments"], {"chain": chain})]
+        (row,) = gaps.chain_segments_cypher(neo.read, [chain])
+        segments = [segment["id"] for segment in row["segments"]]
         for place in places:
-            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE}
+            args = {"segments": segments, "places": places_of(neo.read, place), "active": ACTIVE, "as_of": None}
             _, local = resolve_scope(graph, place)
             for head in (None, 3):
                 by_place = {row["id"]: row for row in neo.read(statement(BY_PLACE, head), args)}
                 by_segment = {row["id"]: row for row in neo.read(statement(BY_SEGMENT, head), args)}
-                assert by_place == by_segment, (chain, place, head)
+                chosen_ = {row["id"]: row for row in neo.read(chosen(head), args)}
+                assert by_place == by_segment == chosen_, (chain, place, head)
                 for segment in segments:
                     facts = segment_facts(graph, segment, local)
                     row = by_place.get(segment)

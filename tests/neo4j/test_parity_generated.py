@@ -7,6 +7,7 @@ covered segment, a group with no local member, cycles of nothing but edge cases.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
 
@@ -22,8 +23,11 @@ from chainkg.queries import (
     gaps,
     ledger,
     overview,
+    pipeline,
     profile,
+    project_history,
     recommend,
+    report,
     search,
     stats,
     supply_chain,
@@ -33,6 +37,9 @@ from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.listing import segments as listing_segments
+from chainkg.queries.policies import eligible as policy_eligible
+from chainkg.queries.policies import listing as policy_list
+from chainkg.queries.policies import match as policy_match
 from chainkg.queries.registry import QUERIES
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.records import Batch
@@ -44,6 +51,7 @@ from tests.neo4j.parity import differences
 from tests.queries.generated import PLACES, Spec, records, specs
 
 CHAIN_A, CHAIN_B = "chain:链a", "chain:链b"
+DAY = dt.date(2021, 6, 30)
 
 
 def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
@@ -59,10 +67,12 @@ def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
     pairs = [tuple(rng.sample(facts, 2)) for _ in range(4)]
     return {
         stats.QUERY.name: [stats.Params()],
-        chain_map.QUERY.name: [chain_map.Params(chain=CHAIN_A, scope=s, max_members=2) for s in scopes],
+        chain_map.QUERY.name: [chain_map.Params(chain=CHAIN_A, scope=s, max_members=2) for s in scopes]
+        + [chain_map.Params(chain=CHAIN_A, as_of=DAY)],
         gaps.QUERY.name: (
             [gaps.Params(chain=CHAIN_A, scope=s, min_enterprises=2) for s in scopes]
             + [gaps.Params(chain=CHAIN_B, min_enterprises=1, min_investment_share=0.3)]
+            + [gaps.Params(chain=CHAIN_A, as_of=DAY)]
         ),
         supply_chain.QUERY.name: (
             [supply_chain.Params(node=s, depth=2, scope=rng.choice(scopes)) for s in segments[::2]]
@@ -87,6 +97,15 @@ def _params(memory: MemoryStore, seed: int) -> dict[str, Sequence[BaseModel]]:
         listing_enterprises.QUERY.name: [listing_enterprises.Params(scope="region:本市", limit=3)],
         ledger.QUERY.name: [ledger.Params(scope=s) for s in scopes] + [ledger.Params(chain=CHAIN_A, sort="investment")],
         overview.QUERY.name: [overview.Params(scope=s, top_gaps=2) for s in scopes],
+        # the pipeline and policy queries on graphs written without a ledger or policies: projects with
+        # a status and no status events, no policy (an unknown one is the same error on both stores)
+        pipeline.QUERY.name: [pipeline.Params(scope=s) for s in scopes[:2]]
+        + [pipeline.Params(chain=CHAIN_A, as_of=DAY, overdue_only=True)],
+        project_history.QUERY.name: [project_history.Params(project=p, as_of=DAY) for p in projects[:2]],
+        report.QUERY.name: [report.Params(target=t, period="2021") for t in ("region:本市", CHAIN_A, "park:东区园")],
+        policy_list.QUERY.name: [policy_list.Params()],
+        policy_match.QUERY.name: [policy_match.Params(subject=n) for n in [*projects[:1], *enterprises[:1]]],
+        policy_eligible.QUERY.name: [policy_eligible.Params(policy="policy:不存在")],
     }
 
 

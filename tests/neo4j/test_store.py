@@ -13,7 +13,7 @@ from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 from chainkg.schema.models import Enterprise, Segment, Source, make_edge
 from chainkg.schema.records import Batch, NodeRecord, Provenance
 from chainkg.store.memory import _UNION_LISTS, MemoryStore
-from chainkg.store.neo4j.ddl import KEYS_INDEX, schema_statements
+from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, key_grams, schema_statements
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import UNION_LISTS, GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
 from tests.neo4j.contents import memory_contents, neo4j_contents
@@ -58,6 +58,7 @@ def test_schema_setup_is_idempotent_and_complete(neo4j_store: Neo4jStore) -> Non
     assert indexes[KEYS_INDEX]["type"] == "FULLTEXT"
     assert set(indexes[KEYS_INDEX]["labelsOrTypes"]) == {k.value for k in NodeKind}
     assert indexes[KEYS_INDEX]["properties"] == ["keys"]
+    assert indexes[GRAMS_INDEX]["type"] == "FULLTEXT" and indexes[GRAMS_INDEX]["properties"] == [GRAMS]
     assert sum(r["type"] == "RANGE" and r["properties"] == ["name"] for r in indexes.values()) >= len(NodeKind)
     assert all("IF NOT EXISTS" in statement for statement in schema_statements())
 
@@ -171,6 +172,38 @@ def test_lookups_by_key_survive_every_lucene_operator(empty: Neo4jStore) -> None
         assert empty.names(kind) == memory.names(kind)
 
 
+def test_grams_are_kept_with_the_keys_derived_for_older_databases_and_never_read_back(empty: Neo4jStore) -> None:
+    """Search's bigram index: every write keeps ``grams`` = the bigrams of the node's keys (the union
+    when keys accumulate); a database written before them gets them when the store connects; no read
+    shows them; search finds the same on both stores."""
+    from chainkg.queries import search
+
+    prov = [Provenance("src:t-1")]
+    first = Enterprise(name="有研新材料", aliases=["有研"]).to_record(prov)
+    batch = Batch(nodes=[*_source_batch().nodes, first, Enterprise(name="北方华创").to_record(prov)])
+    memory, _, _ = _both([batch], empty)
+    again = Enterprise(name="有研新材料", aliases=["有研稀土"]).to_record(prov)
+    memory.write(Batch(nodes=[again]))
+    empty.write(Batch(nodes=[again]))
+
+    def grams() -> dict[str, list[str]]:
+        rows = empty.read(f"MATCH (n:Enterprise) RETURN n.id AS id, n.{GRAMS} AS grams, n.keys AS keys")
+        assert all(sorted(r["grams"]) == key_grams(r["keys"]) for r in rows)
+        return {r["id"]: sorted(r["grams"]) for r in rows}
+
+    written = grams()
+    assert "稀土" in written[first.id]
+    assert GRAMS not in (empty.node(first.id) or {}) and empty.node(first.id) == memory.node(first.id)
+    with empty._driver.session() as session:  # as a database written before the grams
+        session.run(f"MATCH (n) REMOVE n.{GRAMS}").consume()
+        session.run(f"DROP INDEX {GRAMS_INDEX}").consume()
+    empty.connect()
+    assert grams() == written
+    for text in ("有研", "研新材", "有研稀", "华创", "北方华"):
+        params = search.Params(text=text)
+        assert empty.run(search.QUERY, params) == memory.run(search.QUERY, params), text
+
+
 def test_manifest_keeps_one_entry_per_input(empty: Neo4jStore) -> None:
     first = ManifestEntry("dataset", "/data/a", "1" * 64, 10, 1, (("x", 1),))
     replaced = ManifestEntry("dataset", "/data/a", "2" * 64, 11, 2)
@@ -223,6 +256,7 @@ def test_open_store_connects_and_fills_an_empty_graph_once(
     """``CHAINKG_STORE=neo4j``: no snapshot; an empty graph gets the bundled data, a full one is kept."""
     uri, (user, password) = neo4j_server.uri, neo4j_server.auth  # type: ignore[attr-defined]
     config = Settings(store="neo4j", home=tmp_path, neo4j_uri=uri, neo4j_user=user, neo4j_password=password)
+    config = config.model_copy(update={"policies": None})  # the dataset alone, as the ``dezhou`` fixture holds it
     opened = open_store(config)
     try:
         assert (opened.origin, opened.store.backend) == ("built", "neo4j")

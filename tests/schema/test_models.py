@@ -104,9 +104,11 @@ def test_edges_validate_their_properties() -> None:
 
 
 def test_status_order_and_activity() -> None:
-    assert [s.value for s in sorted(ProjectStatus, key=lambda s: s.order)] == ["洽谈", "签约", "开工", "在建", "投产"]
+    order = ["线索", "洽谈", "签约", "开工", "在建", "投产", "终止"]
+    assert [s.value for s in sorted(ProjectStatus, key=lambda s: s.order)] == order
     assert not ProjectStatus.NEGOTIATING.active
     assert ProjectStatus.SIGNED.active
+    assert not ProjectStatus.LEAD.active and not ProjectStatus.TERMINATED.active
 
 
 def test_conflict_rule_latest_source_wins_and_is_order_independent() -> None:

@@ -59,12 +59,14 @@ def named_graphs(draw: st.DrawFn) -> nx.MultiDiGraph:
 def scan_search(graph: nx.MultiDiGraph, params: search.Params) -> search.Result:
     """Search as defined, scoring every node (the networkx twin before its index)."""
     query = normalize_name(params.text)
-    kinds = {k.value for k in (params.kinds or [k for k in KIND_ORDER if k is not NodeKind.SOURCE])}
+    default = [k for k in KIND_ORDER if k not in (NodeKind.SOURCE, NodeKind.PROJECT_EVENT)]
+    kinds = {k.value for k in (params.kinds or default)}
     hits = []
     for node, attrs in graph.nodes(data=True):
         if attrs["kind"] not in kinds:
             continue
-        score, matched = score_keys(query, attrs.get("keys") or [normalize_name(attrs.get("name", ""))])
+        keys = attrs.get("keys")
+        score, matched = score_keys(query, [normalize_name(attrs.get("name", ""))] if keys is None else keys)
         if score > 0:
             hits.append(
                 Hit(id=node, kind=NodeKind(attrs["kind"]), name=attrs.get("name", node), score=score, matched=matched)

@@ -97,8 +97,11 @@ def test_loads_through_the_normal_pipeline_with_nothing_rejected(tiny: Path, tin
     assert counts.nodes["Enterprise"] == meta["records"]["enterprises"] == 400
     assert counts.nodes["Project"] == meta["records"]["projects"]
     assert counts.nodes["Chain"] == 12
-    # the generator's prediction of the edges is exact: no link was dropped or merged away
-    assert counts.total_edges == meta["total_edges_expected"]
+    # the generator's prediction of the edges is exact: no link was dropped or merged away (the
+    # status events the load derives from the projects, with their links, come on top)
+    events = set(_nodes(tiny_store, NodeKind.PROJECT_EVENT))
+    derived = sum(1 for u, _, _ in tiny_store.graph.edges(data=True) if u in events)
+    assert counts.total_edges - derived == meta["total_edges_expected"]
 
 
 def test_loading_it_twice_changes_nothing(tiny: Path, tiny_store: MemoryStore) -> None:
@@ -156,8 +159,8 @@ def test_segments_and_places_are_skewed(tiny_store: MemoryStore) -> None:
 def test_projects_have_plausible_statuses_dates_and_amounts(tiny_store: MemoryStore) -> None:
     projects = _nodes(tiny_store, NodeKind.PROJECT)
     statuses = Counter(p.get("status") for p in projects.values())
-    assert set(statuses) <= {s.value for s in ProjectStatus}
-    assert len(statuses) == len(ProjectStatus)
+    generated = {s.value for s in ProjectStatus if s not in (ProjectStatus.LEAD, ProjectStatus.TERMINATED)}
+    assert set(statuses) == generated
     amounts = [p["total_investment"] for p in projects.values() if p.get("currency") == "CNY"]
     assert all(5_000_000 <= a <= 2_000_000_000_000 for a in amounts)
     assert 50_000_000 <= statistics.median(amounts) <= 2_000_000_000  # median of a few 亿元

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -39,11 +40,13 @@ def get_chain_map(
     chain: str = path_param(chain_map.QUERY, "chain"),
     scope: str | None = query_param(chain_map.QUERY, "scope"),
     max_members: int = query_param(chain_map.QUERY, "max_members"),
+    as_of: dt.date | None = query_param(chain_map.QUERY, "as_of"),
 ) -> chain_map.Result:
     """Every segment of the chain in the scope, in stage and supply order: its local enterprises and
     active projects, investment and coverage, how the segments feed each other, and the chain
     leaders (链主) — see docs/queries.md, "Chain map"."""
-    return run(store, chain_map.QUERY, {"chain": chain, "scope": scope, "max_members": max_members})
+    values = {"chain": chain, "scope": scope, "max_members": max_members, "as_of": as_of}
+    return run(store, chain_map.QUERY, values)
 
 
 @router.get("/{chain:path}/gaps", operation_id="get_chain_gaps", summary="Gap analysis / 延链补链强链分析")
@@ -57,6 +60,7 @@ def get_chain_gaps(
     w_midstream: Weight = _WEIGHTS[Stage.MIDSTREAM],
     w_downstream: Weight = _WEIGHTS[Stage.DOWNSTREAM],
     limit: int = query_param(gaps.QUERY, "limit"),
+    as_of: dt.date | None = query_param(gaps.QUERY, "as_of"),
 ) -> gaps.Result:
     """Which segments of the chain are missing (补链 fill), weak (强链 strengthen) or worth extending
     into (延链 extend) in the scope, each scored with its reason and the path of nodes that shows it,
@@ -68,6 +72,7 @@ def get_chain_gaps(
         "min_investment_share": min_investment_share,
         "stage_weights": {Stage.UPSTREAM: w_upstream, Stage.MIDSTREAM: w_midstream, Stage.DOWNSTREAM: w_downstream},
         "limit": limit,
+        "as_of": as_of,
     }
     return run(store, gaps.QUERY, values, blame="w_upstream")
 

@@ -56,11 +56,16 @@ def top_level(text: str) -> list[bool]:
     return out
 
 
+#: An ellipsis (…… or ......) ends a clause: what comes after it is not the list's next item.
+_ELLIPSIS = re.compile(r"\.{3,}|…+")
+
+
 def split_clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
+    dots = {i for m in _ELLIPSIS.finditer(text) for i in range(m.start(), m.end())}
     for i, char in enumerate(text):
-        if char in _CLAUSE_PUNCT and top[i]:
+        if (char in _CLAUSE_PUNCT or i in dots) and top[i]:
             out.append((start, i))
             start = i + 1
     out.append((start, len(text)))
@@ -95,10 +100,14 @@ def split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[in
     """A、B和C: the last chunk of a list holds two items when 和 joins two names."""
     piece = text[start:end]
     cut = piece.rfind("和")
-    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut]:
+    named_before = len(re.split(r"元的?", piece[:cut])[-1]) >= 2  # 投资5亿元的通|和农副产品…: 通和 is one name
+    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut] and named_before:
         return [(start, start + cut), (start + cut + 1, end)]
     return [(start, end)]
 
+
+#: A chunk that is only a price (投资7亿元): it belongs to the chunk after it, not an item of its own.
+_PRICE_ONLY = re.compile(r"(?:计划|总)?投资(?:额)?(?:约|达|超)?\d+(?:\.\d+)?[万亿]?元")
 
 _ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|仓储|物流|贸易|检测|维修|回收|利用)+"
 
@@ -106,11 +115,19 @@ _ACTIVITY = r"(?:研发|生产|销售|加工|制造|运营|服务|应用|推广|
 def merge_quantities(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """年产10万吨二甲苯、6万吨间苯二甲酸项目 is one project making two products, not two projects."""
     out: list[tuple[int, int]] = []
+    price: int | None = None
     for s, e in spans:
+        if price is not None:  # 投资7亿元、年产整车10万辆的A: the price and the size both describe A
+            s, price = price, None
+        if _PRICE_ONLY.fullmatch(text, s, e):
+            price = s
+            continue
         if out and _QUANTITY_START.match(text, s) and re.search(r"年产", text[out[-1][0] : out[-1][1]][:4]):
             out[-1] = (out[-1][0], e)
         elif out and re.fullmatch(_ACTIVITY, text[s:e].removesuffix("项目")):
             out[-1] = (out[-1][0], e)  # …铝箱体研发、生产、销售项目: activities of one name, not items
         else:
             out.append((s, e))
+    if price is not None:
+        out.append((price, spans[-1][1]))
     return out

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.clauses import count_value, merge_quantities, split_and, split_clauses, split_items, top_level
 from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
-from chainkg.loaders.news.names import is_generic, is_sector_phrase
+from chainkg.loaders.news.names import is_generic, is_sector_phrase, is_thin
 from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
@@ -141,7 +141,8 @@ def _enumeration(
     name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
     if trailer_kind == "other":
         return None
-    chunks[-1] = (chunks[-1][0], name_end)
+    if not _PRICE_REST.fullmatch(text, name_end, chunks[-1][1]):  # (…改造工程总投资68亿元: its price)
+        chunks[-1] = (chunks[-1][0], name_end)
     # the first item: after the header or lead-in, keeping a price prefix
     first_s, first_e = chunks[0]
     header_at = _header_in(text, first_s, first_e)
@@ -207,12 +208,15 @@ def _enumeration(
         typed_by = "named"  # A产业园、B中心、C总部等…落户: facilities named in a list with a project's predicate
     else:
         return None
-    if typed_by in ("named", "priced"):  # the list is of names: companies alone are investors, not projects
+    if typed_by in ("named", "priced") or _INVESTED_BY.match(text, items[-1].mention.end):
+        # the list is of names, or of who invests (中煤集团、国电集团等央企投资建设的…): companies alone
+        # are investors, not projects
         items = [i for i in items if not _is_company(i.mention, companies)]
     items = [i for i in items if _name_like(i.mention.text)]
     kinds = [_kind(i, companies) for i in items]
     if sum(kinds) * 2 > len(items):  # a list of sectors (交通能源、机械、汽车…等合作项目): its sector items go
         items = [i for i, kind in zip(items, kinds, strict=True) if not kind]
+    items = [i for i in items if not _thin(i, companies)]  # 谋新项目、盯大项目、攻慢项目: no names at all
     if not items or (len(items) < 2 and typed_by not in ("trailer", "header")):
         return None
     group_amount = None
@@ -290,10 +294,13 @@ def _first_item_start(
         amount = priced[-1]
         label = _PRICE_LABEL.search(text[start : amount.start])
         return start + label.start() if label else amount.start
+    after = [a for a in amounts if start < a.start and a.end == end and a.label == "invest"]
+    label = _PRICE_AFTER.search(text, start, after[0].start) if after else None
+    name_end = label.start() if label else end  # A总投资153亿元、…: the name ends at its price's label
     stops = (*(w for w in lex.PROJECT_STOPS if w != "项目"), *_LEAD_WORDS)
-    item = scan_left(text, end, stops, protected=protected)
+    item = scan_left(text, name_end, stops, protected=protected)
     item = max(item, start)
-    return item if end - item >= 2 else None
+    return item if name_end - item >= 2 else None
 
 
 def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tuple[int, int, int | None, bool, str]:
@@ -386,9 +393,19 @@ def _reads_as_items(text: str, start: int, end: int, amounts: list[AmountMention
     return not re.match(r"^(总投资|计划|预计|年内|建成|其中|目前|将|已|共|合计|涉及|主要)", piece)
 
 
+#: After a list of companies, what makes them the investors of what follows.
+_INVESTED_BY = re.compile(r"等[^,;。!?]{0,6}?(?:投资|出资|建设|承建|参与|合作)")
+#: The label of a price written right after a listed name (…泉州段总投资153亿元).
+_PRICE_AFTER = re.compile(r"(?<!的)(?:总投资|计划投资|投资)(?:额|金额)?(?:约|达|超)?$")
+#: All that follows the last item's name in its clause is its price (…改造工程总投资68亿元).
+_PRICE_REST = re.compile(r"(?:总投资|计划投资|投资)(?:额|金额)?(?:约|达|超)?\d+(?:\.\d+)?[万亿]?元")
+#: What joins a price to the name it prices: 投资8亿元的A, 投资13.7亿元建设的A.
+_PRICE_LINK = re.compile(r"(?:建设|兴建|新建|建)?的")
+
+
 def _prices_name(text: str, amount: AmountMention) -> bool:
     """An amount written right before a name prices it: 投资8亿元的A, 签订的12亿元A项目 (not 投资10亿元建设A)."""
-    if text.startswith("的", amount.end):
+    if _PRICE_LINK.match(text, amount.end):
         return True
     rest = text[amount.end :]
     return bool(re.match(r"[\u4e00-\u9fffA-Za-z]", rest)) and not rest.startswith(_NOT_A_NAME_START)
@@ -397,6 +414,9 @@ def _prices_name(text: str, amount: AmountMention) -> bool:
 def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item | None:
     while start < end and text[start] in " 和及与":
         start += 1
+    lead_word = re.match(r"还有|还|也有|另有", text[start:end])
+    if lead_word and end - start - lead_word.end() >= 2:
+        start += lead_word.end()  # …等,还有中煤集团、国电集团…: a clause word, not part of the name
     chunk_start = start
     amount = None
     labelled = False
@@ -404,7 +424,14 @@ def _item(text: str, start: int, end: int, amounts: list[AmountMention]) -> Item
     if priced:  # the amount written in the item is the item's; words before it are a lead-in (A与B签订的)
         amount = priced[-1]
         labelled = "总投资" in text[max(start, amount.start - 6) : amount.start]
-        start = amount.end + (1 if text.startswith("的", amount.end) else 0)
+        link = _PRICE_LINK.match(text, amount.end)
+        start = link.end() if link else amount.end
+    if amount is None:  # A总投资153亿元、B总投资80亿元: the price written after each name in the list
+        after = [a for a in amounts if start < a.start and a.end == end and a.label == "invest"]
+        label = _PRICE_AFTER.search(text, start, after[0].start) if after else None
+        if label and label.start() - start >= 4:
+            amount, labelled = after[0], "总投资" in label.group(0)
+            end = label.start()
     place = None
     located = _PLACE_PREFIX.match(text[start:end])
     if located:
@@ -426,6 +453,16 @@ def _kind(item: Item, companies: Sequence[NameMention]) -> bool:
     return not any(lead <= c.start and c.end <= item.mention.end for c in companies)
 
 
+def _thin(item: Item, companies: Sequence[NameMention]) -> bool:
+    """合同项目、攻慢项目: an item whose name holds nothing that names (:func:`is_thin`), not priced in the
+    list and with no company in it (格力, with no 项目, is a name on its own)."""
+    core = re.sub(r"(项目|工程)$", "", item.mention.text)
+    if core == item.mention.text or not is_thin(core) or item.amount is not None:
+        return False
+    lead = item.mention.start if item.lead_start is None else item.lead_start
+    return not any(lead <= c.start and c.end <= item.mention.end for c in companies)
+
+
 def _is_company(mention: NameMention, companies: Sequence[NameMention]) -> bool:
     return any(c.start <= mention.start and mention.end <= c.end + 0 and c.legal for c in companies) or any(
         c.start == mention.start and c.end == mention.end for c in companies
@@ -442,6 +479,6 @@ def _name_like(name: str) -> bool:
         return False  # 沙洋县先后有(28个项目): a clause before a count, not an item
     if not 2 <= len(core) <= 40 or is_generic(core):
         return False
-    if re.search(r"[,;。!?]", core) or re.fullmatch(r"[\d.%]+", core):
-        return False
+    if re.search(r"[,;。!?]|\.{3}|…|项目公司$|\d[万亿]?[美港]?元", core) or re.fullmatch(r"[\d.%]+", core):
+        return False  # (智能路灯项目公司: a company formed for a project; 外资项目投资总额在1000万美元以上)
     return not _NAME_VERBS.search(core) or bool(_FACILITY_HEAD.search(core))  # …产业促进展示中心

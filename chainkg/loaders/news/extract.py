@@ -63,6 +63,7 @@ from chainkg.loaders.news.names import (
     find_projects,
     is_generic,
     is_sector_phrase,
+    is_thin,
     stands_alone,
 )
 from chainkg.loaders.news.places import PlaceParts
@@ -122,6 +123,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         self.aggregates: list[AggregateFact] = []
         self.headline_status = headline_status(article.title, article.paragraphs[0] if article.paragraphs else "")
         self.foreign_yuan = False
+        self.declared: set[str] = set()
         self.last_entity: int | None = None
         self.last_project: int | None = None
 
@@ -130,6 +132,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         body = "".join(texts)
         # an article in 新台币 (and never 人民币) writes its bare 亿元 in 新台币: those are not 元 either
         self.foreign_yuan = bool(lex.OTHER_CURRENCY.search(body)) and "人民币" not in body
+        self.declared = {m["name"] for m in _SHORT_NAME.finditer(body)}  # (以下简称“义欣项目”): a name
         units = [self._read(text) for text in texts]
         for unit in units:
             self._register_companies(unit)
@@ -178,6 +181,14 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             p
             for p in unit.projects
             if p.phase or not is_sector_phrase(_core(p.text)) or stands_alone(text, p.start, p.end, companies, priced)
+        ]
+        unit.projects = [  # 合同项目, 攻慢项目, 平均单个项目投资额5亿元: a party or a price before it binds it
+            p
+            for p in unit.projects
+            if p.phase
+            or p.text in self.declared
+            or not is_thin(_core(p.text))
+            or stands_alone(text, p.start, p.end, companies, priced, False)
         ]
         for field in _NAME_FIELD.finditer(text):  # 项目名称:示例智慧物流园
             start, end = field.start("name"), field.end("name")

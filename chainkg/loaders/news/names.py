@@ -15,7 +15,15 @@ from chainkg.loaders.news.mentions import Gazetteer, NameMention, scan_left
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 
-__all__ = ["find_enterprises", "find_parks", "find_projects", "is_generic", "is_sector_phrase", "stands_alone"]
+__all__ = [
+    "find_enterprises",
+    "find_parks",
+    "find_projects",
+    "is_generic",
+    "is_sector_phrase",
+    "is_thin",
+    "stands_alone",
+]
 
 _GENERIC_CORE = re.compile(
     r"^(上市|控股|全资|该|本|此|这|那|其|各|每|我|贵|某|一家|多家|几家|数家|\d*[余多]?家)$|^.{0,2}[子分母孙]$"
@@ -36,8 +44,8 @@ _WORK_SIZE = re.compile(
 _CAMPAIGN_VERB = re.compile(r"(开展|实施|启动|推进|打造|推动|深化|落实)$")
 _QUANTITY_NAME = re.compile(r"(?:年产)?\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|千瓦|kW|MW|GW)")
 _NOT_A_PROJECT_AFTER = re.compile(
-    r"^集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(?:合作)?(?:洽谈|对接|推介|签约|交流)[^,;。]{0,4}?[会]|"
-    r"^之一|^\(第|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部)"
+    r"^(?:\d{4}年度?)?(?:第[一二三四五六七八九十\d]+批)?集中(?:签约|开工|推介|观摩|招商)(?:活动|仪式|大会)|^(?:合作)?(?:洽谈|对接|推介|签约|交流)[^,;。]{0,4}?[会]|"
+    r"^之一|^\(第|^(部|办|组|库|经理|管理|负责人|推进会|推介会|洽谈会|签约会|观摩|表彰|名单|工作|建设年|化|招商|区(?!域)|总部|公司)"
 )
 _LIST_LEAD_IN = re.compile(r"^.*?(?:了|的|包括|其中)(?=.{2})")
 _FUNCTION_STOPS = tuple(w for w in lex.PROJECT_STOPS if w not in lex.PROJECT_NOUN_STOPS)
@@ -192,7 +200,7 @@ def find_projects(
             continue  # 完成项目, 的项目: a verb phrase, not a name
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         start = _skip_conjunctions(text, start, match.start())
-        while start < match.start() and text[start] in "-—自":
+        while start < match.start() and text[start] in "-—自.…" and not text.startswith("自由", start):
             start += 1  # 核心子项目--60万吨…项目, 自2018年…
         while text[start - 1 : start] == "、" and re.fullmatch(_ACTIVITIES, text[start : match.start()]):
             start = scan_left(text, start - 1, lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
@@ -200,7 +208,7 @@ def find_projects(
         if marker and match.start() - marker.end() >= 2:
             start = marker.end()  # 1.示例新材料产业园项目, 8月1日X项目: a list number or a date is not part of it
         core = text[start : match.start()]
-        if re.search(r"(?<!总)是$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
+        if re.search(r"(?<!总)是[^,;。!?]{0,12}$", text[:start]) and re.search(r"首个|首家|最大|唯一|第一", core):
             continue  # 也是…首个…光伏项目: what the project is, not another project
         if head == "项目" and _PHASE.match(core):
             out.append(NameMention(start, end, text[start:end], NodeKind.PROJECT, phase=True))
@@ -228,7 +236,11 @@ def find_projects(
             continue  # 双百工程 (a slogan), 二层主体工程的建设 (a part of the works), 信息安全工程等产业
         if head == "案" and len(core) < 4:
             continue
-        if len(core) == 2 and text[start - 1 : start] == "的" and not re.search(r"元的$", text[:start]):
+        if (
+            len(core) == 2
+            and text[start - 1 : start] == "的"
+            and not re.search(r"元(?:建设|兴建|新建|建)?的$", text[:start])
+        ):
             continue  # 承接京津产业转型的外迁项目: a kind of project
         if (_verb_phrase(core) and not extended) or _counted_category(text, start):
             continue
@@ -248,6 +260,14 @@ def _past_stop(
                 continue
             if start - len(word) - earlier >= 2:
                 return earlier
+    if _FACILITY_TAIL.search(text[start:end]):  # …公共服务|中心, …现代包装|科技产业园: a facility's head
+        for word in lex.PROJECT_STOPS:
+            if text.startswith(word, start - len(word)) and not re.search(r"[的建在与和及、]", word):
+                earlier = scan_left(
+                    text, start - len(word), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected
+                )
+                if start - len(word) - earlier >= 2:
+                    return earlier
     return start
 
 
@@ -274,9 +294,13 @@ def _verb_phrase(core: str) -> bool:
     """精力向大(项目): a function word inside the name with only generic words after it."""
     for word in _FUNCTION_STOPS:
         position = core.rfind(word)
-        if position > 0 and is_generic(core[position + len(word) :] or "x"):
-            return True
+        tail = core[position + len(word) :]
+        if position > 0 and is_generic(tail or "x") and not _FACILITY_TAIL.search(tail):
+            return True  # (…现代包装|科技产业园, …公共服务|中心: a facility's head ends a name, not a verb phrase)
     return False
+
+
+_FACILITY_TAIL = re.compile(r"(?:园|中心|基地|城|港|馆|院|楼|桥|镇|村|总部|综合体)(?:区)?$")
 
 
 def _skip_conjunctions(text: str, start: int, end: int) -> int:
@@ -320,27 +344,71 @@ def is_generic(core: str, whole: bool = False) -> bool:
     return bool(re.search(r"类$", core))  # 高端装备制造业类(项目): a kind
 
 
-def is_sector_phrase(core: str) -> bool:
+def is_sector_phrase(core: str, facilities: bool = False) -> bool:
     """True when a name (without 项目) says only which sector or kind of activity it is in — 食品加工,
     文化旅游, 先进装备制造业, 生物医药及微电子 — and nothing of which project: no brand, place,
-    company, product, capacity or facility of its own."""
+    company, product, capacity or facility of its own.
+
+    With ``facilities``, a facility named only by its sector (物流园, 食品工业园, 再生资源交易中心,
+    城市综合体) is a kind as well: how a list item that names nothing else is read."""
     rest = _QUOTED.sub("x", _CONTEXT_TOKEN.sub("", core))
     if re.search(r"\d", rest):
         return False
+    if facilities:
+        rest = _FACILITY_KIND.sub("", rest)
     for words in (lex.SECTOR_WORDS, lex.GENERIC_PROJECT_WORDS):
         for word in words:
             rest = rest.replace(word, "")
     return rest == "" or (len(rest) == 1 and rest not in _FACILITY_CHARS)
 
 
+#: Facility heads that a sector word alone can specify (食品|工业园, 再生资源|交易中心, 城市|综合体).
+_FACILITY_KIND = re.compile(r"(?:产业|工业|科技|创业)?园区?$|(?:交易|配送|研发|服务)?中心$|综合体$|基地$|小镇$")
+#: Words of the clause around 项目, never of a project's name: quantifiers, adverbs and verbs that govern
+#: it (力促更多项目, 以周为单位逐个项目, 平均单个项目, 以最快速度建成项目, 处处涌动着重点项目).
+_CLAUSE_WORDS = re.compile(
+    r"更多|逐个|单个|每个|各个|一个个|平均|目前|当前|力促|强化|最快|速度|建成|处处|涌动|[着著]|单位"
+)
+
+
+#: A ranking of investors (中国500强企业, 世界500强): who invests, not which project.
+_RANKING = re.compile(r"(?:中国|世界|全国|全球)?(?:民营)?(?:企业)?\d+强(?:企业)?")
+
+
+def is_thin(core: str) -> bool:
+    """True when a name (without 项目) holds at most two characters that could name anything once the
+    words of context, batch, clause and kind are taken out (合同项目, 攻慢项目, 兰溪项目, 目前项目, 力促
+    更多项目): such a name is a project only when its clause binds it to a party or an amount
+    (:func:`stands_alone`), as 投资3000万美元的硅胶项目 is."""
+    core = _RANKING.sub("", core)
+    if _QUOTED.search(core) or re.search(r"[\dA-Za-z]", core):
+        return False
+    rest = _CLAUSE_WORDS.sub("", _YEAR_TOKEN.sub("", _CONTEXT_TOKEN.sub("", core)))
+    changed = True
+    while rest and changed:
+        changed = False
+        for word in lex.GENERIC_PROJECT_WORDS:
+            if word in rest:
+                rest = rest.replace(word, "")
+                changed = True
+    return len(rest) <= 2
+
+
 #: One-character heads that make a facility of what is before them (现代农业物流园, 总部经济园).
 _FACILITY_CHARS = frozenset("园城港馆厂场站店院校楼桥路镇村库坝谷湾岛")
 
 
-def stands_alone(text: str, start: int, end: int, companies: list[NameMention], amounts: list[tuple[int, str]]) -> bool:
+def stands_alone(
+    text: str,
+    start: int,
+    end: int,
+    companies: list[NameMention],
+    amounts: list[tuple[int, str]],
+    after: bool = True,
+) -> bool:
     """Whether the clause around ``text[start:end]`` makes it one project: a company in the clause, an
-    amount written right before it (投资5亿元的…), or an investment amount right after it in its
-    sentence (…项目,计划投资5亿元). ``amounts`` are (start, label) of the unit's amounts."""
+    amount written right before it (投资5亿元的…), or (with ``after``) an investment amount right after
+    it in its sentence (…项目,计划投资5亿元). ``amounts`` are (start, label) of the unit's amounts."""
     clause_start = max((text.rfind(c, 0, start) for c in ",;。!?:"), default=-1) + 1
     following = re.search(r"[。;!?]", text[end:])
     sentence_end = end + following.start() if following else len(text)
@@ -348,6 +416,8 @@ def stands_alone(text: str, start: int, end: int, companies: list[NameMention], 
         return True
     if re.search(r"元的?$", text[max(clause_start, start - 3) : start]):
         return True
+    if not after:
+        return False
     next_clause = re.search(r"[,;。!?]", text[end:])
     window_end = min(sentence_end, end + (next_clause.start() if next_clause else 0) + 16)
     return any(end <= a < window_end and label == "invest" for a, label in amounts)

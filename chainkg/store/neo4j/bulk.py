@@ -36,6 +36,7 @@ from typing import Any
 import networkx as nx
 
 from chainkg.schema.kinds import StoreLabel
+from chainkg.store.neo4j.ddl import GRAMS, key_grams
 from chainkg.store.protocol import StoreError
 
 __all__ = ["ARGS_FILE", "ImportFiles", "write_import_files"]
@@ -78,6 +79,8 @@ def write_import_files(graph: nx.MultiDiGraph[str], directory: Path, database: s
     nodes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for node_id, attrs in graph.nodes(data=True):
         props = {k: v for k, v in attrs.items() if k != "kind" and v is not None and v != []}
+        if isinstance(props.get("keys"), list) and (grams := key_grams(props["keys"])):
+            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.GRAMS_INDEX)
         out.empty_lists += [(node_id, k) for k, v in attrs.items() if v == [] and isinstance(v, list)]
         nodes.setdefault(attrs["kind"], []).append((node_id, props))
     for kind, members in sorted(nodes.items()):
@@ -92,6 +95,8 @@ def write_import_files(graph: nx.MultiDiGraph[str], directory: Path, database: s
     edges: dict[str, list[tuple[tuple[str, str], dict[str, Any]]]] = {}
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         props = {k: v for k, v in attrs.items() if k != "kind" and v is not None and v != []}
+        if isinstance(props.get("keys"), list) and (grams := key_grams(props["keys"])):
+            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.GRAMS_INDEX)
         out.empty_lists += [
             ((source, target, attrs["kind"], key), k) for k, v in attrs.items() if v == [] and isinstance(v, list)
         ]

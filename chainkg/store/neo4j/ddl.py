@@ -17,6 +17,12 @@ EXISTS``, so running them again changes nothing):
   the nodes a name resolves to (the loaders' name lookups), and wildcard terms find every key
   containing a text (the candidates of search; see :mod:`chainkg.queries.search`). A plain range index
   cannot do either: Neo4j does not index the elements of a list property for ``IN``.
+- the full-text index :data:`GRAMS_INDEX` over ``grams``, the character bigrams of a node's keys
+  (:func:`key_grams`; kept by the writes beside ``keys`` and hidden from every read, see
+  :data:`DERIVED`), also keyword-analysed. Search's candidates are the keys that contain a text or
+  share a bigram with it: as wildcard terms (``*科技*``) on ``keys`` Lucene finds those by walking
+  the whole term dictionary of the index (tens of thousands of keys at city scale) per term, as
+  exact terms on ``grams`` it looks each one up.
 
 Names are ``chainkg_<label>_<property>`` so ``SHOW INDEXES`` tells chainkg's own apart.
 """
@@ -28,15 +34,32 @@ import re
 from chainkg.schema.kinds import NodeKind, StoreLabel
 
 __all__ = [
+    "DERIVED",
+    "GRAMS",
+    "GRAMS_INDEX",
     "KEYS_INDEX",
     "constraint_statements",
     "escape_lucene",
+    "grams_fulltext_index",
     "index_statements",
+    "key_grams",
     "schema_statements",
 ]
 
 #: The full-text index over every node's ``keys``.
 KEYS_INDEX = "chainkg_keys"
+
+#: The full-text index over every node's ``grams``, and that property.
+GRAMS_INDEX = "chainkg_grams"
+GRAMS = "grams"
+
+#: Node properties the Neo4j store derives for its indexes: not part of the graph, never read back.
+DERIVED = (GRAMS,)
+
+
+def key_grams(keys: list[str]) -> list[str]:
+    """The distinct character bigrams of ``keys``, sorted (:func:`chainkg.store.key_index.bigrams`)."""
+    return sorted({key[i : i + 2] for key in keys for i in range(len(key) - 1)})
 
 
 def _name(label: str, prop: str) -> str:
@@ -63,13 +86,22 @@ def keys_fulltext_index() -> str:
     )
 
 
+def grams_fulltext_index() -> str:
+    """The keyword-analysed full-text index over ``grams`` of every node kind."""
+    labels = "|".join(kind.value for kind in NodeKind)
+    return (
+        f"CREATE FULLTEXT INDEX {GRAMS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.{GRAMS}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}"
+    )
+
+
 def constraint_statements() -> list[str]:
     labels = [kind.value for kind in NodeKind] + [StoreLabel.ENTITY.value, StoreLabel.META.value]
     return [unique_id_constraint(label) for label in labels]
 
 
 def index_statements() -> list[str]:
-    return [name_index(kind.value) for kind in NodeKind] + [keys_fulltext_index()]
+    return [name_index(kind.value) for kind in NodeKind] + [keys_fulltext_index(), grams_fulltext_index()]
 
 
 def schema_statements() -> list[str]:

@@ -17,6 +17,7 @@ from chainkg.schema.ids import edge_key
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord
 from chainkg.store.neo4j import statements as cy
+from chainkg.store.neo4j.ddl import GRAMS, key_grams
 from chainkg.store.protocol import UNION_LISTS
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 
@@ -125,6 +126,8 @@ def _created_node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """Every property of a new node in one map, as :func:`_node_row`'s upsert would leave it."""
     values = {name: value for name, value in props.items() if value is not None}
     values["id"] = node_id
+    if isinstance(values.get("keys"), list) and (grams := key_grams(values["keys"])):
+        values[GRAMS] = grams
     return {"props": values}
 
 
@@ -140,6 +143,7 @@ def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
             row[name] = value
         else:
             row["props"][name] = value
+    row[GRAMS] = key_grams(row["keys"] or []) or None  # accumulates as keys do
     return row
 
 

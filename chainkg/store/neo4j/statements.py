@@ -22,19 +22,23 @@ MemoryStore does, so both stores report the same counts for the same load.
 from __future__ import annotations
 
 from chainkg.schema.kinds import EdgeKind, NodeKind, StoreLabel
+from chainkg.store.neo4j.ddl import GRAMS
 from chainkg.store.protocol import UNION_LISTS
 
 __all__ = [
+    "BACKFILL_GRAMS",
     "CLAIMS",
     "CLEAR",
     "COUNTS",
     "EDGE_COUNT",
     "EXISTING",
     "FIND_IDS",
+    "HAS_INDEX",
     "INDEX_STATES",
     "MANIFEST_ID",
     "NAMES",
     "NODE",
+    "NODES",
     "READ_MANIFEST",
     "SET_EDGE_PROPS",
     "SET_NODE_PROPS",
@@ -75,7 +79,7 @@ def upsert_nodes(kind: NodeKind) -> str:
     ``before`` each row reads is the node as the previous statements left it.
     """
     label = kind.value
-    unions = ",\n    ".join(_union("n", name) for name in UNION_LISTS)
+    unions = ",\n    ".join(_union("n", name) for name in (*UNION_LISTS, GRAMS))
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{label} {{id: row.id}})
@@ -193,18 +197,37 @@ SET r += row.props"""
 }
 
 #: Nodes per kind label and relationships per type; each ``count`` is answered from Neo4j's count store.
+#: (``count`` before the constant columns: a count with a grouping key, even a constant one, is
+#: planned as a scan of every node or relationship of the kind instead of a read of the count store.)
 COUNTS = "\nUNION ALL\n".join(
-    [f"MATCH (n:{k.value}) RETURN 'node' AS what, '{k.value}' AS kind, count(n) AS n" for k in NodeKind]
-    + [f"MATCH ()-[r:{k.value}]->() RETURN 'edge' AS what, '{k.value}' AS kind, count(r) AS n" for k in EdgeKind]
+    [f"MATCH (n:{k.value}) WITH count(n) AS n RETURN 'node' AS what, '{k.value}' AS kind, n" for k in NodeKind]
+    + [f"MATCH ()-[r:{k.value}]->() WITH count(r) AS n RETURN 'edge' AS what, '{k.value}' AS kind, n" for k in EdgeKind]
 )
 
 #: Relationships of one type, by kind value.
 EDGE_COUNT = {k: f"MATCH ()-[r:{k.value}]->() RETURN count(r) AS n" for k in EdgeKind}
 
+#: Whether an index of this name exists.
+HAS_INDEX = "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n"
+
+#: ``grams`` (:func:`chainkg.store.neo4j.ddl.key_grams`) for every node with keys that has none: a
+#: database written before they existed. In its own transactions (an auto-commit statement).
+BACKFILL_GRAMS = f"""
+MATCH (n:{_ENTITY}) WHERE size(n.keys) > 0 AND n.{GRAMS} IS NULL
+CALL (n) {{
+  SET n.{GRAMS} = COLLECT {{ UNWIND n.keys AS k UNWIND range(0, size(k) - 2) AS i RETURN DISTINCT substring(k, i, 2) }}
+}} IN TRANSACTIONS OF 10000 ROWS"""
+
 #: One node's properties and labels.
 NODE = f"""
 MATCH (n:{_ENTITY} {{id: $id}})
 RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
+
+#: Properties and labels of the nodes among ``$ids`` that exist.
+NODES = f"""
+UNWIND $ids AS id
+MATCH (n:{_ENTITY} {{id: id}})
+RETURN id, properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
 
 #: Ids of one kind whose keys hold ``$key`` exactly: an exact term of the keyword full-text index.
 FIND_IDS = """

@@ -62,7 +62,7 @@ from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.checks import check_batch
 from chainkg.store.neo4j import statements as cy
-from chainkg.store.neo4j.ddl import KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.plan import mentioned, plan
 from chainkg.store.protocol import (
     ClaimRow,
@@ -157,8 +157,12 @@ class Neo4jStore:
         """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent) and wait
         until they are online, so the first load already uses them."""
         with self._translate("setting up the schema"):
+            records, _, _ = self._driver.execute_query(cy.HAS_INDEX, {"name": GRAMS_INDEX}, database_=self.database)
             for statement in schema_statements():
                 self._driver.execute_query(statement, database_=self.database)
+            if not records[0]["n"]:  # a database written before the grams existed: derive them once
+                with self._session(write=True) as session:
+                    session.run(cy.BACKFILL_GRAMS).consume()
             # polled, not db.awaitIndexes: populating a bulk-imported province's indexes can outlast a
             # transaction timeout
             deadline = time.monotonic() + index_wait_seconds
@@ -302,10 +306,19 @@ class Neo4jStore:
         rows = self.read(cy.NODE, {"id": node_id})
         if not rows:
             return None
-        props = dict(rows[0]["props"])
-        props.pop("id", None)
+        props = {k: v for k, v in rows[0]["props"].items() if k != "id" and k not in DERIVED}
         kinds = rows[0]["kinds"]
         return {"kind": kinds[0] if kinds else kind_of_id(node_id).value, **props}
+
+    def nodes(self, node_ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(node_ids), self.batch_size):
+            for row in self.read(cy.NODES, {"ids": node_ids[start : start + self.batch_size]}):
+                props = dict(row["props"])
+                props.pop("id", None)
+                kinds = row["kinds"]
+                out[row["id"]] = {"kind": kinds[0] if kinds else kind_of_id(row["id"]).value, **props}
+        return out
 
     def find_ids(self, kind: NodeKind, key: str) -> list[str]:
         if not key:

@@ -391,3 +391,59 @@ def test_respective_amounts_follow_the_order_of_the_list(gazetteer: Gazetteer) -
         "示例文旅综合体": 1_000_000_000,
     }
     assert [(a.count, a.total_investment) for a in of_kind(result, AggregateCandidate)] == [(3, 4_500_000_000)]
+
+
+def test_names_that_name_nothing_need_a_party_or_a_price_before_them(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "开发区谋新项目、盯大项目、攻慢项目、啃难项目,以周为单位逐个项目盯前期,力促更多项目早开工。"
+        "这些项目平均单个项目投资额5亿元。山东示例精工有限公司投资3亿元建设的轴承项目开工。"
+        "项目建成后将形成示例设备项目公司和示例路灯项目公司。",
+    )
+    assert {n: p.total_investment for n, p in projects(result).items()} == {"轴承项目": 300_000_000}
+
+
+def test_prices_written_before_items_stay_with_their_items(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "开工的项目分别是:山东示例硅业有限公司投资13.7亿元建设的年产3000吨示例单晶硅项目,"
+        "示例能源股份公司投资2.6亿元建设的示例光伏设备制造项目。"
+        "签约的有投资7亿元、年产整车10万辆的示例新能源汽车项目,投资5亿元的通和示例物流产业园项目等。",
+    )
+    assert {n: p.total_investment for n, p in projects(result).items()} == {
+        "年产3000吨示例单晶硅项目": 1_370_000_000,
+        "示例光伏设备制造项目": 260_000_000,
+        "示例新能源汽车项目": 700_000_000,
+        "通和示例物流产业园项目": 500_000_000,
+    }
+
+
+def test_an_ellipsis_ends_a_list_and_investing_groups_are_no_projects(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "投资80亿元的示例烯烃项目、投资50亿元的示例甲醇项目......一个个大项目、好项目次第展开、快速推进。"
+        "开工的还有示例煤业集团、示例电力集团等央企投资建设的40万吨示例聚氯乙烯项目。",
+    )
+    assert set(projects(result)) == {"示例烯烃项目", "示例甲醇项目", "40万吨示例聚氯乙烯项目"}
+
+
+def test_a_list_of_names_each_with_its_price_after_it(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "总投资达50亿元以上大项目有3个。其中,示例铁路南段总投资153亿元、示例文化生态园总投资80亿元、"
+        "示例老工业区搬迁改造工程总投资68亿元。",
+    )
+    assert {n.removesuffix("项目"): p.total_investment for n, p in projects(result).items()} == {
+        "示例铁路南段": 15_300_000_000,
+        "示例文化生态园": 8_000_000_000,
+        "示例老工业区搬迁改造工程": 6_800_000_000,
+    }
+
+
+def test_a_facility_head_after_an_activity_word_ends_a_name(gazetteer: Gazetteer) -> None:
+    result = run(
+        gazetteer,
+        "现场签订示例市同威电子加速器辐照公共服务中心项目。总投资70亿元的示例酒城现代包装科技产业园项目由示例公司投资,"
+        "也是示例市建设的首个沙漠大型风光基地和单体规模最大光伏项目。",
+    )
+    assert set(projects(result)) == {"示例市同威电子加速器辐照公共服务中心项目", "示例酒城现代包装科技产业园项目"}

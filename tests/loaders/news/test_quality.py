@@ -33,11 +33,13 @@ def test_the_real_test_half_is_unchanged_since_it_was_split() -> None:
     assert listed == {f"real/test/{p.name}" for p in (REAL / "test").iterdir()}
 
 
-def test_the_fresh_real_test_half_is_unchanged_since_it_was_split() -> None:
-    """The second round's test half was checksummed before the extractor was run on any of it."""
-    _unchanged("real-test2.sha256")
-    listed = {line.split()[1] for line in (EVAL / "real-test2.sha256").read_text(encoding="utf-8").splitlines()}
-    assert listed == {f"real/test2/{p.name}" for p in (REAL / "test2").iterdir()}
+def test_the_second_and_third_real_test_halves_are_unchanged_since_they_were_split() -> None:
+    """Each round's test half was checksummed before the extractor was run on any of it (the second
+    round's is development material since its misses were read; its checksums keep its history)."""
+    for half in ("test2", "test3"):
+        _unchanged(f"real-{half}.sha256")
+        listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
+        assert listed == {f"real/{half}/{p.name}" for p in (REAL / half).iterdir()}
 
 
 def test_every_evaluation_article_has_gold_and_the_set_is_varied() -> None:
@@ -57,14 +59,17 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
         "dev": split["dev"] + split["dev_added"] + split["dev_added_2"],
         "test": split["test"],
         "test2": split["test2"],
+        "test3": split["test3"],
     }
     for half, members in halves.items():
         passages = sorted(p.stem for p in (REAL / half).glob("*.txt"))
         gold = yaml.safe_load((REAL / half / "gold.yaml").read_text(encoding="utf-8"))
         assert passages == sorted(members) == sorted(k.removesuffix(".txt") for k in gold)
-    everyone = halves["dev"] + halves["test"] + halves["test2"]
+    everyone = halves["dev"] + halves["test"] + halves["test2"] + halves["test3"]
     assert len(set(everyone)) == len(everyone) and sorted(sources) == sorted(everyone)
-    assert len(halves["test2"]) >= 30 and len(split["dev_added_2"]) >= 40
+    assert len(halves["test2"]) >= 30 and len(halves["test3"]) >= 30 and len(split["dev_added_2"]) >= 40
+    third = [sources[k] for k in halves["test3"]]
+    assert len({s["publisher"] for s in third if s["publisher"]}) >= 10 and len({s["genre"] for s in third}) >= 4
     assert len(sources) >= 40 and all(s["url"].startswith("http") for s in sources.values())
     assert len({s["publisher"] for s in sources.values() if s["publisher"]}) >= 10
     assert len({s["genre"] for s in sources.values()}) >= 5 and len({s["script"] for s in sources.values()}) == 3
@@ -87,4 +92,15 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
     assert first["project"].recall >= 0.95
     second, skipped = evaluate("real-dev2", gazetteer)
     assert skipped == []
-    assert second["project+amount"].f1 >= 0.8
+    assert second["project+amount"].f1 >= 0.85
+
+
+def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
+    """The first two rounds' test halves became development material once their misses were read
+    (extraction_eval/README.md); their figures are guarded like the development passages'. The
+    fresh test half of the third round (real-test3) is not run here."""
+    gazetteer = Gazetteer.from_store(dezhou)
+    first, skipped = evaluate("real-test", gazetteer)
+    assert skipped == [] and first["project+amount"].f1 >= 0.87
+    second, skipped = evaluate("real-test2", gazetteer)
+    assert skipped == [] and second["project+amount"].f1 >= 0.87 and second["project"].recall >= 0.9
