@@ -133,6 +133,7 @@ class Facts:
     anchor: Callable[[str], str | None]  # a present peer's first place if local, else first local project
     ref: Callable[[str], NodeRef]
     groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
+    present_refs: list[NodeRef] | None = None  # refs of the present groups, kept per scope (shared: never change)
 
 
 def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
@@ -191,8 +192,9 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
         near=lambda e: not near.isdisjoint(succ[e]),
         province=kept_refs(graph)(province) if province else None,
         anchor=anchor,
-        ref=kept_refs(graph),  # the present groups' thousands of refs are the same on every call
+        ref=(ref := kept_refs(graph)),  # the present groups' thousands of refs are the same on every call
         groups=presence.groups,
+        present_refs=cached_per_scope(graph, "recommend_refs", scope.id, lambda: list(map(ref, presence.groups[1]))),
     )
     return rank(facts, params)
 
@@ -204,8 +206,7 @@ _NO_EDGES: dict[str, Any] = {}
 def rank(facts: Facts, params: Params) -> Result:
     """Score and order the candidates (the definition in the module docstring).
 
-    Every candidate is scored; reasons and paths — most of the work — are made only for the
-    ``limit`` that are returned.
+    Every candidate is scored; reasons and paths (most of the work) only for the ``limit`` returned.
     """
     present = facts.present
     present_by_group, real_groups = facts.groups or group_presence(present, facts.group_of, facts.has_subsidiaries)
@@ -308,7 +309,7 @@ def rank(facts: Facts, params: Params) -> Result:
         segment=facts.segment,
         scope=facts.scope,
         covered_here=facts.covered_here,
-        present_groups=[facts.ref(g) for g in real_groups],
+        present_groups=facts.present_refs if facts.present_refs is not None else [facts.ref(g) for g in real_groups],
         candidates=candidates,
         total_candidates=len(facts.pool),
     )
