@@ -8,7 +8,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -34,10 +36,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_url(dezhou: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn on a free port of 127.0.0.1, in a thread, for the session."""
-    app = create_app(Settings(home=tmp_path_factory.mktemp("web-live")), dezhou)
+@contextmanager
+def serving(store: MemoryStore, home: Path) -> Iterator[str]:
+    """The app over ``store`` served by uvicorn on a free port of 127.0.0.1, in a thread; yields its URL."""
+    app = create_app(Settings(home=home), store)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,6 +54,13 @@ def live_url(dezhou: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(dezhou: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by uvicorn on a free port of 127.0.0.1, in a thread, for the session."""
+    with serving(dezhou, tmp_path_factory.mktemp("web-live")) as url:
+        yield url
 
 
 class Tables(HTMLParser):

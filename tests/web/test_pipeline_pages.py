@@ -5,22 +5,19 @@ with overdue follow-ups, the period report and its Excel workbook, and a project
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from chainkg.app.settings import Settings
 from chainkg.server import create_app
 from chainkg.store.memory import MemoryStore
-from tests.web.conftest import _free_port, parse, rows_shown
+from tests.web.conftest import parse, rows_shown, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -91,21 +88,8 @@ def test_a_project_page_shows_its_history_and_the_policies_it_can_claim(client: 
 
 @pytest.fixture(scope="module")
 def live(dezhou_pipeline: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(Settings(home=tmp_path_factory.mktemp("web-pipeline-live")), dezhou_pipeline)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the workbench server did not start within 20 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(dezhou_pipeline, tmp_path_factory.mktemp("web-pipeline-live")) as url:
+        yield url
 
 
 def test_the_pages_draw_in_a_browser_offline(live: str, tmp_path: Path) -> None:
