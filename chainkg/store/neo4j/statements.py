@@ -35,6 +35,7 @@ __all__ = [
     "FIND_IDS",
     "HAS_INDEX",
     "INDEX_STATES",
+    "KEEP_PLAN",
     "MANIFEST_ID",
     "NAMES",
     "NODE",
@@ -59,6 +60,15 @@ _CITES = EdgeKind.CITES.value
 #: Id of the bookkeeping node.
 MANIFEST_ID = "manifest"
 
+#: The head of every statement a write sends: keep the first plan. A load grows the graph from
+#: nothing, so Neo4j finds each write statement's statistics "stale" again and again (a tenfold
+#: growth is a divergence far above its threshold) and replans it every ``min_replan_interval``;
+#: each replan plans anew, generates new expression classes and sets the JIT compiling them. On a
+#: warm server that was more than half of the server's CPU for a load (BENCHMARKS.md, Neo4j 2.).
+#: Every write statement finds its nodes through a uniqueness constraint (``id``), whose seek the
+#: planner picks whatever the statistics say, so the first plan stays the right one.
+KEEP_PLAN = "CYPHER replan=skip"
+
 _COUNTED = """
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> properties({var}) THEN 1 ELSE 0 END) AS changed"""
@@ -80,7 +90,7 @@ def upsert_nodes(kind: NodeKind) -> str:
     """
     label = kind.value
     unions = ",\n    ".join(_union("n", name) for name in (*UNION_LISTS, GRAMS))
-    return f"""
+    return f"""{KEEP_PLAN}
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{label} {{id: row.id}})
 WITH row, properties(old) AS before
@@ -92,7 +102,7 @@ SET {unions}""" + _COUNTED.format(var="n")
 
 def upsert_cites() -> str:
     """One CITES relationship per (node, source); its properties are replaced by the row's."""
-    return f"""
+    return f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (n:{_ENTITY} {{id: row.node}})
 MATCH (s:{_ENTITY} {{id: row.source}})
@@ -106,7 +116,7 @@ def upsert_edges(kind: EdgeKind) -> str:
     """Merge one kind's relationships by (source, target, key): properties overwrite, provenance is
     the sorted union of the stored and the written JSON texts."""
     rel = kind.value
-    return f"""
+    return f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (a:{_ENTITY} {{id: row.source}})
 MATCH (b:{_ENTITY} {{id: row.target}})
@@ -132,7 +142,7 @@ def create_nodes(kind: NodeKind) -> str:
     created earlier in it): no lookup, no comparison. ``row.props`` holds every property, ``id``
     and the accumulating lists included."""
     return (
-        f"""
+        f"""{KEEP_PLAN}
 UNWIND $rows AS row
 CREATE (n:{kind.value}:{_ENTITY})
 SET n = row.props"""
@@ -143,7 +153,7 @@ SET n = row.props"""
 def create_cites() -> str:
     """CITES relationships of nodes created in this batch: none can exist yet."""
     return (
-        f"""
+        f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (n:{_ENTITY} {{id: row.node}})
 MATCH (s:{_ENTITY} {{id: row.source}})
@@ -157,7 +167,7 @@ def create_edges(kind: EdgeKind) -> str:
     """Relationships with an endpoint created in this batch: none can exist yet. ``row.props`` holds
     the key, the properties and the provenance."""
     return (
-        f"""
+        f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (a:{_ENTITY} {{id: row.source}})
 MATCH (b:{_ENTITY} {{id: row.target}})
@@ -169,27 +179,27 @@ SET r = row.props"""
 
 #: Kind labels of the ids a batch mentions that exist already (the checks run on this), as one row of
 #: two lists: a row per id would cost the driver more than the lookups cost the server.
-EXISTING = f"""
+EXISTING = f"""{KEEP_PLAN}
 UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})
 RETURN collect(n.id) AS ids, collect([label IN labels(n) WHERE label <> '{_ENTITY}']) AS kinds"""
 
 #: Ids among ``$ids`` that name no node.
-UNKNOWN_IDS = f"""
+UNKNOWN_IDS = f"""{KEEP_PLAN}
 UNWIND $ids AS id
 OPTIONAL MATCH (n:{_ENTITY} {{id: id}})
 WITH id, n WHERE n IS NULL
 RETURN id"""
 
 #: Overwrite properties; a null value removes the property (``+=`` semantics).
-SET_NODE_PROPS = f"""
+SET_NODE_PROPS = f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (n:{_ENTITY} {{id: row.id}})
 SET n += row.props"""
 
 #: Overwrite properties of relationships of one type, found by their ends and key.
 SET_EDGE_PROPS = {
-    k: f"""
+    k: f"""{KEEP_PLAN}
 UNWIND $rows AS row
 MATCH (a:{_ENTITY} {{id: row.source}})-[r:{k.value} {{key: row.key}}]->(b:{_ENTITY} {{id: row.target}})
 SET r += row.props"""
