@@ -16,6 +16,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -49,10 +50,10 @@ def reclaim(graph: nx.MultiDiGraph[str]) -> None:
             _thread.start()
 
 
-def pending() -> int:
-    """Graphs handed over and not yet freed."""
+def pending(graph: nx.MultiDiGraph[str] | None = None) -> int:
+    """Graphs handed over and not yet freed (1 or 0 for ``graph``: whether it is one of them)."""
     with _lock:
-        return len(_queue)
+        return len(_queue) if graph is None else sum(g is graph for g in _queue)
 
 
 def reclaimed() -> int:
@@ -67,10 +68,10 @@ def _table_refs(graph: nx.MultiDiGraph[str]) -> tuple[int, ...]:
     return tuple(sys.getrefcount(getattr(graph, name)) for name in _TABLES)
 
 
-def _first_free(items: list[Any], base: int) -> Any:
-    """The first item nothing but ``items`` (and this look) refers to, or None."""
+def _first_free(items: list[Any], base: int, also: Callable[[Any], bool] = lambda _: True) -> Any:
+    """The first item nothing but ``items`` (and this look) refers to and ``also`` accepts, or None."""
     for item in items:
-        if sys.getrefcount(item) <= base:
+        if sys.getrefcount(item) <= base and also(item):
             return item
     return None
 
@@ -119,9 +120,7 @@ def _run() -> None:
             for queued in _queue:  # the views networkx caches on a graph refer to it: not readers
                 release_views(queued)
             del queued
-            graph = _first_free(_queue, _BASE)
-            if graph is not None and not _free(graph):
-                graph = None
+            graph = _first_free(_queue, _BASE, _free)
         if graph is None:
             time.sleep(POLL_S)
             continue
