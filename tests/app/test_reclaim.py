@@ -47,7 +47,7 @@ def test_a_graph_nobody_reads_is_emptied_and_freed() -> None:
     before = reclaim.reclaimed()
     reclaim.reclaim(graph)
     del graph
-    assert _eventually(lambda: gone() is None and reclaim.reclaimed() == before + 1)
+    assert _eventually(lambda: gone() is None and reclaim.reclaimed() > before)  # others may be freed too
 
 
 def test_a_reader_keeps_the_whole_graph_until_it_lets_go() -> None:
