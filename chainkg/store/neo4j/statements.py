@@ -60,13 +60,14 @@ _CITES = EdgeKind.CITES.value
 #: Id of the bookkeeping node.
 MANIFEST_ID = "manifest"
 
-#: The head of every statement a write sends: keep the first plan. A load grows the graph from
+#: The head of every statement a write sends (and of the store's own lookups by id, which a load
+#: also runs): keep the first plan. A load grows the graph from
 #: nothing, so Neo4j finds each write statement's statistics "stale" again and again (a tenfold
 #: growth is a divergence far above its threshold) and replans it every ``min_replan_interval``;
 #: each replan plans anew, generates new expression classes and sets the JIT compiling them. On a
 #: warm server that was more than half of the server's CPU for a load (BENCHMARKS.md, Neo4j 2.).
-#: Every write statement finds its nodes through a uniqueness constraint (``id``), whose seek the
-#: planner picks whatever the statistics say, so the first plan stays the right one.
+#: Each of these finds its nodes through a uniqueness constraint (``id``), whose seek the planner
+#: picks whatever the statistics say, so the first plan stays the right one.
 KEEP_PLAN = "CYPHER replan=skip"
 
 _COUNTED = """
@@ -229,12 +230,12 @@ CALL (n) {{
 }} IN TRANSACTIONS OF 10000 ROWS"""
 
 #: One node's properties and labels.
-NODE = f"""
+NODE = f"""{KEEP_PLAN}
 MATCH (n:{_ENTITY} {{id: $id}})
 RETURN properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
 
 #: Properties and labels of the nodes among ``$ids`` that exist.
-NODES = f"""
+NODES = f"""{KEEP_PLAN}
 UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})
 RETURN id, properties(n) AS props, [label IN labels(n) WHERE label <> '{_ENTITY}'] AS kinds"""
@@ -249,7 +250,7 @@ RETURN node.id AS id ORDER BY id"""
 NAMES = {k: f"MATCH (n:{k.value}) UNWIND coalesce(n.keys, []) AS key RETURN key, min(n.id) AS id" for k in NodeKind}
 
 #: The CITES relationships of the given nodes, with what conflict resolution needs of each source.
-CLAIMS = f"""
+CLAIMS = f"""{KEEP_PLAN}
 UNWIND $ids AS id
 MATCH (n:{_ENTITY} {{id: id}})-[c:{_CITES}]->(s:{NodeKind.SOURCE.value})
 RETURN id, s.id AS source, c.evidence AS evidence, c.claims AS claims, s.date AS date, s.authority AS authority
