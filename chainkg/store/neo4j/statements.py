@@ -60,14 +60,14 @@ _CITES = EdgeKind.CITES.value
 #: Id of the bookkeeping node.
 MANIFEST_ID = "manifest"
 
-#: The head of every statement a write sends (and of the store's own lookups by id, which a load
-#: also runs): keep the first plan. A load grows the graph from
-#: nothing, so Neo4j finds each write statement's statistics "stale" again and again (a tenfold
-#: growth is a divergence far above its threshold) and replans it every ``min_replan_interval``;
-#: each replan plans anew, generates new expression classes and sets the JIT compiling them. On a
-#: warm server that was more than half of the server's CPU for a load (BENCHMARKS.md, Neo4j 2.).
-#: Each of these finds its nodes through a uniqueness constraint (``id``), whose seek the planner
-#: picks whatever the statistics say, so the first plan stays the right one.
+#: The head of every statement a write sends, and of the store's own lookups by id that a load
+#: also runs: keep the first plan. A load grows the graph from nothing, so Neo4j finds each
+#: statement's statistics "stale" again and again (a tenfold growth is a divergence far above its
+#: threshold) and replans it every ``min_replan_interval``; each replan plans anew, generates new
+#: expression classes and sets the JIT compiling them. On a warm server that was more than half of
+#: the server's CPU for a load (BENCHMARKS.md, Neo4j 2.). Each of these finds its nodes through a
+#: uniqueness constraint (``id``), whose seek the planner picks whatever the statistics say, so the
+#: first plan stays the right one.
 KEEP_PLAN = "CYPHER replan=skip"
 
 _COUNTED = """
