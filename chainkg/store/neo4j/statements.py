@@ -64,10 +64,10 @@ MANIFEST_ID = "manifest"
 #: also runs: keep the first plan. A load grows the graph from nothing, so Neo4j finds each
 #: statement's statistics "stale" again and again (a tenfold growth is a divergence far above its
 #: threshold) and replans it every ``min_replan_interval``; each replan plans anew, generates new
-#: expression classes and sets the JIT compiling them. On a warm server that was more than half of
-#: the server's CPU for a load (BENCHMARKS.md, Neo4j 2.). Each of these finds its nodes through a
-#: uniqueness constraint (``id``), whose seek the planner picks whatever the statistics say, so the
-#: first plan stays the right one.
+#: expression classes and sets the JIT compiling them (keeping the plans took a warm server's CPU
+#: for a 135k-record load from 26.7 to 11.6 s, and 14% off a city load: BENCHMARKS.md, Neo4j 2.).
+#: Each of these finds its nodes through a uniqueness constraint (``id``), whose seek the planner
+#: picks whatever the statistics say, so the first plan stays the right one.
 KEEP_PLAN = "CYPHER replan=skip"
 
 _COUNTED = """
