@@ -92,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pid", type=int, default=None, help="the --uri server's process, for its CPU")
     args = parser.parse_args(argv)
 
-    work = Path(tempfile.mkdtemp(prefix="chainkg-neo4j-online-"))
+    with tempfile.TemporaryDirectory(prefix="chainkg-neo4j-online-") as tmp:
+        return _run(args, Path(tmp))
+
+
+def _run(args: argparse.Namespace, work: Path) -> int:
     preset = preset_named(args.preset)
     if args.enterprises:
         preset = preset.resized(args.enterprises)
