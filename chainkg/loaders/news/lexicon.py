@@ -151,9 +151,9 @@ FUTURE_MARKERS = re.compile(r"将于|将|即将|预计|计划|拟|力争|有望|
 
 #: Labels before an amount that make it the investment of a project.
 INVEST_LABELS = re.compile(
-    r"(计划总投资|总投资额|投资总额|合同投资额|计划投资|拟投资|意向总投资|总投资|投资额|投资金额|投资|投入|建设规模|签约金额|"
-    r"签约额|协议投资额|协议投资|耗资)"
-    r"(约|近|超过?|逾|达|为|共计|合计)?[::]?\s*$"
+    r"(计划总投资|总投资额|投资总额|投资总金额|合同投资额|计划投资|拟投资|意向总投资|总投资|投资额|投资金额|投资|投入|建设规模|"
+    r"签约金额|签约额|协议投资额|协议投资|耗资)"
+    r"(?:预计|估算|估计|初步|共|合)?(约|近|超过?|逾|达|为|共计|合计|约为|计)*[::]?\s*$"
 )
 #: Labels of a period's spending on a project (a year's plan, what is done so far), never its total.
 PERIOD_INVEST_LABELS = re.compile(
