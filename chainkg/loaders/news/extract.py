@@ -72,6 +72,7 @@ from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
 _FACILITY_HEAD = re.compile("|".join(HEADS))
+_BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
 _PLACE_NOISE = re.compile(r"\([^)]*\)")
@@ -172,6 +173,8 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         unit = Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
         boundaries = frozenset({a.end for a in amounts} | {c.end for c in companies if c.legal and c.node_id is None})
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)
+        # 福建省川田重工有限公司(挖掘机)项目: a company's name with its product in brackets names the project
+        boundaries -= frozenset(c.end for c in companies if _BRACKETED_PROJECT.match(text, c.end))
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
         places = [*parks, *regions]

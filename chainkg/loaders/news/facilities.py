@@ -44,7 +44,7 @@ _AFTER = re.compile(
 )
 #: Words right before the name that make it the object of an investment.
 _BEFORE = re.compile(
-    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户)了?|投资[^,;。!?]{0,10}?建设|在[^,;。!?]{2,16}?建设)$"
+    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设)$"
 )
 #: A facility described as the investment: X产业园规划面积约2200亩,项目总投资20亿元.
 _DESCRIBED = re.compile(r"^(?:规划面积|规划用地|总占地|占地面积?|总面积)[^。;!?]{0,30}?,(?:该)?项目(?:计划|预计)?总投资")
