@@ -72,6 +72,10 @@ from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
 _FACILITY_HEAD = re.compile("|".join(HEADS))
+#: Between a project and a later name in its sentence: the later name describes it (打造成…的X项目).
+_DESCRIBES = re.compile(r"^[,]?(?:并|将|也|还)?(?:打造成|打造为|建设成为?|建成为|成为|定位为|是)[^。;!?]*的$")
+#: 该项目内容为X: X is the project named before.
+_RESTATES = re.compile(r"^(?:该|此|本)项目(?:的)?(?:主要)?(?:建设)?(?:内容)?(?:为|是)")
 _BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
@@ -224,6 +228,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
 
     def _projects(self, unit: Unit, previous: int | None) -> int | None:
         mentions: list[tuple[NameMention, int]] = []
+        self._drop_descriptions(unit)
         for mention in sorted([*unit.projects, *self._named_again(unit)], key=lambda m: m.start):
             index = self._project_for(unit, mention)
             if index is not None:
@@ -236,6 +241,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             for item in enumeration.items:
                 mentions.append((item.mention, self._list_project(unit, item, enumeration)))
         mentions.sort(key=lambda pair: pair[0].start)
+        self._respectively(unit, mentions)
         text = unit.text
         if not mentions:
             target = None
@@ -275,6 +281,31 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         self._assign_amounts(unit, [(m, i) for m, i in mentions if (m.start, m.end) not in listed])
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
+
+    def _drop_descriptions(self, unit: Unit) -> None:
+        """A name that says what the project before it is, not another project: A项目,将打造成集…于一体的
+        综合性旅游项目; 该项目内容为年产100MW…项目 (the project of the sentence before, named again)."""
+        text = unit.text
+        kept: list[NameMention] = []
+        for mention in unit.projects:
+            before = [p for p in kept if p.end <= mention.start]
+            if before and _DESCRIBES.search(text[before[-1].end : mention.start]):
+                continue
+            restated = _RESTATES.match(text)
+            if (
+                not kept
+                and restated
+                and restated.end() <= mention.start
+                and not re.search(r"[,;。]", text[restated.end() : mention.start])
+                and self.last_project is not None
+            ):
+                project = self.projects[self.last_project]
+                whole = text[restated.end() : mention.end]  # …电池片、电池组件与…项目: the whole restated name
+                if whole not in project.aliases and whole != project.name:
+                    project.aliases.append(whole)
+                continue
+            kept.append(mention)
+        unit.projects = kept
 
     def _attach(
         self,
@@ -411,6 +442,30 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
                 self._set_amount(project, amount, text)
                 project.labelled_total = labelled_total
             unit.used_amounts.add(amount.start)
+
+    def _respectively(self, unit: Unit, mentions: list[tuple[NameMention, int]]) -> None:
+        """总投资分别为11亿元、6亿元的A和B: the amounts go to the names after them, in order."""
+        text = unit.text
+        amounts = unit.amounts  # (a list item may have taken the last one as written before it: it is not)
+        for i, first in enumerate(amounts):
+            if not re.search(r"分别(?:为|是|达)?约?$", text[max(0, first.start - 6) : first.start]):
+                continue
+            run = [first]
+            for amount in amounts[i + 1 :]:
+                if text[run[-1].end : amount.start] not in ("、", "和", "及", "与", ","):
+                    break
+                run.append(amount)
+            after = [(m, k) for m, k in mentions if m.start >= run[-1].end]
+            if len(run) < 2 or len(after) < len(run) or text[run[-1].end : after[0][0].start] != "的":
+                continue
+            named = after[: len(run)]
+            if any(
+                not re.fullmatch(r"[、和与及]|以及", text[a.end : b.start]) for (a, _), (b, _) in zip(named, named[1:])
+            ):
+                continue
+            for amount, (_, index) in zip(run, named, strict=True):
+                self._set_amount(self.projects[index], amount, text)
+                unit.used_amounts.add(amount.start)
 
     def _event_status(self, project: ProjectFact) -> None:
         """The article's event (its headline's, else its lede's) as the project's status; its date is
