@@ -50,7 +50,7 @@ _GROUP_PRICE = re.compile(
 _PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
 _RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
 _OTHER_TRAILER = re.compile(
-    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!项目|园|基地|化)"
+    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!性?项目|园|基地|化)"
 )
 _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
 #: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
@@ -351,7 +351,7 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
 
 
 #: Words in a trailer that make its items sectors (等领域, 等新兴产业); …产业项目, …产业园项目 are projects.
-_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|$)")
+_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|性|$)")
 #: Heads of names of facilities (a list of them with a project's predicate is a list of projects).
 _FACILITY_HEAD = re.compile(
     r"(项目|工程|基地|产业园|工业园|科技园|物流园|创业园|生态园|园区|中心|总部|工厂|生产线|物流城|科技城|生态城|商城|"

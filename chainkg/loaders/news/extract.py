@@ -74,6 +74,9 @@ from chainkg.schema.kinds import NodeKind, ProjectStatus
 _FACILITY_HEAD = re.compile("|".join(HEADS))
 #: Between a project and a later name in its sentence: the later name describes it (打造成…的X项目).
 _DESCRIBES = re.compile(r"^[,]?(?:并|将|也|还)?(?:打造成|打造为|建设成为?|建成为|成为|定位为|是)[^。;!?]*的$")
+#: A sentence about the project named before (该项目…) and what it will build: its components.
+_COMPONENTS_OF = re.compile(r"^(?:该|此|本)项目")
+_BUILDS = re.compile(r"(?:将|主要|拟|计划)(?:新)?建设|建设内容(?:包括|为)?|主要包括|包括")
 #: 该项目内容为X: X is the project named before.
 _RESTATES = re.compile(r"^(?:该|此|本)项目(?:的)?(?:主要)?(?:建设)?(?:内容)?(?:为|是)")
 _BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
@@ -287,10 +290,16 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         综合性旅游项目; 该项目内容为年产100MW…项目 (the project of the sentence before, named again)."""
         text = unit.text
         kept: list[NameMention] = []
+        builds = _BUILDS.search(text) if _COMPONENTS_OF.match(text) and self.last_project is not None else None
+        names = sorted([*unit.projects, *unit.companies], key=lambda m: m.start)
         for mention in unit.projects:
             before = [p for p in kept if p.end <= mention.start]
             if before and _DESCRIBES.search(text[before[-1].end : mention.start]):
                 continue
+            if builds is not None and builds.end() <= mention.start:
+                continue  # 该项目…,将建设A、B,并续建C项目: what the project named before will build
+            if mention.text.endswith("项目") and any(n.start == mention.end for n in names if n is not mention):
+                continue  # 湖北规模最大的光伏电池项目沐邦高科…: a description in apposition to the name after it
             restated = _RESTATES.match(text)
             if (
                 not kept
