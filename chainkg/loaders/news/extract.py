@@ -76,7 +76,9 @@ _FACILITY_HEAD = re.compile("|".join(HEADS))
 _DESCRIBES = re.compile(r"^[,]?(?:并|将|也|还)?(?:打造成|打造为|建设成为?|建成为|成为|定位为|是)[^。;!?]*的$")
 #: A sentence about the project named before (该项目…) and what it will build: its components.
 _COMPONENTS_OF = re.compile(r"^(?:该|此|本)项目")
-_BUILDS = re.compile(r"(?:将|主要|拟|计划)(?:新)?建设|建设内容(?:包括|为)?|主要包括|包括")
+_BUILDS = re.compile(r"(?:将|主要|拟|计划)(?:新)?建设|建设内容(?:包括|为)?|主要包括|包括|完成")
+#: 这是…的X项目, 它是…: the sentence says what the project before it is.
+_DEMONSTRATIVE = re.compile(r"^(?:这|它|此)(?:也|还|将)?(?:是|为)")
 #: 该项目内容为X: X is the project named before.
 _RESTATES = re.compile(r"^(?:该|此|本)项目(?:的)?(?:主要)?(?:建设)?(?:内容)?(?:为|是)")
 _BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
@@ -296,6 +298,13 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             before = [p for p in kept if p.end <= mention.start]
             if before and _DESCRIBES.search(text[before[-1].end : mention.start]):
                 continue
+            demonstrative = _DEMONSTRATIVE.match(text)
+            if (
+                demonstrative
+                and not before
+                and re.fullmatch(r"[^,;。]*的", text[demonstrative.end() : mention.start])
+            ):
+                continue  # 这是一个打造集…于一体的综合体项目: what the project named before is
             if builds is not None and builds.end() <= mention.start:
                 continue  # 该项目…,将建设A、B,并续建C项目: what the project named before will build
             if mention.text.endswith("项目") and any(n.start == mention.end for n in names if n is not mention):
