@@ -319,6 +319,9 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
                 return i, i + trailer.end(), _trailer_count(trailer), False, "project"
             if trailer and _SECTOR_TRAILER.search(trailer["mid"] or ""):
                 return i, i, None, False, "other"
+            described = _DESCRIBED_TRAILER.match(rest)  # 等一大批投资强度大、…的战略性新兴产业项目
+            if described and _described_projects(described["mid"]):
+                return i, i + described.end(), None, False, "project"
             return i, i, None, False, ""
         trailer = None if single else _TRAILER.match(rest)
         if trailer and trailer["count"] and _project_trailer(trailer):
@@ -348,6 +351,14 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
     if trailer["count"] or trailer["count2"]:  # 等高校院所签订科创类项目4个: the list is who signed
         return not re.search(r"[,;。]|签订|签约|签署|合作|共建|携手", mid)
     return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
+
+
+#: A trailer whose kind of project is described by a relative clause: 等一大批投资强度大、投资额度高的…项目.
+_DESCRIBED_TRAILER = re.compile(r"^等(?:一大?批|一系列|多个|众多)?[^,;。!?:]{0,40}的(?P<mid>[^,;。!?:、的]{0,10}?)项目")
+
+
+def _described_projects(mid: str) -> bool:
+    return not mid or ((is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid))
 
 
 #: Words in a trailer that make its items sectors (等领域, 等新兴产业); …产业项目, …产业园项目 are projects.
