@@ -84,9 +84,7 @@ def table(result: dict[str, dict[str, Any]], by: str) -> dict[str, tuple[float, 
             for i, v in enumerate(r["pair"] + r["project"]):
                 s[i] += v
             s[6] += 1
-    return {
-        g: (_f1(*s[:3]), s[3] / (s[3] + s[5]) if s[3] + s[5] else 1.0, s[6]) for g, s in sorted(sums.items())
-    }
+    return {g: (_f1(*s[:3]), s[3] / (s[3] + s[5]) if s[3] + s[5] else 1.0, s[6]) for g, s in sorted(sums.items())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             if key in base and base[key]["pair"] != r["pair"]:
                 print(f"  {key:<20} {base[key]['pair']} → {r['pair']}")
     if args.verbose:
-        for key, r in result.items():
+        for r in result.values():
             for note in r["notes"]:
                 print(f"  {r['subset']}: {note}")
     print(f"\n{len(result)} passages, {wall:.1f} s wall, {cpu:.1f} s CPU")

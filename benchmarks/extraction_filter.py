@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         after = pair_f1([y for x, y in test if prob(w, x) >= best[1]], gold)
         print(f"{held:<24}{len(test):6d}{gold:6d}{before:10.3f}{after:11.3f}{best[1]:10.2f}")
     w = train([(r[2], r[3]) for r in rows])
-    print("\nweights on all the development material:", ", ".join(f"{f} {v:+.2f}" for f, v in zip(FEATURES, w, strict=True)))
+    weights = ", ".join(f"{f} {v:+.2f}" for f, v in zip(FEATURES, w, strict=True))
+    print(f"\nweights on all the development material: {weights}")
     print(f"{len(rows)} candidates, {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
     return 0
 

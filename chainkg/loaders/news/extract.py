@@ -31,6 +31,7 @@ import re
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
+from chainkg.loaders.news.descriptions import DescriptionParts
 from chainkg.loaders.news.enterprises import EnterpriseParts
 from chainkg.loaders.news.enumerations import find_enumerations
 from chainkg.loaders.news.facilities import HEADS, find_facility_projects
@@ -72,15 +73,6 @@ from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
 _FACILITY_HEAD = re.compile("|".join(HEADS))
-#: Between a project and a later name in its sentence: the later name describes it (打造成…的X项目).
-_DESCRIBES = re.compile(r"^[,]?(?:并|将|也|还)?(?:打造成|打造为|建设成为?|建成为|成为|定位为|是)[^。;!?]*的$")
-#: A sentence about the project named before (该项目…) and what it will build: its components.
-_COMPONENTS_OF = re.compile(r"^(?:该|此|本)项目")
-_BUILDS = re.compile(r"(?:将|主要|拟|计划)(?:新)?建设|建设内容(?:包括|为)?|主要包括|包括|完成")
-#: 这是…的X项目, 它是…: the sentence says what the project before it is.
-_DEMONSTRATIVE = re.compile(r"^(?:这|它|此)(?:也|还|将)?(?:是|为)")
-#: 该项目内容为X: X is the project named before.
-_RESTATES = re.compile(r"^(?:该|此|本)项目(?:的)?(?:主要)?(?:建设)?(?:内容)?(?:为|是)")
 _BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
@@ -123,7 +115,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     return _Extractor(article, gazetteer).run()
 
 
-class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
+class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts, DescriptionParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
@@ -251,8 +243,10 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         if not mentions:
             target = None
             coref = _COREF.search(text)
-            if coref and coref.group(0)[0] in ",;:" and (
-                any(p.start < coref.start() for p in unit.parks) or _FACILITY_HEAD.search(text, 0, coref.start())
+            if (
+                coref
+                and coref.group(0)[0] in ",;:"
+                and (any(p.start < coref.start() for p in unit.parks) or _FACILITY_HEAD.search(text, 0, coref.start()))
             ):
                 coref = None  # X产业园规划面积…,项目总投资20亿元: the park named first is what is priced
             if self.last_project is not None and coref:
@@ -286,44 +280,6 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         self._assign_amounts(unit, [(m, i) for m, i in mentions if (m.start, m.end) not in listed])
         self.last_project = mentions[-1][1]
         return mentions[-1][1]
-
-    def _drop_descriptions(self, unit: Unit) -> None:
-        """A name that says what the project before it is, not another project: A项目,将打造成集…于一体的
-        综合性旅游项目; 该项目内容为年产100MW…项目 (the project of the sentence before, named again)."""
-        text = unit.text
-        kept: list[NameMention] = []
-        builds = _BUILDS.search(text) if _COMPONENTS_OF.match(text) and self.last_project is not None else None
-        names = sorted([*unit.projects, *unit.companies], key=lambda m: m.start)
-        for mention in unit.projects:
-            before = [p for p in kept if p.end <= mention.start]
-            if before and _DESCRIBES.search(text[before[-1].end : mention.start]):
-                continue
-            demonstrative = _DEMONSTRATIVE.match(text)
-            if (
-                demonstrative
-                and not before
-                and re.fullmatch(r"[^,;。]*的", text[demonstrative.end() : mention.start])
-            ):
-                continue  # 这是一个打造集…于一体的综合体项目: what the project named before is
-            if builds is not None and builds.end() <= mention.start:
-                continue  # 该项目…,将建设A、B,并续建C项目: what the project named before will build
-            if mention.text.endswith("项目") and any(n.start == mention.end for n in names if n is not mention):
-                continue  # 湖北规模最大的光伏电池项目沐邦高科…: a description in apposition to the name after it
-            restated = _RESTATES.match(text)
-            if (
-                not kept
-                and restated
-                and restated.end() <= mention.start
-                and not re.search(r"[,;。]", text[restated.end() : mention.start])
-                and self.last_project is not None
-            ):
-                project = self.projects[self.last_project]
-                whole = text[restated.end() : mention.end]  # …电池片、电池组件与…项目: the whole restated name
-                if whole not in project.aliases and whole != project.name:
-                    project.aliases.append(whole)
-                continue
-            kept.append(mention)
-        unit.projects = kept
 
     def _attach(
         self,
@@ -460,30 +416,6 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
                 self._set_amount(project, amount, text)
                 project.labelled_total = labelled_total
             unit.used_amounts.add(amount.start)
-
-    def _respectively(self, unit: Unit, mentions: list[tuple[NameMention, int]]) -> None:
-        """总投资分别为11亿元、6亿元的A和B: the amounts go to the names after them, in order."""
-        text = unit.text
-        amounts = unit.amounts  # (a list item may have taken the last one as written before it: it is not)
-        for i, first in enumerate(amounts):
-            if not re.search(r"分别(?:为|是|达)?约?$", text[max(0, first.start - 6) : first.start]):
-                continue
-            run = [first]
-            for amount in amounts[i + 1 :]:
-                if text[run[-1].end : amount.start] not in ("、", "和", "及", "与", ","):
-                    break
-                run.append(amount)
-            after = [(m, k) for m, k in mentions if m.start >= run[-1].end]
-            if len(run) < 2 or len(after) < len(run) or text[run[-1].end : after[0][0].start] != "的":
-                continue
-            named = after[: len(run)]
-            if any(
-                not re.fullmatch(r"[、和与及]|以及", text[a.end : b.start]) for (a, _), (b, _) in zip(named, named[1:])
-            ):
-                continue
-            for amount, (_, index) in zip(run, named, strict=True):
-                self._set_amount(self.projects[index], amount, text)
-                unit.used_amounts.add(amount.start)
 
     def _event_status(self, project: ProjectFact) -> None:
         """The article's event (its headline's, else its lede's) as the project's status; its date is

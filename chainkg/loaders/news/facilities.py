@@ -47,7 +47,9 @@ _BEFORE = re.compile(
     r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设)$"
 )
 #: A facility described as the investment: X产业园规划面积约2200亩,项目总投资20亿元.
-_DESCRIBED = re.compile(r"^(?:规划面积|规划用地|总占地|占地面积?|总面积)[^。;!?]{0,30}?,(?:该)?项目(?:计划|预计)?总投资")
+_DESCRIBED = re.compile(
+    r"^(?:规划面积|规划用地|总占地|占地面积?|总面积)[^。;!?]{0,30}?,(?:该)?项目(?:计划|预计)?总投资"
+)
 _PRICED = re.compile(r"(?:投资|总投资)[^,;。!?]{0,8}?(?:\d|百|千)[^,;。!?]{0,6}?[亿万]元?的$")
 #: Words of a name that say it is part of a project or a generic place (研发中心主体, 该中心).
 _NOT_A_NAME = re.compile(
@@ -69,7 +71,8 @@ def find_facility_projects(
     for match in _HEAD.finditer(text):
         end = match.end()
         word_goes_on = bool(re.match(r"[\u4e00-\u9fff]", text[end : end + 1] or "x"))
-        if text.startswith("项目", end) or (word_goes_on and not _AFTER.match(text[end:]) and not _DESCRIBED.match(text[end:])):
+        predicate = _AFTER.match(text[end:]) or _DESCRIBED.match(text[end:])
+        if text.startswith("项目", end) or (word_goes_on and not predicate):
             continue  # …产业园项目 is found as a project; 中心城区, 基地建设 are other words
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
         core = text[start : match.start()]
