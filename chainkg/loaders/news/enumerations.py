@@ -10,10 +10,10 @@ Investment news lists projects far more often than it names them one per sentenc
 
 An **enumeration** is a run of items coordinated by 、 (and 以及, and 和 before the last item),
 possibly continued over commas after a header (分别是, 包括, 主要有). Its items are projects when the
-structure says so — a trailer ``等[N个][类别]项目`` or ``N个…项目`` right after the last item, a header
-after a mention of 项目, an item that ends in 项目/工程 itself, or an item priced in the list — and
-not when a trailer says they are something else (等产业, 等领域, 等功能区). The items need not end in
-项目: 温泉小镇, 齐河大地自然博物馆群 and 80万吨甲醇深加工 are projects because of where they stand.
+structure says so — a trailer ``等[N个][类别]项目``, ``N个…项目`` or ``等一批…的…项目`` after the last item, a
+header after a mention of 项目, an item ending in 项目/工程, or an item priced in the list — and not when
+a trailer says they are something else (等产业, 等领域, 等功能区). Items need not end in 项目: 温泉小镇,
+齐河大地自然博物馆群 and 80万吨甲醇深加工 are projects because of where they stand.
 
 Each item keeps what is written inside it: an amount written before it (``投资25亿元的A``, aligned by
 position, never shifted to the neighbour) and a place (``位于X的A``). An amount written once before
@@ -137,6 +137,12 @@ def _enumeration(
     has_trailer = bool(_ANY_TRAILER.search(text[cs:ce]))
     if len(chunks) < 2 and not has_trailer and not header_before:
         return None
+    for k, (s, e) in enumerate(chunks[:-1]):  # 等一大批投资强度大、投资额度高的…项目: 、 inside the trailer
+        at = text.find("等", s, e)
+        described = _DESCRIBED_TRAILER.match(text[at:ce]) if at >= 0 else None
+        if described and _described_projects(described["mid"]):
+            chunks = [*chunks[:k], (s, ce)]
+            break
     # the last item ends at the trailer or the predicate
     name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
     if trailer_kind == "other":
@@ -353,7 +359,6 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
     return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
 
 
-#: A trailer whose kind of project is described by a relative clause: 等一大批投资强度大、投资额度高的…项目.
 _DESCRIBED_TRAILER = re.compile(r"^等(?:一大?批|一系列|多个|众多)?[^,;。!?:]{0,40}的(?P<mid>[^,;。!?:、的]{0,10}?)项目")
 
 

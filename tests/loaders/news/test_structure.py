@@ -80,6 +80,10 @@ def test_a_name_runs_across_a_space_between_latin_words(gazetteer: Gazetteer) ->
 def test_a_list_typed_by_a_described_trailer_is_a_list_of_projects(gazetteer: Gazetteer) -> None:
     found = projects(gazetteer, "既有示例绿色建材生产基地、示例孵化器基地等体现高质量发展要求的产业项目,也有民生工程。")
     assert {"示例绿色建材生产基地项目", "示例孵化器基地项目"} <= set(found)
+    found = projects(
+        gazetteer, "此外,示例低碳产业园、示例呼叫中心等一大批投资强度大、投资额度高的战略性新兴产业项目正在推进。"
+    )
+    assert {"示例低碳产业园项目", "示例呼叫中心项目"} <= set(found)  # 、 inside the trailer
 
 
 def test_a_place_with_he_in_its_name_splits_no_list(gazetteer: Gazetteer) -> None:
