@@ -14,10 +14,10 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   published news (``real/sources.yaml``). ``real-dev`` is the development half (tuned on; ``real-dev1`` and
   ``real-dev2`` are its first and second round's passages); ``real-test``, ``real-test2`` and
   ``real-test3`` are the first three rounds' test halves, whose misses have been read after their runs,
-  so they are development material now; ``real-test4`` is the fresh test half of the fourth round
-  (checksummed in ``real-test4.sha256`` before any extractor run, never tuned on). ``all`` runs every set
-  but the test halves: run those only on purpose, and log each ``real-test4`` run in
-  ``extraction_eval/README.md``.
+  so they are development material now; ``real-test4`` is the test half of the fourth round
+  (checksummed in ``real-test4.sha256`` before any extractor run, run once, then read: development
+  material from the next round on). ``all`` runs every set but the test halves; a next round needs a
+  new fresh half, run only on purpose and logged in ``extraction_eval/README.md``.
 
 What is scored is what ``chainkg extract`` outputs (the candidates), against a graph holding the
 bundled Dezhou dataset, so names resolve as they would for a user. Matching rules:
@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test": "real text, first test half (seen: its misses were read; now a second development set)",
             "real-test2": "real text, second test half (run twice in round 2, then read: now development material)",
             "real-test3": "real text, third test half (run once in round 3, then read: now development material)",
-            "real-test4": "real text, FRESH TEST half (never tuned on; log this run in extraction_eval/README.md)",
+            "real-test4": "real text, fourth test half (run once in round 4, then read: now development material)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
