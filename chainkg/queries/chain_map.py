@@ -44,6 +44,7 @@ from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 from chainkg.schema.lifecycle import investment_at
 from chainkg.store.graph_tables import node_table
+from chainkg.store.neo4j.facts import HEAD
 from chainkg.store.nx_index import cached_per_scope
 
 __all__ = [
@@ -201,27 +202,33 @@ WITH DISTINCT c, s
 RETURN s.id AS id, s.name AS name, s.stage AS stage, chains,
        COLLECT {{ MATCH (s)-[:{cy.FEEDS}]->(b) WHERE EXISTS {{ (b)-[:{cy.PART_OF}]->(c) }} RETURN b.id }} AS feeds""",
     "scope": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS),
+    # for more members per segment than the facts keep: the places too, to read the lists from the graph
+    "scope_places": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS, places=True),
 }
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`: three statements when the precomputed facts are fresh
-    (no member beyond ``max_members`` per segment leaves the server), a fourth otherwise (every local
-    member of every segment, from the graph)."""
+    and hold ``max_members`` per segment (no member beyond those leaves the server), a fourth otherwise
+    (the members from the graph: the first ``max_members`` per segment when the facts are fresh, else
+    every local member, as the totals need them)."""
     chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
     rows = {row["id"]: row for row in execute(CYPHER["segments"], {"chain": params.chain})}
     as_of = params.as_of.isoformat() if params.as_of else None
+    held = params.max_members <= HEAD
     args = {
         "scope": params.scope or None,
         "as_of": as_of,
         "segments": sorted(rows),
         "chains": [params.chain],
-        "head": params.max_members,
+        "head": min(params.max_members, HEAD),
     }
-    (found,) = execute(CYPHER["scope"], args)
+    (found,) = execute(CYPHER["scope" if held else "scope_places"], args)
     scope, places = kf.resolve(execute, found)
     if found["fresh"]:
         facts = kf.segment_facts(found["segment_facts"])
+        if not held:  # the first max_members of each segment, counted and cut on the server
+            facts = local_facts(execute, sorted(rows), places, params.max_members)
         chain_fact = found["chain_facts"][0] if found["chain_facts"] else None
     else:
         facts = local_facts(execute, sorted(rows), places, as_of=as_of)

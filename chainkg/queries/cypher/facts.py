@@ -35,6 +35,12 @@ __all__ = [
     "segment_facts",
 ]
 
+
+def _named(ids: str) -> str:
+    """A COLLECT subquery: ``{id, name}`` of the nodes ``ids`` lists, by id."""
+    return f"COLLECT {{ UNWIND {ids} AS i MATCH (n:{cy.ENTITY} {{id: i}}) RETURN n {{.id, .name}} ORDER BY n.id }}"
+
+
 #: Segment facts of ``$segments`` in the scope, each list cut to ``$head``.
 SEGMENT_FACTS = f"""
 CALL (root_id, fresh) {{
@@ -42,16 +48,13 @@ CALL (root_id, fresh) {{
   UNWIND $segments AS sid
   MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: sid}})
   RETURN collect(f {{.segment, .enterprise_count, .project_count, .investment_cny,
-    enterprise_ids: f.enterprise_ids[..$head], enterprise_names: f.enterprise_names[..$head],
-    project_ids: f.project_ids[..$head], project_names: f.project_names[..$head],
-    project_cny: f.project_cny[..$head]}}) AS segment_facts
+    enterprises: {_named("f.enterprise_ids[..$head]")}, projects: {_named("f.project_ids[..$head]")}}}) AS segment_facts
 }}"""
 
 #: Every segment fact of the scope (the segments of every chain), each list cut to ``$head``.
-SEGMENT_FACTS_ALL = SEGMENT_FACTS.replace(
-    f"UNWIND $segments AS sid\n  MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: sid}})",
-    f"MATCH (f:{kept.SEGMENT_FACT} {{place: root_id}})",
-)
+_BY_SEGMENT = f"UNWIND $segments AS sid\n  MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: sid}})"
+assert _BY_SEGMENT in SEGMENT_FACTS
+SEGMENT_FACTS_ALL = SEGMENT_FACTS.replace(_BY_SEGMENT, f"MATCH (f:{kept.SEGMENT_FACT} {{place: root_id}})")
 
 #: Chain facts of ``$chains`` in the scope.
 CHAIN_FACTS = f"""
@@ -102,15 +105,17 @@ _PARTS = {
 }
 
 
-def scoped(*parts: str) -> str:
+def scoped(*parts: str, places: bool = False) -> str:
     """The scope statement with ``parts`` (the CALL subqueries of this module, in order: each binds
     the column its constant is named after, in lower case) before its RETURN.
 
     Rows: one, with ``root_id``, ``name``, ``kinds`` (of the root), ``facts_fresh`` (the facts
     describe the graph now), ``fresh`` (and are used: the root is a place, ``$as_of`` is null),
-    ``places`` (ids), ``place_fact`` (the root's, when fresh) and each part's column.
+    ``place_count``, ``places`` (their ids; empty when fresh unless ``places``: only the statements
+    that answer without the facts need them), ``place_fact`` (the root's, when fresh) and each part's column.
     """
     columns = "".join(f", {_PARTS[part]}" for part in parts)
+    shipped = "places" if places else "CASE WHEN fresh THEN [] ELSE places END"
     return f"""
 WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
      AS root_id
@@ -129,12 +134,29 @@ CALL (root, pf, fresh) {{
   RETURN [] AS places
 }}{"".join(parts)}
 RETURN root_id, root.name AS name, [label IN labels(root) WHERE label <> '{cy.ENTITY}'] AS kinds, facts_fresh,
-       fresh, places, CASE WHEN fresh THEN pf {{.*}} END AS place_fact{columns}"""
+       fresh, size(places) AS place_count, {shipped} AS places,
+       CASE WHEN fresh THEN pf {{{_PLACE_FACT}}} END AS place_fact{columns}"""
+
+
+#: What a place fact holds besides its places.
+_PLACE_FACT = ", ".join(
+    f".{name}"
+    for name in (
+        "enterprise_count",
+        "leader_ids",
+        "leader_names",
+        "statuses",
+        "status_projects",
+        "status_cny",
+        "status_ledger_cny",
+    )
+)
 
 
 def resolve(execute: cy.Execute, row: dict[str, Any]) -> tuple[ScopeRef, list[str]]:
-    """The scope of a :func:`scoped` row and its places, as :func:`chainkg.queries.cypher.common.resolve_scope`
-    gives them (and raises as it does); tells the store when the facts were stale."""
+    """The scope of a :func:`scoped` row and its places (none when the facts are used), as
+    :func:`chainkg.queries.cypher.common.resolve_scope` gives them (and raises as it does); tells the
+    store when the facts were stale."""
     if not row["facts_fresh"]:
         kept.saw_stale()
     root = row["root_id"]
@@ -146,24 +168,20 @@ def resolve(execute: cy.Execute, row: dict[str, Any]) -> tuple[ScopeRef, list[st
         cy.require(execute, root, PLACE.kinds, PLACE.what)  # raises NotFound with close names
     places = sorted(row["places"])
     name = row["name"] if row["name"] is not None else root
-    return ScopeRef(id=root, kind=kind_of_id(root), name=name, places=len(places)), places
+    return ScopeRef(id=root, kind=kind_of_id(root), name=name, places=row["place_count"]), places
 
 
 def segment_facts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Segment id → its facts in the shape of :func:`chainkg.queries.cypher.segment_facts.local_facts`."""
+    """Segment id → its facts in the shape of :func:`chainkg.queries.cypher.segment_facts.local_facts`
+    (projects without their ``cny``: the facts' totals hold it)."""
     out: dict[str, dict[str, Any]] = {}
     for f in rows:
         out[f["segment"]] = {
             "id": f["segment"],
             "enterprise_count": f["enterprise_count"],
-            "enterprises": [
-                {"id": i, "name": n} for i, n in zip(f["enterprise_ids"], f["enterprise_names"], strict=True)
-            ],
+            "enterprises": f["enterprises"],
             "project_count": f["project_count"],
-            "projects": [
-                {"id": i, "name": n, "cny": c}
-                for i, n, c in zip(f["project_ids"], f["project_names"], f["project_cny"], strict=True)
-            ],
+            "projects": f["projects"],
             "investment_cny": f["investment_cny"],
         }
     return out

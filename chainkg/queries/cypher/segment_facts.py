@@ -114,17 +114,21 @@ def local_facts(
     return {segment: found.get(segment) or uncovered(segment) for segment in segments}
 
 
+_SCOPED = kf.scoped(kf.SEGMENT_FACTS)
+_SCOPED_PLACES = kf.scoped(kf.SEGMENT_FACTS, places=True)
+
+
 def scoped_facts(
     execute: cy.Execute, scope: str | None, segments: list[str], head: int | None, as_of: str | None = None
 ) -> tuple[ScopeRef, list[str], dict[str, dict[str, Any]]]:
     """The scope (as :func:`chainkg.queries.cypher.common.resolve_scope`), its places and
     :func:`local_facts` of ``segments`` in it: one statement when the precomputed facts are fresh
     (and hold ``head`` members), else that statement and :func:`local_facts`."""
-    cut = HEAD if head is None else head
-    args = {"scope": scope or None, "as_of": as_of, "segments": segments, "head": cut}
-    (row,) = execute(kf.scoped(kf.SEGMENT_FACTS), args)
+    held = head is not None and head <= HEAD
+    args = {"scope": scope or None, "as_of": as_of, "segments": segments, "head": head if held else HEAD}
+    (row,) = execute(_SCOPED if held else _SCOPED_PLACES, args)
     ref, places = kf.resolve(execute, row)
-    if row["fresh"] and cut <= HEAD:
+    if row["fresh"] and held:
         found = kf.segment_facts(row["segment_facts"])
         return ref, places, {segment: found.get(segment) or uncovered(segment) for segment in segments}
     return ref, places, local_facts(execute, segments, places, head, as_of)

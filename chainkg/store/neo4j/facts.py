@@ -13,7 +13,7 @@ a kind label, no relationships: no read, export, count or comparison of the stor
 
 - :data:`SEGMENT_FACT` ``{place, segment}`` for every (root place, segment) with a local member:
   ``enterprise_count``, ``project_count`` (active), ``investment_cny`` (the active projects' CNY
-  investment) and the first :data:`HEAD` enterprises and projects by id (ids, names, projects' CNY);
+  investment) and the ids of the first :data:`HEAD` enterprises and projects by id;
 - :data:`CHAIN_FACT` ``{place, chain}``: the distinct local enterprises and projects over the chain's
   segments — ``enterprise_count``, ``active_count``, ``active_cny``, and every local project of any
   status counted per status (``statuses``, ``status_projects``, ``status_cny`` as
@@ -70,8 +70,11 @@ GRAPH_FACT = "ChainkgGraphFact"
 STATE = "ChainkgFactsState"
 WRITE = "ChainkgWrite"
 
-#: Members kept per segment fact: the most a chain map lists per segment (its ``max_members`` limit).
-HEAD = 200
+#: Members (ids) kept per segment fact: the gap analysis shows 3, the workbench's chain map 3, a chain
+#: map 20 by default. A chain map asking for more reads the lists from the graph (and the rest from
+#: the facts). Kept short because the large places' facts are many: a province's 17 cities hold some
+#: 700 segments each.
+HEAD = 50
 
 #: Cypher condition: the facts describe the graph as it is now.
 FRESH = f"(COUNT {{ (:{STATE}) }} > 0 AND COUNT {{ (:{WRITE}) }} = 0)"
@@ -185,10 +188,9 @@ CALL (rf) {{
     CREATE (:{FACT}:{SEGMENT_FACT} {{
       place: rf.place, segment: s.id,
       enterprise_count: size(es),
-      enterprise_ids: [e IN es[..$head] | e.id], enterprise_names: [e IN es[..$head] | coalesce(e.name, e.id)],
+      enterprise_ids: [e IN es[..$head] | e.id],
       project_count: size(ps),
-      project_ids: [p IN ps[..$head] | p.id], project_names: [p IN ps[..$head] | coalesce(p.name, p.id)],
-      project_cny: [p IN ps[..$head] | {_cny("p")}],
+      project_ids: [p IN ps[..$head] | p.id],
       investment_cny: reduce(total = 0, p IN ps | total + {_cny("p")})
     }})
     RETURN count(*) AS segment_facts
