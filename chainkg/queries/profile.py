@@ -206,7 +206,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         place=scope,
         places=sorted(cy.refs(row["place_names"]), key=lambda r: r.id),
         enterprises=place["enterprise_count"],
-        leaders=[cy.ref(i, n) for i, n in zip(place["leader_ids"], place["leader_names"], strict=True)],
+        leaders=cy.refs(place["leaders"]),
         projects=sum(r.projects for r in by_status),
         projects_by_status=by_status,
         investment_cny=sum(r.investment_cny for r in by_status),

@@ -93,7 +93,8 @@ def test_the_facts_follow_every_write(both: tuple[MemoryStore, Neo4jStore], neo4
     memory, neo = both
     assert not _fresh(neo)  # written, not derived yet: the queries answer from the graph…
     assert _statements(neo, gaps.QUERY, gaps.Params(chain="chain:链a")) == 3
-    neo.save(Path("unused"))  # … until the end of the write derives the facts
+    neo.save(Path("unused"))  # … until the end of the write derives the facts (in the background)
+    neo.wait_for_facts()
     assert _fresh(neo)
     assert _statements(neo, gaps.QUERY, gaps.Params(chain="chain:链a")) == 2
     assert _statements(neo, chain_map.QUERY, chain_map.Params(chain="chain:链a")) == 3
@@ -124,6 +125,7 @@ def test_the_facts_follow_every_write(both: tuple[MemoryStore, Neo4jStore], neo4
     neo.write(more)
     assert not _fresh(neo)  # never served: the first read answers from the graph and derives them again
     _same(memory, neo)
+    neo.wait_for_facts()
     assert _fresh(neo)
 
     memory.set_node_props({"proj:项目1": {"status": ProjectStatus.UNDER_CONSTRUCTION.value}})

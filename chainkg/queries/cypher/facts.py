@@ -135,7 +135,7 @@ CALL (root, pf, fresh) {{
 }}{"".join(parts)}
 RETURN root_id, root.name AS name, [label IN labels(root) WHERE label <> '{cy.ENTITY}'] AS kinds, facts_fresh,
        fresh, size(places) AS place_count, {shipped} AS places,
-       CASE WHEN fresh THEN pf {{{_PLACE_FACT}}} END AS place_fact{columns}"""
+       CASE WHEN fresh THEN pf {{{_PLACE_FACT}, leaders: {_named("pf.leader_ids")}}} END AS place_fact{columns}"""
 
 
 #: What a place fact holds besides its places.
@@ -143,8 +143,6 @@ _PLACE_FACT = ", ".join(
     f".{name}"
     for name in (
         "enterprise_count",
-        "leader_ids",
-        "leader_names",
         "statuses",
         "status_projects",
         "status_cny",

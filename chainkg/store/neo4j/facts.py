@@ -19,8 +19,8 @@ a kind label, no relationships: no read, export, count or comparison of the stor
   status counted per status (``statuses``, ``status_projects``, ``status_cny`` as
   :func:`chainkg.queries.common.cny` counts, ``status_ledger_cny`` as the project ledger does);
 - :data:`PLACE_FACT` ``{place}`` for every region and park: ``places`` (the places it covers, itself
-  included, sorted), ``within`` (the roots covering it), ``enterprise_count``, its local leaders
-  (``leader_ids``/``leader_names``, enterprises with a LEADS edge) and its local projects per status;
+  included, sorted), ``enterprise_count``, its local leaders (``leader_ids``, enterprises with a LEADS
+  edge, by id) and its local projects per status;
 - :data:`GRAPH_FACT` ``{chain}``: the whole graph's per-chain statistics (:mod:`chainkg.queries.stats`).
 
 Freshness. Every write transaction of the store creates a :data:`WRITE` marker node (:data:`MARK`; a
@@ -216,7 +216,7 @@ CALL (rf) {{
     WITH rf, size(es) AS enterprises, [e IN es WHERE EXISTS {{ (e)-[:{_LEADS}]->() }}] AS leaders, ps
     {_buckets("ps")}
     SET rf.enterprise_count = enterprises,
-        rf.leader_ids = [e IN leaders | e.id], rf.leader_names = [e IN leaders | coalesce(e.name, e.id)],
+        rf.leader_ids = [e IN leaders | e.id],
         rf.statuses = statuses, rf.status_projects = status_projects, rf.status_cny = status_cny,
         rf.status_ledger_cny = status_ledger_cny
     RETURN count(*) AS place_facts

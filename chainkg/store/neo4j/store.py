@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -133,6 +134,8 @@ class Neo4jStore:
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
         self._facts_retry_at = 0.0
+        self._facts_thread: threading.Thread | None = None
+        self._facts_lock = threading.Lock()
 
     def _new_driver(self) -> neo4j.Driver:
         try:
@@ -186,12 +189,29 @@ class Neo4jStore:
                 time.sleep(0.2)
 
     def close(self) -> None:
+        self.wait_for_facts()  # a derivation started by save() finishes (a CLI load ends with it)
         self._driver.close()
 
     def save(self, path: Path) -> None:
         """Every committed batch is already durable in the server: what is left at the end of a load or
-        a write is to derive the chain facts for the graph as it now is (:meth:`refresh_facts`)."""
-        self._refresh_quietly()
+        a write is to derive the chain facts for the graph as it now is — in the background
+        (:meth:`refresh_in_background`: a derivation takes tens of seconds at city scale, and queries
+        answer from the graph meanwhile); :meth:`close` waits for it."""
+        self.refresh_in_background()
+
+    def refresh_in_background(self) -> None:
+        """:meth:`refresh_facts` in a thread of its own, unless one is running already."""
+        with self._facts_lock:
+            if self._facts_thread is not None and self._facts_thread.is_alive():
+                return
+            self._facts_thread = threading.Thread(target=self._refresh_quietly, name="chainkg-facts", daemon=True)
+            self._facts_thread.start()
+
+    def wait_for_facts(self, timeout: float | None = None) -> None:
+        """Return once a derivation started in the background has ended."""
+        thread = self._facts_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def refresh_facts(self) -> bool:
         """Derive the chain facts (:mod:`chainkg.store.neo4j.facts`) unless they are fresh; True when it
@@ -306,6 +326,7 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Delete every chainkg node and relationship (the schema stays)."""
+        self.wait_for_facts()  # a derivation meanwhile would hold locks on the facts this deletes
         with self._translate("clearing the graph"), self._session(write=True) as session:
             session.run(cy.CLEAR).consume()
             session.run(facts.CLEAR).consume()
@@ -326,7 +347,7 @@ class Neo4jStore:
         stale = facts.watch()
         answer = self._read_tx(work, f"running {query.name}")
         if stale:
-            self._refresh_quietly()
+            self.refresh_in_background()
         return answer
 
     def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
