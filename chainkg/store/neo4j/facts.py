@@ -48,6 +48,7 @@ __all__ = [
     "CHAIN_FACT",
     "CLEAR",
     "FACT",
+    "FORMAT",
     "FRESH",
     "GRAPH_FACT",
     "HEAD",
@@ -76,8 +77,11 @@ WRITE = "ChainkgWrite"
 #: 700 segments each.
 HEAD = 50
 
-#: Cypher condition: the facts describe the graph as it is now.
-FRESH = f"(COUNT {{ (:{STATE}) }} > 0 AND COUNT {{ (:{WRITE}) }} = 0)"
+#: The shape of the facts: facts derived by a version of chainkg that wrote another shape are stale.
+FORMAT = 1
+
+#: Cypher condition: the facts describe the graph as it is now, in this version's shape.
+FRESH = f"(COUNT {{ (:{STATE} {{format: {FORMAT}}}) }} > 0 AND COUNT {{ (:{WRITE}) }} = 0)"
 
 #: What every write transaction runs: the graph changed, the facts are stale.
 MARK = f"CREATE (:{WRITE})"
@@ -144,7 +148,7 @@ def schema_statements() -> list[str]:
 LOCK = f"""
 MERGE (state:{STATE} {{id: 'facts'}})
 SET state.deriving = true
-RETURN COUNT {{ (:{WRITE}) }} = 0 AND state.derived IS NOT NULL AS fresh"""
+RETURN COUNT {{ (:{WRITE}) }} = 0 AND state.derived IS NOT NULL AND state.format = {FORMAT} AS fresh"""
 
 #: The markers this derivation answers for (those committed before it reads the graph).
 MARKERS = f"MATCH (w:{WRITE}) RETURN elementId(w) AS id"
@@ -249,7 +253,7 @@ RETURN count(*) AS chains"""
 #: Stamp the state and delete the markers this derivation answered for.
 DONE = f"""
 MATCH (state:{STATE} {{id: 'facts'}})
-SET state.derived = datetime(), state.deriving = false
+SET state.derived = datetime(), state.deriving = false, state.format = {FORMAT}
 WITH state
 UNWIND $markers AS marker
 MATCH (w:{WRITE}) WHERE elementId(w) = marker
