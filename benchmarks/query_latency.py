@@ -297,7 +297,6 @@ CASES: list[QueryCase] = [
 ]
 
 
-
 def _uncovered() -> list[str]:
     """Queries that no case times (a full run refuses to start while there are any)."""
     return [query.name for query in QUERIES if query.name not in {case.query.name for case in CASES}]
