@@ -162,15 +162,18 @@ RETURN nodes, edges, chains"""
 
 #: :data:`ONE` with the chains from the precomputed facts (:mod:`chainkg.store.neo4j.facts`) when they
 #: are fresh (``chains`` null otherwise): the per-chain member counts walk every IN_SEGMENT link.
+#: Freshness is read once, first: evaluated per row, a derivation committing meanwhile would split
+#: the rows into two groups.
 FROM_FACTS = f"""
+WITH {kept.FRESH} AS fresh
 CALL () {{
 {CYPHER["nodes"]}
 }}
-WITH collect({{kind: kind, n: n}}) AS nodes
+WITH fresh, collect({{kind: kind, n: n}}) AS nodes
 CALL () {{
 {CYPHER["edges"]}
 }}
-WITH nodes, collect({{kind: kind, n: n}}) AS edges, {kept.FRESH} AS fresh
+WITH fresh, nodes, collect({{kind: kind, n: n}}) AS edges
 CALL (fresh) {{
   WITH fresh WHERE fresh
   MATCH (f:{kept.GRAPH_FACT})
