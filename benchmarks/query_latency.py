@@ -256,6 +256,8 @@ def _ledger(u: Universe, rng: random.Random) -> BaseModel:
 CASES: list[QueryCase] = [
     QueryCase("chain map", chain_map.QUERY, lambda u, r: chain_map.Params(chain=r.choice(u.chains), scope=u.scope(r))),
     QueryCase("gaps", gaps.QUERY, lambda u, r: gaps.Params(chain=r.choice(u.chains), scope=u.scope(r))),
+    QueryCase("gaps: home city", gaps.QUERY, lambda u, r: gaps.Params(chain=r.choice(u.chains))),
+    QueryCase("chain map: home city", chain_map.QUERY, lambda u, r: chain_map.Params(chain=r.choice(u.chains))),
     QueryCase("upstream d1", supply_chain.QUERY, _supply("upstream", 1)),
     QueryCase("upstream d2", supply_chain.QUERY, _supply("upstream", 2)),
     QueryCase("upstream d3", supply_chain.QUERY, _supply("upstream", 3)),
