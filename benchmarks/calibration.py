@@ -1,7 +1,8 @@
 """Fit and check the calibration of project confidence (``chainkg/loaders/news/confidence.py``).
 
-    .venv/bin/python benchmarks/calibration.py      # fit on real-dev + real-test + real-test2 (seen), print it
+    .venv/bin/python benchmarks/calibration.py      # fit on the development material, print it
     .venv/bin/python benchmarks/calibration.py --check real-dev [--check real-test]   # reliability
+    .venv/bin/python benchmarks/calibration.py --holdout   # fit on four development subsets, check on the fifth
 
 A project candidate is right when its (project, amount) pair is right under the rules of
 ``benchmarks/extraction.py``. Fitting groups the development half's candidates by raw score
@@ -21,7 +22,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.extraction import EVAL, SETS, _money, _pair_projects, article_path, dezhou_gazetteer
+from benchmarks.extraction import EVAL, SETS, SUBSETS, _money, _pair_projects, article_path, dezhou_gazetteer
 from chainkg.loaders.news import confidence
 from chainkg.loaders.news.loader import extract_file
 from chainkg.schema.money import Money
@@ -33,6 +34,8 @@ def outcomes(set_name: str) -> list[tuple[float, bool]]:
     gold_all = yaml.safe_load((EVAL / SETS[set_name] / "gold.yaml").read_text(encoding="utf-8"))
     out: list[tuple[float, bool]] = []
     for key, gold in gold_all.items():
+        if set_name in SUBSETS and not key.startswith(SUBSETS[set_name]):
+            continue
         result = extract_file(article_path(set_name, key), gazetteer)
         projects = [c for c in result.candidates if c.kind == "project"]
         gold_projects = (gold or {}).get("projects") or []
@@ -81,6 +84,22 @@ def reliability(points: list[tuple[float, bool]]) -> list[str]:
     return rows
 
 
+def holdout(subsets: list[str], min_band: int) -> int:
+    """Leave one development subset out: fit the bands on the others, read the reliability on it."""
+    table = confidence.CALIBRATION
+    confidence.CALIBRATION = ()
+    try:
+        raw = {name: outcomes(name) for name in subsets}
+    finally:
+        confidence.CALIBRATION = table
+    for held in subsets:
+        fitted = tuple(fit([p for name in subsets if name != held for p in raw[name]], min_band))
+        points = [(confidence.calibrated(score, fitted), right) for score, right in raw[held]]
+        print(f"\n{held} (bands fitted on the other subsets: {fitted})")
+        print("\n".join(reliability(points)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="append", choices=list(SETS), help="print the reliability table")
@@ -88,11 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fit-on",
         nargs="+",
-        default=["real-dev", "real-test", "real-test2"],
+        default=["real-dev1", "real-dev2", "real-test", "real-test2", "real-test3"],
         choices=list(SETS),
         help="development sets to fit on",
     )
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="fit on all development subsets but one and print the reliability on the one left out, for each",
+    )
     args = parser.parse_args(argv)
+    if args.holdout:
+        return holdout(args.fit_on, args.min_band)
     if args.check:
         for set_name in args.check:
             print(f"\n{set_name}")

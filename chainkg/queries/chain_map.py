@@ -38,11 +38,13 @@ from chainkg.queries.common import (
 )
 from chainkg.queries.coverage import chain_leaders, segment_facts
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher import facts as kf
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 from chainkg.schema.lifecycle import investment_at
 from chainkg.store.graph_tables import node_table
+from chainkg.store.neo4j.facts import HEAD
 from chainkg.store.nx_index import cached_per_scope
 
 __all__ = [
@@ -189,38 +191,49 @@ def _cny(attrs: dict[str, Any], as_of: str | None) -> int:
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-#: The Cypher twin: statements over one chain (``$chain``) and the scope's places (``$places``).
+#: The Cypher twin: the chain's segments (with their chains, and the segments of the chain each one
+#: FEEDS, once per FEEDS edge) in one statement; the scope, the segments' facts in it, the chain's
+#: totals and its local leaders in another (:mod:`chainkg.queries.cypher.facts`).
 CYPHER = {
-    # every segment of the chain with its chains; their local members come from
-    # chainkg.queries.cypher.segment_facts (every member, from the cheaper side)
     "segments": f"""
-MATCH (s)-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})
+MATCH (s)-[:{cy.PART_OF}]->(c:{cy.CHAIN} {{id: $chain}})
+WITH DISTINCT c, s
 {cy.segment_chains("s")}
-RETURN s.id AS id, s.name AS name, s.stage AS stage, chains""",
-    # FEEDS between two segments of the chain
-    "feeds": f"""
-MATCH (a)-[:{cy.PART_OF}]->(c:{cy.CHAIN} {{id: $chain}})
-MATCH (b)-[:{cy.PART_OF}]->(c)
-MATCH (a)-[:{cy.FEEDS}]->(b)
-RETURN a.id AS source, b.id AS target""",
-    # local enterprises leading the chain, with the place the LEADS edge names
-    "leaders": f"""
-MATCH (e:{cy.ENTERPRISE})-[lead:{cy.LEADS}]->(:{cy.CHAIN} {{id: $chain}})
-WHERE {cy.local("e")}
-OPTIONAL MATCH (place:{cy.ENTITY} {{id: lead.scope}})
-RETURN e.id AS id, e.name AS name, lead.scope AS scope, place.id AS place, place.name AS place_name
-ORDER BY id, scope""",
+RETURN s.id AS id, s.name AS name, s.stage AS stage, chains,
+       COLLECT {{ MATCH (s)-[:{cy.FEEDS}]->(b) WHERE EXISTS {{ (b)-[:{cy.PART_OF}]->(c) }} RETURN b.id }} AS feeds""",
+    "scope": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS),
+    # for more members per segment than the facts keep: the places too, to read the lists from the graph
+    "scope_places": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS, places=True),
 }
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`."""
+    """The Cypher twin of :func:`run_networkx`: three statements when the precomputed facts are fresh
+    and hold ``max_members`` per segment (no member beyond those leaves the server), a fourth otherwise
+    (the members from the graph: the first ``max_members`` per segment when the facts are fresh, else
+    every local member, as the totals need them)."""
     chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
-    scope, places = cy.resolve_scope(execute, params.scope)
-    args = {"chain": params.chain, "places": places, "active": cy.ACTIVE}
-    rows = {row["id"]: row for row in execute(CYPHER["segments"], args)}
-    facts = local_facts(execute, sorted(rows), places, as_of=params.as_of.isoformat() if params.as_of else None)
-    feeds = sorted((row["source"], row["target"]) for row in execute(CYPHER["feeds"], args))
+    rows = {row["id"]: row for row in execute(CYPHER["segments"], {"chain": params.chain})}
+    as_of = params.as_of.isoformat() if params.as_of else None
+    held = params.max_members <= HEAD
+    args = {
+        "scope": params.scope or None,
+        "as_of": as_of,
+        "segments": sorted(rows),
+        "chains": [params.chain],
+        "head": min(params.max_members, HEAD),
+    }
+    (found,) = execute(CYPHER["scope" if held else "scope_places"], args)
+    scope, places = kf.resolve(execute, found)
+    if found["fresh"]:
+        facts = kf.segment_facts(found["segment_facts"])
+        if not held:  # the first max_members of each segment, counted and cut on the server
+            facts = local_facts(execute, sorted(rows), places, params.max_members)
+        chain_fact = found["chain_facts"][0] if found["chain_facts"] else None
+    else:
+        facts = local_facts(execute, sorted(rows), places, as_of=as_of)
+        chain_fact = None
+    feeds = sorted((s, t) for s, row in rows.items() for t in row["feeds"])
     order = order_segments(
         {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
     )
@@ -229,19 +242,21 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     investment: dict[str, int] = {}
     for segment in order:
         row = rows[segment]
-        enterprises, projects = facts[segment]["enterprises"], facts[segment]["projects"]
-        all_enterprises.update(e["id"] for e in enterprises)
-        investment.update((p["id"], p["cny"]) for p in projects)
+        fact = facts.get(segment)
+        enterprises, projects = (fact["enterprises"], fact["projects"]) if fact else ([], [])
+        if chain_fact is None:  # the totals from every member
+            all_enterprises.update(e["id"] for e in enterprises)
+            investment.update((p["id"], p["cny"]) for p in projects)
         states.append(
             SegmentState(
                 segment=cy.ref(segment, row["name"]),
                 stage=Stage(row["stage"]),
-                covered=bool(enterprises or projects),
-                enterprise_count=len(enterprises),
+                covered=bool(fact and (fact["enterprise_count"] or fact["project_count"])),
+                enterprise_count=fact["enterprise_count"] if fact else 0,
                 enterprises=cy.refs(enterprises[: params.max_members]),
-                project_count=len(projects),
+                project_count=fact["project_count"] if fact else 0,
                 projects=cy.refs(projects[: params.max_members]),
-                investment_cny=sum(p["cny"] for p in projects),
+                investment_cny=fact["investment_cny"] if fact else 0,
                 other_chains=[c for c in cy.refs(row["chains"]) if c.id != params.chain],
             )
         )
@@ -250,8 +265,16 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             enterprise=cy.ref(row["id"], row["name"]),
             scope=cy.ref(row["place"], row["place_name"]) if row["place"] else None,
         )
-        for row in execute(CYPHER["leaders"], args)
+        for row in found["leaders"]
     ]
+    if found["fresh"]:
+        totals = (
+            (chain_fact["enterprise_count"], chain_fact["active_count"], chain_fact["active_cny"])
+            if chain_fact
+            else (0, 0, 0)
+        )
+    else:
+        totals = (len(all_enterprises), len(investment), sum(investment.values()))
     return Result(
         chain=cy.ref(params.chain, chain.get("name")),
         scope=scope,
@@ -262,9 +285,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         totals=Totals(
             segments=len(states),
             covered=sum(s.covered for s in states),
-            enterprises=len(all_enterprises),
-            projects=len(investment),
-            investment_cny=sum(investment.values()),
+            enterprises=totals[0],
+            projects=totals[1],
+            investment_cny=totals[2],
         ),
     )
 

@@ -230,7 +230,7 @@ UNWIND $pairs AS pair
 MATCH (a:{cy.ENTITY} {{id: pair[0]}})-[r]-(b:{cy.ENTITY} {{id: pair[1]}})
 WHERE type(r) <> '{cy.CITES}'
 RETURN pair[0] AS a, pair[1] AS b, type(r) AS kind, startNode(r).id AS source, endNode(r).id AS target,
-       properties(r) AS props""",
+       properties(r) AS props, a.name AS a_name, b.name AS b_name""",
 }
 
 
@@ -247,7 +247,10 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     chosen = found[: params.max_paths]
     pairs = sorted({(a, b) for nodes in chosen for a, b in pairwise(nodes)})
     edges: dict[tuple[str, str], list[HopEdge]] = {}
-    for row in execute(CYPHER["hops"], {"pairs": [list(p) for p in pairs]}):
+    # the names of the paths' nodes come with their hops (a path of one node is the source alone)
+    names = {params.source: source.get("name"), params.target: target.get("name")}
+    for row in execute(CYPHER["hops"], {"pairs": [list(p) for p in pairs]}) if pairs else []:
+        names.update({row["a"]: row["a_name"], row["b"]: row["b_name"]})
         attrs = {k: v for k, v in row["props"].items() if k != "key"}
         attrs["kind"] = row["kind"]
         edges.setdefault((row["a"], row["b"]), []).append(
@@ -258,7 +261,6 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
                 properties=edge_properties(attrs),
             )
         )
-    names = cy.names(execute, sorted({n for nodes in chosen for n in nodes}))
     paths = [
         Path(
             nodes=[cy.ref(n, names[n]) for n in nodes],

@@ -61,7 +61,7 @@ from chainkg.queries.common import (
 )
 from chainkg.queries.coverage import SegmentFacts, segment_facts
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.cypher.segment_facts import local_facts
+from chainkg.queries.cypher.segment_facts import scoped_facts
 from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import NodeKind, Stage
 
@@ -353,17 +353,18 @@ RETURN chain.id AS chain, chain.name AS name, segments""",
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: three statements (the chain's segments, the scope,
-    their facts in it), and more only to explain a chain or scope that is not there."""
+    """The Cypher twin of :func:`run_networkx`: two statements (the chain's segments; the scope with
+    their precomputed facts in it), a third when the facts are stale or ``as_of`` is set (the facts
+    from the graph), and more only to explain a chain or scope that is not there."""
     rows = chain_segments_cypher(execute, [params.chain])
     if rows:
         (chain,) = rows
     else:
         attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")  # raises NotFound unless…
         chain = {"chain": params.chain, "name": attrs.get("name"), "segments": []}  # … it has no segments
-    scope, places = cy.resolve_scope(execute, params.scope)
     as_of = params.as_of.isoformat() if params.as_of else None
-    facts = local_facts(execute, [row["id"] for row in chain["segments"]], places, EVIDENCE_MEMBERS, as_of)
+    segments = [row["id"] for row in chain["segments"]]
+    scope, _, facts = scoped_facts(execute, params.scope, segments, EVIDENCE_MEMBERS, as_of)
     return analyse_chain(chain, facts, scope, params)
 
 

@@ -415,41 +415,38 @@ def _make_item(
 
 _FIELDS = ", ".join(f".{f}" for f in ROW_FIELDS)
 
-#: The Cypher twin: ``rows`` fetches the projects passing the graph filters (chain, segment, scope)
-#: with the properties a :class:`Row` needs; :func:`select` applies the rest of the definition; then
+#: Each graph filter as a Cypher condition on ``p``, and where ``rows`` starts from it: a segment's
+#: projects, a chain's, a scope's located projects (else every project); the other filters are tested
+#: on each project found.
+_FILTERS = {
+    "segment": (f"(p)-[:{cy.IN_SEGMENT}]->(:{cy.SEGMENT} {{id: $segment}})", ""),
+    "chain": (f"(p)-[:{cy.IN_SEGMENT}]->(:{cy.SEGMENT})-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}})", ""),
+    "scope": (f"(p)-[:{cy.LOCATED_IN}]->(:{cy.ENTITY} {{id: place_id}})", "UNWIND $places AS place_id\n"),
+}
+
+
+def _rows_statement(given: list[str]) -> str:
+    """``rows`` for the graph filters given (in :data:`_FILTERS` order), started from the first."""
+    pattern, unwind = _FILTERS[given[0]] if given else ("(p)", "")
+    pattern = pattern.replace("(p)", f"(p:{cy.PROJECT})", 1)
+    tests = [cy.local("p") if f == "scope" else f"EXISTS {{ {_FILTERS[f][0]} }}" for f in given[1:]]
+    where = f" WHERE {' AND '.join(tests)}" if tests else ""
+    return f"{unwind}MATCH {pattern}\nWITH DISTINCT p{where}\nRETURN collect([p.id, p {{{_FIELDS}}}]) AS rows"
+
+
+#: The Cypher twin: ``rows`` (:func:`_rows_statement`) fetches the projects passing the graph filters (chain, segment,
+#: scope) with the properties a :class:`Row` needs; :func:`select` applies the rest of the definition; then
 #: ``items`` describes the page's projects.
 CYPHER = {
-    "rows": f"""
-MATCH (p:{cy.PROJECT})
-WHERE ($segment IS NULL OR EXISTS {{ (p)-[:{cy.IN_SEGMENT}]->(:{cy.SEGMENT} {{id: $segment}}) }})
-  AND ($chain IS NULL
-       OR EXISTS {{ (p)-[:{cy.IN_SEGMENT}]->(:{cy.SEGMENT})-[:{cy.PART_OF}]->(:{cy.CHAIN} {{id: $chain}}) }})
-  AND ($places IS NULL OR {cy.local("p")})
-RETURN p.id AS id, p {{{_FIELDS}}} AS props""",
     "items": f"""
 UNWIND $ids AS id
 MATCH (p:{cy.PROJECT} {{id: id}})
-CALL (p) {{
-  OPTIONAL MATCH (p)-[:{cy.IN_SEGMENT}]->(s)
-  WITH DISTINCT s ORDER BY s.id
-  RETURN collect(s {{.id, .name}}) AS segments
-}}
-CALL (p) {{
-  OPTIONAL MATCH (p)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(c:{cy.CHAIN})
-  WITH DISTINCT c ORDER BY c.id
-  RETURN collect(c {{.id, .name}}) AS chains
-}}
-CALL (p) {{
-  OPTIONAL MATCH (p)-[:{cy.LOCATED_IN}]->(x)
-  WITH DISTINCT x ORDER BY x.id
-  RETURN collect(x {{.id, .name}}) AS places
-}}
-CALL (p) {{
-  OPTIONAL MATCH (e)-[:{cy.INVESTS_IN}]->(p)
-  WITH DISTINCT e ORDER BY e.id
-  RETURN collect(e {{.id, .name}}) AS investors
-}}
-RETURN p.id AS id, segments, chains, places, investors""",
+RETURN p.id AS id,
+  COLLECT {{ MATCH (p)-[:{cy.IN_SEGMENT}]->(s) WITH DISTINCT s ORDER BY s.id RETURN s {{.id, .name}} }} AS segments,
+  COLLECT {{ MATCH (p)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(c:{cy.CHAIN})
+             WITH DISTINCT c ORDER BY c.id RETURN c {{.id, .name}} }} AS chains,
+  COLLECT {{ MATCH (p)-[:{cy.LOCATED_IN}]->(x) WITH DISTINCT x ORDER BY x.id RETURN x {{.id, .name}} }} AS places,
+  COLLECT {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p) WITH DISTINCT e ORDER BY e.id RETURN e {{.id, .name}} }} AS investors""",
 }
 
 
@@ -464,7 +461,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         cy.require(execute, params.scope, (NodeKind.REGION, NodeKind.PARK), "region or park")
         places = cy.places_of(execute, params.scope)
     args = {"segment": params.segment, "chain": params.chain, "places": places}
-    rows = Prepared(_row(r["id"], r["props"]) for r in execute(CYPHER["rows"], args))
+    given = [f for f in _FILTERS if (places if f == "scope" else args[f]) is not None]
+    (found,) = execute(_rows_statement(given), args)
+    rows = Prepared(_row(node_id, props) for node_id, props in found["rows"])
     page, total, investment, by_status = select(rows, params)
     details = {r["id"]: r for r in execute(CYPHER["items"], {"ids": [row.id for row in page]})} if page else {}
     items = [

@@ -22,7 +22,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.store.key_index import bigrams, key_index
-from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, escape_lucene
+from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, MAX_SIZE, escape_lucene, sized_gram
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -32,8 +32,7 @@ __all__ = [
     "best",
     "candidate_queries",
     "cypher_matches",
-    "dice_bigrams",
-    "dice_share",
+    "dice_terms",
     "networkx_matches",
     "score_keys",
     "suggestions",
@@ -127,16 +126,17 @@ def networkx_matches(graph: nx.MultiDiGraph[str], query: str, kinds: Collection[
 
 #: On Neo4j the candidates come from two keyword full-text indexes: exact keys from
 #: :data:`~chainkg.store.neo4j.ddl.KEYS_INDEX`, keys by bigram from :data:`~chainkg.store.neo4j.ddl.GRAMS_INDEX`
-#: (each node's ``grams``: the bigrams of its keys); then :func:`score_keys` scores them as on the
-#: embedded store. ``frequencies`` counts the nodes holding each of the query's bigrams (to pick the
-#: rare ones, see :func:`candidate_queries`); ``candidates`` runs the Lucene queries, each on its
-#: index, and returns every node found once, as one list (a row per node costs the driver more
-#: than the statement costs the server). Every term is exact: no wildcard walks an index's terms.
+#: (each node's ``grams``: the bigrams of its keys, bare and with the key's size); then :func:`score_keys`
+#: scores them as on the embedded store. ``frequencies`` counts the nodes holding each of the query's
+#: bigrams, up to ``$cap`` (to try the rare ones first, see :func:`candidate_queries`); ``candidates`` runs
+#: the Lucene queries, each on its index, and returns every node found once, as one list (a row per node
+#: costs the driver more than the statement costs the server). Every term is exact: no wildcard walks an
+#: index's terms.
 CYPHER = {
     "frequencies": """
 UNWIND $terms AS term
 CALL (term) {
-  CALL db.index.fulltext.queryNodes($index, term) YIELD node
+  CALL db.index.fulltext.queryNodes($index, term, {limit: $cap}) YIELD node
   RETURN count(node) AS n
 }
 RETURN term, n""",
@@ -152,42 +152,43 @@ RETURN collect([node.id, node.name, node.keys]) AS nodes""",
 
 #: Clauses per Lucene query (Lucene refuses a query of more than 1024).
 _CLAUSES = 500
+#: Nodes counted per bigram when ordering a query's bigrams by rarity: past this, a bigram is common.
+_COUNT_CAP = 1000
 
 
-def dice_bigrams(query: str, frequency: Callable[[str], int]) -> list[str]:
-    """Bigrams of the query such that every key with a Dice coefficient ≥ 0.5 holds one of them:
-    the :func:`dice_share` rarest (``frequency``: how many keys hold a bigram)."""
-    grams = sorted(bigrams(query), key=lambda gram: (frequency(gram), gram))
-    return grams[: dice_share(len(grams))]
-
-
-def dice_share(m: int) -> int:
-    """How many of a query's m bigrams, any of them, a key with a Dice coefficient ≥ 0.5 holds one of.
-
-    Such a key has |K| ≥ m/3 bigrams and shares t ≥ ⌈(m + |K|)/4⌉ ≥ t₀ = ⌈(m + ⌈m/3⌉)/4⌉ of them, so
-    it holds one of any m − t₀ + 1 of the query's bigrams (holding none leaves it t₀ − 1 at most).
-    """
-    least = -(-(m + -(-m // 3)) // 4)
-    return m - least + 1
+def dice_terms(query: str, frequency: Callable[[str], int] | None = None) -> list[str]:
+    """Terms of the grams index that together find every key with a Dice coefficient ≥ 0.5 against
+    ``query`` (≥ 2 characters): with Q its m bigrams in order (rarest first, by ``frequency``),
+    the i-th bigram's sized terms for key sizes from ⌈m/3⌉ to 3m − 4i + 4 — the embedded store's
+    slices of its postings (:class:`chainkg.store.key_index.KeyIndex`, where the bound is proved)."""
+    grams = sorted(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
+    m = len(grams)
+    smallest = -(-m // 3)
+    terms: list[str] = []
+    for i, gram in enumerate(grams, start=1):
+        largest = min(3 * m - 4 * i + 4, MAX_SIZE)
+        if largest < smallest:
+            break
+        terms.extend(sized_gram(gram, size) for size in range(smallest, largest + 1))
+    return terms
 
 
 def candidate_queries(query: str, frequency: Callable[[str], int] | None = None) -> list[tuple[str, str]]:
     """``(index, Lucene query)`` pairs that together find every key that can score above 0 against ``query``.
 
     A key scores only if it contains the query, lies inside it with ≥ 2 characters (an exact term
-    of the keys index per substring of the query), or has a Dice coefficient ≥ 0.5 (an exact term of
-    the grams index per bigram of :func:`dice_bigrams`, or of all of the query's bigrams without
-    ``frequency``). A key that contains a query of ≥ 2 characters holds every bigram of it, so the
-    bigram terms find it too; a one-character query is found inside keys by a wildcard term, the
-    only one. None is missed, and the indexes, not a scan, find them; the terms go in queries of at
-    most ``_CLAUSES`` clauses.
+    of the keys index per substring of the query), or has a Dice coefficient ≥ 0.5 (the sized terms
+    of :func:`dice_terms`). A key that contains a query of ≥ 2 characters holds every bigram of it,
+    so the bare term of its rarest bigram finds it; a one-character query is found inside keys by a
+    wildcard term, the only one. None is missed, and the indexes, not a scan, find them; the terms
+    go in queries of at most ``_CLAUSES`` clauses.
     """
     if len(query) < 2:
         return [(KEYS_INDEX, f"keys:*{escape_lucene(query)}*")]
     subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
     keys = [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
-    grams_ = dice_bigrams(query, frequency) if frequency is not None else sorted(bigrams(query))
-    grams = [f"{GRAMS}:{escape_lucene(gram)}" for gram in grams_]
+    rarest = min(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
+    grams = [f"{GRAMS}:{escape_lucene(term)}" for term in [rarest, *dice_terms(query, frequency)]]
     return [
         (index, " OR ".join(terms[i : i + _CLAUSES]))
         for index, terms in ((KEYS_INDEX, keys), (GRAMS_INDEX, grams))
@@ -200,12 +201,10 @@ def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) ->
     labels = [kind.value for kind in kinds]
     frequency = None
     grams = sorted(bigrams(query))
-    if dice_share(len(grams)) < len(grams):  # some bigrams may be left out: find the common ones
+    if len(grams) > 1:  # try the rare bigrams first: the common ones then bring only short keys
         terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
-        counts = {
-            terms[row["term"]]: row["n"]
-            for row in execute(CYPHER["frequencies"], {"index": GRAMS_INDEX, "terms": list(terms)})
-        }
+        args = {"index": GRAMS_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
+        counts = {terms[row["term"]]: row["n"] for row in execute(CYPHER["frequencies"], args)}
         frequency = counts.__getitem__
     queries = [list(pair) for pair in candidate_queries(query, frequency)]
     (row,) = execute(CYPHER["candidates"], {"queries": queries, "kinds": labels})

@@ -31,11 +31,13 @@ from chainkg.queries import chain_map, gaps, ledger
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, resolve_scope
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher import facts as kf
+from chainkg.queries.cypher import segment_facts as segment_facts_cypher
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.store.nx_index import cached_per_scope
 
-__all__ = ["QUERY", "ChainSummary", "Params", "Result", "Totals", "run_cypher", "run_networkx"]
+__all__ = ["CYPHER", "QUERY", "ChainSummary", "Params", "Result", "Totals", "run_cypher", "run_networkx"]
 
 
 class Params(BaseModel):
@@ -76,15 +78,7 @@ class Result(BaseModel):
 
 def _assemble(run: Any, scope: ScopeRef, params: Params) -> Result:
     """The overview from the component queries, each run by ``run(query, params)`` on one store."""
-    page = int(listing_chains.QUERY.limits("limit").le or 200)
-    chains: list[listing_chains.ChainItem] = []
-    cursor = None
-    while True:
-        found = run(listing_chains.QUERY, listing_chains.Params(limit=page, cursor=cursor))
-        chains += found.items
-        if found.next_cursor is None:
-            break
-        cursor = found.next_cursor
+    chains = _chains(run)
     summaries = []
     leaders: dict[str, NodeRef] = {}
     limit = int(gaps.QUERY.limits("limit").le or 500)  # every gap, so the counts are whole
@@ -125,6 +119,19 @@ def _assemble(run: Any, scope: ScopeRef, params: Params) -> Result:
     )
 
 
+def _chains(run: Any) -> list[listing_chains.ChainItem]:
+    """Every chain, as the chains listing gives them (page after page)."""
+    page = int(listing_chains.QUERY.limits("limit").le or 200)
+    chains: list[listing_chains.ChainItem] = []
+    cursor = None
+    while True:
+        found = run(listing_chains.QUERY, listing_chains.Params(limit=page, cursor=cursor))
+        chains += found.items
+        if found.next_cursor is None:
+            return chains
+        cursor = found.next_cursor
+
+
 def _unique(refs: list[NodeRef]) -> list[NodeRef]:
     """The references once each, in their first order (a leader may lead in several places)."""
     seen: dict[str, NodeRef] = {}
@@ -146,14 +153,81 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     return result.model_copy(update={"chains": list(result.chains)})
 
 
+#: The scope with every chain segment's facts (enough for the gap analysis' paths), the chains'
+#: facts and their local leaders (:mod:`chainkg.queries.cypher.facts`).
+CYPHER = {"scope": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS)}
+
+
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin: the same assembly over the component queries' Cypher forms."""
-    scope, _ = cy.resolve_scope(execute, params.scope)
+    """The Cypher twin: with fresh precomputed facts, the chains (a page of the chains listing), their
+    segments and the scope with every fact it needs — four statements, the component queries'
+    definitions applied to the facts (:func:`chainkg.queries.gaps.analyse_chain` for the gaps, the
+    ledger's counting for the projects). Otherwise the same assembly as the embedded store's over the
+    component queries' Cypher forms (some 170 statements for a dozen chains)."""
+    chains = _chains(lambda query, p: query.cypher(execute, p))
+    segments = {row["chain"]: row for row in gaps.chain_segments_cypher(execute, [chain.id for chain in chains])}
+    segment_ids = sorted({s["id"] for row in segments.values() for s in row["segments"]})
+    args = {
+        "scope": params.scope or None,
+        "as_of": None,
+        "segments": segment_ids,
+        "chains": [chain.id for chain in chains],
+        "head": gaps.EVIDENCE_MEMBERS,
+    }
+    (row,) = execute(CYPHER["scope"], args)
+    scope, _ = kf.resolve(execute, row)
+    if not row["fresh"]:
 
-    def run(query: Query[Any, Any], p: BaseModel) -> Any:
-        return query.cypher(execute, p)
+        def run(query: Query[Any, Any], p: BaseModel) -> Any:
+            return query.cypher(execute, p)
 
-    return _assemble(run, scope, params)
+        return _assemble(run, scope, params)
+    facts = kf.segment_facts(row["segment_facts"])
+    for segment in segment_ids:
+        facts.setdefault(segment, segment_facts_cypher.uncovered(segment))
+    chain_facts = {fact["chain"]: fact for fact in row["chain_facts"]}
+    by_chain: dict[str, list[NodeRef]] = {}
+    for leader in row["leaders"]:
+        by_chain.setdefault(leader["chain"], []).append(cy.ref(leader["id"], leader["name"]))
+    limit = int(gaps.QUERY.limits("limit").le or 500)
+    summaries = []
+    leaders: dict[str, NodeRef] = {}
+    for chain in chains:
+        chain_row = segments.get(chain.id) or {"chain": chain.id, "name": chain.name, "segments": []}
+        gap = gaps.analyse_chain(chain_row, facts, scope, gaps.Params(chain=chain.id, scope=scope.id, limit=limit))
+        fact = chain_facts.get(chain.id)
+        projects, investment, by_status = kf.ledger_counts(fact)
+        local_leaders = by_chain.get(chain.id, [])
+        leaders.update((ref.id, ref) for ref in local_leaders)
+        summaries.append(
+            ChainSummary(
+                chain=chain,
+                completeness=gap.completeness,
+                fill=gap.completeness.total - gap.completeness.covered,
+                strengthen=len(gap.strengthen),
+                top_gaps=gap.fill[: params.top_gaps],
+                enterprises=fact["enterprise_count"] if fact else 0,
+                active_projects=fact["active_count"] if fact else 0,
+                active_investment_cny=fact["active_cny"] if fact else 0,
+                leaders=_unique(local_leaders),
+                projects=projects,
+                investment_cny=investment,
+                by_status=[ledger.StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in by_status],
+            )
+        )
+    place = row["place_fact"]
+    projects, investment, by_status = kf.ledger_counts(place)
+    return Result(
+        scope=scope,
+        chains=summaries,
+        totals=Totals(
+            enterprises=place["enterprise_count"],
+            leaders=[leaders[k] for k in sorted(leaders)],
+            projects=projects,
+            investment_cny=investment,
+            by_status=[ledger.StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in by_status],
+        ),
+    )
 
 
 QUERY: Query[Params, Result] = Query(

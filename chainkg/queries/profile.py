@@ -13,7 +13,7 @@ Definition. For a park or region P taken as the scope (see :mod:`chainkg.queries
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -23,7 +23,8 @@ from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef, ScopeRef, chain_segments, cny, node_ref, require, resolve_scope
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
-from chainkg.queries.cypher.segment_facts import local_facts
+from chainkg.queries.cypher import facts as kf
+from chainkg.queries.cypher.segment_facts import local_facts, uncovered
 from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.store.graph_tables import node_table, pred_table
@@ -181,13 +182,43 @@ RETURN size(es) AS enterprises,
 }
 
 
+#: The place with its precomputed facts: the summary, every segment's facts there, the chains, the
+#: names of the places it covers (:mod:`chainkg.queries.cypher.facts`).
+CYPHER["scope"] = kf.scoped(kf.SEGMENT_FACTS_ALL, kf.CHAIN_IDS, kf.PLACE_NAMES)
+
+
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: five statements, whatever the number of chains."""
-    scope, places = cy.resolve_scope(execute, params.place)
-    (row,) = execute(CYPHER["summary"], {"places": places, "active": cy.ACTIVE})
-    chains = gaps.chain_segments_cypher(execute, row["chains"])
-    segments = sorted({segment["id"] for chain in chains for segment in chain["segments"]})
-    facts = local_facts(execute, segments, places, gaps.EVIDENCE_MEMBERS)
+    """The Cypher twin of :func:`run_networkx`: two statements with fresh precomputed facts (the place
+    with them; the chains' segments), else six (:func:`_run_cypher_from_graph`)."""
+    args = {"scope": params.place, "as_of": None, "head": gaps.EVIDENCE_MEMBERS}
+    (row,) = execute(CYPHER["scope"], args)
+    scope, _ = kf.resolve(execute, row)
+    if not row["fresh"]:
+        return _run_cypher_from_graph(execute, params)
+    chains = gaps.chain_segments_cypher(execute, row["chain_ids"])
+    facts = kf.segment_facts(row["segment_facts"])
+    for chain in chains:
+        for segment in chain["segments"]:
+            facts.setdefault(segment["id"], uncovered(segment["id"]))
+    place = row["place_fact"]
+    by_status = [StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in kf.by_status(place)]
+    return Result(
+        place=scope,
+        places=sorted(cy.refs(row["place_names"]), key=lambda r: r.id),
+        enterprises=place["enterprise_count"],
+        leaders=cy.refs(place["leaders"]),
+        projects=sum(r.projects for r in by_status),
+        projects_by_status=by_status,
+        investment_cny=sum(r.investment_cny for r in by_status),
+        chains=_presence(chains, facts, scope, params),
+    )
+
+
+def _presence(
+    chains: list[dict[str, Any]], facts: dict[str, dict[str, Any]], scope: ScopeRef, params: Params
+) -> list[ChainPresence]:
+    """The chains covered in the place, from their rows of :func:`gaps.chain_segments_cypher` and the
+    facts of their segments, ordered as defined."""
     presence: list[ChainPresence] = []
     for chain in chains:
         gap_params = gaps.Params(chain=chain["chain"], scope=params.place, limit=max(params.top_gaps, 1))
@@ -205,6 +236,17 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             )
         )
     presence.sort(key=lambda c: (-c.completeness, c.chain.id))
+    return presence
+
+
+def _run_cypher_from_graph(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin without the precomputed facts: five statements, whatever the number of chains."""
+    scope, places = cy.resolve_scope(execute, params.place)
+    (row,) = execute(CYPHER["summary"], {"places": places, "active": cy.ACTIVE})
+    chains = gaps.chain_segments_cypher(execute, row["chains"])
+    segments = sorted({segment["id"] for chain in chains for segment in chain["segments"]})
+    facts = local_facts(execute, segments, places, gaps.EVIDENCE_MEMBERS)
+    presence = _presence(chains, facts, scope, params)
     inside = sorted(set(places) - {params.place})
     place_names = cy.names(execute, inside)
     by_status = sorted((StatusCount(**item) for item in row["projects"]), key=lambda r: r.status)

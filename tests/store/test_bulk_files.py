@@ -42,9 +42,11 @@ def test_files_keep_types_texts_and_labels(tmp_path: Path) -> None:
         "relationships-SUBSIDIARY_OF-0.csv",
     ]
     (header, row) = _rows(tmp_path / "nodes-Enterprise-0.csv")
-    # grams: the keys' bigrams, which the Neo4j store keeps for its search index (ddl.GRAMS_INDEX)
+    # grams: the keys' bigrams, bare and with the key's size, which the Neo4j store keeps for its search
+    # index (ddl.GRAMS_INDEX, ddl.key_grams)
     assert header == ["id:ID", ":LABEL", "capital:long", "grams:string[]", "keys:string[]", "name"]
-    assert row == ["ent:a", "Enterprise\x1fEntity", "3", "公司\x1f甲公", "甲\x1f甲公司", '甲 "公司", 一\n二']
+    grams = "公司\x1f公司#0002\x1f甲公\x1f甲公#0002"
+    assert row == ["ent:a", "Enterprise\x1fEntity", "3", grams, "甲\x1f甲公司", '甲 "公司", 一\n二']
     second = _rows(tmp_path / "nodes-Enterprise-1.csv")[0]
     assert second == ["id:ID", ":LABEL", "capital:double", "listed:boolean", "name"]
     assert _rows(tmp_path / "nodes-Source-0.csv")[1] == ["src:s", "Source\x1fEntity", ""]

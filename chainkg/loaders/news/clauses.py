@@ -101,7 +101,8 @@ def split_and(text: str, start: int, end: int, top: list[bool]) -> list[tuple[in
     piece = text[start:end]
     cut = piece.rfind("和")
     named_before = len(re.split(r"元的?", piece[:cut])[-1]) >= 2  # 投资5亿元的通|和农副产品…: 通和 is one name
-    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut] and named_before:
+    place = re.match(r"[县区市镇乡村]", piece[cut + 1 : cut + 2])  # 西和县…: 和 inside a place's name
+    if cut >= 2 and len(piece) - cut - 1 >= 2 and top[start + cut] and named_before and not place:
         return [(start, start + cut), (start + cut + 1, end)]
     return [(start, end)]
 

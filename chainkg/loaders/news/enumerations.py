@@ -10,10 +10,10 @@ Investment news lists projects far more often than it names them one per sentenc
 
 An **enumeration** is a run of items coordinated by 、 (and 以及, and 和 before the last item),
 possibly continued over commas after a header (分别是, 包括, 主要有). Its items are projects when the
-structure says so — a trailer ``等[N个][类别]项目`` or ``N个…项目`` right after the last item, a header
-after a mention of 项目, an item that ends in 项目/工程 itself, or an item priced in the list — and
-not when a trailer says they are something else (等产业, 等领域, 等功能区). The items need not end in
-项目: 温泉小镇, 齐河大地自然博物馆群 and 80万吨甲醇深加工 are projects because of where they stand.
+structure says so — a trailer ``等[N个][类别]项目``, ``N个…项目`` or ``等一批…的…项目`` after the last item, a
+header after a mention of 项目, an item ending in 项目/工程, or an item priced in the list — and not when
+a trailer says they are something else (等产业, 等领域, 等功能区). Items need not end in 项目: 温泉小镇,
+齐河大地自然博物馆群 and 80万吨甲醇深加工 are projects because of where they stand.
 
 Each item keeps what is written inside it: an amount written before it (``投资25亿元的A``, aligned by
 position, never shifted to the neighbour) and a place (``位于X的A``). An amount written once before
@@ -50,7 +50,7 @@ _GROUP_PRICE = re.compile(
 _PRICE_LABEL = re.compile(r"(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)$")
 _RESPECTIVELY = re.compile(r"分别(?:计划|拟|意向)?(?:总)?(?:投资|为|是|约|达)(?:额)?(?:约|为)?")
 _OTHER_TRAILER = re.compile(
-    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!项目|园|基地|化)"
+    r"^等(?:地|[^,;。!?:、项]{0,8}?(?:领域|产业|行业|方向|板块|国家|城市|企业|单位|部门|功能区|区域|内容))(?!性?项目|园|基地|化)"
 )
 _HEADER = re.compile(r"(分别是|分别为|分别有|主要有|主要包括|其中包括|包括|即)[:]?$")
 #: Words that end the lead-in of a list (the first item starts after them), besides the project stops.
@@ -137,6 +137,12 @@ def _enumeration(
     has_trailer = bool(_ANY_TRAILER.search(text[cs:ce]))
     if len(chunks) < 2 and not has_trailer and not header_before:
         return None
+    for k, (s, e) in enumerate(chunks[:-1]):  # 等一大批投资强度大、投资额度高的…项目: 、 inside the trailer
+        at = text.find("等", s, e)
+        described = _DESCRIBED_TRAILER.match(text[at:ce]) if at >= 0 else None
+        if described and _described_projects(described["mid"]):
+            chunks = [*chunks[:k], (s, ce)]
+            break
     # the last item ends at the trailer or the predicate
     name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
     if trailer_kind == "other":
@@ -319,6 +325,9 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
                 return i, i + trailer.end(), _trailer_count(trailer), False, "project"
             if trailer and _SECTOR_TRAILER.search(trailer["mid"] or ""):
                 return i, i, None, False, "other"
+            described = _DESCRIBED_TRAILER.match(rest)  # 等一大批投资强度大、…的战略性新兴产业项目
+            if described and _described_projects(described["mid"]):
+                return i, i + described.end(), None, False, "project"
             return i, i, None, False, ""
         trailer = None if single else _TRAILER.match(rest)
         if trailer and trailer["count"] and _project_trailer(trailer):
@@ -350,8 +359,15 @@ def _project_trailer(trailer: re.Match[str]) -> bool:
     return (is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid)
 
 
+_DESCRIBED_TRAILER = re.compile(r"^等(?:一大?批|一系列|多个|众多)?[^,;。!?:]{0,40}的(?P<mid>[^,;。!?:、的]{0,10}?)项目")
+
+
+def _described_projects(mid: str) -> bool:
+    return not mid or ((is_generic(mid) or is_sector_phrase(mid)) and not _SECTOR_TRAILER.search(mid))
+
+
 #: Words in a trailer that make its items sectors (等领域, 等新兴产业); …产业项目, …产业园项目 are projects.
-_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|$)")
+_SECTOR_TRAILER = re.compile(r"领域|行业|方向|板块|类$|产业(?!园|基地|化|性|$)")
 #: Heads of names of facilities (a list of them with a project's predicate is a list of projects).
 _FACILITY_HEAD = re.compile(
     r"(项目|工程|基地|产业园|工业园|科技园|物流园|创业园|生态园|园区|中心|总部|工厂|生产线|物流城|科技城|生态城|商城|"

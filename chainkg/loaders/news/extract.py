@@ -31,9 +31,10 @@ import re
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.aggregates import AggregateParts, most_advanced
 from chainkg.loaders.news.confidence import project_confidence
+from chainkg.loaders.news.descriptions import DescriptionParts
 from chainkg.loaders.news.enterprises import EnterpriseParts
 from chainkg.loaders.news.enumerations import find_enumerations
-from chainkg.loaders.news.facilities import find_facility_projects
+from chainkg.loaders.news.facilities import HEADS, find_facility_projects
 from chainkg.loaders.news.facts import (
     AggregateFact,
     EnterpriseFact,
@@ -71,6 +72,8 @@ from chainkg.loaders.news.project_names import ProjectNameParts
 from chainkg.loaders.news.text import Article
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
+_FACILITY_HEAD = re.compile("|".join(HEADS))
+_BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
 _PLACE_NOISE = re.compile(r"\([^)]*\)")
@@ -87,7 +90,10 @@ __all__ = [
 
 _INVEST_VERB = re.compile(r"^[^,。;]{0,14}?((?<!总)投资|出资|建设|签约|签订|签署|新建|打造|实施|落户|控股)")
 _INVEST_AFTER = re.compile(r"^.{0,2}(投资|出资|建设|负责|作为|控股|承建|实施)")
-_COREF = re.compile(r"(该|此|本|这一?个?)项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期")
+_COREF = re.compile(
+    r"(该|此|本|这一?个?)(?:投资|建设)?项目|^项目|项目(?:的)?(?:实施|运营|建设)主体|^(?:一|二|三)期"
+    r"|[,;:]项目(?:预计|计划|估算)?(?:总投资|投资总额|投资共计|投资额|计划投资)|^本次(?:对外)?投资"
+)  # 该项目…; …,项目总投资15亿元; 本次对外投资总金额…: the project named before
 _FILLER_FORWARD = re.compile(
     r"^(?:元)?(?:的)?(?:,)?(?:用于|建设|新建|实施|打造|投资|兴建)?(?:的)?$|^、[^,;。、]{1,16}的$"
 )  # …建设的 X; 投资7亿元、年产整车10万辆的 X: another attribute of the same name
@@ -109,7 +115,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     return _Extractor(article, gazetteer).run()
 
 
-class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
+class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts, DescriptionParts):
     def __init__(self, article: Article, gazetteer: Gazetteer):
         self.article = article
         self.gaz = gazetteer
@@ -168,6 +174,8 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
         unit = Unit(text, amounts, find_dates(text, self.year), find_statuses(text), companies, parks, regions)
         boundaries = frozenset({a.end for a in amounts} | {c.end for c in companies if c.legal and c.node_id is None})
         boundaries |= frozenset(c.end for c in companies if c.legal and len(c.text) >= 8)
+        # 福建省川田重工有限公司(挖掘机)项目: a company's name with its product in brackets names the project
+        boundaries -= frozenset(c.end for c in companies if _BRACKETED_PROJECT.match(text, c.end))
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
         places = [*parks, *regions]
@@ -217,6 +225,7 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
 
     def _projects(self, unit: Unit, previous: int | None) -> int | None:
         mentions: list[tuple[NameMention, int]] = []
+        self._drop_descriptions(unit)
         for mention in sorted([*unit.projects, *self._named_again(unit)], key=lambda m: m.start):
             index = self._project_for(unit, mention)
             if index is not None:
@@ -229,10 +238,18 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts):
             for item in enumeration.items:
                 mentions.append((item.mention, self._list_project(unit, item, enumeration)))
         mentions.sort(key=lambda pair: pair[0].start)
+        self._respectively(unit, mentions)
         text = unit.text
         if not mentions:
             target = None
-            if self.last_project is not None and _COREF.search(text):
+            coref = _COREF.search(text)
+            if (
+                coref
+                and coref.group(0)[0] in ",;:"
+                and (any(p.start < coref.start() for p in unit.parks) or _FACILITY_HEAD.search(text, 0, coref.start()))
+            ):
+                coref = None  # X产业园规划面积…,项目总投资20亿元: the park named first is what is priced
+            if self.last_project is not None and coref:
                 target = self.last_project
             elif previous is not None and _CONTINUES.match(text):
                 target = previous  # "总投资18亿元,今年3月开工…" right after the sentence naming it

@@ -221,6 +221,10 @@ def scan_left(
         if char == " " and text.startswith("(", i) and depth == 0 and i - 1 > 0 and _NAME_CHAR.match(text[i - 2]):
             i -= 1  # 市政基础设施建设 (PPP)项目: a space before a bracket inside the name
             continue
+        latin_gap = i - 1 > 0 and re.match(r"[A-Za-z0-9]", text[i - 2]) and re.match(r"[A-Za-z]", text[i : i + 1])
+        if char == " " and latin_gap:
+            i -= 1  # 沐邦高科10GW TOPCON光伏电池生产基地: a space between two Latin words inside the name
+            continue
         if char == ")":
             depth += 1
         elif char == "(":

@@ -9,15 +9,21 @@ take about 100 ms one way and 15 ms the other, and in the city about 200 ms and 
 walking) and runs the statement for the smaller one — in the same statement (:func:`chosen`, one
 round trip). Both sides return the same rows, which a test holds for every chain and place of the
 Dezhou graph.
+
+Both are the fallback: when the precomputed facts are fresh (:mod:`chainkg.store.neo4j.facts`),
+:func:`scoped_facts` reads them with the scope in one statement instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from chainkg.queries.common import ScopeRef
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher import facts as kf
+from chainkg.store.neo4j.facts import HEAD
 
-__all__ = ["BY_PLACE", "BY_SEGMENT", "SIZES", "chosen", "local_facts", "statement"]
+__all__ = ["BY_PLACE", "BY_SEGMENT", "SIZES", "chosen", "local_facts", "scoped_facts", "statement", "uncovered"]
 
 #: How many members each side would visit: the scope's LOCATED_IN members, the segments' members.
 SIZES = f"""
@@ -105,10 +111,31 @@ def local_facts(
     about (one with no local member: zero counts, empty lists); projects active on ``as_of``."""
     args = {"segments": segments, "places": places, "active": cy.ACTIVE, "as_of": as_of}
     found = {row["id"]: row for row in execute(chosen(head), args)}
-    return {segment: found.get(segment) or _uncovered(segment) for segment in segments}
+    return {segment: found.get(segment) or uncovered(segment) for segment in segments}
 
 
-def _uncovered(segment: str) -> dict[str, Any]:
+_SCOPED = kf.scoped(kf.SEGMENT_FACTS)
+_SCOPED_PLACES = kf.scoped(kf.SEGMENT_FACTS, places=True)
+
+
+def scoped_facts(
+    execute: cy.Execute, scope: str | None, segments: list[str], head: int | None, as_of: str | None = None
+) -> tuple[ScopeRef, list[str], dict[str, dict[str, Any]]]:
+    """The scope (as :func:`chainkg.queries.cypher.common.resolve_scope`), its places and
+    :func:`local_facts` of ``segments`` in it: one statement when the precomputed facts are fresh
+    (and hold ``head`` members), else that statement and :func:`local_facts`."""
+    held = head is not None and head <= HEAD
+    args = {"scope": scope or None, "as_of": as_of, "segments": segments, "head": head if held else HEAD}
+    (row,) = execute(_SCOPED if held else _SCOPED_PLACES, args)
+    ref, places = kf.resolve(execute, row)
+    if row["fresh"] and held:
+        found = kf.segment_facts(row["segment_facts"])
+        return ref, places, {segment: found.get(segment) or uncovered(segment) for segment in segments}
+    return ref, places, local_facts(execute, segments, places, head, as_of)
+
+
+def uncovered(segment: str) -> dict[str, Any]:
+    """The facts of a segment with no local member."""
     return {
         "id": segment,
         "enterprise_count": 0,

@@ -163,13 +163,27 @@ def listing_page(
     execute: Execute, match: str, item: str, args: Mapping[str, Any], params: PageParams
 ) -> tuple[list[dict[str, Any]], str | None, int]:
     """One page of a listing (the Cypher twin of :func:`paginate`): ``match`` binds ``n`` to every matching node,
-    ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total."""
+    ``item`` (a RETURN clause with ``id``) describes one. Returns the rows, next cursor and total.
+
+    One statement: the matches are found once, counted, and the page is the first ``limit`` (+ 1, to
+    know whether there is more) after the cursor, each row with the count. Only an empty page (no
+    match, or a cursor past the last) asks for the count on its own."""
     after = decode_cursor(params.cursor) if params.cursor else ""  # every id sorts after ""
-    (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
     rows = execute(
-        f"{match}\nWITH n WHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $take\n{item}",
+        f"""{match}
+WITH collect(n) AS matched
+WITH size(matched) AS total, matched
+UNWIND matched AS n
+WITH total, n WHERE n.id > $after
+WITH total, n ORDER BY n.id LIMIT $take
+{item}, total""",
         {**args, "after": after, "take": params.limit + 1},
     )
+    if rows:
+        total = rows[0]["total"]
+    else:
+        (count,) = execute(f"{match}\nRETURN count(n) AS total", args)
+        total = count["total"]
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None), count["total"]
+    return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None), total

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import networkx as nx
 from pydantic import Field
@@ -30,6 +30,8 @@ from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_p
 from chainkg.queries.params import CHAIN, PLACE, SEGMENT
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.graph_tables import node_table
+from chainkg.store.key_index import bigrams
+from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, escape_lucene
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
@@ -149,26 +151,47 @@ def _item(graph: nx.MultiDiGraph[str], enterprise: str) -> EnterpriseItem:
 
 # --- Cypher twin -------------------------------------------------------------------------------
 
-_FILTERS = f"""($kind IS NULL OR n.enterprise_kind = $kind)
-  AND ($segment IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}}) }})
-  AND ($chain IS NULL OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}}) }})
-  AND ($places IS NULL OR {cy.local("n")})
-  AND {TEXT_MATCH}"""
+#: Each filter as a Cypher condition on ``n`` (the listing's parameters).
+_CONDITIONS = {
+    "kind": "n.enterprise_kind = $kind",
+    "segment": f"EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}}) }}",
+    "chain": f"EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}}) }}",
+    "scope": cy.local("n"),
+    "text": TEXT_MATCH,
+}
 
-#: The Cypher twin. The match starts from the narrowest filter given (segment, chain, scope, or every
-#: enterprise) and applies all of them; the item lists segments and places.
-CYPHER = {
-    "match": f"MATCH (n:{cy.ENTERPRISE}) WHERE {_FILTERS}",
-    "match_segment": f"""
-MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})
-WITH DISTINCT n WHERE {_FILTERS}""",
-    "match_chain": f"""
-MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}})
-WITH DISTINCT n WHERE {_FILTERS}""",
-    "match_scope": f"""
-UNWIND $places AS place_id
+#: Where the match starts, by the filter it starts from (the others are tested on each enterprise it
+#: finds): a segment's members, the enterprises holding every bigram of the text (the grams index,
+#: :data:`chainkg.store.neo4j.ddl.GRAMS_INDEX`; each then tested for containing it), a chain's
+#: members, a scope's located enterprises, or every enterprise.
+_STARTS = {
+    "segment": f"MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})\nWITH DISTINCT n",
+    "text": "CALL db.index.fulltext.queryNodes($grams_index, $grams_query) YIELD node AS n\nWITH n",
+    "chain": f"""MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}})
+WITH DISTINCT n""",
+    "scope": f"""UNWIND $places AS place_id
 MATCH (n:{cy.ENTERPRISE})-[:{cy.LOCATED_IN}]->(:{cy.ENTITY} {{id: place_id}})
-WITH DISTINCT n WHERE {_FILTERS}""",
+WITH DISTINCT n""",
+    "all": f"MATCH (n:{cy.ENTERPRISE})\nWITH n",
+}
+
+
+def _match(given: list[str], *, by_text: bool) -> str:
+    """The statement binding ``n`` to every enterprise passing the ``given`` filters, started from
+    the first of segment, text (when ``by_text``: a text of two or more characters), chain, scope
+    that is given — the narrowest at city scale, as a rule — with the driving filter not tested
+    again (but the text's: the grams only narrow it down)."""
+    starts = [f for f in ("segment", "text", "chain", "scope") if f in given and (f != "text" or by_text)]
+    start = starts[0] if starts else "all"
+    rest = [_CONDITIONS[f] for f in given if f != start or f == "text"]
+    rest = [f"n:{cy.ENTERPRISE}", *rest] if start == "text" else rest
+    where = f" WHERE {' AND '.join(rest)}" if rest else ""
+    return _STARTS[start] + where
+
+
+#: The Cypher twin: a listing statement per set of filters given (:func:`_match`); the item lists
+#: segments and places.
+CYPHER = {
     "item": f"""
 CALL (n) {{
   OPTIONAL MATCH (n)-[:{cy.IN_SEGMENT}]->(segment)
@@ -188,23 +211,21 @@ RETURN n.id AS id, n.name AS name, n.enterprise_kind AS enterprise_kind, n.credi
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
     """The Cypher twin of :func:`run_networkx`."""
     cy.require_refs(execute, params)
-    match = CYPHER["match"]
-    places = None
-    if params.segment is not None:
-        match = CYPHER["match_segment"]
-    if params.chain is not None:
-        match = CYPHER["match_chain"] if params.segment is None else match
-    if params.scope is not None:
-        places = cy.places_of(execute, params.scope)
-        match = CYPHER["match_scope"] if match == CYPHER["match"] else match
-    args = {
+    places = cy.places_of(execute, params.scope) if params.scope is not None else None
+    text = text_key(params.text)
+    args: dict[str, Any] = {
         "kind": params.kind.value if params.kind is not None else None,
         "segment": params.segment,
         "chain": params.chain,
         "places": places,
-        "text": text_key(params.text),
+        "text": text,
     }
-    rows, next_cursor, total = listing_page(execute, match, CYPHER["item"], args, params)
+    given = [f for f in _CONDITIONS if (places if f == "scope" else args[f]) is not None]
+    by_text = text is not None and len(text) >= 2  # a key containing the text holds every bigram of it
+    if by_text:
+        args["grams_index"] = GRAMS_INDEX
+        args["grams_query"] = " AND ".join(f"{GRAMS}:{escape_lucene(g)}" for g in sorted(bigrams(text or "")))
+    rows, next_cursor, total = listing_page(execute, _match(given, by_text=by_text), CYPHER["item"], args, params)
     items = [
         EnterpriseItem(
             **cy.ref(row["id"], row["name"]).model_dump(),

@@ -38,28 +38,51 @@ __all__ = [
     "GRAMS",
     "GRAMS_INDEX",
     "KEYS_INDEX",
+    "MAX_SIZE",
+    "OLD_GRAMS_INDEX",
     "constraint_statements",
     "escape_lucene",
     "grams_fulltext_index",
     "index_statements",
     "key_grams",
     "schema_statements",
+    "sized_gram",
 ]
 
 #: The full-text index over every node's ``keys``.
 KEYS_INDEX = "chainkg_keys"
 
 #: The full-text index over every node's ``grams``, and that property.
-GRAMS_INDEX = "chainkg_grams"
+GRAMS_INDEX = "chainkg_key_grams"
+#: The index's name before its terms held key sizes (dropped: a database that has it gets the terms anew).
+OLD_GRAMS_INDEX = "chainkg_grams"
 GRAMS = "grams"
 
 #: Node properties the Neo4j store derives for its indexes: not part of the graph, never read back.
 DERIVED = (GRAMS,)
 
 
+#: Largest key size a sized term spells out (four digits); a larger key is written as this size,
+#: which no search asks for (a query of at most 100 characters asks for sizes up to 3·99 + 1).
+MAX_SIZE = 9999
+
+
+def sized_gram(gram: str, size: int) -> str:
+    """The term for ``gram`` in a key of ``size`` distinct bigrams: ``gram#0009`` (never a bare bigram,
+    which is two characters)."""
+    return f"{gram}#{min(size, MAX_SIZE):04d}"
+
+
 def key_grams(keys: list[str]) -> list[str]:
-    """The distinct character bigrams of ``keys``, sorted (:func:`chainkg.store.key_index.bigrams`)."""
-    return sorted({key[i : i + 2] for key in keys for i in range(len(key) - 1)})
+    """The terms of ``keys`` in the grams index, sorted: each key's distinct character bigrams
+    (:func:`chainkg.store.key_index.bigrams`), and each again with the key's number of distinct
+    bigrams (:func:`sized_gram`) — the embedded store's postings ordered by key size, as terms."""
+    terms: set[str] = set()
+    for key in keys:
+        grams = {key[i : i + 2] for i in range(len(key) - 1)}
+        terms.update(grams)
+        terms.update(sized_gram(gram, len(grams)) for gram in grams)
+    return sorted(terms)
 
 
 def _name(label: str, prop: str) -> str:
@@ -106,7 +129,7 @@ def index_statements() -> list[str]:
 
 def schema_statements() -> list[str]:
     """Every statement, constraints first; each is idempotent and runs in its own transaction."""
-    return constraint_statements() + index_statements()
+    return constraint_statements() + index_statements() + [f"DROP INDEX {OLD_GRAMS_INDEX} IF EXISTS"]
 
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/ ])')

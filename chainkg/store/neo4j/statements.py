@@ -22,7 +22,7 @@ MemoryStore does, so both stores report the same counts for the same load.
 from __future__ import annotations
 
 from chainkg.schema.kinds import EdgeKind, NodeKind, StoreLabel
-from chainkg.store.neo4j.ddl import GRAMS
+from chainkg.store.neo4j.ddl import GRAMS, MAX_SIZE
 from chainkg.store.protocol import UNION_LISTS
 
 __all__ = [
@@ -221,12 +221,20 @@ EDGE_COUNT = {k: f"MATCH ()-[r:{k.value}]->() RETURN count(r) AS n" for k in Edg
 #: Whether an index of this name exists.
 HAS_INDEX = "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n"
 
-#: ``grams`` (:func:`chainkg.store.neo4j.ddl.key_grams`) for every node with keys that has none: a
-#: database written before they existed. In its own transactions (an auto-commit statement).
+#: ``grams`` (:func:`chainkg.store.neo4j.ddl.key_grams`) for every node with keys whose grams are missing
+#: or hold no sized term: a database written before them. In its own transactions (an auto-commit statement).
 BACKFILL_GRAMS = f"""
-MATCH (n:{_ENTITY}) WHERE size(n.keys) > 0 AND n.{GRAMS} IS NULL
+MATCH (n:{_ENTITY}) WHERE size(n.keys) > 0 AND (n.{GRAMS} IS NULL OR none(g IN n.{GRAMS} WHERE size(g) > 2))
 CALL (n) {{
-  SET n.{GRAMS} = COLLECT {{ UNWIND n.keys AS k UNWIND range(0, size(k) - 2) AS i RETURN DISTINCT substring(k, i, 2) }}
+  SET n.{GRAMS} = COLLECT {{
+    UNWIND n.keys AS k
+    WITH COLLECT {{ UNWIND range(0, size(k) - 2) AS i RETURN DISTINCT substring(k, i, 2) }} AS grams
+    WITH grams, right('000' + toString(CASE WHEN size(grams) > {MAX_SIZE} THEN {MAX_SIZE}
+      ELSE size(grams) END), 4) AS width
+    UNWIND grams AS g
+    UNWIND [g, g + '#' + width] AS term
+    RETURN DISTINCT term
+  }}
 }} IN TRANSACTIONS OF 10000 ROWS"""
 
 #: One node's properties and labels.

@@ -48,6 +48,8 @@ The statements themselves are in :mod:`chainkg.store.neo4j.statements`, the orde
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -61,6 +63,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.checks import check_batch
+from chainkg.store.neo4j import facts
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.plan import mentioned, plan
@@ -77,6 +80,8 @@ from chainkg.store.protocol import (
 )
 
 __all__ = ["Neo4jStore"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -128,6 +133,9 @@ class Neo4jStore:
         self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
+        self._facts_retry_at = 0.0
+        self._facts_thread: threading.Thread | None = None
+        self._facts_lock = threading.Lock()
 
     def _new_driver(self) -> neo4j.Driver:
         try:
@@ -142,8 +150,9 @@ class Neo4jStore:
         self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
 
-    def connect(self, *, index_wait_seconds: int = 300) -> Neo4jStore:
-        """Check that the server answers and the schema is in place; returns ``self``.
+    def connect(self, *, index_wait_seconds: int = 300, derive_facts: bool = True) -> Neo4jStore:
+        """Check that the server answers and the schema is in place, and (unless told not to) bring
+        the chain facts up to date (:meth:`refresh_facts`); returns ``self``.
 
         Raises :class:`StoreUnavailable` when the server cannot be reached, :class:`StoreError`
         when it refuses (wrong password, unknown database).
@@ -151,6 +160,8 @@ class Neo4jStore:
         with self._translate("connecting"):
             self._driver.verify_connectivity()
         self.ensure_schema(index_wait_seconds)
+        if derive_facts:
+            self._refresh_quietly()
         return self
 
     def ensure_schema(self, index_wait_seconds: int = 300) -> None:
@@ -158,7 +169,7 @@ class Neo4jStore:
         until they are online, so the first load already uses them."""
         with self._translate("setting up the schema"):
             records, _, _ = self._driver.execute_query(cy.HAS_INDEX, {"name": GRAMS_INDEX}, database_=self.database)
-            for statement in schema_statements():
+            for statement in schema_statements() + facts.schema_statements():
                 self._driver.execute_query(statement, database_=self.database)
             if not records[0]["n"]:  # a database written before the grams existed: derive them once
                 with self._session(write=True) as session:
@@ -178,10 +189,58 @@ class Neo4jStore:
                 time.sleep(0.2)
 
     def close(self) -> None:
+        self.wait_for_facts()  # a derivation started by save() finishes (a CLI load ends with it)
         self._driver.close()
 
     def save(self, path: Path) -> None:
-        """Nothing to do: every committed batch is already durable in the server."""
+        """Every committed batch is already durable in the server: what is left at the end of a load or
+        a write is to derive the chain facts for the graph as it now is — in the background
+        (:meth:`refresh_in_background`: a derivation takes tens of seconds at city scale, and queries
+        answer from the graph meanwhile); :meth:`close` waits for it."""
+        self.refresh_in_background()
+
+    def refresh_in_background(self) -> None:
+        """:meth:`refresh_facts` in a thread of its own, unless one is running already."""
+        with self._facts_lock:
+            if self._facts_thread is not None and self._facts_thread.is_alive():
+                return
+            self._facts_thread = threading.Thread(target=self._refresh_quietly, name="chainkg-facts", daemon=True)
+            self._facts_thread.start()
+
+    def wait_for_facts(self, timeout: float | None = None) -> None:
+        """Return once a derivation started in the background has ended."""
+        thread = self._facts_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def refresh_facts(self) -> bool:
+        """Derive the chain facts (:mod:`chainkg.store.neo4j.facts`) unless they are fresh; True when it
+        derived them. One write transaction; a second caller meanwhile waits, then finds them fresh."""
+
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            (row,) = self._run(tx, facts.LOCK, {})
+            if row["fresh"]:
+                return False
+            markers = [r["id"] for r in self._run(tx, facts.MARKERS, {})]
+            for _, statement in facts.derive_statements():
+                self._run(tx, statement, {"active": facts.ACTIVE, "head": facts.HEAD})
+            self._run(tx, facts.DONE, {"markers": markers})
+            return True
+
+        with self._translate("deriving the chain facts", unwritten=True), self._session(write=True) as session:
+            derived: bool = session.execute_write(work)
+        return derived
+
+    def _refresh_quietly(self) -> None:
+        """:meth:`refresh_facts`, logging instead of raising: the queries answer without the facts
+        (more slowly), so a server that refuses (a read-only user, a replica) still serves."""
+        if time.monotonic() < self._facts_retry_at:
+            return
+        try:
+            self.refresh_facts()
+        except StoreError as exc:
+            self._facts_retry_at = time.monotonic() + 60.0
+            log.warning("the chain facts were not derived (queries answer from the graph): %s", exc)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -193,6 +252,7 @@ class Neo4jStore:
             return session.execute_write(self._write_tx, batch, ids)
 
     def _write_tx(self, tx: neo4j.ManagedTransaction, batch: Batch, ids: list[str]) -> WriteResult:
+        self._run(tx, facts.MARK, {})  # the chain facts are stale from this commit on
         (found,) = self._run(tx, cy.EXISTING, {"ids": ids})
         existing = {node_id: "/".join(kinds) for node_id, kinds in zip(found["ids"], found["kinds"], strict=True)}
         check_batch(batch, existing.get)
@@ -223,6 +283,7 @@ class Neo4jStore:
             if unknown:
                 first = next(i for i in ids if i in unknown)
                 raise StoreError(f"cannot update unknown node {first!r}")
+            self._run(tx, facts.MARK, {})
             for start in range(0, len(rows), self.batch_size):
                 self._run(tx, cy.SET_NODE_PROPS, {"rows": rows[start : start + self.batch_size]})
 
@@ -244,6 +305,7 @@ class Neo4jStore:
             )
 
         def work(tx: neo4j.ManagedTransaction) -> None:
+            self._run(tx, facts.MARK, {})
             for kind, rows in by_kind.items():
                 for start in range(0, len(rows), self.batch_size):
                     self._run(tx, cy.SET_EDGE_PROPS[kind], {"rows": rows[start : start + self.batch_size]})
@@ -264,13 +326,16 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Delete every chainkg node and relationship (the schema stays)."""
+        self.wait_for_facts()  # a derivation meanwhile would hold locks on the facts this deletes
         with self._translate("clearing the graph"), self._session(write=True) as session:
             session.run(cy.CLEAR).consume()
+            session.run(facts.CLEAR).consume()
 
     # --- reading ---------------------------------------------------------------------------
 
     def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
-        """Run the query's Cypher form in one read transaction."""
+        """Run the query's Cypher form in one read transaction; when it found the chain facts stale
+        (it answered from the graph instead), derive them for the next call."""
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -279,7 +344,11 @@ class Neo4jStore:
 
             return query.cypher(execute, params)
 
-        return self._read_tx(work, f"running {query.name}")
+        stale = facts.watch()
+        answer = self._read_tx(work, f"running {query.name}")
+        if stale:
+            self.refresh_in_background()
+        return answer
 
     def read(self, statement: str, parameters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of one read statement (its own transaction)."""
