@@ -78,6 +78,8 @@ def bulk_load(
     seconds["pipeline"] = time.perf_counter() - started
     mark = time.perf_counter()
     files = write_import_files(memory.graph, directory, store.database or "neo4j")
+    expected, inputs = memory.counts(), memory.manifest()
+    _release(memory)
     seconds["files"] = time.perf_counter() - mark
     mark = time.perf_counter()
     importer(directory)
@@ -86,10 +88,10 @@ def bulk_load(
     store.reset_connections()
     _reconnect(store, reconnect_seconds)
     store.set_empty_lists(files.empty_lists)
-    for entry in memory.manifest():
+    for entry in inputs:
         store.record_input(entry)
     seconds["schema"] = time.perf_counter() - mark
-    expected, found = memory.counts(), store.counts()
+    found = store.counts()
     if (expected.nodes, expected.edges) != (found.nodes, found.edges):
         raise StoreError(
             f"the bulk import into {store.uri} left other counts than were written: "
@@ -119,6 +121,15 @@ def command_importer(command: str, timeout: float = 6 * 3600) -> Importer:
             raise StoreError(f"the import command {command!r} failed (exit {proc.returncode}):\n{tail}")
 
     return run
+
+
+def _release(memory: MemoryStore) -> None:
+    """Free the embedded graph before the importer and the restarted server need the memory (a
+    province's graph is 8 GiB): its attribute dict is emptied, so the tables go now even while a
+    cached networkx view still refers back to the graph (a cycle only a full collection would free)."""
+    graph = memory.graph
+    memory.clear()
+    vars(graph).clear()
 
 
 def _reconnect(store: Neo4jStore, seconds: float) -> None:
