@@ -13,7 +13,11 @@ For each preset, each step in a fresh child process (so time and peak memory are
 4. **serve**: start ``chainkg serve --home`` on that snapshot and time until ``/readyz`` answers 200;
 5. **neo4j** (with ``--stores …neo4j``): start a Neo4j test server (``tools/neo4j_server.py``), load
    the same dataset into it through the same pipeline with the batched loader (records/s, the
-   server's CPU and memory), then time the same query cases with the same parameters on it.
+   server's CPU and memory), then time the same query cases with the same parameters on it. With
+   the bulk import (``--neo4j-load bulk``; the province's default) and the load step's snapshot at
+   hand, the step imports that graph instead of running the same pipeline a second time (at province
+   scale that is most of an hour on a busy machine; ``--neo4j-pipeline`` runs it anyway). The
+   database is kept (``<data-dir>/<preset>-seed<seed>.neo4j/dbms``) for ``benchmarks.neo4j_queries``.
 
 Results go to tables on the terminal and to ``--json`` (default ``benchmarks/results/latest.json``)
 together with the machine they came from. Figures are never part of the test suite's pass/fail.
@@ -86,6 +90,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         default="auto",
         help="how the neo4j step fills Neo4j: the online loader, or the offline importer (chainkg load --bulk); "
         "auto: bulk for the province, online otherwise",
+    )
+    parser.add_argument(
+        "--neo4j-pipeline",
+        action="store_true",
+        help="bulk: run the pipeline again in the neo4j step even when the load step saved its graph",
     )
     args = parser.parse_args(argv)
     args.presets = [p.strip() for p in args.presets.split(",") if p.strip()]
@@ -195,6 +204,9 @@ def bench_preset(preset: str, args: argparse.Namespace, console: Console) -> dic
         command += ["--batch-size", str(args.batch_size), "--queries", "--repeats", str(args.repeats)]
         mode = args.neo4j_load if args.neo4j_load != "auto" else ("bulk" if preset == "province" else "online")
         command += ["--load", mode]
+        if mode == "bulk" and "memory" in args.stores and snapshot.exists() and not args.neo4j_pipeline:
+            # the load step's graph (its snapshot): the pipeline, timed there, is not run a second time
+            command += ["--snapshot", str(snapshot)]
         child = run_child([*command, "--seed", str(args.seed), "--out", str(out)], out, logs / f"{name}.neo4j.log")
         row["neo4j"] = {**child.output, "wall_s": child.wall_s, "child_peak_rss_mb": child.peak_rss_mb}
         if child.output.get("status") != "ok":

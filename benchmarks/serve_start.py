@@ -1,7 +1,7 @@
 """How soon ``chainkg serve`` is of use after a start: readiness, then the first real answers.
 
     .venv/bin/python -m benchmarks.serve_start --home $TMPDIR/chainkg-bench/province-seed0.home \\
-        --chain 生物医药 --segment 中药材 --repeats 3 [--json FILE]
+        --chain 生物医药 --segment 中药材 --repeats 3 [--repo CHECKOUT] [--json FILE]
 
 Each round starts ``chainkg serve --home`` (the embedded store's snapshot) in a new process and
 polls ``/readyz``; the moment it answers 200 it sends, one after the other, the requests a user's
@@ -67,7 +67,7 @@ def _get(url: str, timeout: float) -> tuple[int, bytes]:
 
 
 def start_timeline(
-    home: Path, log: Path, requests: list[tuple[str, str]], *, timeout_s: float = 900.0
+    home: Path, log: Path, requests: list[tuple[str, str]], *, timeout_s: float = 900.0, repo: Path = REPO
 ) -> dict[str, Any]:
     """One start of ``chainkg serve --home home``: seconds to ``/readyz`` 200, then each request's
     arrival (seconds from the start), own duration and the server's CPU seconds by then."""
@@ -78,7 +78,7 @@ def start_timeline(
     with log.open("w", encoding="utf-8") as sink:
         proc = subprocess.Popen(
             [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
-            cwd=REPO,
+            cwd=repo,  # `-m` imports chainkg from here first: --repo runs another checkout's code
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -132,12 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chain", default="生物医药", help="the chain whose gaps and map are asked first")
     parser.add_argument("--segment", default="中药材", help="the segment whose recommendations are asked")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose chainkg serves (for a before)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     rounds = []
     for n in range(args.repeats):
         log = args.home.parent / f"{args.home.name}.serve-start-{n}.log"
-        result = start_timeline(args.home, log, probes(args.chain, args.segment))
+        result = start_timeline(args.home, log, probes(args.chain, args.segment), repo=args.repo)
         rounds.append(result)
         line = [f"round {n + 1}: load {result['loadavg_start'][0]:.1f}"]
         if "error" in result:

@@ -79,6 +79,13 @@ class MemoryStore:
         self._graph = value
         self._answers, self._kept_nodes, self._opened_version = {}, {}, None
 
+    @property
+    def building(self) -> bool:
+        """Whether the graph of the opened snapshot is still being built (kept answers and counts are
+        served meanwhile; everything else waits for it)."""
+        pending = self._pending
+        return pending is not None and not pending.done
+
     def _as_opened(self) -> bool:
         """Whether the graph is still the snapshot's as it was saved: being built, or built and unchanged."""
         pending = self._pending

@@ -76,7 +76,8 @@ def test_the_start_pages_answer_before_the_graph_is_built_as_the_graph_would(
             assert response.status_code == 200, (url, response.text)
             expected[url] = response.json()
     for client in _client(_building(saved), tmp_path / "b"):
-        assert client.get("/readyz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["graph"] == "building"
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, (url, response.text)
