@@ -21,10 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ from urllib.parse import quote
 
 import httpx
 
-from benchmarks.measure import REPO, free_port, machine, percentiles
+from benchmarks.measure import machine, percentiles, start_serve, wait_ready
 
 __all__ = ["main", "run_load"]
 
@@ -69,33 +67,10 @@ class Tally:
 
 
 def start_server(home: Path, dataset: Path | None, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "CHAINKG_HOME": str(home)}
+    env = {"CHAINKG_HOME": str(home)}
     if dataset is not None:
         env["CHAINKG_DATASET"] = str(dataset.resolve())
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def wait_ready(base: str, proc: subprocess.Popen[bytes] | None, timeout_s: float = 600.0) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode} before it was ready")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{base}/readyz did not answer 200 within {timeout_s:.0f} s")
+    return start_serve(home, log, env)
 
 
 def targets(base: str) -> dict[str, list[str]]:

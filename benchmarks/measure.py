@@ -30,6 +30,8 @@ __all__ = [
     "rss_mb",
     "run_child",
     "serve_ready",
+    "start_serve",
+    "wait_ready",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,6 +98,42 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_serve(
+    home: Path, log: Path, env: dict[str, str] | None = None, *, append: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``chainkg serve --home <home>`` on a free port with ``env`` added to this environment, its
+    output to ``log`` (appended to with ``append``); the process and its base URL."""
+    port = free_port()
+    with log.open("ab" if append else "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(
+    base: str, proc: subprocess.Popen[bytes] | None, *, timeout_s: float = 600.0, poll_s: float = 0.1
+) -> float:
+    """Seconds until ``<base>/readyz`` answers 200; RuntimeError when ``proc`` exits first or the
+    time is up."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=10) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not listening yet, or 503 while the store opens
+        time.sleep(poll_s)
+    raise RuntimeError(f"{base}/readyz did not answer 200 within {timeout_s:.0f} s")
 
 
 def serve_ready(home: Path, log: Path, *, timeout_s: float = 600.0) -> dict[str, Any]:

@@ -7,16 +7,13 @@ run starts the server on a fresh copy of that snapshot, so runs start from the s
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from benchmarks.measure import REPO, free_port
+from benchmarks.measure import REPO, start_serve
+from benchmarks.measure import wait_ready as measure_wait_ready
 from chainkg.store.snapshot import SnapshotError, read_header
 
 __all__ = ["KEY", "city_dataset", "fresh_home", "rss_mb", "start_server", "wait_ready"]
@@ -80,38 +77,18 @@ def _readable(snapshot: Path) -> bool:
 def start_server(
     home: Path, dataset: Path, log: Path, extra_env: dict[str, str]
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     env = {
-        **os.environ,
         "CHAINKG_HOME": str(home),
         "CHAINKG_DATASET": str(dataset.resolve()),
         "CHAINKG_API_KEY": KEY,
         "CHAINKG_MAX_BODY_BYTES": str(200 * 1024 * 1024),
         **extra_env,
     }
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "chainkg.cli", "serve", "--home", str(home), "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    return proc, f"http://127.0.0.1:{port}"
+    return start_serve(home, log, env, append=True)
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 1800.0) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode} before it was ready")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=10).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{base}/readyz did not answer 200 within {timeout_s:.0f} s")
+    return measure_wait_ready(base, proc, timeout_s=timeout_s, poll_s=0.5)
 
 
 def rss_mb(pid: int) -> float:

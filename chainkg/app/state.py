@@ -31,13 +31,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from chainkg.app.lock import StateBusy, StateLock
+from chainkg.app.reclaim import reclaim, release_views
 from chainkg.app.settings import Settings
 from chainkg.app.warmup import kept_answers, start_warming
 from chainkg.loaders import default_loaders, loader_named
@@ -283,22 +281,7 @@ def publish(state: Any, store: GraphStore, stamp: SnapshotStamp | None = None) -
         and not (isinstance(store, MemoryStore) and old.graph is store.graph)
     ):
         release_views(old.graph)
-
-
-#: The views networkx caches on a graph instance (``G.out_edges`` …); each refers back to its graph.
-_CACHED_VIEWS = sorted(
-    {name for cls in nx.MultiDiGraph.__mro__ for name, v in vars(cls).items() if isinstance(v, cached_property)}
-)
-
-
-def release_views(graph: nx.MultiDiGraph[str]) -> None:
-    """Drop the views networkx caches on ``graph`` (``graph.out_edges`` and the like): each refers back to
-    the graph, so a replaced graph was a reference cycle that only a full garbage collection — seconds
-    at city scale, and rare — freed, and the server's memory grew by a graph per load. Without them the
-    old graph is freed as soon as the last request using it ends. Safe while requests still read it:
-    networkx makes a view again when one is asked for."""
-    for name in _CACHED_VIEWS:
-        graph.__dict__.pop(name, None)
+        reclaim(old.graph)  # freed a slice at a time once its last reader lets go
 
 
 def refresh(state: Any, settings: Settings, lock: StateLock | None = None) -> bool:

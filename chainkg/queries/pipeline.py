@@ -31,19 +31,14 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, ScopeRef, require
+from chainkg.queries.common import NodeRef, ScopeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.queries.project_facts import (
     ProjectFacts,
-    chain_projects_cypher,
-    chain_projects_nx,
-    projects_cypher,
-    projects_nx,
-    scope_members_cypher,
-    scope_members_nx,
     today,
 )
+from chainkg.queries.readers import CypherReader, NxReader, Reader
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 from chainkg.schema.lifecycle import day_end
 
@@ -148,26 +143,23 @@ def _result(params: Params, scope: ScopeRef, chain: NodeRef | None, facts: dict[
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
-    scope, projects, _ = scope_members_nx(graph, params.scope)
+def run(read: Reader, params: Params) -> Result:
+    """The pipeline from either store's :class:`~chainkg.queries.readers.Reader`."""
+    scope, projects, _ = read.scope_members(params.scope)
     chain = None
     if params.chain:
-        attrs = require(graph, params.chain, (NodeKind.CHAIN,), "chain")
-        chain = NodeRef(id=params.chain, kind=NodeKind.CHAIN, name=attrs.get("name", params.chain))
-        in_chain = set(chain_projects_nx(graph, params.chain))
+        chain = read.require(params.chain, (NodeKind.CHAIN,), "chain")
+        in_chain = set(read.chain_projects(params.chain))
         projects = [p for p in projects if p in in_chain]
-    return _result(params, scope, chain, projects_nx(graph, projects))
+    return _result(params, scope, chain, read.projects(projects))
+
+
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    return run(NxReader(graph), params)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    scope, projects, _ = scope_members_cypher(execute, params.scope)
-    chain = None
-    if params.chain:
-        attrs = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
-        chain = cy.ref(params.chain, attrs.get("name"))
-        in_chain = set(chain_projects_cypher(execute, params.chain))
-        projects = [p for p in projects if p in in_chain]
-    return _result(params, scope, chain, projects_cypher(execute, projects))
+    return run(CypherReader(execute), params)
 
 
 QUERY: Query[Params, Result] = Query(

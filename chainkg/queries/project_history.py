@@ -23,10 +23,11 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, require
+from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import PROJECT, AsOf
-from chainkg.queries.project_facts import EventFacts, ProjectFacts, projects_cypher, projects_nx
+from chainkg.queries.project_facts import EventFacts, ProjectFacts
+from chainkg.queries.readers import CypherReader, NxReader, Reader
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 
 __all__ = ["QUERY", "Change", "Params", "PeriodRow", "Result", "SourceNote", "history", "run_cypher", "run_networkx"]
@@ -131,16 +132,19 @@ def history(facts: ProjectFacts, as_of: str | None) -> Result:
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
-    require(graph, params.project, (NodeKind.PROJECT,), "project")
-    facts = projects_nx(graph, [params.project])[params.project]
+def run(read: Reader, params: Params) -> Result:
+    """The history from either store's :class:`~chainkg.queries.readers.Reader`."""
+    read.require(params.project, (NodeKind.PROJECT,), "project")
+    facts = read.projects([params.project])[params.project]
     return history(facts, params.as_of.isoformat() if params.as_of else None)
+
+
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    return run(NxReader(graph), params)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    cy.require(execute, params.project, (NodeKind.PROJECT,), "project")
-    facts = projects_cypher(execute, [params.project])[params.project]
-    return history(facts, params.as_of.isoformat() if params.as_of else None)
+    return run(CypherReader(execute), params)
 
 
 QUERY: Query[Params, Result] = Query(

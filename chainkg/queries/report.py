@@ -27,19 +27,13 @@ import networkx as nx
 from pydantic import BaseModel, Field, field_validator
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, require
+from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import REPORT_TARGET
 from chainkg.queries.project_facts import (
     ProjectFacts,
-    chain_projects_cypher,
-    chain_projects_nx,
-    projects_cypher,
-    projects_nx,
-    scope_members_cypher,
-    scope_members_nx,
 )
-from chainkg.schema.ids import kind_of_id
+from chainkg.queries.readers import CypherReader, NxReader, Reader
 from chainkg.schema.kinds import NodeKind, ProjectStatus
 from chainkg.schema.lifecycle import Period, day_end, day_start
 
@@ -220,28 +214,24 @@ def _chain_key(item: tuple[str | None, tuple[NodeRef | None, _Row]]) -> tuple[bo
     return (item[0] is None, item[0] or "")
 
 
-def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
-    attrs = require(graph, params.target, _TARGETS, "region, park or chain")
-    target = NodeRef(id=params.target, kind=kind_of_id(params.target), name=attrs.get("name", params.target))
+def run(read: Reader, params: Params) -> Result:
+    """The report from either store's :class:`~chainkg.queries.readers.Reader`."""
+    target = read.require(params.target, _TARGETS, "region, park or chain")
     if target.kind is NodeKind.CHAIN:
-        _, local, _ = scope_members_nx(graph, None)
-        in_chain = set(chain_projects_nx(graph, params.target))
+        _, local, _ = read.scope_members(None)
+        in_chain = set(read.chain_projects(params.target))
         projects = [p for p in local if p in in_chain]
     else:
-        _, projects, _ = scope_members_nx(graph, params.target)
-    return _report(params, target, projects_nx(graph, projects))
+        _, projects, _ = read.scope_members(params.target)
+    return _report(params, target, read.projects(projects))
+
+
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    return run(NxReader(graph), params)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    attrs = cy.require(execute, params.target, _TARGETS, "region, park or chain")
-    target = cy.ref(params.target, attrs.get("name"))
-    if target.kind is NodeKind.CHAIN:
-        _, local, _ = scope_members_cypher(execute, None)
-        in_chain = set(chain_projects_cypher(execute, params.target))
-        projects = [p for p in local if p in in_chain]
-    else:
-        _, projects, _ = scope_members_cypher(execute, params.target)
-    return _report(params, target, projects_cypher(execute, projects))
+    return run(CypherReader(execute), params)
 
 
 QUERY: Query[Params, Result] = Query(

@@ -98,8 +98,18 @@ def test_the_segment_page_explains_its_verdict_and_recommends(client: TestClient
     assert "薄弱 · 强链" in html and "仅1家本地企业" in html
     candidates = rows_shown(html, "candidates")
     assert candidates[0][1] == "有研新材料股份有限公司"
-    assert "→" in candidates[0][7]  # the explaining path
+    assert "→" in candidates[0][9]  # the explaining path
     assert "/viz/explain?" in html
+    # every part of the score has its column, as the recommendation's API answer gives it
+    api = client.get(
+        "/api/v1/segments/seg:溅射靶材/recommendations", params={"scope": TIANQU, "limit": len(candidates)}
+    ).json()
+    for row, candidate in zip(candidates, api["candidates"], strict=True):
+        assert row[1] == candidate["enterprise"]["name"]
+        parts = [float(x) for x in (row[2], row[3], row[4], row[7])]
+        assert parts == [candidate[k] for k in ("score", "group", "supplier", "record")]
+        assert row[5].startswith(f"{candidate['leader']:g}") and float(row[6]) == candidate["region"]
+        assert (f"（第{candidate['rank']}）" in row[5]) == (candidate["rank"] is not None)
 
 
 @pytest.mark.parametrize(

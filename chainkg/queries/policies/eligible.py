@@ -31,16 +31,11 @@ from chainkg.queries.common import NodeRef, ScopeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import POLICY, AsOf, Scope
 from chainkg.queries.policies import facts as pf
+from chainkg.queries.policies.readers import CypherPolicyReader, NxPolicyReader, PolicyReader
 from chainkg.queries.policies.rules import PolicyFacts, PolicyRef, Subject, Unmet, Verdict, evaluate
 from chainkg.queries.project_facts import (
     EnterpriseFacts,
     ProjectFacts,
-    enterprises_cypher,
-    enterprises_nx,
-    projects_cypher,
-    projects_nx,
-    scope_members_cypher,
-    scope_members_nx,
     today,
 )
 from chainkg.schema.lifecycle import Period
@@ -187,32 +182,27 @@ def _result(
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
-    policy = pf.require_policy_nx(graph, params.policy)
-    scope, projects, enterprises = scope_members_nx(graph, params.scope)
+def run(read: PolicyReader, params: Params) -> Result:
+    """The eligibility from either store's :class:`~chainkg.queries.policies.readers.PolicyReader`."""
+    policy = read.require_policy(params.policy)
+    scope, projects, enterprises = read.scope_members(params.scope)
     wants_projects = policy.terms.subject is PolicySubject.PROJECT
     return _result(
         params,
         policy,
         scope,
-        projects_nx(graph, projects) if wants_projects else {},
-        {} if wants_projects else enterprises_nx(graph, enterprises),
-        pf.chain_count_nx(graph),
+        read.projects(projects) if wants_projects else {},
+        {} if wants_projects else read.enterprises(enterprises),
+        read.chain_count(),
     )
+
+
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    return run(NxPolicyReader(graph), params)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    policy = pf.require_policy_cypher(execute, params.policy)
-    scope, projects, enterprises = scope_members_cypher(execute, params.scope)
-    wants_projects = policy.terms.subject is PolicySubject.PROJECT
-    return _result(
-        params,
-        policy,
-        scope,
-        projects_cypher(execute, projects) if wants_projects else {},
-        {} if wants_projects else enterprises_cypher(execute, enterprises),
-        pf.chain_count_cypher(execute),
-    )
+    return run(CypherPolicyReader(execute), params)
 
 
 QUERY: Query[Params, Result] = Query(

@@ -25,19 +25,16 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, require
+from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.errors import InvalidQuery
 from chainkg.queries.params import POLICY, PROJECT_OR_ENTERPRISE, AsOf
 from chainkg.queries.policies import facts as pf
+from chainkg.queries.policies.readers import CypherPolicyReader, NxPolicyReader, PolicyReader
 from chainkg.queries.policies.rules import PolicyFacts, Verdict, evaluate
 from chainkg.queries.project_facts import (
     EnterpriseFacts,
     ProjectFacts,
-    enterprises_cypher,
-    enterprises_nx,
-    projects_cypher,
-    projects_nx,
     today,
 )
 from chainkg.schema.ids import kind_of_id
@@ -126,32 +123,26 @@ def judge(params: Params, subject: str, found: _Facts) -> Result:
     )
 
 
-def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
-    require(graph, params.subject, _SUBJECTS, "project or enterprise")
+def run(read: PolicyReader, params: Params) -> Result:
+    """The verdicts from either store's :class:`~chainkg.queries.policies.readers.PolicyReader`."""
+    read.require(params.subject, _SUBJECTS, "project or enterprise")
     if params.policy:
-        pf.require_policy_nx(graph, params.policy)
-    policies = pf.policies_nx(graph, [params.policy] if params.policy else None)
-    projects = projects_nx(graph, [params.subject])
-    enterprises = enterprises_nx(graph, [params.subject])
-    related_enterprises = [e.id for p in projects.values() for e, _ in p.investors]
-    enterprises.update(enterprises_nx(graph, related_enterprises))
-    projects.update(projects_nx(graph, [p for e in list(enterprises.values()) for p in e.projects]))
-    found = _Facts(policies=policies, projects=projects, enterprises=enterprises, chains=pf.chain_count_nx(graph))
+        read.require_policy(params.policy)
+    policies = read.policies([params.policy] if params.policy else None)
+    projects = read.projects([params.subject])
+    enterprises = read.enterprises([params.subject])
+    enterprises.update(read.enterprises([e.id for p in projects.values() for e, _ in p.investors]))
+    projects.update(read.projects([p for e in list(enterprises.values()) for p in e.projects]))
+    found = _Facts(policies=policies, projects=projects, enterprises=enterprises, chains=read.chain_count())
     return judge(params, params.subject, found)
+
+
+def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
+    return run(NxPolicyReader(graph), params)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    cy.require(execute, params.subject, _SUBJECTS, "project or enterprise")
-    if params.policy:
-        pf.require_policy_cypher(execute, params.policy)
-    policies = pf.policies_cypher(execute, [params.policy] if params.policy else None)
-    projects = projects_cypher(execute, [params.subject])
-    enterprises = enterprises_cypher(execute, [params.subject])
-    related_enterprises = [e.id for p in projects.values() for e, _ in p.investors]
-    enterprises.update(enterprises_cypher(execute, related_enterprises))
-    projects.update(projects_cypher(execute, [p for e in list(enterprises.values()) for p in e.projects]))
-    found = _Facts(policies=policies, projects=projects, enterprises=enterprises, chains=pf.chain_count_cypher(execute))
-    return judge(params, params.subject, found)
+    return run(CypherPolicyReader(execute), params)
 
 
 QUERY: Query[Params, Result] = Query(
