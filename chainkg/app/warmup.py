@@ -85,7 +85,7 @@ def kept_answers(store: GraphStore) -> dict[str, str]:
     for query, params in calls:
         try:
             answers[kept_key(query.name, params)] = query.networkx(graph, params).model_dump_json()
-        except QueryError as exc:
+        except Exception as exc:  # a kept answer is an optimisation: never the reason a save fails
             log.info("not kept: %s: %s", query.name, exc)
     return answers
 

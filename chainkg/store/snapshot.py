@@ -223,7 +223,7 @@ def _dump_graph(graph: nx.MultiDiGraph[str], kept: dict[str, Any]) -> bytes:
     one pickler (one memo)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    rest = {k: v for k, v in graph.__dict__.items() if k not in (*_TABLES, "_adj")}
+    rest = {"graph": graph.graph}  # not the views networkx caches on the instance: see _load_graph
     tables = [list(getattr(graph, name).items()) for name in _TABLES]
     pickler.dump((_HEAD, rest, [-(-len(items) // CHUNK) for items in tables], kept))
     for items in tables:
@@ -237,7 +237,10 @@ def _load_graph(path: Path, head: Any, unpickler: pickle.Unpickler) -> nx.MultiD
         raise SnapshotError(path, "corrupt", "payload is not a chainkg graph")
     rest, chunks = head[1], head[2]
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.__dict__.update(rest)
+    # Only the graph's attributes. Snapshots written before this rule also hold the views networkx had
+    # cached on the instance (graph.nodes, .succ, …): each carried its own copy of a table into the head
+    # — read before the lazy open could start, and stale after the first added node — so they are dropped.
+    graph.graph.update(rest.get("graph") or {})
     for name, count in zip(_TABLES, chunks, strict=True):
         table: dict[Any, Any] = {}
         for _ in range(count):
