@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -95,9 +96,13 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     graph = store.graph
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     snapshot = home / "memory.snapshot"
+    from chainkg.app.warmup import kept_answers
+
     started = time.perf_counter()
-    store.save(snapshot)
-    save_s = time.perf_counter() - started
+    answers = kept_answers(store)  # what `chainkg load` keeps in the snapshot (chainkg.app.state.save_store)
+    answers_s = time.perf_counter() - started
+    store.save(snapshot, answers=answers)
+    save_s = time.perf_counter() - started - answers_s
     return {
         "records_read": report.records_read,
         "records_loaded": report.records_loaded,
@@ -115,6 +120,8 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
         "load_peak_rss_mb": load_peak,
         "rss_after_load_mb": rss_mb(),
         "snapshot_save_s": save_s,
+        "kept_answers_s": answers_s,
+        "kept_answers": len(answers),
         "snapshot_mb": snapshot.stat().st_size / 2**20,
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -158,21 +165,43 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
             return result
 
     out: dict[str, Any] = {"heap": args.heap, "pagecache": args.pagecache, "batch_size": args.batch_size}
-    server = Neo4jServer(heap=args.heap, pagecache=args.pagecache)
+    home = Path(args.home)
+    # The database is kept in <home>/dbms after the step, where `python -m benchmarks.neo4j_queries`
+    # finds it (its default home is this one) to time queries again without loading again; a new
+    # run of this step starts from an empty one.
+    dbms = home / "dbms"
+    if dbms.exists():
+        shutil.rmtree(dbms)
+    home.mkdir(parents=True, exist_ok=True)
+    out["dbms"] = str(dbms)
+    server = Neo4jServer(data_dir=dbms, heap=args.heap, pagecache=args.pagecache)
     try:
-        server.start(timeout=180)
+        server.start(timeout=600)  # the bulk import's restart waits as long: a province's store starts slowly
         assert server.pid is not None and server.uri is not None and server.auth is not None
         out["server_start_s"] = server.start_seconds
         store = CountingStore(server.uri, server.auth[0], server.auth[1], batch_size=args.batch_size)
         store.connect()
-        home = Path(args.home)
-        home.mkdir(parents=True, exist_ok=True)
         progress = _Progress(Path(args.out).with_suffix(".progress.jsonl"), store)
         progress.start()
         out["load_mode"] = args.load
         server_cpu0 = _proc_cpu_s(server.pid)
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        if args.load == "bulk":
+        if args.load == "bulk" and args.snapshot:
+            # the graph the load step built and saved: the same pipeline's product, not built twice
+            from chainkg.loaders.bulk import import_graph
+            from chainkg.store.memory import MemoryStore
+
+            phases: dict[str, float] = {}
+            mark = time.perf_counter()
+            memory = MemoryStore.open(Path(args.snapshot)).wait()
+            phases["snapshot_open"] = time.perf_counter() - mark
+            import_graph(store, memory, server.import_full, home / "neo4j-import", seconds=phases)
+            phases["total"] = time.perf_counter() - wall0
+            out["bulk_phases_s"] = phases
+            out["graph_from"] = args.snapshot
+            report = None
+            server_cpu0 = 0.0
+        elif args.load == "bulk":
             # the pipeline into the embedded store, the importer's files, neo4j-admin on the stopped
             # server (its process restarts: its CPU is counted from the new process), the schema
             from chainkg.loaders.bulk import bulk_load
@@ -199,15 +228,15 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
         nodes, edges = counts.total_nodes, counts.total_edges
         out.update(
             {
-                "records_read": report.records_read,
-                "records_loaded": report.records_loaded,
-                "rows_rejected": report.rows_rejected,
+                "records_read": report.records_read if report else None,
+                "records_loaded": report.records_loaded if report else None,
+                "rows_rejected": report.rows_rejected if report else None,
                 "nodes": nodes,
                 "edges": edges,
                 "load_s": load_wall,
                 "load_cpu_s": load_cpu,  # the loading Python process
                 "server_cpu_s": server_cpu,  # the Neo4j server during the load
-                "records_per_s": report.records_read / load_wall,
+                "records_per_s": report.records_read / load_wall if report else None,
                 "graph_records_per_s": (nodes + edges) / load_wall,
                 "loader_peak_rss_mb": peak_rss_mb(),
                 "server_rss_after_load_mb": _proc_status_mb(server.pid, "VmRSS"),
@@ -219,7 +248,9 @@ def neo4j(args: argparse.Namespace) -> dict[str, Any]:
             def say(line: str) -> None:
                 print(line, flush=True)
 
-            out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed, progress=say)
+            out["queries"] = query_latency.measure(
+                store, repeats=args.repeats, seed=args.seed, only=_cases(out), progress=say
+            )
         out["server_peak_rss_mb"] = _proc_status_mb(server.pid, "VmHWM")
         store.close()
     finally:
@@ -239,9 +270,50 @@ def open_snapshot(args: argparse.Namespace) -> dict[str, Any]:
     open_s = time.perf_counter() - started
     out: dict[str, Any] = {"snapshot_checked_s": checked_s, "snapshot_open_s": open_s, "rss_after_open_mb": rss_mb()}
     if args.queries:
-        out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed)
+        out["queries"] = query_latency.measure(store, repeats=args.repeats, seed=args.seed, only=_cases(out))
     out["peak_rss_mb"] = peak_rss_mb()
     return out
+
+
+def _cases(out: dict[str, Any]) -> list[str]:
+    """Every case of :mod:`benchmarks.query_latency`; the queries that have none yet are named in ``out``
+    (a full run of that module refuses to start without them; this step times what it can)."""
+    from benchmarks import query_latency
+
+    out["queries_without_case"] = query_latency._uncovered()
+    return [case.name for case in query_latency.CASES]
+
+
+def resave(args: argparse.Namespace) -> dict[str, Any]:
+    """Open a snapshot (an older format too) and save it again with this code, kept answers included:
+    what ``chainkg load`` would have written. The state directory's manifest file is copied beside it."""
+    import shutil as _shutil
+
+    from chainkg.app.warmup import kept_answers
+    from chainkg.store.memory import MemoryStore
+
+    source, target = Path(args.snapshot), Path(args.out_snapshot)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    manifest = source.with_name(source.name + ".manifest.json")  # chainkg.app.settings.Settings.manifest_path
+    if manifest.exists():
+        _shutil.copy2(manifest, target.with_name(target.name + ".manifest.json"))
+    started = time.perf_counter()
+    store = MemoryStore.open(source).wait()
+    open_s = time.perf_counter() - started
+    started = time.perf_counter()
+    answers = kept_answers(store)
+    answers_s = time.perf_counter() - started
+    started = time.perf_counter()
+    store.save(target, answers=answers)
+    return {
+        "open_s": open_s,
+        "kept_answers_s": answers_s,
+        "kept_answers": len(answers),
+        "kept_answers_bytes": sum(len(a) for a in answers.values()),
+        "save_s": time.perf_counter() - started,
+        "snapshot_mb": target.stat().st_size / 2**20,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,13 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     n4.add_argument("--pagecache", default="512m")
     n4.add_argument("--batch-size", type=int, default=1000)
     n4.add_argument("--load", choices=("online", "bulk"), default="online")
+    n4.add_argument("--snapshot", default=None, help="bulk: import the graph of this snapshot (no pipeline run)")
     n4.add_argument("--queries", action="store_true")
     n4.add_argument("--repeats", type=int, default=100)
     n4.add_argument("--seed", type=int, default=0)
-    for sub in (gen, ld, op, n4):
+    rs = steps.add_parser("resave")
+    rs.add_argument("--snapshot", required=True)
+    rs.add_argument("--out-snapshot", required=True)
+    for sub in (gen, ld, op, n4, rs):
         sub.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    step = {"generate": generate, "load": load, "open": open_snapshot, "neo4j": neo4j}[args.step]
+    step = {"generate": generate, "load": load, "open": open_snapshot, "neo4j": neo4j, "resave": resave}[args.step]
     try:
         result = {"status": "ok", **step(args)}
     except MemoryError:

@@ -69,9 +69,17 @@ def admin(
     return proc.stdout
 
 
-def import_full(home: os.PathLike, import_dir: os.PathLike, *, heap: str = "1g") -> str:
-    """``neo4j-admin database import full @import.args`` in ``import_dir``, into the stopped home."""
+def import_full(home: os.PathLike, import_dir: os.PathLike, *, heap: str = "1g", off_heap: str | None = None) -> str:
+    """``neo4j-admin database import full @import.args`` in ``import_dir``, into the stopped home.
+
+    ``off_heap`` caps the importer's memory outside the JVM heap (``--max-off-heap-memory``: its id
+    mapper and caches; Neo4j's default is 90% of the machine's free memory, too much on a machine that
+    runs other servers).
+    """
     directory = Path(import_dir).resolve()
     if not (directory / ARGS_FILE).is_file():
         raise Neo4jLauncherError(f"{directory} holds no {ARGS_FILE}: not written by `chainkg load --bulk`")
-    return admin(home, ["database", "import", "full", f"@{ARGS_FILE}"], cwd=directory, heap=heap)
+    args = ["database", "import", "full", f"@{ARGS_FILE}"]
+    if off_heap:
+        args.append(f"--max-off-heap-memory={off_heap}")
+    return admin(home, args, cwd=directory, heap=heap)

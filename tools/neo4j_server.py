@@ -93,6 +93,14 @@ DEFAULT_JVM_ARGS = (
 _BIND_ERRORS = ("Address already in use", "BindException", "PortBindException")
 
 
+def _plus_gib(size: str, gib: int) -> str:
+    """A JVM-style size (``512m``, ``2g``, ``1024k``, bytes) plus ``gib`` GiB, in MiB (``1536m``)."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+    text = size.strip().lower().removesuffix("b")
+    mib = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text) / 2**20
+    return f"{int(mib) + 1024 * gib}m"
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that was free a moment ago on ``host``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -190,6 +198,9 @@ class Neo4jServer:
         self.settings = dict(settings or {})
         self.uri: str | None = None
         self.start_seconds: float | None = None
+        #: the last start's ready timeout: a restart (``import_full``) waits as long — a province's
+        #: store takes minutes to start on a busy machine, where a fixed 90 s killed it mid-start
+        self.start_timeout: float = 90.0
         self.process: subprocess.Popen | None = None
         self._workdir: Path | None = None  # temp dir owned (and removed) by this object
         self._log_fh = None
@@ -236,6 +247,7 @@ class Neo4jServer:
         """
         if self.running:
             raise Neo4jLauncherError(f"already running: {self!r}")
+        self.start_timeout = timeout
         if port is not None:
             self.port = port
         if data_dir is not None:
@@ -355,20 +367,22 @@ class Neo4jServer:
         self.stop()
         return self.start(port=self.port, data_dir=self.data_dir, timeout=timeout)
 
-    def import_full(self, import_dir: os.PathLike, timeout: float = 90) -> str:
+    def import_full(self, import_dir: os.PathLike, timeout: float | None = None) -> str:
         """Bulk-import a directory written by ``chainkg load --bulk`` into this server's database:
         stop, ``neo4j-admin database import full`` (:func:`tools.neo4j_admin.import_full`), start
-        again on the same port. Returns the importer's report."""
+        again on the same port, waiting ``timeout`` s (default: as long as the last start was allowed).
+        The importer gets this server's heap and at most its page cache's size plus 1 GiB of memory
+        off the heap (its default is 90% of the machine's). Returns the importer's report."""
         from tools.neo4j_admin import import_full
 
         was_running = self.running
-        self.stop()
+        self.stop(timeout=300)  # a big page cache takes a while to flush; SIGKILL would skip the checkpoint
         assert self.data_dir is not None, "start the server once first: it makes its home"
         try:
-            return import_full(self.data_dir, import_dir, heap=self.heap)
+            return import_full(self.data_dir, import_dir, heap=self.heap, off_heap=_plus_gib(self.pagecache, 1))
         finally:
             if was_running:
-                self.start(port=self.port, data_dir=self.data_dir, timeout=timeout)
+                self.start(port=self.port, data_dir=self.data_dir, timeout=timeout or self.start_timeout)
 
     def close(self) -> None:
         """``stop()`` and remove the temp directories this object created."""

@@ -37,7 +37,7 @@ from typing import Any
 from chainkg.app.lock import StateBusy, StateLock
 from chainkg.app.reclaim import reclaim, release_views
 from chainkg.app.settings import Settings
-from chainkg.app.warmup import start_warming
+from chainkg.app.warmup import kept_answers, start_warming
 from chainkg.loaders import default_loaders, loader_named
 from chainkg.loaders.pipeline import LoadReport, file_entry, run_load
 from chainkg.store.files import atomic_write_text, remove_stale_temps
@@ -208,7 +208,7 @@ def save_store(store: GraphStore, settings: Settings) -> SnapshotStamp | None:
         "manifest": [m.to_dict() for m in store.manifest()],
     }
     atomic_write_text(settings.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    store.save(settings.snapshot_path)
+    store.save(settings.snapshot_path, answers=kept_answers(store))  # answered at once after a start
     return snapshot_stamp(settings.snapshot_path)
 
 

@@ -33,7 +33,7 @@ from chainkg.store.neo4j.bulk import ImportFiles, write_import_files
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import StoreError, StoreUnavailable
 
-__all__ = ["BulkResult", "Importer", "bulk_load", "command_importer"]
+__all__ = ["BulkResult", "Importer", "bulk_load", "command_importer", "import_graph"]
 
 #: Runs the importer on a directory of import files and returns once the server is up again.
 Importer = Callable[[Path], None]
@@ -67,18 +67,34 @@ def bulk_load(
     """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    counts = store.counts()
-    if counts.total_nodes or store.manifest():
-        raise StoreError(
-            f"the Neo4j database at {store.uri} is not empty ({counts.total_nodes} nodes, "
-            f"{counts.total_edges} relationships): bulk import only fills a new database. "
-            "Load without --bulk to add to it, or empty it first (chainkg load --store neo4j --reset …)"
-        )
+    _refuse_unless_empty(store)
     memory = MemoryStore()
     reports = run_load(memory, paths, loaders, report_dir=report_dir, batch_size=batch_size)
     seconds["pipeline"] = time.perf_counter() - started
+    files = import_graph(store, memory, importer, directory, seconds=seconds, reconnect_seconds=reconnect_seconds)
+    seconds["total"] = time.perf_counter() - started
+    return BulkResult(reports, files, seconds)
+
+
+def import_graph(
+    store: Neo4jStore,
+    memory: MemoryStore,
+    importer: Importer,
+    directory: Path,
+    *,
+    seconds: dict[str, float] | None = None,
+    reconnect_seconds: float = 120.0,
+) -> ImportFiles:
+    """Steps 3–5 of :func:`bulk_load` for a graph already built by the pipeline (``memory``, e.g.
+    opened from the snapshot a ``chainkg load`` saved): write it, import it, check it. The embedded
+    graph is emptied once written (``memory`` is left empty), so its memory is free for the importer.
+    ``seconds`` receives the phases' times (files, import, schema, facts)."""
+    seconds = {} if seconds is None else seconds
+    _refuse_unless_empty(store)
     mark = time.perf_counter()
     files = write_import_files(memory.graph, directory, store.database or "neo4j")
+    expected, inputs = memory.counts(), memory.manifest()
+    _release(memory)
     seconds["files"] = time.perf_counter() - mark
     mark = time.perf_counter()
     importer(directory)
@@ -87,10 +103,10 @@ def bulk_load(
     store.reset_connections()
     _reconnect(store, reconnect_seconds)
     store.set_empty_lists(files.empty_lists)
-    for entry in memory.manifest():
+    for entry in inputs:
         store.record_input(entry)
     seconds["schema"] = time.perf_counter() - mark
-    expected, found = memory.counts(), store.counts()
+    found = store.counts()
     if (expected.nodes, expected.edges) != (found.nodes, found.edges):
         raise StoreError(
             f"the bulk import into {store.uri} left other counts than were written: "
@@ -99,8 +115,7 @@ def bulk_load(
     mark = time.perf_counter()
     store.refresh_facts()  # the chain queries' precomputed facts (chainkg.store.neo4j.facts)
     seconds["facts"] = time.perf_counter() - mark
-    seconds["total"] = time.perf_counter() - started
-    return BulkResult(reports, files, seconds)
+    return files
 
 
 def command_importer(command: str, timeout: float = 6 * 3600) -> Importer:
@@ -123,6 +138,25 @@ def command_importer(command: str, timeout: float = 6 * 3600) -> Importer:
             raise StoreError(f"the import command {command!r} failed (exit {proc.returncode}):\n{tail}")
 
     return run
+
+
+def _refuse_unless_empty(store: Neo4jStore) -> None:
+    counts = store.counts()
+    if counts.total_nodes or store.manifest():
+        raise StoreError(
+            f"the Neo4j database at {store.uri} is not empty ({counts.total_nodes} nodes, "
+            f"{counts.total_edges} relationships): bulk import only fills a new database. "
+            "Load without --bulk to add to it, or empty it first (chainkg load --store neo4j --reset …)"
+        )
+
+
+def _release(memory: MemoryStore) -> None:
+    """Free the embedded graph before the importer and the restarted server need the memory (a
+    province's graph is 8 GiB): its attribute dict is emptied, so the tables go now even while a
+    cached networkx view still refers back to the graph (a cycle only a full collection would free)."""
+    graph = memory.graph
+    memory.clear()
+    vars(graph).clear()
 
 
 def _reconnect(store: Neo4jStore, seconds: float) -> None:

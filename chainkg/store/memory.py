@@ -37,7 +37,7 @@ from chainkg.store.protocol import (
     WriteResult,
 )
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
-from chainkg.store.snapshot import PendingGraph, open_snapshot, write_snapshot
+from chainkg.store.snapshot import PendingGraph, kept_key, open_snapshot, write_snapshot
 
 __all__ = ["MemoryStore"]
 
@@ -55,6 +55,11 @@ class MemoryStore:
         self._header_counts: Counts | None = None
         self._manifest: list[ManifestEntry] = list(manifest or [])
         self._keys_built: dict[str, dict[str, set[str]]] | None = None
+        #: Kept answers of the opened snapshot (:mod:`chainkg.store.snapshot`) and the graph version they
+        #: hold for: served while the graph is built, and after until the first write changes it.
+        self._answers: dict[str, str] = {}
+        self._kept_nodes: dict[str, dict[str, Any]] = {}
+        self._opened_version: int | None = None
 
     @property
     def graph(self) -> nx.MultiDiGraph[str]:
@@ -62,6 +67,8 @@ class MemoryStore:
         pending = self._pending  # read once: another thread may clear it meanwhile
         if pending is not None:
             graph = pending.result()  # raises SnapshotError if it cannot be built
+            if self._opened_version is None:
+                self._opened_version = graph.graph.get("version", 0)
             self._graph, self._pending = graph, None
             return graph
         return self._graph
@@ -70,6 +77,23 @@ class MemoryStore:
     def graph(self, value: nx.MultiDiGraph[str]) -> None:
         self._pending = None
         self._graph = value
+        self._answers, self._kept_nodes, self._opened_version = {}, {}, None
+
+    @property
+    def building(self) -> bool:
+        """Whether the graph of the opened snapshot is still being built (kept answers and counts are
+        served meanwhile; everything else waits for it)."""
+        pending = self._pending
+        return pending is not None and not pending.done
+
+    def _as_opened(self) -> bool:
+        """Whether the graph is still the snapshot's as it was saved: being built, or built and unchanged."""
+        pending = self._pending
+        if pending is not None and not pending.done:
+            return True
+        if self._opened_version is None and pending is None:
+            return False  # not opened from a snapshot
+        return bool(self.graph.graph.get("version", 0) == self._opened_version)
 
     # --- persistence -----------------------------------------------------------------------
 
@@ -84,6 +108,7 @@ class MemoryStore:
         pending = open_snapshot(path)
         store = cls(manifest=[ManifestEntry.from_dict(m) for m in pending.header["manifest"]])
         store._pending = pending
+        store._answers, store._kept_nodes = pending.answers, pending.nodes
         counts = pending.header.get("counts") or {}
         store._header_counts = Counts(dict(counts.get("nodes", {})), dict(counts.get("edges", {})))
         return store
@@ -93,8 +118,10 @@ class MemoryStore:
         _ = self.graph
         return self
 
-    def save(self, path: Path) -> None:
-        write_snapshot(path, self.graph, [m.to_dict() for m in self._manifest], self.counts())
+    def save(self, path: Path, answers: dict[str, str] | None = None) -> None:
+        """Write the snapshot; ``answers`` (:func:`~chainkg.store.snapshot.kept_key` → result JSON, of
+        this graph) are kept in it and served by a store opened from it while its graph is built."""
+        write_snapshot(path, self.graph, [m.to_dict() for m in self._manifest], self.counts(), answers)
 
     def close(self) -> None:
         """Nothing to release; present for the protocol."""
@@ -218,12 +245,17 @@ class MemoryStore:
     # --- reading ---------------------------------------------------------------------------
 
     def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
+        if self._answers and self._as_opened():
+            kept = self._answers.get(kept_key(query.name, params))
+            result_type = getattr(query, "result", None)
+            if kept is not None and result_type is not None:
+                answer: ResultT = result_type.model_validate_json(kept)
+                return answer
         return query.networkx(self.graph, params)
 
     def counts(self) -> Counts:
-        pending = self._pending
-        if pending is not None and not pending.done and self._header_counts is not None:
-            return Counts(dict(self._header_counts.nodes), dict(self._header_counts.edges))  # still building
+        if self._header_counts is not None and self._as_opened():  # the counts it was saved with
+            return Counts(dict(self._header_counts.nodes), dict(self._header_counts.edges))
         nodes, edges = kind_counts(self.graph)  # once per graph version
         return Counts(dict(nodes), dict(edges))
 
@@ -231,6 +263,9 @@ class MemoryStore:
         return sum(1 for _, _, k in self.graph.edges(data="kind", default="") if k == kind.value)
 
     def node(self, node_id: str) -> dict[str, Any] | None:
+        kept = self._kept_nodes.get(node_id) if self._kept_nodes else None
+        if kept is not None and self._as_opened():  # a chain, segment or place: known before the graph is built
+            return dict(kept)
         attrs = self.graph.nodes.get(node_id)
         return dict(attrs) if attrs is not None else None
 

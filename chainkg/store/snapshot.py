@@ -16,11 +16,20 @@ by many edges) stay shared. Why chunks: a province's graph is some hundred milli
 built: everything that needs the graph waits for it, and what the header knows (counts, manifest)
 is known at once.
 
+Format 3 adds **kept answers** to the head: the answers of the calls a user makes first (the start
+pages: each chain's gap analysis and map at the home city, the overview, the statistics — chosen by
+the app, :mod:`chainkg.app.warmup`), computed from this very graph when it was saved, as JSON texts
+keyed by query name and parameters, with a digest of the code that computed them. They are read
+with the head, before :func:`open_snapshot` returns, so the store answers those calls at once while
+the graph is built (:meth:`chainkg.store.memory.MemoryStore.run`); answers of other code (an
+upgraded chainkg) are dropped, not served. Format 2 snapshots (no answers) are still read.
+
 Snapshots are a local cache written by chainkg itself (like ``.pyc`` files): open only your own.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -31,8 +40,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from pydantic import BaseModel
 
 from chainkg.schema import SCHEMA_VERSION
+from chainkg.schema.kinds import NodeKind
 from chainkg.store.files import atomic_write
 from chainkg.store.gc_pause import gc_paused
 
@@ -43,6 +54,8 @@ __all__ = [
     "FORMAT_VERSION",
     "PendingGraph",
     "SnapshotError",
+    "code_digest",
+    "kept_key",
     "open_snapshot",
     "read_header",
     "read_snapshot",
@@ -50,7 +63,12 @@ __all__ = [
 ]
 
 MAGIC = b"CHAINKG-SNAPSHOT\n"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Formats this code reads: 2 is 3 without kept answers.
+READABLE_FORMATS = (2, 3)
+#: Kinds of the nodes whose attributes are also kept beside the answers (a province has a few thousand
+#: of them): the ids those answers are asked with (chains, segments, places) are known to exist at once.
+KEPT_NODE_KINDS = frozenset(k.value for k in (NodeKind.CHAIN, NodeKind.SEGMENT, NodeKind.REGION, NodeKind.PARK))
 #: Entries of the node table, the successors or the predecessors per pickle of the payload.
 CHUNK = 2_000
 _HEAD = "chainkg-graph"
@@ -67,11 +85,34 @@ class SnapshotError(RuntimeError):
         self.detail = detail
 
 
-def write_snapshot(path: Path, graph: nx.MultiDiGraph[str], manifest: list[dict[str, Any]], counts: Counts) -> None:
+def kept_key(query: str, params: BaseModel) -> str:
+    """The key of a kept answer: the query's name and its parameters as JSON."""
+    return f"{query}\0{params.model_dump_json()}"
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the chainkg package's source: kept answers are served only by the code that made them."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for file in sorted(root.rglob("*.py")):
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_snapshot(
+    path: Path,
+    graph: nx.MultiDiGraph[str],
+    manifest: list[dict[str, Any]],
+    counts: Counts,
+    answers: dict[str, str] | None = None,
+) -> None:
     """Write atomically (:func:`chainkg.store.files.atomic_write`), so a crash mid-write leaves the old
-    snapshot intact."""
+    snapshot intact. ``answers``: kept answers (:func:`kept_key` → the result's JSON) of this graph."""
     with gc_paused():  # the pickler's memo allocates a container per object; collecting meanwhile finds nothing
-        payload = _dump_graph(graph)
+        table = graph.nodes
+        nodes = {n: dict(a) for n, a in table.items() if a.get("kind") in KEPT_NODE_KINDS}
+        payload = _dump_graph(graph, {"code": code_digest(), "answers": dict(answers or {}), "nodes": nodes})
     header = {
         "format": FORMAT_VERSION,
         "schema": SCHEMA_VERSION,
@@ -117,7 +158,9 @@ def open_snapshot(path: Path, *, background: bool = True) -> PendingGraph:
 
 
 class PendingGraph:
-    """A checked snapshot whose graph is being built; :meth:`result` waits for it.
+    """A checked snapshot whose graph is being built; :meth:`result` waits for it. ``answers`` and
+    ``nodes``: its kept answers and the attributes of its nodes of :data:`KEPT_NODE_KINDS` (empty for
+    format 2, or when another version of the code made them), known at once.
 
     Unpickling can fail after the checksum matched only for a writer bug or a foreign file; that
     failure is a :class:`SnapshotError` (``corrupt``) raised by :meth:`result`.
@@ -126,10 +169,25 @@ class PendingGraph:
     def __init__(self, path: Path, header: dict[str, Any], payload: bytes, background: bool):
         self.path = path
         self.header = header
+        self.answers: dict[str, str] = {}
+        self.nodes: dict[str, dict[str, Any]] = {}
         self._payload: bytes | None = payload
         self._graph: nx.MultiDiGraph[str] | None = None
         self._error: SnapshotError | None = None
         self._done = threading.Event()
+        self._unpickler = pickle.Unpickler(io.BytesIO(payload))
+        try:
+            self._head = self._unpickler.load()  # small: the graph's attributes, the chunk counts, the answers
+            kept = self._head[3] if isinstance(self._head, tuple) and len(self._head) == 4 else {}
+            if isinstance(kept, dict) and kept.get("code") == code_digest():
+                self.answers = dict(kept.get("answers") or {})
+                self.nodes = dict(kept.get("nodes") or {})
+        except Exception as exc:  # checksum matched: a writer bug or a foreign file; said when the graph is needed
+            self._head = None
+            self._error = SnapshotError(path, "corrupt", f"payload cannot be read: {exc}")
+            self._payload = None
+            self._done.set()
+            return
         if background:
             threading.Thread(target=self._build, name="chainkg-snapshot", daemon=True).start()
         else:
@@ -149,37 +207,40 @@ class PendingGraph:
     def _build(self) -> None:
         try:
             with gc_paused():  # unpickling builds millions of containers; collecting meanwhile finds nothing
-                self._graph = _load_graph(self.path, self._payload or b"")
+                self._graph = _load_graph(self.path, self._head, self._unpickler)
         except SnapshotError as exc:
             self._error = exc
         except Exception as exc:  # checksum matched, so this is a writer bug or a foreign file
             self._error = SnapshotError(self.path, "corrupt", f"payload cannot be read: {exc}")
         finally:
-            self._payload = None
+            self._payload = self._head = None
+            self._unpickler = None  # type: ignore[assignment]
             self._done.set()
 
 
-def _dump_graph(graph: nx.MultiDiGraph[str]) -> bytes:
-    """The payload: a head, then each table of the graph in chunks, all through one pickler (one memo)."""
+def _dump_graph(graph: nx.MultiDiGraph[str], kept: dict[str, Any]) -> bytes:
+    """The payload: a head (with the kept answers), then each table of the graph in chunks, all through
+    one pickler (one memo)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    rest = {k: v for k, v in graph.__dict__.items() if k not in (*_TABLES, "_adj")}
+    rest = {"graph": graph.graph}  # not the views networkx caches on the instance: see _load_graph
     tables = [list(getattr(graph, name).items()) for name in _TABLES]
-    pickler.dump((_HEAD, rest, [-(-len(items) // CHUNK) for items in tables]))
+    pickler.dump((_HEAD, rest, [-(-len(items) // CHUNK) for items in tables], kept))
     for items in tables:
         for start in range(0, len(items), CHUNK):
             pickler.dump(items[start : start + CHUNK])
     return buffer.getvalue()
 
 
-def _load_graph(path: Path, payload: bytes) -> nx.MultiDiGraph[str]:
-    unpickler = pickle.Unpickler(io.BytesIO(payload))
-    head = unpickler.load()
-    if not (isinstance(head, tuple) and len(head) == 3 and head[0] == _HEAD):
+def _load_graph(path: Path, head: Any, unpickler: pickle.Unpickler) -> nx.MultiDiGraph[str]:
+    if not (isinstance(head, tuple) and len(head) in (3, 4) and head[0] == _HEAD):
         raise SnapshotError(path, "corrupt", "payload is not a chainkg graph")
-    _, rest, chunks = head
+    rest, chunks = head[1], head[2]
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.__dict__.update(rest)
+    # Only the graph's attributes. Snapshots written before this rule also hold the views networkx had
+    # cached on the instance (graph.nodes, .succ, …): each carried its own copy of a table into the head
+    # — read before the lazy open could start, and stale after the first added node — so they are dropped.
+    graph.graph.update(rest.get("graph") or {})
     for name, count in zip(_TABLES, chunks, strict=True):
         table: dict[Any, Any] = {}
         for _ in range(count):
@@ -210,11 +271,11 @@ def _split(path: Path, want_payload: bool, check_version: bool = True) -> tuple[
             raise ValueError(f"header lacks {sorted(required - set(header))}")
     except ValueError as exc:
         raise SnapshotError(path, "corrupt", f"header unreadable: {exc}") from exc
-    if check_version and (header["format"] != FORMAT_VERSION or header["schema"] != SCHEMA_VERSION):
+    if check_version and (header["format"] not in READABLE_FORMATS or header["schema"] != SCHEMA_VERSION):
         raise SnapshotError(
             path,
             "incompatible",
             f"written as format {header['format']} schema {header['schema']}, "
-            f"this chainkg reads format {FORMAT_VERSION} schema {SCHEMA_VERSION}",
+            f"this chainkg reads formats {', '.join(map(str, READABLE_FORMATS))} schema {SCHEMA_VERSION}",
         )
     return header, payload

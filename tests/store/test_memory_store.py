@@ -163,3 +163,16 @@ def test_a_payload_that_is_no_graph_is_corrupt_when_it_is_built(tmp_path: Path) 
     with pytest.raises(SnapshotError) as info:
         opened.wait()
     assert info.value.reason == "corrupt"
+
+
+def test_a_snapshot_keeps_no_view_the_graph_had_cached(dezhou: MemoryStore, tmp_path: Path) -> None:
+    """networkx caches views on the instance (``graph.nodes``, ``.succ``); pickled in the head, each
+    carried a whole table, read before the lazy open could start, and went stale after a write."""
+    store = MemoryStore(dezhou.graph.copy(), dezhou.manifest())
+    _ = store.graph.nodes, store.graph.succ, store.graph.pred, store.graph.adj  # cached on the instance
+    path = tmp_path / "g.snapshot"
+    store.save(path)
+    graph = MemoryStore.open(path).graph
+    assert set(vars(graph)) <= {"graph", "_node", "_adj", "_succ", "_pred", "__networkx_cache__"}
+    graph.add_node("chain:新加的链", kind="Chain")
+    assert "chain:新加的链" in graph.nodes and "chain:新加的链" in graph.succ

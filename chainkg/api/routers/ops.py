@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from chainkg.api.errors import APIError, error_responses
+from chainkg.store.memory import MemoryStore
 from chainkg.store.protocol import GraphStore
 
 __all__ = ["router"]
@@ -27,6 +28,12 @@ class Ready(BaseModel):
     backend: str = Field(description="memory (embedded) or neo4j")
     nodes: dict[str, int] = Field(description="nodes by kind / 各类节点数")
     edges: dict[str, int] = Field(description="edges by kind / 各类关系数")
+    graph: Literal["building", "built"] | None = Field(
+        default=None,
+        description="embedded store: 'building' while the snapshot's graph is built after a start — the start "
+        "pages (statistics, chains, overview, the home city's profile, each chain's gaps and map) answer "
+        "from the snapshot at once, other queries wait for the graph / 图谱是否已载入",
+    )
 
 
 @router.get("/healthz", operation_id="healthz", summary="Liveness / 存活检查")
@@ -60,4 +67,6 @@ def readyz(request: Request) -> Ready:
             {"state": "empty", "backend": store.backend},
             headers={"Retry-After": str(EMPTY_RETRY_AFTER)},
         )
-    return Ready(backend=store.backend, nodes=counts.nodes, edges=counts.edges)
+    building = isinstance(store, MemoryStore) and store.building
+    graph = ("building" if building else "built") if isinstance(store, MemoryStore) else None
+    return Ready(backend=store.backend, nodes=counts.nodes, edges=counts.edges, graph=graph)
