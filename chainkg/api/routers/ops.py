@@ -28,9 +28,10 @@ class Ready(BaseModel):
     backend: str = Field(description="memory (embedded) or neo4j")
     nodes: dict[str, int] = Field(description="nodes by kind / 各类节点数")
     edges: dict[str, int] = Field(description="edges by kind / 各类关系数")
-    graph: Literal["building", "built"] | None = Field(
-        default=None,
-        description="embedded store: 'building' while the snapshot's graph is built after a start — the start "
+    graph: Literal["building", "built"] = Field(
+        default="built",
+        description="'built' when every query can answer (always on Neo4j); on the embedded store "
+        "'building' while the snapshot's graph is built after a start — the start "
         "pages (statistics, chains, overview, the home city's profile, each chain's gaps and map) answer "
         "from the snapshot at once, other queries wait for the graph / 图谱是否已载入",
     )
@@ -68,5 +69,5 @@ def readyz(request: Request) -> Ready:
             headers={"Retry-After": str(EMPTY_RETRY_AFTER)},
         )
     building = isinstance(store, MemoryStore) and store.building
-    graph = ("building" if building else "built") if isinstance(store, MemoryStore) else None
+    graph: Literal["building", "built"] = "building" if building else "built"
     return Ready(backend=store.backend, nodes=counts.nodes, edges=counts.edges, graph=graph)
