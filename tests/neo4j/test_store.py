@@ -159,6 +159,35 @@ def test_set_node_props_overwrites_removes_and_refuses_unknown_ids(empty: Neo4jS
     assert empty.node("ent:乙公司") == memory.node("ent:乙公司")  # all-or-nothing: the first update did not land
 
 
+def test_empty_lists_are_set_in_several_transactions_when_there_are_many(
+    empty: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk import's empty lists go in transactions of EMPTY_LISTS_PER_TX items (a province's
+    2.0M nodes overran the server's transaction memory in one); every one of them is set."""
+    import chainkg.store.neo4j.store as neo4j_store_module
+
+    prov = [Provenance("src:t-1")]
+    names = [f"企业{i}" for i in range(5)]
+    enterprises = [Enterprise(name=n, aliases=[f"{n}简称"]).to_record(prov) for n in names]
+    batch = Batch(nodes=[*_source_batch().nodes, *enterprises])
+    memory, _, _ = _both([batch], empty)
+    monkeypatch.setattr(neo4j_store_module, "EMPTY_LISTS_PER_TX", 2)
+    transactions = 0
+    real = empty.set_node_props
+
+    def counting(updates: dict[str, dict[str, object]]) -> None:
+        nonlocal transactions
+        transactions += 1
+        real(updates)
+
+    monkeypatch.setattr(empty, "set_node_props", counting)
+    empty.set_empty_lists([(f"ent:{n}", "aliases") for n in names])
+    memory.set_node_props({f"ent:{n}": {"aliases": []} for n in names})
+    assert transactions == 3  # 2 + 2 + 1
+    assert neo4j_contents(empty) == memory_contents(memory)
+    assert all((empty.node(f"ent:{n}") or {}).get("aliases") == [] for n in names)
+
+
 def test_lookups_by_key_survive_every_lucene_operator(empty: Neo4jStore) -> None:
     """find_ids goes through the keyword full-text index; keys full of query syntax are still exact."""
     names = ['A+B-C&&D||E!(F){G}[H]^"I"~J*K?L:M\\N/O', "有研(北京)", "AND", "*", "有研"]

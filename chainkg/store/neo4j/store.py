@@ -94,6 +94,10 @@ _UNAVAILABLE = (
 )
 
 
+#: Items :meth:`Neo4jStore.set_empty_lists` sets per transaction.
+EMPTY_LISTS_PER_TX = 100_000
+
+
 class Neo4jStore:
     """A :class:`~chainkg.store.protocol.GraphStore` on a Neo4j 5 server (see the module docstring)."""
 
@@ -292,27 +296,33 @@ class Neo4jStore:
 
     def set_empty_lists(self, empty: list[tuple[Any, str]]) -> None:
         """Set the listed properties to ``[]``: ``(node id, name)`` or ``((source, target, type, key),
-        name)`` — what the offline importer cannot write (:mod:`chainkg.store.neo4j.bulk`)."""
+        name)`` — what the offline importer cannot write (:mod:`chainkg.store.neo4j.bulk`). In
+        transactions of :data:`EMPTY_LISTS_PER_TX` items: a province has millions (2.0M nodes overran
+        the server's transaction memory in one), and setting ``[]`` again is harmless, so a failure
+        part way leaves nothing a second run would not mend."""
         nodes: dict[str, dict[str, Any]] = {}
         edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         for owner, name in empty:
             (edges if isinstance(owner, tuple) else nodes).setdefault(owner, {})[name] = []
-        self.set_node_props(nodes)
+        node_items = list(nodes.items())
+        for start in range(0, len(node_items), EMPTY_LISTS_PER_TX):
+            self.set_node_props(dict(node_items[start : start + EMPTY_LISTS_PER_TX]))
         by_kind: dict[EdgeKind, list[dict[str, Any]]] = {}
         for (source, target, kind, key), props in edges.items():
             by_kind.setdefault(EdgeKind(kind), []).append(
                 {"source": source, "target": target, "key": key, "props": props}
             )
 
-        def work(tx: neo4j.ManagedTransaction) -> None:
+        def work(tx: neo4j.ManagedTransaction, kind: EdgeKind, rows: list[dict[str, Any]]) -> None:
             self._run(tx, facts.MARK, {})
-            for kind, rows in by_kind.items():
-                for start in range(0, len(rows), self.batch_size):
-                    self._run(tx, cy.SET_EDGE_PROPS[kind], {"rows": rows[start : start + self.batch_size]})
+            for start in range(0, len(rows), self.batch_size):
+                self._run(tx, cy.SET_EDGE_PROPS[kind], {"rows": rows[start : start + self.batch_size]})
 
-        if by_kind:
-            with self._translate("setting empty lists", unwritten=True), self._session(write=True) as session:
-                session.execute_write(work)
+        for kind, rows in by_kind.items():
+            for start in range(0, len(rows), EMPTY_LISTS_PER_TX):
+                chunk = rows[start : start + EMPTY_LISTS_PER_TX]
+                with self._translate("setting empty lists", unwritten=True), self._session(write=True) as session:
+                    session.execute_write(work, kind, chunk)
 
     def record_input(self, entry: ManifestEntry) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
