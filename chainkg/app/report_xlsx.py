@@ -105,13 +105,7 @@ def report_xlsx(result: Result) -> bytes:
 
     moves = book.create_sheet("项目动态")
     _header(moves, ["动态", "项目", "项目编号"])
-    for label, refs in (
-        ("新增线索", result.flows.leads),
-        ("签约", result.flows.signed),
-        ("开工", result.flows.started),
-        ("投产", result.flows.in_production),
-        ("终止", result.flows.terminated),
-    ):
+    for label, refs in result.flows.labelled():
         for ref in refs:
             moves.append([label, ref.name, ref.id])
     _widths(moves, [10, 40, 48])

@@ -89,16 +89,14 @@ def _assemble(run: Any, scope: ScopeRef, params: Params) -> Result:
         local_leaders = [leader.enterprise for leader in chart.leaders]
         leaders.update((ref.id, ref) for ref in local_leaders)
         summaries.append(
-            ChainSummary(
-                chain=chain,
-                completeness=gap.completeness,
-                fill=gap.completeness.total - gap.completeness.covered,
-                strengthen=len(gap.strengthen),
-                top_gaps=gap.fill[: params.top_gaps],
+            _summary(
+                chain,
+                gap,
+                params,
+                local_leaders,
                 enterprises=chart.totals.enterprises,
                 active_projects=chart.totals.projects,
                 active_investment_cny=chart.totals.investment_cny,
-                leaders=_unique(local_leaders),
                 projects=projects.total,
                 investment_cny=projects.investment_cny,
                 by_status=projects.by_status,
@@ -130,6 +128,25 @@ def _chains(run: Any) -> list[listing_chains.ChainItem]:
         if found.next_cursor is None:
             return chains
         cursor = found.next_cursor
+
+
+def _summary(
+    chain: NodeRef,
+    gap: gaps.Result,
+    params: Params,
+    local_leaders: list[NodeRef],
+    **counts: Any,
+) -> ChainSummary:
+    """A chain's card from its gap analysis and its counts (from the queries or the kept facts)."""
+    return ChainSummary(
+        chain=chain,
+        completeness=gap.completeness,
+        fill=gap.completeness.total - gap.completeness.covered,
+        strengthen=len(gap.strengthen),
+        top_gaps=gap.fill[: params.top_gaps],
+        leaders=_unique(local_leaders),
+        **counts,
+    )
 
 
 def _unique(refs: list[NodeRef]) -> list[NodeRef]:
@@ -200,16 +217,14 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         local_leaders = by_chain.get(chain.id, [])
         leaders.update((ref.id, ref) for ref in local_leaders)
         summaries.append(
-            ChainSummary(
-                chain=chain,
-                completeness=gap.completeness,
-                fill=gap.completeness.total - gap.completeness.covered,
-                strengthen=len(gap.strengthen),
-                top_gaps=gap.fill[: params.top_gaps],
+            _summary(
+                chain,
+                gap,
+                params,
+                local_leaders,
                 enterprises=fact["enterprise_count"] if fact else 0,
                 active_projects=fact["active_count"] if fact else 0,
                 active_investment_cny=fact["active_cny"] if fact else 0,
-                leaders=_unique(local_leaders),
                 projects=projects,
                 investment_cny=investment,
                 by_status=[ledger.StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in by_status],

@@ -111,6 +111,16 @@ class Flows(BaseModel):
     in_production: list[NodeRef]
     terminated: list[NodeRef]
 
+    def labelled(self) -> list[tuple[str, list[NodeRef]]]:
+        """(Chinese label, projects) per flow, in pipeline order — what reports and pages show."""
+        return [
+            ("新增线索", self.leads),
+            ("签约", self.signed),
+            ("开工", self.started),
+            ("投产", self.in_production),
+            ("终止", self.terminated),
+        ]
+
 
 class ChainRow(BaseModel):
     chain: NodeRef | None

@@ -205,13 +205,7 @@ def report_page(ctx: PageDep) -> Response:
             _money(line.actual_cny),
         )
     moves = Table("moves", f"招商报告_{name}_项目动态", [Column("what", "动态"), Column("project", "项目")])
-    for what, refs in (
-        ("新增线索", result.flows.leads),
-        ("签约", result.flows.signed),
-        ("开工", result.flows.started),
-        ("投产", result.flows.in_production),
-        ("终止", result.flows.terminated),
-    ):
+    for what, refs in result.flows.labelled():
         for ref in refs:
             moves.add(Cell(what), ref_cell(ctx, ref))
     chains = ctx.run(listing_chains.QUERY, {"limit": listing_chains.QUERY.limits("limit").le})
