@@ -11,7 +11,7 @@ from other publishers and provinces) and per **genre** (``real/sources.yaml``). 
 subset it was written on and drops the others is fitted to that subset; one that generalises lifts
 (or keeps) the subsets it was not written on. ``--compare`` prints, per subset and genre, the pair F1
 and name recall of a saved run beside this one, and the passages whose pair counts changed.
-The fresh test half (``real/test4``) is never read here.
+The fresh test half (``real/test5``) is never read here.
 """
 
 from __future__ import annotations
