@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test2": "real text, second test half (run twice in round 2, then read: now development material)",
             "real-test3": "real text, third test half (run once in round 3, then read: now development material)",
             "real-test4": "real text, fourth test half (run once in round 4, then read: now development material)",
-            "real-test5": "real text, FIFTH (fresh) test half (run once at the end of round 5; logged in extraction_eval/README.md)",
+            "real-test5": "real text, FIFTH (fresh) test half (run once at the end of round 5; logged in the README)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
