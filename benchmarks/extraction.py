@@ -15,9 +15,9 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test4`` are the
   first four rounds' test halves, whose misses have been read after their runs, so they are development
   material now; ``real-test5`` is the test half of the fifth round (checksummed in
-  ``real-test5.sha256`` before any extractor run, run once at the end of the round, then read:
-  development material from the next round on). ``all`` runs every set but the test halves; a next round needs a
-  new fresh half, run only on purpose and logged in ``extraction_eval/README.md``.
+  ``real-test5.sha256`` before any extractor run, run once at the end of the round, then read: so it is
+  development material from the next round on). ``all`` runs every set but the test halves; a next round
+  needs a new fresh half, run only on purpose and logged in ``extraction_eval/README.md``.
 
 What is scored is what ``chainkg extract`` outputs (the candidates), against a graph holding the
 bundled Dezhou dataset, so names resolve as they would for a user. Matching rules:
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test2": "real text, second test half (run twice in round 2, then read: now development material)",
             "real-test3": "real text, third test half (run once in round 3, then read: now development material)",
             "real-test4": "real text, fourth test half (run once in round 4, then read: now development material)",
-            "real-test5": "real text, FIFTH (fresh) test half (run once at the end of round 5; logged in the README)",
+            "real-test5": "real text, fifth test half (run once in round 5, then read: development material)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

@@ -101,9 +101,9 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first three rounds' test halves became development material once their misses were read
+    """The first four rounds' test halves became development material once their misses were read
     (extraction_eval/README.md); their figures are guarded like the development passages'. The
-    fresh test half of the fourth round (real-test4) is not run here."""
+    fifth round's test half (real-test5) is not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     first, skipped = evaluate("real-test", gazetteer)
     assert skipped == [] and first["project+amount"].f1 >= 0.87
@@ -111,3 +111,5 @@ def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: Me
     assert skipped == [] and second["project+amount"].f1 >= 0.87 and second["project"].recall >= 0.9
     third, skipped = evaluate("real-test3", gazetteer)
     assert skipped == [] and third["project+amount"].f1 >= 0.85 and third["project"].recall >= 0.87
+    fourth, skipped = evaluate("real-test4", gazetteer)
+    assert skipped == [] and fourth["project+amount"].f1 >= 0.73 and fourth["project"].recall >= 0.77
