@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Collection, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
+from chainkg.queries.search_cypher import RANKED
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
@@ -32,6 +33,7 @@ __all__ = [
     "best",
     "candidate_queries",
     "cypher_matches",
+    "cypher_ranked",
     "dice_terms",
     "networkx_matches",
     "score_keys",
@@ -198,24 +200,68 @@ def candidate_queries(query: str, frequency: Callable[[str], int] | None = None)
 
 def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) -> list[Match]:
     """:func:`networkx_matches` on Neo4j: the candidates from the full-text indexes, scored alike."""
-    labels = [kind.value for kind in kinds]
-    frequency = None
+    queries = [list(pair) for pair in candidate_queries(query, _frequencies(execute, query))]
+    return _scored(execute, query, kinds, queries)
+
+
+def _frequencies(execute: Execute, query: str) -> Callable[[str], int] | None:
+    """How many nodes hold each bigram of ``query`` (up to ``_COUNT_CAP``), when it has more than one."""
     grams = sorted(bigrams(query))
-    if len(grams) > 1:  # try the rare bigrams first: the common ones then bring only short keys
-        terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
-        args = {"index": GRAMS_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
-        counts = {terms[row["term"]]: row["n"] for row in execute(CYPHER["frequencies"], args)}
-        frequency = counts.__getitem__
-    queries = [list(pair) for pair in candidate_queries(query, frequency)]
-    (row,) = execute(CYPHER["candidates"], {"queries": queries, "kinds": labels})
+    if len(grams) <= 1:
+        return None
+    # try the rare bigrams first: the common ones then bring only short keys
+    terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
+    args = {"index": GRAMS_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
+    counts = {terms[row["term"]]: row["n"] for row in execute(CYPHER["frequencies"], args)}
+    return counts.__getitem__
+
+
+def _scored(execute: Execute, query: str, kinds: Collection[NodeKind], queries: list[list[str]]) -> list[Match]:
+    """Every candidate of the Lucene ``queries`` of the ``kinds``, scored here."""
+    (row,) = execute(CYPHER["candidates"], {"queries": queries, "kinds": [kind.value for kind in kinds]})
+    return _score_rows(query, row["nodes"])
+
+
+def _score_rows(query: str, rows: Iterable[list[Any]]) -> list[Match]:
+    """The ``[id, name, keys]`` rows that score above 0 against ``query``, as matches."""
     found: list[Match] = []
     q_grams = bigrams(query)
-    for node_id, name, keys in row["nodes"]:
+    for node_id, name, keys in rows:
         score, matched = score_keys(query, keys or [normalize_name(name or "")], q_grams)
         if score > 0:
             kind = kind_of_id(node_id)
             found.append(Match(-score, _ORDER[kind.value], name if name is not None else node_id, node_id, matched))
     return found
+
+
+def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], limit: int) -> tuple[list[Match], int]:
+    """The first ``limit`` of :func:`cypher_matches` in search's order, and how many there are: scored
+    by the server (:data:`chainkg.queries.search_cypher.RANKED`), only those few shipped and scored
+    again here; every candidate shipped and scored here when the server's scores might differ."""
+    frequency = _frequencies(execute, query)
+    queries = [list(pair) for pair in candidate_queries(query, frequency)]
+    args = {
+        "queries": queries,
+        "kinds": [kind.value for kind in kinds],
+        "q": query,
+        "q_grams": sorted(bigrams(query)),
+        "order": _ORDER,
+        "limit": limit,
+    }
+    (row,) = execute(RANKED, args)
+    q_grams = bigrams(query)
+    found: list[Match] = []
+    for server_score, _, name, node_id, keys in row["top"]:
+        score, matched = score_keys(query, keys, q_grams)
+        if score != server_score:  # never seen; the definition is the client's
+            row["risky"] = True
+            break
+        found.append(Match(-score, _ORDER[kind_of_id(node_id).value], name, node_id, matched))
+    if row["risky"]:
+        every = _scored(execute, query, kinds, queries)
+        return best(every, limit), len(every)
+    unkeyed = _score_rows(query, [[node_id, name, None] for node_id, name in row["unkeyed"]])
+    return best(found + unkeyed, limit), row["total"] + len(unkeyed)
 
 
 def suggestions(text: str, matches: Callable[[str], list[Match]], limit: int = 5) -> list[dict[str, str]]:
