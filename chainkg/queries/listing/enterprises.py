@@ -24,13 +24,14 @@ import networkx as nx
 from pydantic import Field
 
 from chainkg.queries.base import Query
-from chainkg.queries.common import NodeRef, chain_segments, node_ref, require_refs
+from chainkg.queries.common import NodeRef, chain_segments, named_nodes, node_ref, require_refs
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.listing.base import TEXT_MATCH, Page, PageParams, listing_page, matching_text, paginate, text_key
-from chainkg.queries.params import CHAIN, PLACE, SEGMENT
+from chainkg.queries.params import CHAIN, PLACE, SEGMENT, refers
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.graph_tables import node_table
 from chainkg.store.key_index import bigrams
+from chainkg.store.neo4j import facts as kept
 from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, escape_lucene
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
@@ -208,10 +209,46 @@ RETURN n.id AS id, n.name AS name, n.enterprise_kind AS enterprise_kind, n.credi
 }
 
 
+#: What the listing needs before it lists, in one statement: the labels of the nodes the filters
+#: name (``$refs``), and the places the scope covers (null without ``$scope``) — from its place fact
+#: when the facts are fresh (:mod:`chainkg.store.neo4j.facts`), else walked.
+CYPHER["prelude"] = f"""
+OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: $scope}})
+OPTIONAL MATCH (root:{cy.ENTITY} {{id: $scope}})
+WITH pf, root, {kept.FRESH} AS facts_fresh
+CALL (pf, root, facts_fresh) {{
+  WITH pf WHERE facts_fresh AND pf IS NOT NULL
+  RETURN pf.places AS places
+  UNION ALL
+  WITH root, facts_fresh, pf WHERE NOT (facts_fresh AND pf IS NOT NULL) AND root IS NOT NULL
+  RETURN {cy.places_below("root")} AS places
+  UNION ALL
+  WITH root WHERE root IS NULL
+  RETURN [] AS places
+}}
+RETURN facts_fresh, places,
+       COLLECT {{ UNWIND $refs AS ref OPTIONAL MATCH (n:{cy.ENTITY} {{id: ref}})
+                 RETURN [label IN coalesce(labels(n), []) WHERE label <> '{cy.ENTITY}'] }} AS kinds"""
+
+
+def _prelude(execute: cy.Execute, params: Params) -> list[str] | None:
+    """:func:`chainkg.queries.cypher.common.require_refs` (raising as it does) and the places of the
+    scope, sorted (None without one), in one statement (:data:`CYPHER` ``prelude``)."""
+    named = named_nodes(params)
+    (row,) = execute(CYPHER["prelude"], {"scope": params.scope, "refs": [value for _, value in named]})
+    if params.scope is not None and not row["facts_fresh"]:
+        kept.saw_stale()
+    for (name, value), kinds in zip(named, row["kinds"], strict=True):
+        ref = refers(Params, name)
+        assert ref is not None
+        if not kinds or NodeKind(kinds[0]) not in ref.kinds:
+            cy.require(execute, value, ref.kinds, ref.what)  # raises NotFound with close names
+    return sorted(row["places"]) if params.scope is not None else None
+
+
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`."""
-    cy.require_refs(execute, params)
-    places = cy.places_of(execute, params.scope) if params.scope is not None else None
+    """The Cypher twin of :func:`run_networkx`: two statements (:func:`_prelude`, the listing)."""
+    places = _prelude(execute, params)
     text = text_key(params.text)
     args: dict[str, Any] = {
         "kind": params.kind.value if params.kind is not None else None,
