@@ -36,7 +36,8 @@ def _named(ids: str) -> str:
 #: investment_cny, [[id, name]] of the first $head enterprises, the same of the projects]``; with
 #: ``$place`` also ``place`` (the place fact: ``[enterprise_count, statuses, status_projects,
 #: status_cny, status_ledger_cny, [[id, name]] of its leaders]``) and ``place_names`` (``[id, name]``
-#: of the places it covers, itself left out).
+#: of the places it covers, itself left out); with ``$overview`` also ``chain_facts`` (the chain
+#: facts of ``$chains``), ``leaders`` (as :data:`chainkg.queries.cypher.facts.LEADERS`) and ``place``.
 KEPT = f"""
 WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
      AS root_id
@@ -65,11 +66,22 @@ CALL (root_id, ok) {{
   RETURN collect([chain.id, chain.name, segments]) AS chains
 }}
 RETURN facts_fresh, ok, root_id, root.name AS name, size(pf.places) AS place_count, chains,
-       CASE WHEN ok AND $place THEN [pf.enterprise_count, pf.statuses, pf.status_projects, pf.status_cny,
+       CASE WHEN ok AND ($place OR $overview) THEN [pf.enterprise_count, pf.statuses, pf.status_projects, pf.status_cny,
                                     pf.status_ledger_cny, {_named("pf.leader_ids")}] END AS place,
        CASE WHEN ok AND $place THEN COLLECT {{
          UNWIND pf.places AS pid WITH pid WHERE pid <> root_id
-         MATCH (n:{cy.ENTITY} {{id: pid}}) RETURN [n.id, n.name] ORDER BY n.id }} END AS place_names"""
+         MATCH (n:{cy.ENTITY} {{id: pid}}) RETURN [n.id, n.name] ORDER BY n.id }} END AS place_names,
+       CASE WHEN ok AND $overview THEN COLLECT {{
+         UNWIND $chains AS cid MATCH (f:{kept.CHAIN_FACT} {{place: root_id, chain: cid}}) RETURN f {{.*}} }} END
+         AS chain_facts,
+       CASE WHEN ok AND $overview THEN COLLECT {{
+         UNWIND $chains AS cid
+         MATCH (e:{cy.ENTERPRISE})-[lead:{cy.LEADS}]->(:{cy.CHAIN} {{id: cid}})
+         WHERE EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(place) WHERE place.id IN pf.places }}
+         OPTIONAL MATCH (place:{cy.ENTITY} {{id: lead.scope}})
+         WITH cid, e, lead, place ORDER BY cid, e.id, lead.scope
+         RETURN {{chain: cid, id: e.id, name: e.name, scope: lead.scope, place: place.id, place_name: place.name}}
+       }} END AS leaders"""
 
 
 class Kept(NamedTuple):
@@ -80,18 +92,27 @@ class Kept(NamedTuple):
     facts: dict[str, dict[str, Any]]  # segment → facts, as chainkg.queries.cypher.segment_facts.local_facts
     place: dict[str, Any] | None  # the place fact's counts and leaders (``place``)
     place_names: list[list[str]]  # [id, name] of the places the scope covers (``place``)
+    chain_facts: list[dict[str, Any]]  # the chains' facts (``overview``)
+    leaders: list[dict[str, Any]]  # the chains' local leaders (``overview``)
 
 
 def kept_chains(
-    execute: cy.Execute, scope: str | None, chains: list[str] | None, head: int, *, place: bool = False
+    execute: cy.Execute,
+    scope: str | None,
+    chains: list[str] | None,
+    head: int,
+    *,
+    place: bool = False,
+    overview: bool = False,
 ) -> Kept | None:
     """The scope, the rows of :func:`chainkg.queries.gaps.chain_segments_cypher` for ``chains`` (None:
     every chain) and the facts of their segments in the scope (``head`` members each), with
-    ``place`` the place fact's figures too — or None when :data:`KEPT` cannot answer (see the
-    module's docstring)."""
+    ``place`` the place fact's figures too, with ``overview`` the chains' facts and leaders — or
+    None when :data:`KEPT` cannot answer (see the module's docstring)."""
     if head > kept.HEAD:
         return None
-    (row,) = execute(KEPT, {"scope": scope or None, "chains": chains, "head": head, "place": place})
+    args = {"scope": scope or None, "chains": chains, "head": head, "place": place, "overview": overview}
+    (row,) = execute(KEPT, args)
     if not row["facts_fresh"]:
         kept.saw_stale()
     if not row["ok"] or (chains is not None and len(row["chains"]) != len(set(chains))):
@@ -138,4 +159,4 @@ def kept_chains(
             "status_ledger_cny": status_ledger_cny,
             "leaders": [{"id": i, "name": n} for i, n in leaders],
         }
-    return Kept(ref, rows, facts, figures, row["place_names"] or [])
+    return Kept(ref, rows, facts, figures, row["place_names"] or [], row["chain_facts"] or [], row["leaders"] or [])
