@@ -235,21 +235,22 @@ def _score_rows(query: str, rows: Iterable[list[Any]]) -> list[Match]:
 
 
 def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], limit: int) -> tuple[list[Match], int]:
-    """The first ``limit`` of :func:`cypher_matches` in search's order, and how many there are: scored
-    by the server (:data:`chainkg.queries.search_cypher.RANKED`), only those few shipped and scored
-    again here; every candidate shipped and scored here when the server's scores might differ."""
+    """The first ``limit`` of :func:`cypher_matches` in search's order, and how many there are: the
+    candidates containing the text scored by the server (:data:`chainkg.queries.search_cypher.RANKED`),
+    only their best shipped and scored again here, the others scored here; every candidate shipped
+    and scored here when the server's scores might differ."""
     frequency = _frequencies(execute, query)
     queries = [list(pair) for pair in candidate_queries(query, frequency)]
+    q_grams = bigrams(query)
     args = {
         "queries": queries,
         "kinds": [kind.value for kind in kinds],
         "q": query,
-        "q_grams": sorted(bigrams(query)),
+        "q_grams": sorted(q_grams),
         "order": _ORDER,
         "limit": limit,
     }
     (row,) = execute(RANKED, args)
-    q_grams = bigrams(query)
     found: list[Match] = []
     for server_score, _, name, node_id, keys in row["top"]:
         score, matched = score_keys(query, keys, q_grams)
@@ -260,8 +261,8 @@ def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], lim
     if row["risky"]:
         every = _scored(execute, query, kinds, queries)
         return best(every, limit), len(every)
-    unkeyed = _score_rows(query, [[node_id, name, None] for node_id, name in row["unkeyed"]])
-    return best(found + unkeyed, limit), row["total"] + len(unkeyed)
+    others = _score_rows(query, row["others"])
+    return best(found + others, limit), row["total"] + len(others)
 
 
 def suggestions(text: str, matches: Callable[[str], list[Match]], limit: int = 5) -> list[dict[str, str]]:

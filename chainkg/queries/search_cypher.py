@@ -1,54 +1,49 @@
-"""Search's scores computed by Neo4j: the best ``limit`` matches and how many there are, in one statement.
+"""Search on Neo4j: the server scores the candidates that contain the text, the client the rest.
 
-Why: a short or common text (两个字, 集团, 科技) is inside the keys of thousands of nodes. Shipping
-every candidate's id, name and keys to the client and scoring them there
-(:func:`chainkg.queries.matching.cypher_matches`) cost more than the server's search: the Bolt rows
-and their decoding in Python were two thirds of the call. Here the server scores every candidate
-with the definition of :func:`chainkg.queries.matching.score_keys` (the table in
-:mod:`chainkg.queries.search`), counts those above 0 and returns the first ``limit`` in search's
-order (score, kind, name, id); the client scores those few again with :func:`score_keys` (which
-also names the key that matched) and checks that both agree.
+Why: a short or common text (两个字, 集团, 科技, 德州) is inside the keys of thousands of nodes.
+Shipping every candidate's id, name and keys to the client and scoring them there
+(:func:`chainkg.queries.matching.cypher_matches`) cost more than the server's search. Yet scoring
+every candidate on the server is no better: the Dice coefficient of character bigrams, written in
+Cypher, costs the server more than the shipping saved (measured: 2–3× the server time).
 
-The two agree exactly: every branch is the same IEEE arithmetic in the same order, both round the
-same double to 6 decimals, and strings are compared, sized and cut by code point on both sides.
-Where rounding could differ (a decimal ending in 5 at the 7th place: a denominator that is a
-multiple of 128, i.e. a key and query of 128 or more characters together) the statement says so
-(``risky``) and the client scores every candidate itself, as before; nodes without ``keys`` (or with none: their
-key is their normalised name, which only Python computes) are always shipped and scored by the client.
+So :data:`RANKED` splits the candidates, and drops those that cannot score: a key whose Dice
+coefficient reaches 0.5 shares c ≥ m/3 of the text's m bigrams (Dice = 2c/(m + n) with n ≥ c the
+key's bigrams), and c is m substring tests (a bigram of the text is one of the key's exactly when
+the key contains it) — cheap, where the coefficient itself is not. A node with a key that *contains* the text scores by
+that key alone (equal 1.0, prefix 0.8, inside 0.6 + 0.2·|q|/|key|, aliases 0.05 less: each at least
+0.55, while the other rules — the key inside the text, Dice — give at most 0.5), which is a few
+string tests: the server scores those, counts them and ships only the first ``$limit`` in search's
+order (score, kind, name, id). Every other candidate (the key inside the text, a similar key, or
+no keys) is shipped and scored by the client with :func:`chainkg.queries.matching.score_keys`, as
+before; the client merges both and scores the shipped best again, so the answer is the definition's.
+
+Both sides agree exactly: the same IEEE arithmetic in the same order, strings sized, cut and
+compared by code point on both (checked on Neo4j 5.26), and the same rounding to 6 decimals except
+on an exact tie (a multiple of 1/128, which Python rounds to even and Cypher up): only a key of a
+multiple of 128 characters can score one, and then the statement says so (``risky``) and the
+client scores every candidate itself.
 """
 
 from __future__ import annotations
 
-__all__ = ["RANKED", "RISKY_SIZE", "key_score"]
+__all__ = ["RANKED", "RISKY_SIZE"]
 
-#: A key and the query of this many characters together may round differently (see above).
+#: Keys of this many characters (or a multiple) may round differently on the server (see above).
 RISKY_SIZE = 128
 
-
-def key_score(key: str, alias: str) -> str:
-    """Cypher expression: :func:`chainkg.queries.matching.score_keys`' score of one key ``key`` against
-    ``$q`` (its bigrams ``$q_grams``, distinct), ``alias`` a boolean expression (not the node's name)."""
-    gram = f"substring({key}, j, 2)"
-    grams = f"reduce(acc = [], j IN range(0, size({key}) - 2) | CASE WHEN {gram} IN acc THEN acc ELSE acc + {gram} END)"
-    dice = (
-        f"[kg IN [{grams}] | CASE WHEN size(kg) = 0 OR size($q_grams) = 0 THEN 0.0 "
-        f"ELSE 2.0 * size([g IN kg WHERE g IN $q_grams]) / (size($q_grams) + size(kg)) END][0]"
-    )
-    return f"""CASE
-      WHEN {key} = '' THEN 0.0
-      WHEN {key} = $q THEN CASE WHEN {alias} THEN 0.95 ELSE 1.0 END
-      WHEN {key} STARTS WITH $q THEN CASE WHEN {alias} THEN 0.75 ELSE 0.8 END
-      WHEN {key} CONTAINS $q THEN round(CASE WHEN {alias} THEN 0.55 ELSE 0.6 END + 0.2 * size($q) / size({key}), 6)
-      WHEN size({key}) >= 2 AND $q CONTAINS {key} THEN round(0.4 * size({key}) / size($q), 6)
-      ELSE [d IN [{dice}] | CASE WHEN d >= 0.5 THEN round(0.5 * d, 6) ELSE 0.0 END][0]
-    END"""
-
+#: One key's score when it contains ``$q`` (``alias``: not the node's first key).
+_CONTAINING = """CASE
+        WHEN keys[i] = $q THEN CASE WHEN i > 0 THEN 0.95 ELSE 1.0 END
+        WHEN keys[i] STARTS WITH $q THEN CASE WHEN i > 0 THEN 0.75 ELSE 0.8 END
+        ELSE round(CASE WHEN i > 0 THEN 0.55 ELSE 0.6 END + 0.2 * size($q) / size(keys[i]), 6)
+      END"""
 
 #: The candidates of ``$queries`` (``[index, Lucene query]`` pairs, as
-#: :func:`chainkg.queries.matching.candidate_queries` makes them) of the kinds ``$kinds``, scored.
-#: One row: ``total`` (keyed candidates scoring above 0), ``top`` (the first ``$limit`` of them in
-#: search's order, as ``[score, kind order, name, id, keys]``), ``unkeyed`` (candidates without keys,
-#: as ``[id, name]``) and ``risky`` (see the module's docstring).
+#: :func:`chainkg.queries.matching.candidate_queries` makes them) of the kinds ``$kinds``. One row:
+#: ``total`` (candidates with a key containing ``$q``), ``top`` (the first ``$limit`` of them in
+#: search's order, as ``[score, kind order, name, id, keys]``), ``others`` (every other candidate
+#: that may score, as ``[id, name, keys]``; ``$q_grams``: the text's bigrams) and ``risky`` (see
+#: the module's docstring).
 RANKED = f"""
 UNWIND $queries AS query
 CALL (query) {{
@@ -58,14 +53,16 @@ CALL (query) {{
 WITH DISTINCT node
 WITH node, [label IN labels(node) WHERE label IN $kinds] AS kinds
 WHERE size(kinds) > 0
-WITH node, kinds[0] AS kind, CASE WHEN size(node.keys) > 0 THEN node.keys END AS keys
+WITH node, kinds[0] AS kind, node.keys AS keys
 WITH node, kind, keys,
-     CASE WHEN keys IS NULL THEN null
-          ELSE reduce(best = 0.0, i IN range(0, size(keys) - 1) |
-                      [s IN [{key_score("keys[i]", "i > 0")}] | CASE WHEN s > best THEN s ELSE best END][0])
-     END AS score
-WITH collect(CASE WHEN keys IS NULL THEN [node.id, node.name] END) AS unkeyed,
-     collect(CASE WHEN score > 0 THEN [score, $order[kind], coalesce(node.name, node.id), node.id, keys] END) AS scored,
-     sum(CASE WHEN any(k IN coalesce(keys, []) WHERE size(k) + size($q) >= {RISKY_SIZE}) THEN 1 ELSE 0 END) AS risky
-RETURN size(scored) AS total, unkeyed, risky > 0 AS risky,
+     CASE WHEN size(keys) > 0 THEN [i IN range(0, size(keys) - 1) WHERE keys[i] CONTAINS $q] ELSE [] END AS hits
+WITH node, kind, keys, hits
+WHERE size(hits) > 0 OR keys IS NULL OR size(keys) = 0 OR any(k IN keys WHERE (size(k) >= 2 AND $q CONTAINS k)
+      OR [c IN [size([g IN $q_grams WHERE k CONTAINS g])] | c > 0 AND 3 * c >= size($q_grams)][0])
+WITH collect(CASE WHEN size(hits) = 0 THEN [node.id, node.name, keys] END) AS others,
+     collect(CASE WHEN size(hits) > 0 THEN [
+       reduce(best = 0.0, i IN hits | [s IN [{_CONTAINING}] | CASE WHEN s > best THEN s ELSE best END][0]),
+       $order[kind], coalesce(node.name, node.id), node.id, keys] END) AS scored,
+     sum(size([i IN hits WHERE size(keys[i]) % {RISKY_SIZE} = 0])) AS risky
+RETURN size(scored) AS total, others, risky > 0 AS risky,
        COLLECT {{ UNWIND scored AS x RETURN x ORDER BY x[0] DESC, x[1], x[2], x[3] LIMIT $limit }} AS top"""
