@@ -130,7 +130,8 @@ def networkx_matches(graph: nx.MultiDiGraph[str], query: str, kinds: Collection[
 #: :data:`~chainkg.store.neo4j.ddl.KEYS_INDEX`, keys by bigram from :data:`~chainkg.store.neo4j.ddl.GRAMS_INDEX`
 #: (each node's ``grams``: the bigrams of its keys, bare and with the key's size); then :func:`score_keys`
 #: scores them as on the embedded store. ``frequencies`` counts the nodes holding each of the query's
-#: bigrams, up to ``$cap`` (to try the rare ones first, see :func:`candidate_queries`); ``candidates`` runs
+#: bigrams, up to ``$cap``, with the best hit's score (to try the rare ones first, see
+#: :func:`candidate_queries` and :func:`_frequencies`); ``candidates`` runs
 #: the Lucene queries, each on its index, and returns every node found once, as one list (a row per node
 #: costs the driver more than the statement costs the server). Every term is exact: no wildcard walks an
 #: index's terms.
@@ -138,10 +139,10 @@ CYPHER = {
     "frequencies": """
 UNWIND $terms AS term
 CALL (term) {
-  CALL db.index.fulltext.queryNodes($index, term, {limit: $cap}) YIELD node
-  RETURN count(node) AS n
+  CALL db.index.fulltext.queryNodes($index, term, {limit: $cap}) YIELD node, score
+  RETURN count(node) AS n, max(score) AS top
 }
-RETURN term, n""",
+RETURN term, n, top""",
     "candidates": """
 UNWIND $queries AS query
 CALL (query) {
@@ -158,7 +159,7 @@ _CLAUSES = 500
 _COUNT_CAP = 1000
 
 
-def dice_terms(query: str, frequency: Callable[[str], int] | None = None) -> list[str]:
+def dice_terms(query: str, frequency: Callable[[str], float] | None = None) -> list[str]:
     """Terms of the grams index that together find every key with a Dice coefficient ≥ 0.5 against
     ``query`` (≥ 2 characters): with Q its m bigrams in order (rarest first, by ``frequency``),
     the i-th bigram's sized terms for key sizes from ⌈m/3⌉ to 3m − 4i + 4 — the embedded store's
@@ -175,7 +176,7 @@ def dice_terms(query: str, frequency: Callable[[str], int] | None = None) -> lis
     return terms
 
 
-def candidate_queries(query: str, frequency: Callable[[str], int] | None = None) -> list[tuple[str, str]]:
+def candidate_queries(query: str, frequency: Callable[[str], float] | None = None) -> list[tuple[str, str]]:
     """``(index, Lucene query)`` pairs that together find every key that can score above 0 against ``query``.
 
     A key scores only if it contains the query, lies inside it with ≥ 2 characters (an exact term
@@ -204,16 +205,28 @@ def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) ->
     return _scored(execute, query, kinds, queries)
 
 
-def _frequencies(execute: Execute, query: str) -> Callable[[str], int] | None:
-    """How many nodes hold each bigram of ``query`` (up to ``_COUNT_CAP``), when it has more than one."""
+def _frequencies(execute: Execute, query: str) -> Callable[[str], float] | None:
+    """How common each bigram of ``query`` is, when it has more than one: the nodes holding it, up to
+    ``_COUNT_CAP``; past that, ``_COUNT_CAP`` plus a number that falls as the best hit's score rises.
+
+    Why the score: the candidates' order matters only for speed (every order finds every match), but
+    it matters a lot. With the count alone, every bigram past the cap tied and was taken in the order
+    of its text, so 有限 or 公司 (in nearly every name) could come first and bring every key of its sizes:
+    a full name's candidates at city were up to 20× those in the true order (42,260 against 1,865), and
+    at province nearly every bigram is past the cap. The full-text score of a one-term query falls as
+    the term's document frequency rises (BM25's idf, times a length factor that varies far less), so
+    it orders the common bigrams close to their true frequency at no extra read."""
     grams = sorted(bigrams(query))
     if len(grams) <= 1:
         return None
     # try the rare bigrams first: the common ones then bring only short keys
     terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
     args = {"index": GRAMS_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
-    counts = {terms[row["term"]]: row["n"] for row in execute(CYPHER["frequencies"], args)}
-    return counts.__getitem__
+    rarity: dict[str, float] = {}
+    for row in execute(CYPHER["frequencies"], args):
+        common = row["n"] >= _COUNT_CAP and row["top"]
+        rarity[terms[row["term"]]] = _COUNT_CAP + 1 / (1 + row["top"]) if common else row["n"]
+    return rarity.__getitem__
 
 
 def _scored(execute: Execute, query: str, kinds: Collection[NodeKind], queries: list[list[str]]) -> list[Match]:
