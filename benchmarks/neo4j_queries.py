@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmarks import query_latency
 from chainkg.loaders import default_loaders
+from chainkg.store.neo4j.rows import rows as plain_rows
 from chainkg.store.neo4j.store import Neo4jStore
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class CountingStore(Neo4jStore):
 
             def execute(statement: str, parameters: Any) -> list[dict[str, Any]]:
                 result = tx.run(("PROFILE " if self.profile else "") + statement, dict(parameters))
-                rows: list[dict[str, Any]] = result.data()
+                rows = plain_rows(result)  # as Neo4jStore.run decodes them
                 summary = result.consume()
                 tally[0] += 1
                 tally[1] += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)

@@ -61,6 +61,7 @@ from chainkg.queries.common import (
 )
 from chainkg.queries.coverage import SegmentFacts, segment_facts
 from chainkg.queries.cypher import common as cy
+from chainkg.queries.cypher.kept_chains import kept_chains
 from chainkg.queries.cypher.segment_facts import scoped_facts
 from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import NodeKind, Stage
@@ -353,9 +354,13 @@ RETURN chain.id AS chain, chain.name AS name, segments""",
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: two statements (the chain's segments; the scope with
-    their precomputed facts in it), a third when the facts are stale or ``as_of`` is set (the facts
+    """The Cypher twin of :func:`run_networkx`: one statement with fresh precomputed facts
+    (:func:`chainkg.queries.cypher.kept_chains.kept_chains`); else two (the chain's segments; the
+    scope with their facts in it), a third when the facts are stale or ``as_of`` is set (the facts
     from the graph), and more only to explain a chain or scope that is not there."""
+    if params.as_of is None and (found := kept_chains(execute, params.scope, [params.chain], EVIDENCE_MEMBERS)):
+        (chain,) = found.chains
+        return analyse_chain(chain, found.facts, found.scope, params)
     rows = chain_segments_cypher(execute, [params.chain])
     if rows:
         (chain,) = rows

@@ -33,6 +33,7 @@ from chainkg.queries.common import NodeRef, ScopeRef, resolve_scope
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher import facts as kf
 from chainkg.queries.cypher import segment_facts as segment_facts_cypher
+from chainkg.queries.cypher.kept_chains import kept_chains
 from chainkg.queries.listing import chains as listing_chains
 from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.store.nx_index import cached_per_scope
@@ -176,35 +177,44 @@ CYPHER = {"scope": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS)}
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin: with fresh precomputed facts, the chains (a page of the chains listing), their
-    segments and the scope with every fact it needs — four statements, the component queries'
+    """The Cypher twin: with fresh precomputed facts, the chains (a page of the chains listing), then
+    their segments and the scope with every fact it needs in one statement
+    (:func:`chainkg.queries.cypher.kept_chains.kept_chains`) — two statements, the component queries'
     definitions applied to the facts (:func:`chainkg.queries.gaps.analyse_chain` for the gaps, the
     ledger's counting for the projects). Otherwise the same assembly as the embedded store's over the
     component queries' Cypher forms (some 170 statements for a dozen chains)."""
     chains = _chains(lambda query, p: query.cypher(execute, p))
-    segments = {row["chain"]: row for row in gaps.chain_segments_cypher(execute, [chain.id for chain in chains])}
-    segment_ids = sorted({s["id"] for row in segments.values() for s in row["segments"]})
-    args = {
-        "scope": params.scope or None,
-        "as_of": None,
-        "segments": segment_ids,
-        "chains": [chain.id for chain in chains],
-        "head": gaps.EVIDENCE_MEMBERS,
-    }
-    (row,) = execute(CYPHER["scope"], args)
-    scope, _ = kf.resolve(execute, row)
-    if not row["fresh"]:
+    chain_ids = [chain.id for chain in chains]
+    found = kept_chains(execute, params.scope, chain_ids, gaps.EVIDENCE_MEMBERS, overview=True)
+    if found is not None:
+        scope, facts = found.scope, found.facts
+        segments = {row["chain"]: row for row in found.chains}
+        chain_fact_rows, leader_rows, place = found.chain_facts, found.leaders, found.place
+    else:
+        segments = {row["chain"]: row for row in gaps.chain_segments_cypher(execute, chain_ids)}
+        segment_ids = sorted({s["id"] for row in segments.values() for s in row["segments"]})
+        args = {
+            "scope": params.scope or None,
+            "as_of": None,
+            "segments": segment_ids,
+            "chains": chain_ids,
+            "head": gaps.EVIDENCE_MEMBERS,
+        }
+        (row,) = execute(CYPHER["scope"], args)
+        scope, _ = kf.resolve(execute, row)
+        if not row["fresh"]:
 
-        def run(query: Query[Any, Any], p: BaseModel) -> Any:
-            return query.cypher(execute, p)
+            def run(query: Query[Any, Any], p: BaseModel) -> Any:
+                return query.cypher(execute, p)
 
-        return _assemble(run, scope, params)
-    facts = kf.segment_facts(row["segment_facts"])
-    for segment in segment_ids:
-        facts.setdefault(segment, segment_facts_cypher.uncovered(segment))
-    chain_facts = {fact["chain"]: fact for fact in row["chain_facts"]}
+            return _assemble(run, scope, params)
+        facts = kf.segment_facts(row["segment_facts"])
+        for segment in segment_ids:
+            facts.setdefault(segment, segment_facts_cypher.uncovered(segment))
+        chain_fact_rows, leader_rows, place = row["chain_facts"], row["leaders"], row["place_fact"]
+    chain_facts = {fact["chain"]: fact for fact in chain_fact_rows}
     by_chain: dict[str, list[NodeRef]] = {}
-    for leader in row["leaders"]:
+    for leader in leader_rows:
         by_chain.setdefault(leader["chain"], []).append(cy.ref(leader["id"], leader["name"]))
     limit = int(gaps.QUERY.limits("limit").le or 500)
     summaries = []
@@ -230,7 +240,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
                 by_status=[ledger.StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in by_status],
             )
         )
-    place = row["place_fact"]
+    assert place is not None  # fresh facts hold every place's
     projects, investment, by_status = kf.ledger_counts(place)
     return Result(
         scope=scope,

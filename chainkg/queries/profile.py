@@ -24,6 +24,7 @@ from chainkg.queries.common import NodeRef, ScopeRef, chain_segments, cny, node_
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher import facts as kf
+from chainkg.queries.cypher.kept_chains import kept_chains
 from chainkg.queries.cypher.segment_facts import local_facts, uncovered
 from chainkg.queries.params import PLACE
 from chainkg.schema.kinds import EdgeKind, NodeKind
@@ -188,8 +189,25 @@ CYPHER["scope"] = kf.scoped(kf.SEGMENT_FACTS_ALL, kf.CHAIN_IDS, kf.PLACE_NAMES)
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: two statements with fresh precomputed facts (the place
-    with them; the chains' segments), else six (:func:`_run_cypher_from_graph`)."""
+    """The Cypher twin of :func:`run_networkx`: one statement with fresh precomputed facts (the place,
+    every chain's segments and their facts there: :func:`chainkg.queries.cypher.kept_chains.kept_chains`),
+    else more (the place with its facts; the chains' segments), six without facts
+    (:func:`_run_cypher_from_graph`)."""
+    found = kept_chains(execute, params.place, None, gaps.EVIDENCE_MEMBERS, place=True)
+    if found is not None and found.place is not None:
+        facts = found.facts
+        place = found.place
+        by_status = [StatusCount(status=s, projects=n, investment_cny=c) for s, n, c in kf.by_status(place)]
+        return Result(
+            place=found.scope,
+            places=sorted((cy.ref(i, n) for i, n in found.place_names), key=lambda r: r.id),
+            enterprises=place["enterprise_count"],
+            leaders=cy.refs(place["leaders"]),
+            projects=sum(r.projects for r in by_status),
+            projects_by_status=by_status,
+            investment_cny=sum(r.investment_cny for r in by_status),
+            chains=_presence(found.chains, facts, found.scope, params),
+        )
     args = {"scope": params.place, "as_of": None, "head": gaps.EVIDENCE_MEMBERS}
     (row,) = execute(CYPHER["scope"], args)
     scope, _ = kf.resolve(execute, row)

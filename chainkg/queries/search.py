@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from chainkg.queries.base import Query
 from chainkg.queries.common import NodeRef
 from chainkg.queries.errors import InvalidQuery
-from chainkg.queries.matching import KIND_ORDER, Match, best, cypher_matches, networkx_matches
+from chainkg.queries.matching import KIND_ORDER, Match, best, cypher_ranked, networkx_matches
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.store.protocol import Execute
@@ -75,11 +75,11 @@ def _query(params: Params) -> tuple[str, Collection[NodeKind]]:
     return query, params.kinds or [k for k in KIND_ORDER if k not in (NodeKind.SOURCE, NodeKind.PROJECT_EVENT)]
 
 
-def _result(query: str, matches: list[Match], limit: int) -> Result:
+def _result(query: str, matches: list[Match], limit: int, total: int | None = None) -> Result:
     # Matches sort in rank()'s order — a total order, ids being unique — so only the first ``limit``
-    # become Hit models.
+    # become Hit models (``total``: how many match in all, when ``matches`` holds only the best).
     hits = [Hit(id=m.id, kind=m.kind, name=m.name, score=m.score, matched=m.matched) for m in best(matches, limit)]
-    return Result(query=query, hits=hits, total=len(matches))
+    return Result(query=query, hits=hits, total=len(matches) if total is None else total)
 
 
 def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
@@ -88,10 +88,11 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
 
 
 def run_cypher(execute: Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: the candidates come from the full-text index
-    (:func:`chainkg.queries.matching.cypher_matches`), scored alike."""
+    """The Cypher twin of :func:`run_networkx`: the candidates come from the full-text index and the
+    server scores them alike, shipping only the best (:func:`chainkg.queries.matching.cypher_ranked`)."""
     query, kinds = _query(params)
-    return _result(query, cypher_matches(execute, query, kinds), params.limit)
+    matches, total = cypher_ranked(execute, query, kinds, params.limit)
+    return _result(query, matches, params.limit, total)
 
 
 QUERY: Query[Params, Result] = Query(

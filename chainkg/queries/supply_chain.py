@@ -42,7 +42,9 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.params import CHAIN_MEMBER, Scope
+from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
+from chainkg.store.neo4j import facts as kept
 
 __all__ = [
     "CYPHER",
@@ -109,7 +111,8 @@ class SegmentInfo:
     ref: NodeRef
     stage: Stage
     chains: tuple[NodeRef, ...]
-    local: tuple[str, ...]  # local enterprises in the segment, the start node excluded, by id
+    local: tuple[str, ...]  # local enterprises in the segment, the start node excluded, by id: the first max_suppliers
+    count: int  # local enterprises in the segment, the start node excluded, in all
 
 
 Step = Callable[[Direction, str], list[str]]
@@ -128,16 +131,17 @@ def run_networkx(graph: nx.MultiDiGraph[str], params: Params) -> Result:
     best = walk(starts, params, lambda d, s: feeds_in(graph, s) if d == "upstream" else feeds_out(graph, s))
     direct = {u for s in starts for u in feeds_in(graph, s)} if kind is not NodeKind.SEGMENT else set()
 
-    info = {
-        segment: SegmentInfo(
+    info: dict[str, SegmentInfo] = {}
+    for segment in {*best, *direct}:
+        # the segment's local enterprises, by id (kept per scope), the start node left out
+        ids = tuple(e for e in segment_facts(graph, segment, local).enterprises if e != params.node)
+        info[segment] = SegmentInfo(
             ref=node_ref(graph, segment),
             stage=Stage(graph.nodes[segment]["stage"]),
             chains=tuple(node_ref(graph, c) for c in segment_chains(graph, segment)),
-            # the segment's local enterprises, by id (kept per scope), the start node left out
-            local=tuple(e for e in segment_facts(graph, segment, local).enterprises if e != params.node),
+            local=ids,
+            count=len(ids),
         )
-        for segment in {*best, *direct}
-    }
     suppliers: list[str] = []
     customers: list[str] = []
     if kind is NodeKind.ENTERPRISE:
@@ -209,8 +213,8 @@ def assemble(
                 direction="upstream" if distance == 0 else direction,
                 via=via,
                 chains=list(seg.chains),
-                has_local=bool(seg.local),
-                local_count=len(seg.local),
+                has_local=seg.count > 0,
+                local_count=seg.count,
                 local_suppliers=[ref(e) for e in seg.local[: params.max_suppliers]],
             )
         )
@@ -218,7 +222,7 @@ def assemble(
 
     rate = None
     if kind is not NodeKind.SEGMENT and direct:
-        rate = round(sum(1 for s in direct if info[s].local) / len(direct), 6)
+        rate = round(sum(1 for s in direct if info[s].count) / len(direct), 6)
 
     return Result(
         node=node,
@@ -283,8 +287,142 @@ RETURN suppliers, customers""",
 }
 
 
+def _reach_kept(direction: Direction, depth: int) -> str:
+    """:func:`_reach` inside :data:`KEPT`: the segments within ``depth`` hops of ``starts`` (nodes) and
+    the FEEDS among them (``[source, target]`` id pairs)."""
+    pattern = f"<-[:{cy.FEEDS}*0..{depth}]-" if direction == "upstream" else f"-[:{cy.FEEDS}*0..{depth}]->"
+    return f"""
+  WITH *, COLLECT {{
+    MATCH (start:{cy.ENTITY}) WHERE start.id IN starts
+    MATCH (start){pattern}(s)
+    RETURN DISTINCT s
+  }} AS {direction}
+  WITH *, COLLECT {{
+    UNWIND {direction} AS a
+    MATCH (a)-[:{cy.FEEDS}]->(b) WHERE b IN {direction}
+    RETURN [a.id, b.id]
+  }} AS {direction}_feeds"""
+
+
+def _kept(direction: str, depth: int) -> str:
+    """The whole answer in one statement, from the precomputed facts (:mod:`chainkg.store.neo4j.facts`).
+
+    One row: ``facts_fresh``, the node's ``kinds`` and ``name``, the scope's ``root_id``, ``root_name``,
+    ``root_kinds``, ``place_count``, and ``answer``: empty unless the facts are fresh, the scope is a
+    place and the node a segment, enterprise or project (then :func:`_run_cypher_from_graph` answers),
+    else one list — the start segments' ids; per direction the reached segments' ids and the FEEDS
+    among them; the direct suppliers' ids; per segment ``[id, name, stage, [[chain id, name]],
+    local enterprises, the first $take of them by id]``; ``[id, name]`` of those enterprises;
+    whether the node is a local enterprise; its suppliers and customers as ``[id, name]``.
+    Why: the first form's five statements walked the scope's places up (about 10k database hits) and
+    tested every member of every reached segment for locality; the segment facts hold both.
+    """
+    directions = ["upstream", "downstream"] if direction == "both" else [direction]
+    reach = "".join(_reach_kept(d, depth) for d in directions)  # type: ignore[arg-type]
+    lists = {d: (d, f"{d}_feeds") if d in directions else ("[]", "[]") for d in ("upstream", "downstream")}
+    named = "COLLECT {{ MATCH {0} WITH DISTINCT x ORDER BY x.id RETURN [x.id, x.name] }}"
+    return f"""
+WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
+     AS root_id
+OPTIONAL MATCH (root:{cy.ENTITY} {{id: root_id}})
+OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: root_id}})
+OPTIONAL MATCH (n:{cy.ENTITY} {{id: $node}})
+WITH root_id, root, pf, n, {kept.FRESH} AS facts_fresh
+CALL (root_id, pf, n, facts_fresh) {{
+  WITH root_id, pf, n
+  WHERE facts_fresh AND pf IS NOT NULL AND (n:{cy.SEGMENT} OR n:{cy.ENTERPRISE} OR n:{cy.PROJECT})
+  WITH root_id, pf, n, CASE WHEN n:{cy.SEGMENT} THEN [n.id]
+       ELSE COLLECT {{ MATCH (n)-[:{cy.IN_SEGMENT}]->(s) RETURN s.id ORDER BY s.id }} END AS starts{reach}
+  WITH *, CASE WHEN n:{cy.SEGMENT} THEN [] ELSE COLLECT {{
+    MATCH (s:{cy.ENTITY})<-[:{cy.FEEDS}]-(supplier) WHERE s.id IN starts RETURN DISTINCT supplier
+  }} END AS direct
+  WITH *, COLLECT {{
+    UNWIND {lists["upstream"][0]} + {lists["downstream"][0]} + direct AS s
+    WITH DISTINCT s
+    OPTIONAL MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: s.id}})
+    RETURN [s.id, s.name, s.stage, {named.format(f"(s)-[:{cy.PART_OF}]->(x)")},
+            coalesce(f.enterprise_count, 0), coalesce(f.enterprise_ids[..$take], [])]
+  }} AS segments
+  WITH starts, {lists["upstream"][1]} AS up_feeds, {lists["downstream"][1]} AS down_feeds,
+       [s IN direct | s.id] AS direct, segments,
+       COLLECT {{ UNWIND segments AS row UNWIND row[5] AS i WITH DISTINCT i
+                 MATCH (e:{cy.ENTITY} {{id: i}}) RETURN [e.id, e.name] }} AS named,
+       n:{cy.ENTERPRISE} AND EXISTS {{ (n)-[:{cy.LOCATED_IN}]->(place) WHERE place.id IN pf.places }} AS node_local,
+       CASE WHEN n:{cy.ENTERPRISE} THEN COLLECT {{
+         MATCH (x)-[:{cy.SUPPLIES}]->(n) WITH x ORDER BY x.id RETURN [x.id, x.name] }} ELSE [] END AS suppliers,
+       CASE WHEN n:{cy.ENTERPRISE} THEN COLLECT {{
+         MATCH (n)-[:{cy.SUPPLIES}]->(x) WITH x ORDER BY x.id RETURN [x.id, x.name] }} ELSE [] END AS customers
+  RETURN collect([starts, up_feeds, down_feeds, direct, segments, named, node_local, suppliers, customers]) AS answer
+}}
+RETURN facts_fresh, [label IN labels(n) WHERE label <> '{cy.ENTITY}'] AS kinds, n.name AS name, root_id,
+       root.name AS root_name, [label IN labels(root) WHERE label <> '{cy.ENTITY}'] AS root_kinds,
+       size(pf.places) AS place_count, answer"""
+
+
+#: :func:`_kept` per direction and depth (variable-length bounds cannot be parameters).
+KEPT = {f"{d}_{n}": _kept(d, n) for d in ("upstream", "downstream", "both") for n in range(1, MAX_DEPTH + 1)}
+
+
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: Cypher finds the reachable FEEDS neighbourhood and the
+    """The Cypher twin of :func:`run_networkx`: one statement when the precomputed facts are fresh
+    and hold enough members per segment (:data:`KEPT`), else :func:`_run_cypher_from_graph`."""
+    if params.max_suppliers + 1 > kept.HEAD:
+        return _run_cypher_from_graph(execute, params)
+    args = {"node": params.node, "scope": params.scope or None, "take": params.max_suppliers + 1}
+    (row,) = execute(KEPT[f"{params.direction}_{params.depth}"], args)
+    if not row["facts_fresh"]:
+        kept.saw_stale()
+    if not row["answer"]:
+        return _run_cypher_from_graph(execute, params)
+    (starts, up_feeds, down_feeds, direct_ids, segments, named, node_local, sup, cus) = row["answer"][0]
+    steps: dict[Direction, dict[str, list[str]]] = {"upstream": {}, "downstream": {}}
+    for source, target in up_feeds:
+        steps["upstream"].setdefault(target, []).append(source)
+    for source, target in down_feeds:
+        steps["downstream"].setdefault(source, []).append(target)
+    for nexts in steps.values():
+        for neighbours in nexts.values():
+            neighbours.sort()
+    best = walk(starts, params, lambda d, s: steps[d].get(s, []))
+    kind = NodeKind(row["kinds"][0])
+    direct = set(direct_ids) if kind is not NodeKind.SEGMENT else set()
+    names: dict[str, str | None] = dict(named)
+    start_set = set(starts)
+    info: dict[str, SegmentInfo] = {}
+    for segment, name, stage, chains, count, head in segments:
+        if node_local and segment in start_set:  # the node is one of the segment's local enterprises
+            count -= 1
+        info[segment] = SegmentInfo(
+            ref=cy.ref(segment, name),
+            stage=Stage(stage),
+            chains=tuple(cy.ref(c, n) for c, n in chains),
+            local=tuple(e for e in head if e != params.node),
+            count=count,
+        )
+    root = row["root_id"]
+    scope = ScopeRef(
+        id=root,
+        kind=kind_of_id(root),
+        name=row["root_name"] if row["root_name"] is not None else root,
+        places=row["place_count"],
+    )
+    return assemble(
+        cy.ref(params.node, row["name"]),
+        scope,
+        kind,
+        [info[s].ref for s in starts],
+        best,
+        info,
+        direct,
+        lambda n: cy.ref(n, names[n]),
+        [cy.ref(i, n) for i, n in sup],
+        [cy.ref(i, n) for i, n in cus],
+        params,
+    )
+
+
+def _run_cypher_from_graph(execute: cy.Execute, params: Params) -> Result:
+    """The Cypher twin without the precomputed facts: Cypher finds the reachable FEEDS neighbourhood and the
     local suppliers; :func:`walk` and :func:`assemble` apply the definition."""
     attrs = cy.require(execute, params.node, (NodeKind.SEGMENT, NodeKind.ENTERPRISE, NodeKind.PROJECT), "node")
     scope, places = cy.resolve_scope(execute, params.scope)
@@ -321,6 +459,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             stage=Stage(row["stage"]),
             chains=tuple(cy.refs(row["chains"])),
             local=tuple(e["id"] for e in row["local"]),
+            count=len(row["local"]),
         )
     suppliers: list[NodeRef] = []
     customers: list[NodeRef] = []

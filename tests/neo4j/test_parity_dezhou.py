@@ -301,6 +301,11 @@ def test_listings(memory: MemoryStore, neo: Neo4jStore) -> None:
         {"segment": "seg:高纯金属", "scope": "region:德州市"},
         {"scope": "region:天衢新区", "text": "有研"},
         {"chain": chains[1], "scope": parks[1], "kind": EnterpriseKind.PRIVATE},
+        # totals from the facts, pages read in id order (listing.enterprises._dense)
+        {"scope": "region:德州市"},
+        {"scope": parks[2]},
+        {"chain": chains[2]},
+        {"chain": chains[3], "scope": "region:天衢新区"},
     ]
     for filters in enterprise_filters:
         checked += assert_same(

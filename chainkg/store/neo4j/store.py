@@ -67,6 +67,7 @@ from chainkg.store.neo4j import derive, facts
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.plan import mentioned, plan
+from chainkg.store.neo4j.rows import rows as plain_rows
 from chainkg.store.protocol import (
     ClaimRow,
     Counts,
@@ -338,8 +339,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
-                return rows
+                return plain_rows(tx.run(statement, dict(parameters)))
 
             return query.cypher(execute, params)
 
@@ -353,8 +353,7 @@ class Neo4jStore:
         """Rows of one read statement (its own transaction)."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            rows: list[dict[str, Any]] = tx.run(statement, dict(parameters or {})).data()
-            return rows
+            return plain_rows(tx.run(statement, dict(parameters or {})))
 
         return self._read_tx(work, "reading")
 
