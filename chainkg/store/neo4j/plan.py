@@ -28,6 +28,11 @@ _CITES_KEY = edge_key(EdgeKind.CITES)
 
 @dataclass
 class Step:
+    """One statement with its rows. A node step (``nodes``) returns its nodes' element ids; every other
+    step writes relationships whose rows name their ends' ids in ``a`` and ``b``, which the store
+    turns into element ids (:data:`~chainkg.store.neo4j.statements.EXISTING` and the node steps
+    return them) before sending the rows."""
+
     statement: str
     rows: list[dict[str, Any]]
     nodes: bool
@@ -83,11 +88,11 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
                 "claims": claims_json(prov.claims),
                 "certainty": prov.certainty.value,
             }
-            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
-    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["node"], r["source"]))):
+            cites.append({"a": node.id, "b": prov.source, "key": _CITES_KEY, "props": props})
+    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["a"], r["b"]))):
         if index == 0:
-            _add(result, cy.create_cites(), [row for row in round_ if row["node"] in new], size, nodes=False)
-            round_ = [row for row in round_ if row["node"] not in new]
+            _add(result, cy.create_cites(), [row for row in round_ if row["a"] in new], size, nodes=False)
+            round_ = [row for row in round_ if row["a"] not in new]
         _add(result, cy.upsert_cites(), round_, size, nodes=False)
 
     edge_rows = [(edge.kind, edge.identity, edge) for edge in batch.edges]
@@ -106,8 +111,8 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
 
 def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
     return {
-        "source": edge.source,
-        "target": edge.target,
+        "a": edge.source,
+        "b": edge.target,
         "key": edge.key,
         "props": {k: v for k, v in edge.props.items() if v is not None},
         "provenance": sorted({provenance_json(p) for p in edge.provenance}),
@@ -119,7 +124,7 @@ def _created_edge_row(edge: EdgeRecord) -> dict[str, Any]:
     props = {k: v for k, v in edge.props.items() if v is not None}
     props["key"] = edge.key
     props["provenance"] = sorted({provenance_json(p) for p in edge.provenance})
-    return {"source": edge.source, "target": edge.target, "props": props}
+    return {"a": edge.source, "b": edge.target, "props": props}
 
 
 def _created_node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
