@@ -84,13 +84,20 @@ class TracedStore(Neo4jStore):
         result = tx.run(statement, dict(parameters))
         rows: list[dict[str, Any]] = result.data()
         summary = result.consume()
-        key = " ".join(line.strip() for line in statement.strip().splitlines()[1:3])[:80]
+        key = _label(statement)
         entry = self.stats[key]
         entry[0] += 1
         entry[1] += len(parameters.get("rows") or parameters.get("ids") or [])
         entry[2] += time.perf_counter() - started
         entry[3] += ((summary.result_available_after or 0) + (summary.result_consumed_after or 0)) / 1000
         return rows
+
+
+def _label(statement: str) -> str:
+    """A statement's line that says what it writes (its first MERGE or CREATE), else its first lines."""
+    lines = [line.strip() for line in statement.strip().splitlines()]
+    writes = [line for line in lines if line.startswith(("MERGE (", "CREATE ("))]
+    return (writes[0] if writes else " ".join(lines[1:3]))[:80]
 
 
 def main(argv: list[str] | None = None) -> int:
