@@ -51,12 +51,14 @@ def write_tx(tx: neo4j.ManagedTransaction, batch: Batch, ids: list[str], size: i
             for row in step.rows:
                 row["a"] = eids[row["a"]]
                 row["b"] = eids[row["b"]]
-        (answer,) = run(tx, step.statement, {"rows": step.rows})
-        if answer["rows"] != len(step.rows):
+        answers = run(tx, step.statement, {"rows": step.rows})
+        written = answers[0]["rows"] if answers else 0  # (a statement whose every row found no end may answer no row)
+        if written != len(step.rows):
             raise StoreError(
-                f"{len(step.rows) - answer['rows']} of {len(step.rows)} rows found no node to write to "
+                f"{len(step.rows) - written} of {len(step.rows)} rows found no node to write to "
                 "(deleted by another transaction meanwhile?); nothing of the batch was written"
             )
+        answer = answers[0]
         if step.nodes:
             eids.update(zip(answer["ids"], answer["eids"], strict=True))
             result.nodes_created += answer["created"]
