@@ -132,7 +132,9 @@ SET r = row.props""" + _COUNTED.format(var="r")
 def upsert_edges(kind: EdgeKind) -> str:
     """Merge one kind's relationships by (source, target, key), the ends by element id (``row.a``,
     ``row.b``): properties overwrite, provenance is the sorted union of the stored and the written
-    JSON texts."""
+    JSON texts. A relationship the ``MERGE`` creates takes the row's provenance as it is (the plan
+    sends it sorted and distinct), and so does one that holds exactly it already; only the others go
+    through the union, a subquery per row that cost as much as the rest of the statement."""
     rel = kind.value
     return f"""{KEEP_PLAN}
 UNWIND $rows AS row
@@ -141,14 +143,18 @@ MATCH (b) WHERE elementId(b) = row.b
 OPTIONAL MATCH (a)-[old:{rel} {{key: row.key}}]->(b)
 WITH a, b, row, properties(old) AS before
 MERGE (a)-[r:{rel} {{key: row.key}}]->(b)
-SET r += row.props
+  ON CREATE SET r += row.props, r.provenance = row.provenance
+  ON MATCH SET r += row.props
 WITH r, row, before
 CALL (r, row) {{
-  UNWIND coalesce(r.provenance, []) + row.provenance AS text
-  WITH DISTINCT text ORDER BY text
-  RETURN collect(text) AS provenance
-}}
-SET r.provenance = provenance""" + _COUNTED.format(var="r")
+  WITH r, row WHERE coalesce(r.provenance, []) <> row.provenance
+  CALL (r, row) {{
+    UNWIND coalesce(r.provenance, []) + row.provenance AS text
+    WITH DISTINCT text ORDER BY text
+    RETURN collect(text) AS provenance
+  }}
+  SET r.provenance = provenance
+}}""" + _COUNTED.format(var="r")
 
 
 _CREATED = """
