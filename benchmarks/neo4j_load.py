@@ -1,12 +1,16 @@
 """Loading Neo4j row by row (the py2neo way) against chainkg's batched loader, on one server, one graph.
 
     .venv/bin/python -m benchmarks.neo4j_load [--enterprises 400] [--seed 0] [--per-row merge|create]
-                                              [--batch-size 1000] [--uri bolt://… --password …]
+                                              [--batch-size 1000] [--repeat 2] [--heap 1g] [--pagecache 1g]
+                                              [--uri bolt://… --password … --pid N]
 
 Why: py2neo-era loaders send one statement per node and per relationship, each its own auto-commit
 transaction and round trip (``graph.merge(node)``, ``graph.create(rel)``). chainkg sends
 ``UNWIND $rows … MERGE`` statements of ``--batch-size`` rows inside one managed transaction per
-batch (:mod:`chainkg.store.neo4j.store`). This prints what that buys on the same server and the same graph.
+batch (:mod:`chainkg.store.neo4j.store`), handed over with ``write_ahead`` as the pipeline does (the
+server writes a batch while the next is prepared). This prints what that buys on the same server and
+the same graph: per load its wall time and rate, the loader's and the server's CPU seconds, and the
+load average (the machine is shared).
 
 What it does: generates a synthetic dataset (:mod:`chainkg.synthetic.generator`, the park preset resized to
 ``--enterprises``), reads it through the normal pipeline into the embedded store, and takes the
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -31,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.neo4j_online import thread_cpu
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
 from chainkg.schema.kinds import EdgeKind, NodeKind, StoreLabel
@@ -132,20 +138,30 @@ def load_per_row(store: Neo4jStore, rows: list[tuple[str, dict[str, Any]]]) -> N
 
 
 def load_batched(store: Neo4jStore, nodes: list[NodeRecord], edges: list[EdgeRecord], size: int) -> None:
-    """chainkg's loader: batches of ``size`` records, each one managed transaction."""
-    for start in range(0, len(nodes), size):
-        store.write(Batch(nodes=nodes[start : start + size]))
-    for start in range(0, len(edges), size):
-        store.write(Batch(edges=edges[start : start + size]))
+    """chainkg's loader: batches of ``size`` records, each one managed transaction, written ahead (the
+    next batch is cut while the server writes this one), in order; every outcome is checked."""
+    batches = [Batch(nodes=nodes[i : i + size]) for i in range(0, len(nodes), size)]
+    batches += [Batch(edges=edges[i : i + size]) for i in range(0, len(edges), size)]
+    outcomes = [store.write_ahead(batch) for batch in batches]
+    for outcome in outcomes:
+        outcome.result()
 
 
-def timed(label: str, store: Neo4jStore, load: Callable[[], None], rows: int) -> float:
+def timed(label: str, store: Neo4jStore, load: Callable[[], None], rows: int, pid: int | None) -> float:
     store.clear()
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    server_before = sum(thread_cpu(pid).values()) if pid else 0.0
+    started, cpu_started = time.perf_counter(), time.process_time()
     load()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    server = sum(thread_cpu(pid).values()) - server_before if pid else float("nan")
     rate = rows / seconds
-    print(f"{label:<34} {rows:>8} rows  {seconds:8.2f} s  {rate:10.0f} rows/s", flush=True)
+    print(
+        f"{label:<34} {rows:>8} rows  {seconds:8.2f} s  {rate:10.0f} rows/s  loader CPU {cpu:6.1f} s  "
+        f"server CPU {server:6.1f} s  ({rows / (cpu + server):,.0f} rows per CPU s)  "
+        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     return rate
 
 
@@ -156,9 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-row", choices=("merge", "create"), default="merge", help="per-row statement")
     parser.add_argument("--batch-size", type=int, default=1000, help="records per batch of the batched loader")
     parser.add_argument("--repeat", type=int, default=2, help="timed loads of each kind, alternating; best counts")
+    parser.add_argument("--heap", default="1g")
+    parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--uri", default=None, help="an existing server to use (its graph is emptied!)")
     parser.add_argument("--user", default="neo4j")
     parser.add_argument("--password", default=None)
+    parser.add_argument("--pid", type=int, default=None, help="the --uri server's process, for its CPU")
     args = parser.parse_args(argv)
 
     memory, warm_memory = MemoryStore(), MemoryStore()
@@ -182,21 +201,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.uri is None:
         from tools.neo4j_server import Neo4jServer
 
-        server = Neo4jServer().start()
-        uri, user, password = server.uri, server.auth[0], server.auth[1]  # type: ignore[index]
+        server = Neo4jServer(heap=args.heap, pagecache=args.pagecache).start()
+        uri, user, password, pid = server.uri, server.auth[0], server.auth[1], server.pid  # type: ignore[index]
         print(f"Neo4j test server {uri} started in {server.start_seconds:.1f}s")
     else:
-        uri, user, password = args.uri, args.user, args.password
+        uri, user, password, pid = args.uri, args.user, args.password, args.pid
     store = Neo4jStore(uri, user, password, batch_size=args.batch_size)
     try:
         store.connect()
         # every statement planned and connections open before the clock runs: a small graph, both ways
-        timed("warm-up: per-row", store, lambda: load_per_row(store, warm_rows), len(warm_rows))
+        timed("warm-up: per-row", store, lambda: load_per_row(store, warm_rows), len(warm_rows), pid)
         timed(
             "warm-up: batched",
             store,
             lambda: load_batched(store, warm_nodes, warm_edges, args.batch_size),
             len(warm_rows),
+            pid,
         )
 
         per_row_rates, batched_rates = [], []
@@ -207,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                     store,
                     lambda: load_per_row(store, rows),
                     len(rows),
+                    pid,
                 )
             )
             per_row_counts = store.counts()
@@ -216,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                     store,
                     lambda: load_batched(store, nodes, edges, args.batch_size),
                     len(rows),
+                    pid,
                 )
             )
             batched_counts = store.counts()

@@ -1,8 +1,9 @@
 """An online load into Neo4j through the normal pipeline, with where the server's CPU went.
 
     .venv/bin/python -m benchmarks.neo4j_online [--preset city] [--enterprises N] [--seed 0]
-                                                [--batch-size 1000] [--heap 2g] [--pagecache 1g]
-                                                [--rounds 2] [--trace] [--uri bolt://… --password … --pid N]
+                                                [--batch-size 1000] [--heap 1g] [--pagecache 1g]
+                                                [--rounds 2] [--trace] [--in-turn]
+                                                [--uri bolt://… --password … --pid N]
 
 Why: the Neo4j server's CPU is most of an online load's cost, and on a young JVM much of it is not
 the statements at all but the JIT compiling (and, while the graph grows, re-planning) them. Wall
@@ -15,6 +16,8 @@ park for warming up, starts a Neo4j test server (``tools/neo4j_server.py``; or u
 the server process ``--pid``, whose graph it empties), loads the park twice, then ``--rounds`` times
 empties the graph and loads the dataset with ``run_load`` — the code behind ``chainkg load --store
 neo4j``. The first round runs on a server that has only seen the park; later rounds on a warm one.
+``--in-turn`` writes each batch before reading on (no writer thread: the loader and the server take
+turns, as before :mod:`chainkg.store.ahead`), to measure what writing ahead buys on the same server.
 Not a test: figures depend on the machine.
 """
 
@@ -27,12 +30,15 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
+from chainkg.schema.records import Batch
 from chainkg.store.neo4j.store import Neo4jStore
+from chainkg.store.protocol import StoreError, WriteResult
 from chainkg.synthetic.generator import generate, preset_named
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -58,7 +64,18 @@ class TracedStore(Neo4jStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trace = False
+        self.in_turn = False
         self.stats: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+
+    def write_ahead(self, batch: Batch) -> Future[WriteResult]:
+        if not self.in_turn:
+            return super().write_ahead(batch)
+        done: Future[WriteResult] = Future()
+        try:
+            done.set_result(self.write(batch))
+        except StoreError as exc:
+            done.set_exception(exc)
+        return done
 
     def _run(self, tx: Any, statement: str, parameters: Any) -> list[dict[str, Any]]:
         if not self.trace:
@@ -67,13 +84,20 @@ class TracedStore(Neo4jStore):
         result = tx.run(statement, dict(parameters))
         rows: list[dict[str, Any]] = result.data()
         summary = result.consume()
-        key = " ".join(line.strip() for line in statement.strip().splitlines()[1:3])[:80]
+        key = _label(statement)
         entry = self.stats[key]
         entry[0] += 1
         entry[1] += len(parameters.get("rows") or parameters.get("ids") or [])
         entry[2] += time.perf_counter() - started
         entry[3] += ((summary.result_available_after or 0) + (summary.result_consumed_after or 0)) / 1000
         return rows
+
+
+def _label(statement: str) -> str:
+    """A statement's line that says what it writes (its first MERGE or CREATE), else its first lines."""
+    lines = [line.strip() for line in statement.strip().splitlines()]
+    writes = [line for line in lines if line.startswith(("MERGE (", "CREATE ("))]
+    return (writes[0] if writes else " ".join(lines[1:3]))[:80]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--trace", action="store_true", help="per-statement counts and server times")
-    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--in-turn", action="store_true", help="no writer thread: write each batch, then read on")
+    parser.add_argument("--heap", default="1g")
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--uri", default=None, help="an existing server (its graph is emptied!)")
     parser.add_argument("--user", default="neo4j")
@@ -122,6 +147,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         for number in range(args.rounds):
             store.clear()
             store.trace, store.stats = args.trace, defaultdict(lambda: [0, 0, 0.0, 0.0])
+            store.in_turn = args.in_turn
             load_before = os.getloadavg()[0]
             threads_before = thread_cpu(pid) if pid else {}
             wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -131,8 +157,10 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             server_cpu = sum(threads.values())
             counts = store.counts()
             graph = counts.total_nodes + counts.total_edges
+            mode = " (in turn)" if args.in_turn else ""
             print(
-                f"round {number + 1}: {report.records_read} input records, {graph} graph records; wall {wall:.1f} s "
+                f"round {number + 1}{mode}: {report.records_read} input records, {graph} graph records; "
+                f"wall {wall:.1f} s "
                 f"({graph / wall:,.0f} graph records/s); loader CPU {cpu:.1f} s, server CPU {server_cpu:.1f} s "
                 f"({graph / (cpu + server_cpu):,.0f} graph records per CPU second); "
                 f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}",

@@ -18,7 +18,8 @@ import csv
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -34,7 +35,14 @@ from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch
 from chainkg.store.files import atomic_write, spreadsheet_safe
 from chainkg.store.gc_pause import gc_paused
-from chainkg.store.protocol import GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
+from chainkg.store.protocol import (
+    GraphStore,
+    ManifestEntry,
+    StoreError,
+    StoreUnavailable,
+    WriteResult,
+    WritesAhead,
+)
 
 __all__ = [
     "CONFLICT_KEPT",
@@ -144,6 +152,9 @@ class Resolver:
         self._bulk: dict[NodeKind, dict[str, str]] = {}
         self._cache: dict[tuple[NodeKind, str], str | None] = {}
         self.props: dict[str, dict[str, Any]] = {}
+        #: Called before the Resolver asks the store: the load's batch being written ahead is settled
+        #: first, so an answer never depends on whether that batch has committed yet.
+        self.before_read: Callable[[], None] = _nothing
 
     def add(self, kind: NodeKind, node_id: str, keys: Iterable[str], props: dict[str, Any] | None = None) -> None:
         table = self._pending.setdefault(kind, {})
@@ -164,10 +175,12 @@ class Resolver:
             return found
         if kind in self._BULK:
             if kind not in self._bulk:
+                self.before_read()
                 self._bulk[kind] = self.store.names(kind)
             return self._bulk[kind].get(key)
         cache_key = (kind, key)
         if cache_key not in self._cache:
+            self.before_read()
             ids = self.store.find_ids(kind, key)
             self._cache[cache_key] = ids[0] if ids else None
         return self._cache[cache_key]
@@ -188,12 +201,14 @@ class Resolver:
     def keys(self, kind: NodeKind) -> dict[str, str]:
         """All known key → id of a small kind (store and pending), for fuzzy matching."""
         if kind not in self._bulk:
+            self.before_read()
             self._bulk[kind] = self.store.names(kind)
         return {**self._bulk[kind], **self._pending.get(kind, {})}
 
     def node_props(self, node_id: str) -> dict[str, Any] | None:
         if node_id in self.props:
             return self.props[node_id]
+        self.before_read()
         return self.store.node(node_id)
 
 
@@ -204,6 +219,8 @@ class LoadContext:
         self.store = store
         self.report = report
         self.resolver = Resolver(store)
+        self.resolver.before_read = self.settle
+        self._writing: tuple[list[tuple[str, int, Batch]], Future[WriteResult]] | None = None
         self.batch_size = batch_size
         self._pending: list[tuple[str, int, Batch]] = []
         self._pending_size = 0
@@ -238,7 +255,7 @@ class LoadContext:
         self._pending.append((file, row, batch))
         self._pending_size += len(batch)
         if self._pending_size >= self.batch_size:
-            self.flush()
+            self._send()
 
     def reject(self, file: str, row: int, error: RecordError, action: str = ROW_REJECTED) -> None:
         self.report.rejects.append(Reject(file, row, error.field, error.reason, action, error.value))
@@ -259,24 +276,52 @@ class LoadContext:
             self._task = self._progress.add_task(path.name, total=total)
 
     def flush(self) -> None:
-        """Write queued records as one batch; if the store refuses it, isolate the bad records.
+        """Write queued records as one batch and wait until written; if the store refuses it, isolate
+        the bad records.
 
         A refused batch leaves the store untouched, so retrying record by record loses nothing and
         turns the culprit into a reject. An unreachable store is not a data problem: it propagates.
         """
+        self._send()
+        self.settle()
+
+    def _send(self) -> None:
+        """:meth:`flush` without the wait, for a full batch: a store that writes ahead
+        (:class:`~chainkg.store.protocol.WritesAhead`) gets the batch and returns at once, so the
+        loader reads on while it is written. Its outcome is taken (and a refusal isolated, in order)
+        before the next batch is sent, before the Resolver next asks the store, and at every
+        :meth:`flush` (:meth:`settle`)."""
+        self.settle()
         if not self._pending:
             return
         pending, self._pending, self._pending_size = self._pending, [], 0
         combined = Batch()
         for _, _, batch in pending:
             combined.extend(batch)
+        if isinstance(self.store, WritesAhead):
+            self._writing = (pending, self.store.write_ahead(combined))
+            return
         try:
             self.report.write.add(self.store.write(combined))
-            return
         except StoreUnavailable:
             raise
         except StoreError:
-            pass
+            self._isolate(pending)
+
+    def settle(self) -> None:
+        """Take the outcome of the batch being written ahead, if any (see :meth:`flush`)."""
+        if self._writing is None:
+            return
+        pending, outcome = self._writing
+        self._writing = None
+        try:
+            self.report.write.add(outcome.result())
+        except StoreUnavailable:
+            raise
+        except StoreError:
+            self._isolate(pending)
+
+    def _isolate(self, pending: list[tuple[str, int, Batch]]) -> None:
         for file, row, batch in pending:
             try:
                 self.report.write.add(self.store.write(batch))
@@ -434,6 +479,10 @@ def _load_one(
         report.report_path = report_dir / f"{stem}.rejects.csv"
         write_reject_report(report.report_path, report.rejects)
     return report
+
+
+def _nothing() -> None:
+    pass
 
 
 def _progress(console: Console | None) -> Progress:

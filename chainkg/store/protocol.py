@@ -9,6 +9,7 @@ result type.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -32,6 +33,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "WriteResult",
+    "WritesAhead",
 ]
 
 #: List properties that accumulate across writes instead of being replaced (aliases from a registry
@@ -190,3 +192,14 @@ class GraphStore(Protocol):
         """Persist a snapshot that :meth:`open` can restore without re-reading the inputs."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class WritesAhead(Protocol):
+    """A store that can write a batch while its caller prepares the next one (Neo4j: the server works
+    while the loader does). ``write_ahead`` returns once the batch handed over before has finished,
+    with a future of this one's :meth:`GraphStore.write` outcome (its counts, or the store's error);
+    batches commit in the order they were handed over, and the store's reads and other writes wait
+    for the batch being written."""
+
+    def write_ahead(self, batch: Batch) -> Future[WriteResult]: ...

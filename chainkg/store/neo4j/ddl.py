@@ -81,7 +81,8 @@ def key_grams(keys: list[str]) -> list[str]:
     for key in keys:
         grams = {key[i : i + 2] for i in range(len(key) - 1)}
         terms.update(grams)
-        terms.update(sized_gram(gram, len(grams)) for gram in grams)
+        suffix = sized_gram("", len(grams))  # the same for every gram of the key
+        terms.update([gram + suffix for gram in grams])
     return sorted(terms)
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from chainkg.schema.ids import edge_key
 from chainkg.schema.kinds import EdgeKind, NodeKind
-from chainkg.schema.records import Batch, EdgeRecord
+from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import GRAMS, key_grams
 from chainkg.store.protocol import UNION_LISTS
@@ -24,10 +24,24 @@ from chainkg.store.provenance import claims_json, merge_provenance, provenance_j
 __all__ = ["Plan", "Step", "mentioned", "plan"]
 
 _CITES_KEY = edge_key(EdgeKind.CITES)
+_T = TypeVar("_T")
+_K = TypeVar("_K", bound="NodeRecord | EdgeRecord")
+# the statements, built once
+_CREATE_NODES = {kind: cy.create_nodes(kind) for kind in NodeKind}
+_UPSERT_NODES = {kind: cy.upsert_nodes(kind) for kind in NodeKind}
+_CREATE_EDGES = {kind: cy.create_edges(kind) for kind in EdgeKind}
+_UPSERT_EDGES = {kind: cy.upsert_edges(kind) for kind in EdgeKind}
+_CREATE_CITES = cy.create_cites()
+_UPSERT_CITES = cy.upsert_cites()
 
 
 @dataclass
 class Step:
+    """One statement with its rows. A node step (``nodes``) returns its nodes' element ids; every other
+    step writes relationships whose rows name their ends' ids in ``a`` and ``b``, which the store
+    turns into element ids (:data:`~chainkg.store.neo4j.statements.EXISTING` and the node steps
+    return them) before sending the rows."""
+
     statement: str
     rows: list[dict[str, Any]]
     nodes: bool
@@ -64,53 +78,74 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
     result = Plan()
     new = {node.id for node in batch.nodes if node.id not in existing}
 
-    node_rows = [(node.kind, node.id, node) for node in batch.nodes]
-    for index, round_ in enumerate(_rounds(node_rows, key=lambda r: r[1])):
+    for index, node_round in enumerate(_rounds(batch.nodes, key=lambda r: r.id)):
+        by_kind = _by_kind(node_round)
         for kind in NodeKind:
-            records = [record for k, _, record in round_ if k is kind]
+            records = by_kind.get(kind)
+            if not records:
+                continue
             if index == 0:
                 created = [_created_node_row(r.id, r.props) for r in records if r.id in new]
-                _add(result, cy.create_nodes(kind), created, size, nodes=True)
+                _add(result, _CREATE_NODES[kind], created, size, nodes=True)
                 records = [r for r in records if r.id not in new]
-            _add(result, cy.upsert_nodes(kind), [_node_row(r.id, r.props) for r in records], size, nodes=True)
+            _add(result, _UPSERT_NODES[kind], [_node_row(r.id, r.props) for r in records], size, nodes=True)
 
     cites = []
     for node in batch.nodes:
-        for prov in merge_provenance(node.provenance):
+        for prov in merge_provenance(node.provenance) if len(node.provenance) > 1 else node.provenance:
             props = {
                 "key": _CITES_KEY,
                 "evidence": prov.evidence,
                 "claims": claims_json(prov.claims),
                 "certainty": prov.certainty.value,
             }
-            cites.append({"node": node.id, "source": prov.source, "key": _CITES_KEY, "props": props})
-    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["node"], r["source"]))):
+            cites.append({"a": node.id, "b": prov.source, "key": _CITES_KEY, "props": props})
+    for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["a"], r["b"]))):
         if index == 0:
-            _add(result, cy.create_cites(), [row for row in round_ if row["node"] in new], size, nodes=False)
-            round_ = [row for row in round_ if row["node"] not in new]
-        _add(result, cy.upsert_cites(), round_, size, nodes=False)
+            _add(result, _CREATE_CITES, [row for row in round_ if row["a"] in new], size, nodes=False)
+            round_ = [row for row in round_ if row["a"] not in new]
+        _add(result, _UPSERT_CITES, round_, size, nodes=False)
 
-    edge_rows = [(edge.kind, edge.identity, edge) for edge in batch.edges]
-    for index, round_ in enumerate(_rounds(edge_rows, key=lambda r: r[1])):
+    for index, edge_round in enumerate(_rounds(batch.edges, key=lambda e: e.identity)):
+        by_type = _by_kind(edge_round)
         for edge_kind in EdgeKind:
-            edges = [edge for k, _, edge in round_ if k is edge_kind]
+            edges = by_type.get(edge_kind)
             if not edges:
                 continue
             if index == 0:
                 fresh = [e for e in edges if e.source in new or e.target in new]
-                _add(result, cy.create_edges(edge_kind), [_created_edge_row(e) for e in fresh], size, nodes=False)
+                _add(result, _CREATE_EDGES[edge_kind], [_created_edge_row(e) for e in fresh], size, nodes=False)
                 edges = [e for e in edges if e.source not in new and e.target not in new]
-            _add(result, cy.upsert_edges(edge_kind), [_edge_row(e) for e in edges], size, nodes=False)
+            _add(result, _UPSERT_EDGES[edge_kind], [_edge_row(e) for e in edges], size, nodes=False)
     return result
+
+
+def _by_kind(records: list[_K]) -> dict[Any, list[_K]]:
+    """Records by kind, each list in the records' order."""
+    out: dict[Any, list[_K]] = {}
+    for record in records:
+        group = out.get(record.kind)
+        if group is None:
+            out[record.kind] = [record]
+        else:
+            group.append(record)
+    return out
+
+
+def _texts(provenance: list[Provenance]) -> list[str]:
+    """An edge's provenance as stored: the sorted distinct JSON texts."""
+    if len(provenance) == 1:
+        return [provenance_json(provenance[0])]
+    return sorted({provenance_json(p) for p in provenance})
 
 
 def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
     return {
-        "source": edge.source,
-        "target": edge.target,
+        "a": edge.source,
+        "b": edge.target,
         "key": edge.key,
         "props": {k: v for k, v in edge.props.items() if v is not None},
-        "provenance": sorted({provenance_json(p) for p in edge.provenance}),
+        "provenance": _texts(edge.provenance),
     }
 
 
@@ -118,8 +153,8 @@ def _created_edge_row(edge: EdgeRecord) -> dict[str, Any]:
     """Every property of a new relationship in one map, as :func:`_edge_row`'s upsert would leave it."""
     props = {k: v for k, v in edge.props.items() if v is not None}
     props["key"] = edge.key
-    props["provenance"] = sorted({provenance_json(p) for p in edge.provenance})
-    return {"source": edge.source, "target": edge.target, "props": props}
+    props["provenance"] = _texts(edge.provenance)
+    return {"a": edge.source, "b": edge.target, "props": props}
 
 
 def _created_node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,12 +182,15 @@ def _node_row(node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _rounds(items: list[Any], key: Callable[[Any], Any]) -> list[list[Any]]:
-    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before."""
+def _rounds(items: list[_T], key: Callable[[_T], Any]) -> list[list[_T]]:
+    """Round k holds the k-th occurrence of each key, in order: repeats merge onto what came before.
+    (Usually there are none: then the one round is the list itself.)"""
+    keys = [key(item) for item in items]
+    if len(set(keys)) == len(keys):
+        return [items] if items else []
     seen: dict[Any, int] = {}
-    rounds: list[list[Any]] = []
-    for item in items:
-        k = key(item)
+    rounds: list[list[_T]] = []
+    for item, k in zip(items, keys, strict=True):
         index = seen.get(k, 0)
         seen[k] = index + 1
         if index == len(rounds):

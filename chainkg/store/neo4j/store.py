@@ -13,22 +13,26 @@ Design, in the order a batch meets it:
   on transient errors and lost connections for ``write_retry_seconds``, and a batch either commits
   whole or leaves nothing. Inside it, in order:
 
-  1. one statement fetches the kinds of every id the batch mentions that exists already (one row of
-     two lists), and the checks both stores share (:func:`chainkg.store.checks.check_batch`) run on
-     that — unknown endpoints or cited sources, endpoint kinds an edge kind does not allow, an id
-     whose prefix or stored label says another kind — with the same messages; a refusal raises
-     :class:`StoreError` inside the transaction, which rolls it back;
+  1. one statement fetches the kinds and element ids of every id the batch mentions that exists
+     already (one row of three lists), and the checks both stores share
+     (:func:`chainkg.store.checks.check_batch`) run on that — unknown endpoints or cited sources,
+     endpoint kinds an edge kind does not allow, an id whose prefix or stored label says another
+     kind — with the same messages; a refusal raises :class:`StoreError` inside the transaction,
+     which rolls it back;
   2. nodes per kind label, at most ``batch_size`` rows per statement: ``UNWIND $rows … CREATE`` for
      ids that did not exist when the batch began (their first occurrence), ``… MERGE`` for the rest;
      properties overwrite, ``aliases``/``keys`` accumulate (:data:`chainkg.store.protocol.UNION_LISTS`);
   3. node provenance as CITES relationships (folded per source exactly as the MemoryStore folds),
      created for new nodes, merged for the others;
   4. relationships per type: created when an end is a new node (none can exist yet), else merged
-     by ``key``, provenance as a sorted union.
+     by ``key``, provenance as a sorted union. CITES and relationships find their ends by element id
+     (from step 1 and the node statements: :mod:`chainkg.store.neo4j.writer`).
 
   A record repeated within a batch (the same id, the same edge) goes into a later statement than
   its first occurrence, so it is merged onto the first exactly as the MemoryStore merges records in
-  order — same graph, same created/changed counts.
+  order — same graph, same created/changed counts. :meth:`write_ahead` runs a batch on the store's
+  writer thread, so a loader prepares the next batch meanwhile; every read and other write waits
+  for it first.
 - **Errors are typed**: an unreachable server (refused connection, lost session, a transaction
   still failing after its retries) is :class:`StoreUnavailable`, naming the server and the batch;
   anything else the server refuses is :class:`StoreError` naming the batch. Callers never see a
@@ -52,6 +56,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,12 +67,13 @@ from neo4j import exceptions as neo4j_errors
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
-from chainkg.store.checks import check_batch
+from chainkg.store.ahead import WriteAhead
 from chainkg.store.neo4j import derive, facts
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
-from chainkg.store.neo4j.plan import mentioned, plan
+from chainkg.store.neo4j.plan import mentioned
 from chainkg.store.neo4j.rows import rows as plain_rows
+from chainkg.store.neo4j.writer import write_tx
 from chainkg.store.protocol import (
     ClaimRow,
     Counts,
@@ -138,6 +144,7 @@ class Neo4jStore:
         self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
+        self._ahead = WriteAhead(self.write)
         self._facts_retry_at = 0.0
         self._facts_thread: threading.Thread | None = None
         self._facts_lock = threading.Lock()
@@ -194,6 +201,7 @@ class Neo4jStore:
                 time.sleep(0.2)
 
     def close(self) -> None:
+        self._ahead.close()
         self.wait_for_facts()  # a derivation started by save() finishes (a CLI load ends with it)
         self._driver.close()
 
@@ -239,27 +247,20 @@ class Neo4jStore:
     # --- writing ---------------------------------------------------------------------------
 
     def write(self, batch: Batch) -> WriteResult:
+        """One batch, one transaction (:func:`chainkg.store.neo4j.writer.write_tx`); after a batch handed
+        to :meth:`write_ahead` has finished."""
+        self._ahead.wait()
         self._batches += 1
         what = _describe(batch, self._batches)
         ids = mentioned(batch)
         with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
-            return session.execute_write(self._write_tx, batch, ids)
+            return session.execute_write(write_tx, batch, ids, self.batch_size, self._run)
 
-    def _write_tx(self, tx: neo4j.ManagedTransaction, batch: Batch, ids: list[str]) -> WriteResult:
-        self._run(tx, facts.MARK, {})  # the chain facts are stale from this commit on
-        (found,) = self._run(tx, cy.EXISTING, {"ids": ids})
-        existing = {node_id: "/".join(kinds) for node_id, kinds in zip(found["ids"], found["kinds"], strict=True)}
-        check_batch(batch, existing.get)
-        result = WriteResult()
-        for step in plan(batch, self.batch_size, existing).steps:
-            (row,) = self._run(tx, step.statement, {"rows": step.rows})
-            if step.nodes:
-                result.nodes_created += row["created"]
-                result.nodes_changed += row["changed"]
-            else:
-                result.edges_created += row["created"]
-                result.edges_changed += row["changed"]
-        return result
+    def write_ahead(self, batch: Batch) -> Future[WriteResult]:
+        """:meth:`write` on the store's writer thread (:class:`~chainkg.store.ahead.WriteAhead`):
+        returns once the batch before has finished, with the future of this one's outcome, so the
+        caller prepares the next batch while the server writes this one."""
+        return self._ahead.submit(batch)
 
     def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
@@ -269,6 +270,7 @@ class Neo4jStore:
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         if not updates:
             return
+        self._ahead.wait()
         ids = list(updates)
         rows = [{"id": node_id, "props": props} for node_id, props in updates.items()]
 
@@ -290,6 +292,7 @@ class Neo4jStore:
         transactions of :data:`EMPTY_LISTS_PER_TX` items: a province has millions (2.0M nodes overran
         the server's transaction memory in one), and setting ``[]`` again is harmless, so a failure
         part way leaves nothing a second run would not mend."""
+        self._ahead.wait()
         nodes: dict[str, dict[str, Any]] = {}
         edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         for owner, name in empty:
@@ -315,6 +318,8 @@ class Neo4jStore:
                     session.execute_write(work, kind, chunk)
 
     def record_input(self, entry: ManifestEntry) -> None:
+        self._ahead.wait()
+
         def work(tx: neo4j.ManagedTransaction) -> None:
             (row,) = tx.run(cy.READ_MANIFEST, {"id": cy.MANIFEST_ID}).data() or [{"entries": None}]
             kept = [e for e in row["entries"] or [] if _entry_key(e) != (entry.loader, entry.path)]
@@ -326,6 +331,7 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Delete every chainkg node and relationship (the schema stays)."""
+        self._ahead.wait()
         self.wait_for_facts()  # a derivation meanwhile would hold locks on the facts this deletes
         with self._translate("clearing the graph"), self._session(write=True) as session:
             session.run(cy.CLEAR).consume()
@@ -432,6 +438,7 @@ class Neo4jStore:
             yield session
 
     def _read_tx(self, work: Callable[[neo4j.ManagedTransaction], T], what: str) -> T:
+        self._ahead.wait()  # a read sees every batch handed over before it
         with self._translate(what), self._session(write=False) as session:
             return session.execute_read(work)
 
