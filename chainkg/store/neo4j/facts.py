@@ -89,8 +89,11 @@ FRESH = f"(COUNT {{ (:{STATE} {{format: {FORMAT}}}) }} > 0 AND COUNT {{ (:{WRITE
 #: What every write transaction runs: the graph changed, the facts are stale.
 MARK = f"CREATE (:{WRITE})"
 
-#: Every fact, marker and the state (the graph cleared: nothing derived any more).
-CLEAR = f"MATCH (n) WHERE n:{FACT} OR n:{WRITE} OR n:{STATE} DETACH DELETE n"
+#: Every fact, marker and the state (the graph cleared: nothing derived any more), 5,000 per
+#: transaction (a province holds 225k facts: one transaction for all of them is a heap's worth).
+CLEAR = f"""
+MATCH (n) WHERE n:{FACT} OR n:{WRITE} OR n:{STATE}
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS"""
 
 _ENTITY = StoreLabel.ENTITY.value
 _REGION = NodeKind.REGION.value
