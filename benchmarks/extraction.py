@@ -1,7 +1,7 @@
 """Precision, recall and F1 of the news extractor, per field, on annotated articles.
 
     .venv/bin/python benchmarks/extraction.py
-        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2|real-test3|real-test4|real-test5|real-test6|all]
+        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test6|all]
         [--verbose] [--json]
 
 Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its README):
