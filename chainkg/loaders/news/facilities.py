@@ -9,7 +9,7 @@ says so — by **structure**, not by the words of the name:
 - a project's predicate follows it in its clause (落户, 签约, 开工建设, 投产, 试运营, 竣工 …), possibly
   after a place (在平遥县工业新区开工建设); or
 - a verb that makes it the object of an investment stands right before it (签约, 引进, 投资…建设, 新建,
-  开工建设), or an amount written for it (投资20亿元的…); or
+  开工建设, 拟兴建的), or an amount written for it (投资20亿元的…); or
 - its clause describes it as the investment (X产业园规划面积约2200亩,项目总投资20亿元), or gives its
   total investment right after its name (其中金霞微型显示产业园总投资30亿元).
 
@@ -45,7 +45,8 @@ _AFTER = re.compile(
 )
 #: Words right before the name that make it the object of an investment.
 _BEFORE = re.compile(
-    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设)$"
+    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设"
+    r"|(?:拟|计划)(?:兴建|新建|建设)的)$"
 )
 #: A facility described as the investment: X产业园规划面积约2200亩,项目总投资20亿元.
 _DESCRIBED = re.compile(

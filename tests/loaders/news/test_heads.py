@@ -31,6 +31,11 @@ def test_a_facility_priced_right_after_its_name_is_a_project(gazetteer: Gazettee
     assert found == {"示例微型显示产业园": "30亿元"}
 
 
+def test_a_facility_planned_to_be_built_is_a_project(gazetteer: Gazetteer) -> None:
+    found = projects(gazetteer, "拟兴建的示例市会展中心,占地面积50亩,建筑面积10万平方米,总投资5亿元。")
+    assert found == {"示例市会展中心": "5亿元"}
+
+
 def test_a_list_half_of_facilities_with_a_predicate_after_it_is_a_list_of_projects(gazetteer: Gazetteer) -> None:
     found = projects(gazetteer, "示例光电电池、示例光电智能制造产业园落地示例新区,年内开工。")
     assert set(found) == {"示例光电电池项目", "示例光电智能制造产业园项目"}
