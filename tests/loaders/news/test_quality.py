@@ -102,9 +102,9 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first four rounds' test halves became development material once their misses were read
+    """The first five rounds' test halves became development material once their misses were read
     (extraction_eval/README.md); their figures are guarded like the development passages'. The
-    fifth round's test half (real-test5) is not run here."""
+    sixth round's test half (real-test6) is not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     first, skipped = evaluate("real-test", gazetteer)
     assert skipped == [] and first["project+amount"].f1 >= 0.87
@@ -114,3 +114,5 @@ def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: Me
     assert skipped == [] and third["project+amount"].f1 >= 0.85 and third["project"].recall >= 0.87
     fourth, skipped = evaluate("real-test4", gazetteer)
     assert skipped == [] and fourth["project+amount"].f1 >= 0.73 and fourth["project"].recall >= 0.77
+    fifth, skipped = evaluate("real-test5", gazetteer)
+    assert skipped == [] and fifth["project+amount"].f1 >= 0.86 and fifth["project"].recall >= 0.87
