@@ -11,6 +11,7 @@ import re
 __all__ = [
     "ANY_TRAILER",
     "COUNT_WORD",
+    "OFFICIAL",
     "PAIR",
     "TRAILER",
     "count_value",
@@ -35,6 +36,8 @@ ANY_TRAILER = re.compile(
     rf"等(?:[^,;。!?:、]|{LEVEL_MARK}){{0,14}}?(项目|案)|{COUNT_WORD}(?:[^,;。!?:、]|{LEVEL_MARK}){{0,10}}项目"
 )
 #: A和B两个…项目: two names joined by 和/与/及 before a count of two.
+#: Titles of officials and what they do at a ceremony (a list of them is not a list of projects).
+OFFICIAL = re.compile(r"书记|[市县区州旗省镇乡]长|常委|主任|领导|出席|宣布|见证|汇报|作为")
 PAIR = re.compile(r"[^、,;。]{2}[和与及][^、,;。]{2}")
 _CLAUSE_PUNCT = ",;。!?:"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

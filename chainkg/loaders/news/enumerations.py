@@ -381,7 +381,7 @@ _PREDICATE_WORD = re.compile(
 
 def _headed(items: list[Item]) -> bool:
     heads = sum(1 for i in items if _FACILITY_HEAD.search(i.mention.text))
-    return len(items) >= 2 and heads * 2 > len(items)
+    return len(items) >= 2 and heads * 2 >= len(items)
 
 
 def _facilities_predicated(text: str, clause_start: int, items: list[Item]) -> bool:
@@ -391,8 +391,8 @@ def _facilities_predicated(text: str, clause_start: int, items: list[Item]) -> b
     stop = re.search(r"[,;。!?:]", text[end:])
     after = text[end : end + stop.start() if stop else len(text)]
     lead = text[clause_start : items[0].mention.start]
-    if "于一体" in after or lead.endswith("集"):
-        return False  # 集主题乐园、五星级酒店…于一体: the parts of one project
+    if "于一体" in after or lead.endswith("集") or re.search(cl.COUNT_WORD, after):
+        return False  # 集主题乐园、五星级酒店…于一体: the parts of one project; A区、B产业园签约项目5个: places counted
     return bool(_PREDICATE_WORD.search(after) or re.search(r"(签约|签订|签署|引进|引入|落户)了?$", lead))
 
 
@@ -493,8 +493,8 @@ def _name_like(name: str) -> bool:
         return False  # 6个公路基金项目: a category with a count
     if re.search(r"(有|是|为|在|了|共|新增|先后|分别)$", core):
         return False  # 沙洋县先后有(28个项目): a clause before a count, not an item
-    if not 2 <= len(core) <= 40 or is_generic(core):
-        return False
+    if not 2 <= len(core) <= 40 or is_generic(core) or cl.OFFICIAL.search(core):
+        return False  # 市委副书记、市长X宣布项目开工: officials listed, not projects
     if re.search(r"[,;。!?]|\.{3}|…|项目公司$|\d[万亿]?[美港]?元", core) or re.fullmatch(r"[\d.%]+", core):
         return False  # (智能路灯项目公司: a company formed for a project; 外资项目投资总额在1000万美元以上)
     return not _NAME_VERBS.search(core) or bool(_FACILITY_HEAD.search(core))  # …产业促进展示中心

@@ -9,8 +9,9 @@ says so — by **structure**, not by the words of the name:
 - a project's predicate follows it in its clause (落户, 签约, 开工建设, 投产, 试运营, 竣工 …), possibly
   after a place (在平遥县工业新区开工建设); or
 - a verb that makes it the object of an investment stands right before it (签约, 引进, 投资…建设, 新建,
-  开工建设), or an amount written for it (投资20亿元的…); or
-- its clause describes it as the investment (X产业园规划面积约2200亩,项目总投资20亿元).
+  开工建设, 拟兴建的), or an amount written for it (投资20亿元的…); or
+- its clause describes it as the investment (X产业园规划面积约2200亩,项目总投资20亿元), or gives its
+  total investment right after its name (其中金霞微型显示产业园总投资30亿元).
 
 And the name must say which one: a specifier before the head that is not generic (重点, 一批 …),
 not a sector alone (物流园区, 文化旅游中心 without a brand), not a company (该中心 …), and a park
@@ -44,12 +45,15 @@ _AFTER = re.compile(
 )
 #: Words right before the name that make it the object of an investment.
 _BEFORE = re.compile(
-    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设)$"
+    r"(?:(?:签约|签订|签署|引进|引入|新建|开工建设|落户|投建|扩建)了?|投资[^,;。!?]{0,10}?(?:建设|扩建)|在[^,;。!?]{2,16}?建设"
+    r"|(?:拟|计划)(?:兴建|新建|建设)的)$"
 )
 #: A facility described as the investment: X产业园规划面积约2200亩,项目总投资20亿元.
 _DESCRIBED = re.compile(
     r"^(?:规划面积|规划用地|总占地|占地面积?|总面积)[^。;!?]{0,30}?,(?:该)?项目(?:计划|预计)?总投资"
 )
+#: An amount written for it right after its name: 其中金霞微型显示产业园总投资30亿元.
+_PRICED_AFTER = re.compile(r"^(?:\([^)]*\))?(?:项目)?(?:计划|预计)?总投资(?:额)?(?:约|达|为|超过?|逾|近)?\d")
 _PRICED = re.compile(r"(?:投资|总投资)[^,;。!?]{0,8}?(?:\d|百|千)[^,;。!?]{0,6}?[亿万]元?的$")
 #: Words of a name that say it is part of a project or a generic place (研发中心主体, 该中心).
 _NOT_A_NAME = re.compile(
@@ -71,7 +75,7 @@ def find_facility_projects(
     for match in _HEAD.finditer(text):
         end = match.end()
         word_goes_on = bool(re.match(r"[\u4e00-\u9fff]", text[end : end + 1] or "x"))
-        predicate = _AFTER.match(text[end:]) or _DESCRIBED.match(text[end:])
+        predicate = _AFTER.match(text[end:]) or _DESCRIBED.match(text[end:]) or _PRICED_AFTER.match(text[end:])
         if text.startswith("项目", end) or (word_goes_on and not predicate):
             continue  # …产业园项目 is found as a project; 中心城区, 基地建设 are other words
         start = scan_left(text, match.start(), lex.PROJECT_STOPS, boundaries=boundaries, protected=protected)
@@ -86,6 +90,6 @@ def find_facility_projects(
         if gazetteer.resolve(NodeKind.PARK, name) or gazetteer.resolve(NodeKind.REGION, name):
             continue  # a park the graph knows stays a park
         before = text[max(0, start - 20) : start]
-        if _AFTER.match(text[end:]) or _BEFORE.search(before) or _PRICED.search(before) or _DESCRIBED.match(text[end:]):
+        if predicate or _BEFORE.search(before) or _PRICED.search(before):
             out.append(NameMention(start, end, name, NodeKind.PROJECT))
     return out
