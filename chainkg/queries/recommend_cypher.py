@@ -18,6 +18,7 @@ from typing import Any
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import follow_parents
+from chainkg.queries.recommend_kept import run_kept
 from chainkg.queries.recommend_rank import Facts, Params, Result, rank
 from chainkg.schema.kinds import EdgeKind, NodeKind, RegionLevel
 
@@ -105,7 +106,11 @@ RETURN id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {cy.local("e")}
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`chainkg.queries.recommend.run_networkx`."""
+    """The Cypher twin of :func:`chainkg.queries.recommend.run_networkx`: from the kept groups when they
+    are fresh (:mod:`chainkg.queries.recommend_kept`), else from the graph."""
+    answer = run_kept(execute, params)
+    if answer is not None:
+        return answer
     segment = cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, places = cy.resolve_scope(execute, params.scope)
     provinces = execute(CYPHER["province"], {"root": scope.id, "province": RegionLevel.PROVINCE.value})
