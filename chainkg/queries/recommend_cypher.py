@@ -8,6 +8,10 @@ embedded store keeps an ownership index; here the ``present`` statement, which v
 enterprise anyway, also returns each one's SUBSIDIARY_OF parents, so ``owners`` only walks up from
 what that leaves unknown: the parents outside the present set and the candidates (an ownership chain
 walked from each of the 37,000 present enterprises read 1.7M database hits).
+
+That is the path from the graph, taken when the kept groups are stale (a write since the last
+derivation); when they are fresh, :mod:`chainkg.queries.recommend_kept` reads them instead (one or
+two statements, a few thousand database hits).
 """
 
 from __future__ import annotations
