@@ -18,7 +18,7 @@ from chainkg.schema.kinds import EdgeKind, ProjectStatus, Stage
 from chainkg.schema.models import Enterprise, Project, make_edge
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.memory import MemoryStore
-from chainkg.store.neo4j import facts
+from chainkg.store.neo4j import derive, facts
 from chainkg.store.neo4j.store import Neo4jStore
 from tests.neo4j.conftest import connect
 from tests.neo4j.contents import memory_contents, neo4j_contents
@@ -153,3 +153,68 @@ def test_a_derivation_keeps_the_writes_it_did_not_see_stale(both: tuple[MemorySt
     assert not _fresh(neo)  # cleared: nothing derived
     (row,) = neo.read(f"MATCH (n) WHERE n:{facts.FACT} OR n:{facts.STATE} RETURN count(n) AS n")
     assert row["n"] == 0
+
+
+def _facts(neo: Neo4jStore) -> list[str]:
+    """Every fact node's kind and properties, sorted (duplicates kept: a fact twice is an error)."""
+    kind = f"[label IN labels(f) WHERE label <> '{facts.FACT}'][0]"
+    rows = neo.read(f"MATCH (f:{facts.FACT}) RETURN {kind} AS kind, f {{.*}} AS props")
+    return sorted(f"{row['kind']} {sorted(row['props'].items())}" for row in rows)
+
+
+def _touch(memory: MemoryStore, neo: Neo4jStore) -> None:
+    """A write on both stores (企业8, the second time changing nothing but leaving a marker)."""
+    batch = Batch(nodes=[Enterprise(name="企业8").to_record(PROV)])
+    memory.write(batch)
+    neo.write(batch)
+
+
+def test_a_derivation_in_small_transactions_derives_the_same_facts(both: tuple[MemoryStore, Neo4jStore]) -> None:
+    memory, neo = both
+    _touch(memory, neo)
+    covered: list[list[str]] = []
+
+    def run(tx: Any, statement: str, parameters: Any) -> list[dict[str, Any]]:
+        if statement == facts.MEMBERS:
+            covered.append(parameters["places"])
+        rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
+        return rows
+
+    with neo._session(write=True) as session:
+        assert derive.derive(session.execute_write, run, budget=1)
+    assert _fresh(neo)
+    small = _facts(neo)
+    weights = {r["place"]: r["weight"] for r in neo.read(facts.WEIGHTS)}
+    assert sorted(p for places in covered for p in places) == sorted(weights)  # every place once
+    assert len(covered) == len(weights)  # budget 1: one transaction per place
+    _same(memory, neo)
+    _touch(memory, neo)
+    assert neo.refresh_facts()  # the default budget: a few places per transaction
+    assert _facts(neo) == small  # the same facts, none twice
+
+
+def test_a_later_derivation_takes_over_an_earlier_one(both: tuple[MemoryStore, Neo4jStore]) -> None:
+    memory, neo = both
+    _touch(memory, neo)
+    calls: list[str] = []
+    later: list[bool] = []
+
+    with neo._session(write=True) as session:
+
+        def transact(work: Any) -> Any:
+            calls.append("tx")
+            if len(calls) == 3:  # after the lock and the first slice dropped: another caller derives
+                later.append(neo.refresh_facts())
+            return session.execute_write(work)
+
+        assert not derive.derive(transact, neo._run)  # taken over: it stops at its next transaction
+    assert later == [True]
+    assert len(calls) == 3
+    assert _fresh(neo)
+    (row,) = neo.read(f"MATCH (w:{facts.WRITE}) RETURN count(w) AS n")
+    assert row["n"] == 0
+    kept = _facts(neo)
+    _same(memory, neo)
+    _touch(memory, neo)
+    assert neo.refresh_facts()
+    assert _facts(neo) == kept  # what the later derivation left is what a derivation alone leaves

@@ -8,7 +8,7 @@ its segments. Walking them takes 50k–400k database hits per call at city scale
 change with a write, so they are derived once per graph version, for every place as a scope root
 (a region or park with every place under it), and read with a few index lookups.
 
-What is derived (:func:`derive`), all as nodes labelled :data:`FACT` (never an ``Entity``, never
+What is derived, all as nodes labelled :data:`FACT` (never an ``Entity``, never
 a kind label, no relationships: no read, export, count or comparison of the stored graph sees them):
 
 - :data:`SEGMENT_FACT` ``{place, segment}`` for every (root place, segment) with a local member:
@@ -25,10 +25,14 @@ a kind label, no relationships: no read, export, count or comparison of the stor
 
 Freshness. Every write transaction of the store creates a :data:`WRITE` marker node (:data:`MARK`; a
 new node each time, so concurrent writers never wait on each other). The facts are *fresh* when the
-:data:`STATE` node exists and no marker does (:data:`FRESH`, a count-store read). :func:`derive` runs
-in one write transaction: it locks the state node (a second derivation waits, then finds the facts
-fresh), collects the markers it sees, reads the graph, replaces every fact and deletes the markers it
-collected. A write that commits meanwhile leaves its marker, so the facts stay stale. Readers that
+:data:`STATE` node exists and no marker does (:data:`FRESH`, a count-store read). A derivation
+(:func:`chainkg.store.neo4j.derive.derive`) takes the state with a token of its own (:data:`LOCK`;
+nothing to do when the facts are fresh), collects the markers it sees, then rebuilds the facts in
+transactions of bounded size — a province's 1.45M members do not fit one transaction's memory —
+each starting with :data:`CLAIM` (a later derivation takes the state over and the earlier one
+stops), and last deletes the markers it collected (:data:`DONE`). The facts are stale throughout (the
+markers, or no state of this format, are there until :data:`DONE`), so no reader sees them half
+built; a write that commits meanwhile leaves its marker, so the facts stay stale. Readers that
 find them stale answer from the graph as before (:func:`saw_stale` tells the store, which derives
 them again); readers never get stale facts.
 
@@ -57,7 +61,6 @@ __all__ = [
     "SEGMENT_FACT",
     "STATE",
     "WRITE",
-    "derive_statements",
     "saw_stale",
     "schema_statements",
     "watch",
@@ -145,17 +148,31 @@ def schema_statements() -> list[str]:
     ]
 
 
-#: Lock the state (made on first use) and say whether the facts are fresh already.
+#: Take the state (made on first use) for the derivation ``$token`` and say whether the facts are
+#: fresh already (then nothing is taken over).
 LOCK = f"""
 MERGE (state:{STATE} {{id: 'facts'}})
-SET state.deriving = true
-RETURN COUNT {{ (:{WRITE}) }} = 0 AND state.derived IS NOT NULL AND state.format = {FORMAT} AS fresh"""
+WITH state, COUNT {{ (:{WRITE}) }} = 0 AND state.derived IS NOT NULL AND state.format = {FORMAT} AS fresh
+SET state.deriving = CASE WHEN fresh THEN state.deriving ELSE $token END
+RETURN fresh"""
+
+#: The first statement of each later transaction of a derivation: write-locks the state (so the
+#: transactions of two derivations never interleave) and says whether derivation ``$token`` still
+#: owns it (a later derivation took it over, or the graph was cleared: none).
+CLAIM = f"""
+MATCH (state:{STATE} {{id: 'facts'}})
+SET state.claimed = datetime()
+RETURN state.deriving = $token AS ours"""
 
 #: The markers this derivation answers for (those committed before it reads the graph).
 MARKERS = f"MATCH (w:{WRITE}) RETURN elementId(w) AS id"
 
-#: Drop the facts of the previous version.
-DROP = f"MATCH (f:{FACT}) DETACH DELETE f"
+#: Drop up to ``$slice`` facts of the previous version (repeated until none is left).
+DROP = f"""
+MATCH (f:{FACT})
+WITH f LIMIT $slice
+DETACH DELETE f
+RETURN count(*) AS dropped"""
 
 #: Every region and park with the places it covers (walking up from each place, as
 #: :func:`chainkg.queries.cypher.common.places_under` walks), as place facts.
@@ -175,9 +192,12 @@ WITH root, collect(place) AS places
 CREATE (:{FACT}:{PLACE_FACT} {{place: root, places: places}})
 RETURN count(*) AS places"""
 
-#: Per root place: its local members (once each, by id), then the segment, chain and place facts.
+#: Every place fact with its weight (the places it covers), to cut the member facts into transactions.
+WEIGHTS = f"MATCH (rf:{PLACE_FACT}) RETURN rf.place AS place, size(rf.places) AS weight ORDER BY place"
+
+#: Per root place of ``$places``: its local members (once each, by id), then the segment, chain and place facts.
 MEMBERS = f"""
-MATCH (rf:{PLACE_FACT})
+MATCH (rf:{PLACE_FACT}) WHERE rf.place IN $places
 CALL (rf) {{
   UNWIND rf.places AS id
   MATCH (:{_ENTITY} {{id: id}})<-[:{_LOCATED_IN}]-(m)
@@ -230,9 +250,12 @@ CALL (rf) {{
 }}
 RETURN sum(segment_facts) AS segment_facts, sum(chain_facts) AS chain_facts, count(*) AS places"""
 
-#: The whole graph's statistics per chain (:mod:`chainkg.queries.stats`).
+#: Every chain's id.
+CHAINS = f"MATCH (c:{_CHAIN}) RETURN c.id AS id ORDER BY id"
+
+#: The whole graph's statistics per chain of ``$chains`` (:mod:`chainkg.queries.stats`).
 GRAPH = f"""
-MATCH (c:{_CHAIN})
+MATCH (c:{_CHAIN}) WHERE c.id IN $chains
 OPTIONAL MATCH (s)-[:{_PART_OF}]->(c)
 WITH c, collect(DISTINCT s) AS segments
 CALL (segments) {{
@@ -251,20 +274,14 @@ CREATE (:{FACT}:{GRAPH_FACT} {{chain: c.id, name: c.name, segments: size(segment
                               projects: projects, investment_cny: cny, leaders: leaders}})
 RETURN count(*) AS chains"""
 
-#: Stamp the state and delete the markers this derivation answered for.
+#: Stamp the state and delete the markers this derivation answered for (after :data:`CLAIM`).
 DONE = f"""
 MATCH (state:{STATE} {{id: 'facts'}})
-SET state.derived = datetime(), state.deriving = false, state.format = {FORMAT}
+SET state.derived = datetime(), state.deriving = null, state.format = {FORMAT}
 WITH state
 UNWIND $markers AS marker
 MATCH (w:{WRITE}) WHERE elementId(w) = marker
 DELETE w"""
-
-
-def derive_statements() -> list[tuple[str, str]]:
-    """(name, statement) in the order :meth:`Neo4jStore.refresh_facts` runs them, in one transaction,
-    after :data:`LOCK` and :data:`MARKERS`, before :data:`DONE`."""
-    return [("drop", DROP), ("places", PLACES), ("members", MEMBERS), ("graph", GRAPH)]
 
 
 _STALE: ContextVar[list[bool] | None] = ContextVar("chainkg_facts_stale", default=None)

@@ -81,9 +81,9 @@ WRITE_LINEAGES = f"""
 UNWIND $rows AS row
 CREATE (:{FACT}:{LINEAGE} {{enterprise: row[0], ancestors: row[1..], group: coalesce(last(row[1..]), row[0])}})"""
 
-#: Every place as a scope root: its present groups (``$place``; after the place facts and the lineages).
+#: Every root place of ``$places``: its present groups (after the place facts and the lineages).
 PRESENT = f"""
-MATCH (rf:{PLACE_FACT} {{place: $place}})
+MATCH (rf:{PLACE_FACT}) WHERE rf.place IN $places
 CALL (rf) {{
   UNWIND rf.places AS id
   MATCH (:{_ENTITY} {{id: id}})<-[:{_LOCATED_IN}]-(m)
@@ -108,10 +108,7 @@ CALL (rf) {{
   RETURN collect(group) AS groups, collect(name) AS names
 }}
 CREATE (:{FACT}:{PRESENCE} {{place: rf.place, groups: groups, group_names: names}})
-RETURN size(groups) AS groups"""
-
-#: Every place a present-groups fact is derived for: those with a place fact.
-PLACES = f"MATCH (rf:{PLACE_FACT}) RETURN rf.place AS place ORDER BY place"
+RETURN sum(size(groups)) AS groups"""
 
 
 def lineages(children: list[str], parents: list[str]) -> Iterator[list[str]]:
@@ -125,10 +122,11 @@ def lineages(children: list[str], parents: list[str]) -> Iterator[list[str]]:
         yield [enterprise, *follow_parents(enterprise, lambda e: by_id.get(e, []))]
 
 
-def derive(run: Run, places: list[str] | None = None) -> dict[str, int]:
-    """Derive the lineages, then the present groups of ``places`` (default: every place with a place
-    fact), each statement through ``run`` (the caller's transactions: the chain facts' refresh runs
-    them after its own, before it stamps the state). Returns what it wrote."""
+def derive(run: Run, places: list[list[str]]) -> dict[str, int]:
+    """Derive the lineages (:data:`BATCH` per statement), then the present groups of each run of root
+    places in ``places`` (one statement each; the place facts must be there). Each statement goes
+    through ``run``: :func:`chainkg.store.neo4j.derive.derive` gives each its own bounded transaction.
+    Returns what it wrote."""
     (row,) = run(EDGES, {})
     written = 0
     batch: list[list[str]] = []
@@ -140,9 +138,8 @@ def derive(run: Run, places: list[str] | None = None) -> dict[str, int]:
     if batch:
         run(WRITE_LINEAGES, {"rows": batch})
         written += len(batch)
-    roots = places if places is not None else [r["place"] for r in run(PLACES, {})]
     groups = 0
-    for place in roots:
-        for r in run(PRESENT, {"place": place, "active": ACTIVE}):
+    for roots in places:
+        for r in run(PRESENT, {"places": roots, "active": ACTIVE}):
             groups += r["groups"]
-    return {"lineages": written, "places": len(roots), "present_groups": groups}
+    return {"lineages": written, "present_groups": groups}

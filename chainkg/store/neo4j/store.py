@@ -63,7 +63,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.checks import check_batch
-from chainkg.store.neo4j import facts, groups
+from chainkg.store.neo4j import derive, facts, groups
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.plan import mentioned, plan
@@ -219,22 +219,10 @@ class Neo4jStore:
 
     def refresh_facts(self) -> bool:
         """Derive the chain facts (:mod:`chainkg.store.neo4j.facts`) unless they are fresh; True when it
-        derived them. One write transaction; a second caller meanwhile waits, then finds them fresh."""
-
-        def work(tx: neo4j.ManagedTransaction) -> bool:
-            (row,) = self._run(tx, facts.LOCK, {})
-            if row["fresh"]:
-                return False
-            markers = [r["id"] for r in self._run(tx, facts.MARKERS, {})]
-            for _, statement in facts.derive_statements():
-                self._run(tx, statement, {"active": facts.ACTIVE, "head": facts.HEAD})
-            groups.derive(lambda statement, parameters: self._run(tx, statement, parameters))  # recommend's
-            self._run(tx, facts.DONE, {"markers": markers})
-            return True
-
+        derived them. Several transactions of bounded size (:mod:`chainkg.store.neo4j.derive`); a
+        second caller meanwhile takes over and the first returns False, the facts derived either way."""
         with self._translate("deriving the chain facts", unwritten=True), self._session(write=True) as session:
-            derived: bool = session.execute_write(work)
-        return derived
+            return derive.derive(session.execute_write, self._run)
 
     def _refresh_quietly(self) -> None:
         """:meth:`refresh_facts`, logging instead of raising: the queries answer without the facts
