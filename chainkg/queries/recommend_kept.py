@@ -13,6 +13,9 @@ derived) :func:`run_kept` answers None and :mod:`chainkg.queries.recommend_cyphe
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from chainkg.queries.common import NodeRef
@@ -22,6 +25,7 @@ from chainkg.queries.recommend_rank import Facts, Params, Result, rank
 from chainkg.schema.kinds import EdgeKind, RegionLevel
 from chainkg.store.neo4j import facts as kept
 from chainkg.store.neo4j import groups as kept_groups
+from chainkg.store.nx_index import SCOPES_KEPT
 
 __all__ = ["ANCHORS", "FACTS", "run_kept"]
 
@@ -99,7 +103,9 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
   }}
   RETURN {{chains: chains, fed: fed, leaders: leaders, province: province, candidates: candidates, peers: peers,
     covered: EXISTS {{ (:{kept.SEGMENT_FACT} {{place: root_id, segment: s.id}}) }},
-    groups: pres.groups, group_names: pres.group_names, places: places}} AS kept
+    stamp: pres.stamp, places: places,
+    groups: CASE WHEN pres.stamp = $known THEN null ELSE pres.groups END,
+    group_names: CASE WHEN pres.stamp = $known THEN null ELSE pres.group_names END}} AS kept
 }}
 RETURN root_id, root.name AS name, [label IN labels(root) WHERE label <> '{cy.ENTITY}'] AS kinds, facts_fresh,
        fresh, size(kept.places) AS place_count, [] AS places, s.name AS segment_name, kept"""
@@ -128,28 +134,76 @@ CALL () {{
 RETURN anchors, names"""
 
 
+@dataclass(frozen=True)
+class _Present:
+    """The groups present in a scope as one presence fact holds them: by id, their names, their refs."""
+
+    groups: list[str]
+    names: dict[str, str | None]
+    refs: list[NodeRef]
+
+
+#: Presence facts read, by stamp (a derivation's facts never change: each has a stamp of its own), and
+#: the stamp last read per scope asked for: the home city's 7,000 groups are shipped and made into
+#: refs once per derivation, not on every call. Bounded as the embedded store bounds its scopes.
+_READ: OrderedDict[str, _Present] = OrderedDict()
+_STAMPS: dict[str | None, str] = {}
+_LOCK = threading.Lock()
+
+
+def _present_groups(scope: str | None, got: dict[str, Any]) -> _Present | None:
+    """The scope's present groups from the statement's answer, or from what was read under its stamp
+    (None: the answer left them out for a stamp no longer kept; ask again without one)."""
+    stamp: str | None = got["stamp"]
+    if got["groups"] is None:
+        with _LOCK:
+            kept = _READ.get(stamp) if stamp is not None else None
+            if kept is not None and stamp is not None:
+                _READ.move_to_end(stamp)
+            return kept
+    order = sorted(range(len(got["groups"])), key=got["groups"].__getitem__)  # by id, as the embedded store
+    groups = [got["groups"][i] for i in order]
+    names = {got["groups"][i]: got["group_names"][i] for i in order}
+    kept = _Present(groups, names, [cy.ref(g, names[g]) for g in groups])
+    if stamp is None:
+        return kept
+    with _LOCK:
+        _READ[stamp] = kept
+        _STAMPS[scope] = stamp
+        while len(_READ) > SCOPES_KEPT:
+            _READ.popitem(last=False)
+        if len(_STAMPS) > 4 * SCOPES_KEPT:
+            _STAMPS.clear()
+    return kept
+
+
 def run_kept(execute: cy.Execute, params: Params) -> Result | None:
     """Recommend from the kept groups, or None when they are stale (or the scope or segment needs the
     graph's own answer: an error to explain)."""
-    (row,) = execute(
-        FACTS,
-        {
-            "scope": params.scope or None,
-            "segment": params.segment,
-            "active": cy.ACTIVE,
-            "province": RegionLevel.PROVINCE.value,
-            "leads_key": EdgeKind.LEADS.value,
-        },
-    )
+    arguments = {
+        "scope": params.scope or None,
+        "segment": params.segment,
+        "active": cy.ACTIVE,
+        "province": RegionLevel.PROVINCE.value,
+        "leads_key": EdgeKind.LEADS.value,
+        "known": _STAMPS.get(params.scope or None),
+    }
+    (row,) = execute(FACTS, arguments)
     if not row["facts_fresh"]:
         kept.saw_stale()
     if not row["fresh"]:
         return None
     scope, _ = kept_facts.resolve(execute, row)
+    present_groups = _present_groups(params.scope or None, row["kept"])
+    if present_groups is None:  # kept no more: read them again
+        (row,) = execute(FACTS, {**arguments, "known": None})
+        if not row["fresh"]:
+            return None
+        present_groups = _present_groups(params.scope or None, row["kept"])
+        assert present_groups is not None
     got: dict[str, Any] = row["kept"]
     places: list[str] = got["places"]
     names: dict[str, str | None] = {params.segment: row["segment_name"]}
-    names.update(zip(got["groups"], got["group_names"], strict=True))
     names.update((c["id"], c["name"]) for c in got["chains"])
     names.update((node, name) for node, name in got["fed"])
     names.update((item["id"], item["name"]) for item in [*got["leaders"], *got["candidates"]])
@@ -171,7 +225,7 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
     anchors: dict[str, str] = {}
 
     def prefetch(peers: list[str], nodes: list[str]) -> None:
-        unnamed = [n for n in nodes if n not in names]
+        unnamed = [n for n in nodes if n not in names and n not in present_groups.names]
         if not peers and not unnamed:
             return
         (got,) = execute(ANCHORS, {"peers": peers, "ids": unnamed, "places": places, "active": cy.ACTIVE})
@@ -184,6 +238,8 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
 
     def ref(node: str) -> NodeRef:
         if node not in names:
+            if node in present_groups.names:
+                return cy.ref(node, present_groups.names[node])
             names.update(cy.names(execute, [node]))
         return cy.ref(node, names.get(node))
 
@@ -191,7 +247,6 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         chain = lineage.get(enterprise, [])
         return chain[-1] if chain else enterprise
 
-    groups: list[str] = sorted(got["groups"])  # by id as the embedded store sorts (already, from the fact)
     chains = [c["id"] for c in got["chains"]]
     leaders = got["leaders"]
     facts = Facts(
@@ -216,8 +271,8 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         province=cy.ref(province["id"], province["name"]) if province is not None else None,
         anchor=anchors.get,
         ref=ref,
-        groups=(by_group, groups),
-        present_refs=[cy.ref(g, names[g]) for g in groups],
+        groups=(by_group, present_groups.groups),
+        present_refs=present_groups.refs,
         prefetch=prefetch,
     )
     return rank(facts, params)

@@ -21,7 +21,8 @@ and cleared with the chain facts):
   local active project: :class:`chainkg.queries.presence.Presence`) that is in a structure:
   ``members`` (by id), and each one's ancestors as ``depths`` (their counts) and ``ancestors`` (one
   flat list: a property holds no list of lists);
-- :data:`PRESENCE` ``{place}``: ``groups``, every group present there, by id, and ``group_names``.
+- :data:`PRESENCE` ``{place}``: ``groups``, every group present there, by id, ``group_names``, and a
+  ``stamp`` of its own (a random UUID: a reader may keep the lists it read under it, they never change).
 
 Freshness is the chain facts' own: derived in the same refresh, stale from the next write on
 (:data:`~chainkg.store.neo4j.facts.FRESH`); a reader that finds them stale answers from the graph.
@@ -107,7 +108,7 @@ CALL (rf) {{
   WITH group, coalesce(g.name, group) AS name ORDER BY group
   RETURN collect(group) AS groups, collect(name) AS names
 }}
-CREATE (:{FACT}:{PRESENCE} {{place: rf.place, groups: groups, group_names: names}})
+CREATE (:{FACT}:{PRESENCE} {{place: rf.place, groups: groups, group_names: names, stamp: randomUUID()}})
 RETURN sum(size(groups)) AS groups"""
 
 
