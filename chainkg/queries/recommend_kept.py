@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
@@ -84,20 +84,25 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
     OPTIONAL MATCH (near:{kept.PLACE_FACT} {{place: province.id}})
     RETURN province {{.id, .name}} AS province, coalesce(near.places, []) AS near
   }}
-  CALL (s, places, near) {{
+  CALL (s, places, near, leaders, root_id) {{
     MATCH (e:{cy.ENTERPRISE})-[placed:{cy.IN_SEGMENT}]->(s)
-    WHERE NOT {_present("e")}
-    WITH DISTINCT e, placed {{.rank, .certainty, .basis}} AS placement
+    WITH DISTINCT e, placed
+    WITH e, placed, COLLECT {{ MATCH (e)-[:{cy.LOCATED_IN}]->(x) RETURN x.id }} AS at
+    WHERE none(x IN at WHERE x IN places) AND NOT EXISTS {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p:{cy.PROJECT})
+      WHERE p.status IN $active AND {_local("p")} }}
     OPTIONAL MATCH (lineage:{kept_groups.LINEAGE} {{enterprise: e.id}})
-    RETURN collect({{id: e.id, name: e.name, stock_code: e.stock_code, enterprise_kind: e.enterprise_kind,
-      placement: placement, near: EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(office) WHERE office.id IN near }},
-      projects: COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }},
-      supplies: COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) RETURN customer.id }},
-      ancestors: coalesce(lineage.ancestors, [])}}) AS candidates
+    WITH e, placed, at, lineage, coalesce(lineage.group, e.id) AS group
+    RETURN collect([e.id, e.name, e.stock_code, e.enterprise_kind, placed.rank, placed.certainty, placed.basis,
+      any(x IN at WHERE x IN near), COUNT {{ (e)-[:{cy.INVESTS_IN}]->() }},
+      COLLECT {{ MATCH (e)-[:{cy.SUPPLIES}]->(customer) WHERE customer.id IN [l IN leaders | l.id]
+                 RETURN customer.id }},
+      group, CASE WHEN EXISTS {{ (:{kept_groups.PRESENT_GROUP} {{place: root_id, group: group}}) }}
+        THEN lineage.ancestors END]) AS candidates
   }}
   CALL (root_id, candidates) {{
     UNWIND candidates AS c
-    WITH DISTINCT coalesce(last(c.ancestors), c.id) AS group
+    WITH c WHERE c[11] IS NOT NULL
+    WITH DISTINCT c[10] AS group
     MATCH (pg:{kept_groups.PRESENT_GROUP} {{place: root_id, group: group}})
     RETURN collect(pg {{.group, .members, .depths, .ancestors}}) AS peers
   }}
@@ -132,6 +137,30 @@ CALL () {{
   RETURN collect([n.id, n.name]) AS names
 }}
 RETURN anchors, names"""
+
+
+class _Candidate(NamedTuple):
+    """A candidate as the statement returns it (a list: lists cost the driver less than maps). Its
+    SUPPLIES targets only among the local leaders (all the ranking asks of them); its ownership
+    chain only when its group is present here (only then is a path through it shown)."""
+
+    id: str
+    name: str | None
+    stock_code: str | None
+    enterprise_kind: str | None
+    rank: int | None
+    certainty: str | None
+    basis: str | None
+    near: bool
+    projects: int
+    supplies: list[str]
+    group: str
+    ancestors: list[str] | None
+
+    def placement(self) -> dict[str, Any]:
+        """Its IN_SEGMENT edge to the segment: ``rank``, ``certainty``, ``basis`` where set."""
+        values = {"rank": self.rank, "certainty": self.certainty, "basis": self.basis}
+        return {k: v for k, v in values.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -206,13 +235,14 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
     names: dict[str, str | None] = {params.segment: row["segment_name"]}
     names.update((c["id"], c["name"]) for c in got["chains"])
     names.update((node, name) for node, name in got["fed"])
-    names.update((item["id"], item["name"]) for item in [*got["leaders"], *got["candidates"]])
+    names.update((item["id"], item["name"]) for item in got["leaders"])
+    names.update((row[0], row[1]) for row in got["candidates"])
     province = got["province"]
     if province is not None:
         names[province["id"]] = province["name"]
 
-    candidates = {item["id"]: item for item in got["candidates"]}
-    lineage: dict[str, list[str]] = {c: item["ancestors"] for c, item in candidates.items()}
+    candidates = {row[0]: _Candidate(*row) for row in got["candidates"]}
+    lineage: dict[str, list[str]] = {c: item.ancestors for c, item in candidates.items() if item.ancestors}
     by_group: dict[str, list[str]] = {}
     present: set[str] = set()
     for fact in got["peers"]:
@@ -244,6 +274,8 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         return cy.ref(node, names.get(node))
 
     def group(enterprise: str) -> str:
+        if enterprise in candidates:
+            return candidates[enterprise].group
         chain = lineage.get(enterprise, [])
         return chain[-1] if chain else enterprise
 
@@ -263,11 +295,11 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         leader_segments={item["id"]: set(item["segments"]) for item in leaders},
         led_chains={item["id"]: [c for c in chains if c in item["led"]] for item in leaders},
         fed={node for node, _ in got["fed"]},
-        supplies=lambda e: candidates[e]["supplies"],
-        projects=lambda e: candidates[e]["projects"],
-        attrs=lambda e: candidates[e],
-        placement=lambda e: {k: v for k, v in candidates[e]["placement"].items() if v is not None},
-        near=lambda e: candidates[e]["near"],
+        supplies=lambda e: candidates[e].supplies,
+        projects=lambda e: candidates[e].projects,
+        attrs=lambda e: {"stock_code": candidates[e].stock_code, "enterprise_kind": candidates[e].enterprise_kind},
+        placement=lambda e: candidates[e].placement(),
+        near=lambda e: candidates[e].near,
         province=cy.ref(province["id"], province["name"]) if province is not None else None,
         anchor=anchors.get,
         ref=ref,
