@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fit-on",
         nargs="+",
-        default=["real-dev1", "real-dev2", "real-test", "real-test2", "real-test3"],
+        default=["real-dev1", "real-dev2", "real-test", "real-test2", "real-test3", "real-test4"],
         choices=list(SETS),
         help="development sets to fit on",
     )

@@ -4,14 +4,14 @@ change between two runs of it — to tell structure from tuning.
     .venv/bin/python benchmarks/extraction_cv.py [--save runs/a.json] [--compare runs/a.json] [--verbose]
 
 The development material is every real passage but the fresh test half: ``real/dev`` (first round
-``p``/``q``, second round ``r``), and the first three rounds' test halves (``real/test``, ``test2``,
-``test3``), read after their runs. Each passage is scored once (the rules of
+``p``/``q``, second round ``r``), and the first four rounds' test halves (``real/test``, ``test2``,
+``test3``, ``test4``), read after their runs. Each passage is scored once (the rules of
 ``benchmarks/extraction.py``) and the counts are summed per **subset** (the five gatherings, each
 from other publishers and provinces) and per **genre** (``real/sources.yaml``). A rule that lifts the
 subset it was written on and drops the others is fitted to that subset; one that generalises lifts
 (or keeps) the subsets it was not written on. ``--compare`` prints, per subset and genre, the pair F1
 and name recall of a saved run beside this one, and the passages whose pair counts changed.
-The fresh test half (``real/test4``) is never read here.
+The fresh test half (``real/test5``) is never read here.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ SUBSETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test1": ("real/test", ("p",)),
     "test2": ("real/test2", ("r",)),
     "test3": ("real/test3", ("s",)),
+    "test4": ("real/test4", ("t",)),
 }
 
 

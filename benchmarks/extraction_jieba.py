@@ -1,7 +1,7 @@
 """Would a Chinese segmenter help the news extractor? The measurement behind the decision in docs/news.md.
 
     .venv/bin/pip install jieba==0.42.1      # not a dependency of chainkg; only for this measurement
-    .venv/bin/python benchmarks/extraction_jieba.py
+    .venv/bin/python benchmarks/extraction_jieba.py [--groups]
 
 jieba (its dictionary and POS model ship inside the package; nothing is downloaded) is tried in the
 two places a segmenter could serve the rule-based extractor, on the development sets only:
@@ -13,6 +13,12 @@ two places a segmenter could serve the rule-based extractor, on the development 
   organisation, other proper noun, number or Latin token) is dropped as generic.
 
 Prints project F1, recall and (project, amount) F1 per set and mode, and the time taken.
+
+``--groups`` (fifth round) measures jieba's POS where the remaining precision errors are — clause
+phrases ending in 项目 (…询问企业项目, 精心筛选项目) — by the held-out-group proxy of
+``benchmarks/extraction_cv.py``: a project candidate whose name (without 项目) ends in a word jieba
+tags as a verb (``final``), or holds one of two characters or more (``any``), is dropped; pair F1 and
+name recall per development subset, with and without the filter.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import jieba
 import jieba.posseg as pseg
 
 import benchmarks.extraction as bench
+import benchmarks.extraction_cv as cv
 from chainkg.loaders.news import extract as extractor
 from chainkg.loaders.news import names
 from chainkg.loaders.news.mentions import NameMention
@@ -34,6 +41,7 @@ from chainkg.loaders.news.mentions import NameMention
 _CUT = {"v", "p", "c", "uj", "ul", "ug", "uz", "d", "r", "f", "vd"}
 _PROPER = {"nr", "ns", "nt", "nz", "eng", "m"}
 _ORIGINAL = names.find_projects
+_EXTRACT = cv.extract_file
 
 
 def _jieba_start(text: str, head: int) -> int:
@@ -69,7 +77,34 @@ def _generic(text: str, *, boundaries: frozenset[int], protected: tuple[tuple[in
     return [m for m in found if m.phase or not common(m.text.removesuffix("项目"))]
 
 
+def _verb_filter(mode: str):  # type: ignore[no-untyped-def]
+    def verb(name: str) -> bool:
+        words = list(pseg.cut(name.removesuffix("项目")))
+        if mode == "final":
+            return bool(words) and words[-1].flag == "v"
+        return any(w.flag == "v" and len(w.word) >= 2 for w in words)
+
+    def extract(path, gazetteer):  # type: ignore[no-untyped-def]
+        result = _EXTRACT(path, gazetteer)
+        kept = [c for c in result.candidates if not (c.kind == "project" and verb(c.name))]
+        return result.model_copy(update={"candidates": kept})
+
+    return extract
+
+
+def groups() -> int:
+    jieba.setLogLevel(60)
+    for mode in ("none", "final", "any"):
+        cv.extract_file = _EXTRACT if mode == "none" else _verb_filter(mode)
+        table = cv.table(cv.run(), "subset")
+        print(f"{mode:6}" + "".join(f"  {g} {f1:.3f}/{r:.3f}" for g, (f1, r, _) in table.items()))
+    cv.extract_file = _EXTRACT
+    return 0
+
+
 def main() -> int:
+    if "--groups" in sys.argv[1:]:
+        return groups()
     jieba.setLogLevel(60)
     started = time.time()
     jieba.initialize()

@@ -8,9 +8,34 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["count_value", "merge_quantities", "split_and", "split_clauses", "split_items", "top_level"]
+__all__ = [
+    "ANY_TRAILER",
+    "COUNT_WORD",
+    "PAIR",
+    "TRAILER",
+    "count_value",
+    "merge_quantities",
+    "split_and",
+    "split_clauses",
+    "split_items",
+    "top_level",
+]
 
 _OPEN, _CLOSE = "(“「《‘[", ")”」》’]"
+COUNT_WORD = r"(?:\d+|[一二两三四五六七八九十百]+)[余多]?(?:个|项|宗|件|案)"
+#: the 、 of 市、县 inside a trailer (等9个市、县重点项目) joins two administrative levels, not two items
+LEVEL_MARK = r"(?<=[省市县区])、(?=[市县区镇乡村])"
+#: "等3个高速公路项目", "等项目29个", "三个重大招商引资项目", "等约22案": the trailer after a list.
+TRAILER = re.compile(
+    rf"^(?P<etc>等)?(?:约)?(?P<count>{COUNT_WORD})?(?P<mid>(?:[^,;。!?:、]|{LEVEL_MARK}){{0,12}}?)(?P<head>项目|案)"
+    rf"(?P<count2>{COUNT_WORD})?"
+)
+#: Trailers that say the list is of something else (sectors, places, functions).
+ANY_TRAILER = re.compile(
+    rf"等(?:[^,;。!?:、]|{LEVEL_MARK}){{0,14}}?(项目|案)|{COUNT_WORD}(?:[^,;。!?:、]|{LEVEL_MARK}){{0,10}}项目"
+)
+#: A和B两个…项目: two names joined by 和/与/及 before a count of two.
+PAIR = re.compile(r"[^、,;。]{2}[和与及][^、,;。]{2}")
 _CLAUSE_PUNCT = ",;。!?:"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _QUANTITY_START = re.compile(r"\d+(?:\.\d+)?万?(?:吨|台|套|件|辆|锭|平方米|千瓦|kW|MW|GW|GWh)")
@@ -58,6 +83,8 @@ def top_level(text: str) -> list[bool]:
 
 #: An ellipsis (…… or ......) ends a clause: what comes after it is not the list's next item.
 _ELLIPSIS = re.compile(r"\.{3,}|…+")
+#: 市、县 (and 省、市, 县、乡): two administrative levels, each one character, joined by 、.
+_LEVELS = re.compile(r"[省市县区]、[市县区镇乡村](?![\u4e00-\u9fff]{0,1}[县区市镇乡村])")
 
 
 def split_clauses(text: str, top: list[bool]) -> list[tuple[int, int]]:
@@ -77,7 +104,9 @@ def split_items(text: str, start: int, end: int, top: list[bool]) -> list[tuple[
     chunks: list[tuple[int, int]] = []
     s = i = start
     while i < end:
-        if text[i] == "、" and top[i]:
+        if text[i] == "、" and top[i] and _LEVELS.fullmatch(text[i - 1 : i + 2]):
+            i += 1  # 等9个市、县重点项目, 省、市重点项目: administrative levels coordinated, one phrase
+        elif text[i] == "、" and top[i]:
             chunks.append((s, i))
             s = i = i + 1
         elif text.startswith("以及", i) and top[i] and i > s:

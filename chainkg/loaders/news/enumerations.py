@@ -3,13 +3,10 @@
 Investment news lists projects far more often than it names them one per sentence::
 
     投资300亿元的温泉小镇、50亿元的齐河众创工业园以及乐唯电动汽车项目…等签约落户
-    22个重点项目包括五洲国际博览城、承兴30万锭高档纺纱、…、宝隆港食品产业园等
     基础设施配套项目5个:分别是位于鲁北高新区的A、B、C项目,位于经济开发区的D项目,…,总投资32.29亿元
-    签约陕西隆庆精密制造生产基地等14个项目,总投资43.2亿元
-    总投资36.19亿元的百花小镇、秦风民俗园和西部印象休闲度假村三个重大招商引资项目成功签约
 
-An **enumeration** is a run of items coordinated by 、 (and 以及, and 和 before the last item),
-possibly continued over commas after a header (分别是, 包括, 主要有). Its items are projects when the
+An **enumeration** is a run of items coordinated by 、 (and 以及, and 和 before the last item), continued
+over commas after a header (分别是, 包括), ending at its trailer (等N个项目). Its items are projects when the
 structure says so — a trailer ``等[N个][类别]项目``, ``N个…项目`` or ``等一批…的…项目`` after the last item, a
 header after a mention of 项目, an item ending in 项目/工程, or an item priced in the list — and not when
 a trailer says they are something else (等产业, 等领域, 等功能区). Items need not end in 项目: 温泉小镇,
@@ -28,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chainkg.loaders.news import clauses as cl
 from chainkg.loaders.news import lexicon as lex
 from chainkg.loaders.news.clauses import count_value, merge_quantities, split_and, split_clauses, split_items, top_level
 from chainkg.loaders.news.mentions import AmountMention, NameMention, scan_left
@@ -36,13 +34,6 @@ from chainkg.schema.kinds import NodeKind
 
 __all__ = ["Enumeration", "Item", "count_value", "find_enumerations", "top_level"]
 
-_COUNT_WORD = r"(?:\d+|[一二两三四五六七八九十百]+)[余多]?(?:个|项|宗|件|案)"
-#: "等3个高速公路项目", "等项目29个", "三个重大招商引资项目", "等约22案": the trailer after a list.
-_TRAILER = re.compile(
-    rf"^(?P<etc>等)?(?:约)?(?P<count>{_COUNT_WORD})?(?P<mid>[^,;。!?:、]{{0,12}}?)(?P<head>项目|案)(?P<count2>{_COUNT_WORD})?"
-)
-#: Trailers that say the list is of something else (sectors, places, functions).
-_ANY_TRAILER = re.compile(rf"等[^,;。!?:、]{{0,14}}?(项目|案)|{_COUNT_WORD}[^,;。!?:、]{{0,10}}项目")
 _GROUP_PRICE = re.compile(
     r"^[,;]?(?:(?:这|以上|上述)?(?:\d+|[一二两三四五六七八九十]+)个项目)?(?:共|合计|共计|累计)?(?:计划)?"
     r"总投资(?:额)?(?:约|达|为)?"
@@ -58,12 +49,13 @@ _LEAD_WORDS = (
     *("有", "分别", "涉及", "奠基", "投产", "建成", "主要", "分别就", "就", "共", "同时", "首批"),
     *("项目中", "工程中", "实事中", "项目里"),  # 22个重大产业项目中A、B等14个项目
     *("涵盖", "包含", "涉及", "覆盖"),
+    *("并与", "还与", "也与", "又与", "另与", "均与"),  # 并与A、B等6个项目签署: the party, then the items
 )
 _PRICE_PREFIX = re.compile(r"^(?:(?:计划|拟|意向)?总?投资(?:额|总额)?(?:约|达|为|超过?|逾|近)?)?$")
 _PLACE_PREFIX = re.compile(r"^(?:位于|落户|选址|坐落于|地处)(?P<place>[^的,;。]{2,20})的")
 _PREDICATE = re.compile(
     r"等|(?:\d+|[一二两三四五六七八九十]+)[余多]?个|正在|已经|已|将|均|全部|都|成功|顺利|相继|集中|现场|分别|"
-    r"签约|签订|落户|开工|奠基|投产|竣工|建成|下线|运营|开业|达成|入驻|在建|续建|建设|加快|推进"
+    r"签约|签订|落户|落地|开工|奠基|投产|竣工|建成|下线|运营|开业|达成|入驻|在建|续建|建设|加快|推进"
 )
 _NOT_A_NAME_START = (
     *(w for w in lex.PROJECT_STOPS if w != "的"),
@@ -134,7 +126,7 @@ def _enumeration(
     cs, ce = clauses[ci]
     chunks = split_items(text, cs, ce, top)
     header_before = _header_before(text, clauses, ci)
-    has_trailer = bool(_ANY_TRAILER.search(text[cs:ce]))
+    has_trailer = bool(cl.ANY_TRAILER.search(text[cs:ce]))
     if len(chunks) < 2 and not has_trailer and not header_before:
         return None
     for k, (s, e) in enumerate(chunks[:-1]):  # 等一大批投资强度大、投资额度高的…项目: 、 inside the trailer
@@ -142,6 +134,10 @@ def _enumeration(
         described = _DESCRIBED_TRAILER.match(text[at:ce]) if at >= 0 else None
         if described and _described_projects(described["mid"]):
             chunks = [*chunks[:k], (s, ce)]
+            break
+        trailer = cl.TRAILER.match(text[at:e]) if at >= 0 and k else None
+        if trailer and trailer["count"] and _project_trailer(trailer):
+            chunks = chunks[: k + 1]  # A、B等6个项目签署协议、意向书: the list ends at its trailer
             break
     # the last item ends at the trailer or the predicate
     name_end, predicate, count, head_word, trailer_kind = _last_item_end(text, *chunks[-1], len(chunks) == 1)
@@ -191,7 +187,7 @@ def _enumeration(
             if predicate2 < e2:
                 break
     spans: list[tuple[int, int]] = []
-    several = sum(len(g) for g in groups) >= 2 or len(groups) >= 2
+    several = sum(len(g) for g in groups) >= 2 or len(groups) >= 2 or count == 2
     for group in groups:
         spans.extend(group[:-1])
         spans.extend(split_and(text, *group[-1], top) if several else [group[-1]])
@@ -276,7 +272,7 @@ def _header_before(text: str, clauses: list[tuple[int, int]], ci: int) -> bool:
         return False
     ps, pe = clauses[ci - 1]
     return (text[pe : pe + 1] == ":" and bool(_HEADER.search(text[ps:pe]))) or (
-        text[pe : pe + 1] == ":" and "项目" in text[ps:pe] and bool(re.search(rf"{_COUNT_WORD}$", text[ps:pe]))
+        text[pe : pe + 1] == ":" and "项目" in text[ps:pe] and bool(re.search(rf"{cl.COUNT_WORD}$", text[ps:pe]))
     )
 
 
@@ -320,7 +316,7 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
         if rest.startswith("等"):
             if _OTHER_TRAILER.match(rest):
                 return i, i, None, False, "other"
-            trailer = _TRAILER.match(rest)
+            trailer = cl.TRAILER.match(rest)
             if trailer and _project_trailer(trailer):
                 return i, i + trailer.end(), _trailer_count(trailer), False, "project"
             if trailer and _SECTOR_TRAILER.search(trailer["mid"] or ""):
@@ -329,14 +325,17 @@ def _last_item_end(text: str, start: int, end: int, single: bool = False) -> tup
             if described and _described_projects(described["mid"]):
                 return i, i + described.end(), None, False, "project"
             return i, i, None, False, ""
-        trailer = None if single else _TRAILER.match(rest)
+        trailer = cl.TRAILER.match(rest)
+        pair = trailer and trailer["count"] and cl.PAIR.search(text, start, i) and _trailer_count(trailer) == 2
+        if single and not pair:
+            trailer = None  # only A和B两个…项目 names two items without 等
         if trailer and trailer["count"] and _project_trailer(trailer):
             return i, i + trailer.end(), _trailer_count(trailer), False, "project"
         head = re.match(r"项目|工程(?!师|公司|局|院|学|机械|有限)", rest)
         if head:
             name_end = i + head.end()
             after = text[name_end:end]
-            trailer = _TRAILER.match(after)
+            trailer = cl.TRAILER.match(after)
             if trailer and (trailer["etc"] or trailer["count"]) and _project_trailer(trailer):
                 return name_end, name_end + trailer.end(), _trailer_count(trailer), True, "project"
             if _OTHER_TRAILER.match(after):
@@ -375,7 +374,9 @@ _FACILITY_HEAD = re.compile(
     r"(?:\([^)]*\))?$"
 )
 #: Words that make a clause about projects: signed, settled, started, built, producing.
-_PREDICATE_WORD = re.compile(r"签约|签订|签署|落户|引进|开工|动工|奠基|投产|竣工|建成|开业|运营|启动|在建|续建|入驻")
+_PREDICATE_WORD = re.compile(
+    r"签约|签订|签署|落户|落地|引进|开工|动工|奠基|投产|竣工|建成|开业|运营|启动|在建|续建|入驻"
+)
 
 
 def _headed(items: list[Item]) -> bool:
@@ -396,8 +397,7 @@ def _facilities_predicated(text: str, clause_start: int, items: list[Item]) -> b
 
 
 def _trailer_count(trailer: re.Match[str]) -> int | None:
-    word = trailer["count"] or trailer["count2"]
-    return count_value(word) if word else None
+    return count_value(trailer["count"] or trailer["count2"] or "")
 
 
 def _reads_as_items(text: str, start: int, end: int, amounts: list[AmountMention]) -> bool:
@@ -487,9 +487,9 @@ def _is_company(mention: NameMention, companies: Sequence[NameMention]) -> bool:
 
 def _name_like(name: str) -> bool:
     core = name.removesuffix("项目")
-    if re.search(rf"项目{_COUNT_WORD}$", name):
+    if re.search(rf"项目{cl.COUNT_WORD}$", name):
         return False  # 先进制造业项目58个: a category counted
-    if re.match(_COUNT_WORD, core):
+    if re.match(cl.COUNT_WORD, core):
         return False  # 6个公路基金项目: a category with a count
     if re.search(r"(有|是|为|在|了|共|新增|先后|分别)$", core):
         return False  # 沙洋县先后有(28个项目): a clause before a count, not an item

@@ -62,7 +62,6 @@ from chainkg.loaders.news.names import (
     find_enterprises,
     find_parks,
     find_projects,
-    is_generic,
     is_sector_phrase,
     is_thin,
     stands_alone,
@@ -76,7 +75,6 @@ _FACILITY_HEAD = re.compile("|".join(HEADS))
 _BRACKETED_PROJECT = re.compile(r"\([^()]{1,8}\)项目")
 _SHORT_NAME = re.compile(r"\((?:以下)?简称[:]?[“\"]?(?P<name>[^”\")]{2,16})[”\"]?\)")
 _PART_PHASE = re.compile(r"^(?P<base>.{4,}?)[一二三四五六]期(?:工程)?(?:项目)?$")
-_PLACE_NOISE = re.compile(r"\([^)]*\)")
 
 __all__ = [
     "AggregateFact",
@@ -178,11 +176,10 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts, 
         boundaries -= frozenset(c.end for c in companies if _BRACKETED_PROJECT.match(text, c.end))
         boundaries |= frozenset(p.end for p in parks)
         protected = tuple((c.start, c.end) for c in companies if not c.legal)
-        places = [*parks, *regions]
         unit.projects = [
             p
             for p in find_projects(text, boundaries=boundaries, protected=protected)
-            if not _placed_generic(text, p, places) and not any(c.start < p.end - 1 < c.end for c in companies)
+            if not any(c.start < p.end - 1 < c.end for c in companies)
         ]  # a head inside a company's name (恒申安科罗工程材料有限公司) ends no project
         priced = [(a.start, a.label) for a in amounts]
         unit.projects = [  # 食品加工项目, 文化旅游项目: a kind, unless its clause makes it one project
@@ -435,14 +432,3 @@ class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts, 
 
 def _core(name: str) -> str:
     return re.sub(r"(项目|工程)$", "", name)
-
-
-def _placed_generic(text: str, mention: NameMention, places: list[NameMention]) -> bool:
-    """德州运河经济开发区(…)重点项目, 齐河项目: a place's projects in general, not one project."""
-    inside = [p for p in places if mention.start <= p.start and p.end <= mention.end]
-    if not inside:
-        return False
-    core = text[mention.start : mention.end].removesuffix("项目")
-    for place in sorted(inside, key=lambda p: -p.start):
-        core = core[: place.start - mention.start] + core[place.end - mention.start :]
-    return is_generic(_PLACE_NOISE.sub("", core) or "的")
