@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 
 from chainkg.schema.kinds import EdgeKind
-from chainkg.store.nx_index import cached, ownership
+from chainkg.store.nx_index import cached, follow_parents, ownership
 
 __all__ = [
     "Holding",
@@ -34,20 +34,6 @@ def ancestors(graph: nx.MultiDiGraph[str], enterprise: str) -> list[str]:
     """Parent, grandparent, … following the first parent (by id) at each level; stops on a cycle."""
     parents = ownership(graph).parents  # SUBSIDIARY_OF parents by id, indexed once per graph version
     return follow_parents(enterprise, lambda e: list(parents.get(e, ())))
-
-
-def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> list[str]:
-    """:func:`ancestors` given ``parents_of(enterprise)``: its SUBSIDIARY_OF parents, by id."""
-    chain: list[str] = []
-    seen = {enterprise}
-    current = enterprise
-    while True:
-        parents = [p for p in parents_of(current) if p not in seen]
-        if not parents:
-            return chain
-        current = parents[0]
-        seen.add(current)
-        chain.append(current)
 
 
 def group_of(graph: nx.MultiDiGraph[str], enterprise: str) -> str:

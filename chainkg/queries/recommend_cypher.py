@@ -8,6 +8,10 @@ embedded store keeps an ownership index; here the ``present`` statement, which v
 enterprise anyway, also returns each one's SUBSIDIARY_OF parents, so ``owners`` only walks up from
 what that leaves unknown: the parents outside the present set and the candidates (an ownership chain
 walked from each of the 37,000 present enterprises read 1.7M database hits).
+
+That is the path from the graph, taken when the kept groups are stale (a write since the last
+derivation); when they are fresh, :mod:`chainkg.queries.recommend_kept` reads them instead (one or
+two statements, a few thousand database hits).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from chainkg.queries.common import NodeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.groups import follow_parents
+from chainkg.queries.recommend_kept import run_kept
 from chainkg.queries.recommend_rank import Facts, Params, Result, rank
 from chainkg.schema.kinds import EdgeKind, NodeKind, RegionLevel
 
@@ -105,7 +110,11 @@ RETURN id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {cy.local("e")}
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`chainkg.queries.recommend.run_networkx`."""
+    """The Cypher twin of :func:`chainkg.queries.recommend.run_networkx`: from the kept groups when they
+    are fresh (:mod:`chainkg.queries.recommend_kept`), else from the graph."""
+    answer = run_kept(execute, params)
+    if answer is not None:
+        return answer
     segment = cy.require(execute, params.segment, (NodeKind.SEGMENT,), "segment")
     scope, places = cy.resolve_scope(execute, params.scope)
     provinces = execute(CYPHER["province"], {"root": scope.id, "province": RegionLevel.PROVINCE.value})

@@ -85,6 +85,9 @@ class Facts:
     ref: Callable[[str], NodeRef]
     groups: GroupPresence | None = None  # group_presence(present, …) when the twin has it at hand, else computed
     present_refs: list[NodeRef] | None = None  # refs of the present groups, kept per scope (shared: never change)
+    # told, before the details, the peers whose anchors and the nodes whose names they will show (a twin
+    # that reads the graph over the network fetches them at once)
+    prefetch: Callable[[list[str], list[str]], None] | None = None
 
 
 def rank(facts: Facts, params: Params) -> Result:
@@ -98,14 +101,20 @@ def rank(facts: Facts, params: Params) -> Result:
     def name(node: str) -> str:
         return facts.ref(node).name
 
-    def group_path(candidate: str, peer: str) -> list[str]:
-        """candidate → … → their lowest common owner → … → peer → where the peer is (or its project)."""
+    def nearest(candidate: str) -> list[str]:
+        """candidate → … → their lowest common owner → … → the present peer of its group nearest to it:
+        the shortest such path, then the first. It ends with the peer; the details add where the peer
+        is (its anchor: every present enterprise has one, so the choice is the same with it)."""
         up = [candidate, *facts.ancestors(candidate)]
-        down = [peer, *facts.ancestors(peer)]
-        common = next(n for n in up if n in down)
-        path = up[: up.index(common) + 1] + list(reversed(down[: down.index(common)]))
-        anchor = facts.anchor(peer)
-        return [*path, anchor] if anchor is not None else path
+        best: list[str] | None = None
+        for peer in present_by_group[facts.group_of(candidate)]:
+            down = [peer, *facts.ancestors(peer)]
+            common = next(n for n in up if n in down)
+            path = up[: up.index(common) + 1] + list(reversed(down[: down.index(common)]))
+            if best is None or (len(path), path) < (len(best), best):
+                best = path
+        assert best is not None
+        return best
 
     leaders, leader_segments, fed = facts.leaders, facts.leader_segments, facts.fed
     fed_leaders = [ld for ld in leaders if leader_segments[ld] & fed]
@@ -120,9 +129,10 @@ def rank(facts: Facts, params: Params) -> Result:
         if group in present_by_group:
             group_score = 1.0
             if detail:
-                path = min(
-                    (group_path(enterprise, peer) for peer in present_by_group[group]), key=lambda p: (len(p), p)
-                )
+                path = list(paths[enterprise])
+                anchor = facts.anchor(path[-1])
+                if anchor is not None:
+                    path.append(anchor)
                 peer = next(n for n in reversed(path) if n in present)
                 reasons.append(f"以商招商：与本地的{name(peer)}同属{name(group)}")
 
@@ -171,9 +181,17 @@ def rank(facts: Facts, params: Params) -> Result:
         parts = (group_score, supplier_score, round(leader, 6), region, round(record, 6), placement.get("rank"))
         return round(score, 6), parts, reasons, path
 
+    paths: dict[str, list[str]] = {}
     order = sorted((-assess(enterprise, False)[0], enterprise) for enterprise in facts.pool)
+    top = [enterprise for _, enterprise in order[: params.limit]]
+    for enterprise in top:
+        if facts.group_of(enterprise) in present_by_group:
+            paths[enterprise] = nearest(enterprise)
+    if facts.prefetch is not None:
+        named = {n for path in paths.values() for n in path} | {facts.group_of(e) for e in paths}
+        facts.prefetch(sorted({path[-1] for path in paths.values()}), sorted(named))
     candidates: list[Candidate] = []
-    for _, enterprise in order[: params.limit]:
+    for enterprise in top:
         score, (group_score, supplier_score, leader, region, record, rank_), reasons, path = assess(enterprise, True)
         candidates.append(
             Candidate(

@@ -36,6 +36,7 @@ __all__ = [
     "SCOPES_KEPT",
     "cached",
     "cached_per_scope",
+    "follow_parents",
     "is_cached",
     "kind_counts",
     "located_in_places",
@@ -330,6 +331,24 @@ class Ownership:
 
 
 _SUBSIDIARY_OF = EdgeKind.SUBSIDIARY_OF.value
+
+
+def follow_parents(enterprise: str, parents_of: Callable[[str], list[str]]) -> list[str]:
+    """An enterprise's ownership chain: parent, grandparent, … following the first parent (by id) not
+    yet on the chain at each level, so a cycle ends it; ``parents_of(enterprise)`` lists its
+    SUBSIDIARY_OF parents by id. Its last element is the enterprise's group (the enterprise itself
+    when the chain is empty). Both stores' groups come from here (the embedded store's
+    :func:`chainkg.queries.groups.ancestors`, Neo4j's kept lineage in :mod:`chainkg.store.neo4j.groups`)."""
+    chain: list[str] = []
+    seen = {enterprise}
+    current = enterprise
+    while True:
+        parents = [p for p in parents_of(current) if p not in seen]
+        if not parents:
+            return chain
+        current = parents[0]
+        seen.add(current)
+        chain.append(current)
 
 
 def ownership(graph: nx.MultiDiGraph[str]) -> Ownership:

@@ -81,7 +81,8 @@ WRITE = "ChainkgWrite"
 HEAD = 50
 
 #: The shape of the facts: facts derived by a version of chainkg that wrote another shape are stale.
-FORMAT = 1
+#: 2: with recommend's groups (:mod:`chainkg.store.neo4j.groups`).
+FORMAT = 2
 
 #: Cypher condition: the facts describe the graph as it is now, in this version's shape.
 FRESH = f"(COUNT {{ (:{STATE} {{format: {FORMAT}}}) }} > 0 AND COUNT {{ (:{WRITE}) }} = 0)"
