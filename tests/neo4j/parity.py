@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
 from chainkg.queries.base import Query
 from chainkg.queries.errors import QueryError
+from chainkg.schema.records import Batch
+from chainkg.store.memory import MemoryStore
+from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import GraphStore
+from tests.queries.generated import Spec, records
 
 
 def outcome(store: GraphStore, query: Query[Any, Any], params: BaseModel) -> Any:
@@ -54,3 +58,15 @@ def assert_same(memory: GraphStore, neo4j: GraphStore, query: Query[Any, Any], p
     count, found = differences(memory, neo4j, query, params)
     assert not found, f"{len(found)} of {count} differ:\n" + "\n".join(found)
     return count
+
+
+def both_loaded(neo4j_store: Neo4jStore, spec: Spec) -> Iterator[tuple[MemoryStore, Neo4jStore]]:
+    """A fixture's body: the generated graph of ``spec`` in a new embedded store and in the (cleared)
+    Neo4j store; the Neo4j store is cleared again after the test."""
+    nodes, edges = records(spec)
+    memory = MemoryStore()
+    memory.write(Batch(nodes=nodes, edges=edges))
+    neo4j_store.clear()
+    neo4j_store.write(Batch(nodes=nodes, edges=edges))
+    yield memory, neo4j_store
+    neo4j_store.clear()

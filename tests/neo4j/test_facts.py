@@ -22,8 +22,8 @@ from chainkg.store.neo4j import derive, facts
 from chainkg.store.neo4j.store import Neo4jStore
 from tests.neo4j.conftest import connect
 from tests.neo4j.contents import memory_contents, neo4j_contents
-from tests.neo4j.parity import assert_same
-from tests.queries.generated import PLACES, Spec, records
+from tests.neo4j.parity import assert_same, both_loaded
+from tests.queries.generated import PLACES, Spec
 
 SCOPES = [None, "region:东区", "park:东区园", "region:西区", "region:外市"]
 DAY = dt.date(2021, 6, 30)
@@ -80,13 +80,7 @@ def _statements(neo: Neo4jStore, query: Query[Any, Any], params: BaseModel) -> i
 
 @pytest.fixture
 def both(neo4j_store: Neo4jStore) -> Iterator[tuple[MemoryStore, Neo4jStore]]:
-    nodes, edges = records(SPEC)
-    memory = MemoryStore()
-    memory.write(Batch(nodes=nodes, edges=edges))
-    neo4j_store.clear()
-    neo4j_store.write(Batch(nodes=nodes, edges=edges))
-    yield memory, neo4j_store
-    neo4j_store.clear()
+    yield from both_loaded(neo4j_store, SPEC)
 
 
 def test_the_facts_follow_every_write(both: tuple[MemoryStore, Neo4jStore], neo4j_server: object) -> None:

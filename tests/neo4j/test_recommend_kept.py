@@ -20,8 +20,8 @@ from chainkg.store.neo4j import facts, groups
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.nx_index import ownership
 from tests.neo4j.contents import memory_contents, neo4j_contents
-from tests.neo4j.parity import assert_same
-from tests.queries.generated import PLACES, Spec, records
+from tests.neo4j.parity import assert_same, both_loaded
+from tests.queries.generated import PLACES, Spec
 
 SCOPES = [None, "region:东区", "park:东区园", "region:西区", "region:外市"]
 # places: 0 本市 (home), 1 东区, 2 西区, 3 东区园 (in 东区), 4 外市. Group A: 企业0 (东区) over 企业1 (外市,
@@ -97,13 +97,7 @@ def _check(memory: MemoryStore, neo: Neo4jStore) -> None:
 
 @pytest.fixture
 def both(neo4j_store: Neo4jStore) -> Iterator[tuple[MemoryStore, Neo4jStore]]:
-    nodes, edges = records(SPEC)
-    memory = MemoryStore()
-    memory.write(Batch(nodes=nodes, edges=edges))
-    neo4j_store.clear()
-    neo4j_store.write(Batch(nodes=nodes, edges=edges))
-    yield memory, neo4j_store
-    neo4j_store.clear()
+    yield from both_loaded(neo4j_store, SPEC)
 
 
 def _write(memory: MemoryStore, neo: Neo4jStore, batch: Batch) -> None:
