@@ -104,9 +104,9 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first five rounds' test halves became development material once their misses were read
-    (extraction_eval/README.md); their figures are guarded like the development passages'. The
-    sixth round's test half (real-test6) is not run here."""
+    """The first six rounds' test halves became development material once their misses were read
+    (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
+    the development passages'. The seventh round's test half (real-test7) is not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     first, skipped = evaluate("real-test", gazetteer)
     assert skipped == [] and first["project+amount"].f1 >= 0.87
@@ -118,3 +118,5 @@ def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: Me
     assert skipped == [] and fourth["project+amount"].f1 >= 0.73 and fourth["project"].recall >= 0.77
     fifth, skipped = evaluate("real-test5", gazetteer)
     assert skipped == [] and fifth["project+amount"].f1 >= 0.86 and fifth["project"].recall >= 0.87
+    sixth, skipped = evaluate("real-test6", gazetteer)
+    assert skipped == [] and sixth["project+amount"].f1 >= 0.9 and sixth["project"].recall >= 0.95
