@@ -1,26 +1,26 @@
 """Does a learned sequence labeller carry to unseen text better than the rules? Measured, not assumed.
 
-    .venv/bin/python benchmarks/extraction_crf.py loro [--rules /tmp/h23-rules] [--only dev2,test3]
-    .venv/bin/python benchmarks/extraction_crf.py fresh --set real-test7 [--rules /tmp/h23-rules]
+    .venv/bin/python benchmarks/extraction_crf.py loro [--variants crf-chars,crf+rules,crf+rules-oos] [--only dev2]
+    .venv/bin/python benchmarks/extraction_crf.py train [--variant crf+rules-oos]    # writes the shipped model
+    .venv/bin/python benchmarks/extraction_crf.py fresh --set real-test7              # a fresh half, once
 
-A character CRF (python-crfsuite) labels project-name spans (B/I/O) in each sentence of a passage; its
-labels come from the gold names of ``benchmarks/extraction_eval/real`` (names are annotated, not their
-positions, so each gold name and alias is found in the text as the reader normalises it). Features of a
-character: itself and its neighbours (±2), the two bigrams through it, its class (Han, digit, Latin,
-punctuation), whether a facility head word ends on it, and — in the combined models — where the rule
-extractor's project candidates lie (B/I/E of a rule name, whether the rule priced it). A predicted name
-takes the amount of the rule candidate it matches, else an investment amount written right before it
-(投资X亿元的) or after it in its sentence (…,总投资X亿元).
+The labeller is :mod:`chainkg.loaders.news.labeller` (a character CRF, python-crfsuite, over each sentence; its
+labels come from the gold names of the development passages, found in the text as the reader normalises it).
+Its rule features need the rule extractor's project candidates of every passage, written beforehand per commit
+to ``<rules>/dump-<sha>.json`` (``--rules``, default ``/tmp/h23-rules``) by ``benchmarks/extraction_rules_dump.py``
+from a copy of that commit (``git archive <sha> chainkg data | tar -x -C <rules>/<sha>``); ``cur`` is this
+checkout's rules (a copy of HEAD), over the real passages, the written development set and the seeds.
 
-``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1–test6, each from other
-publishers and provinces) the CRF is trained on the other gatherings and scored on k. The rules cannot be
-un-written, so they are compared **as they stood before k was seen** — a copy of the commit at k's first
-run (``UNSEEN_RULES``), whose candidates ``benchmarks/extraction_rules_dump.py`` writes to
-``<rules>/dump-<sha>.json``; on the held-out gathering the combined CRF reads the candidates of that same
-commit, on the training gatherings those of this checkout (``dump-cur.json``), as it would be deployed.
-``fresh`` trains on all the development gatherings and scores a fresh half once, beside the rules.
-Variants: ``rules`` (the rule candidates alone), ``crf-chars`` (no rule features: a clean estimate),
-``crf+rules`` (rule features), ``union`` (the rules plus the names only the combined CRF finds).
+``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1–test6, each from other publishers and
+places) the CRF is trained on the other gatherings (and the written set, never left out) and scored on k. The
+rules cannot be un-written, so they are compared **as they stood before k was seen** — the commit of k's first
+run (``UNSEEN_RULES``); the held-out gathering's rule features come from that same commit. Variants: ``rules``
+(that commit's candidates alone), ``crf-chars`` (no rule features), ``crf+rules`` (trained on this checkout's rule
+output, in-sample), ``crf+rules-oos`` (trained on each training gathering's output of the rules that had not seen
+it: rule output as unreliable as on new text; the shipped variant). It prints the reliability of the labeller's
+probability out of fold and the ``LEARNED_CALIBRATION`` table fitted from it. ``train`` writes
+:data:`~chainkg.loaders.news.labeller.MODEL` and its training data's checksums; ``fresh`` trains on all the
+development gatherings and scores a fresh half (with ``dump-fresh.json``: this checkout's rules on it).
 """
 
 from __future__ import annotations
