@@ -1,8 +1,8 @@
 """Precision, recall and F1 of the news extractor, per field, on annotated articles.
 
     .venv/bin/python benchmarks/extraction.py
-        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test6|all]
-        [--verbose] [--json]
+        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test7|all]
+        [--verbose] [--json] [--rules-only]
 
 Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its README):
 
@@ -10,14 +10,17 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   ``$CHAINKG_SEEDS`` or the workplace's ``shared/seeds``); the extractor was tuned on these.
 - ``heldout``: fourteen articles written, annotated and checksummed (``heldout.sha256``) before the
   extractor existed, and not used for tuning.
-- ``real-dev``, ``real-test`` … ``real-test6``: cited passages of real published news
+- ``real-dev``, ``real-test`` … ``real-test7``: cited passages of real published news
   (``real/sources.yaml``). ``real-dev`` is the development half (tuned on; ``real-dev1`` and
-  ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test5`` are the
-  first five rounds' test halves, whose misses have been read after their runs, so they are development
-  material now; ``real-test6`` is the test half of the sixth round (checksummed in
-  ``real-test6.sha256`` before any extractor run, run once at the end of the round, then read: so it is
-  development material from the next round on). ``all`` runs every set but the test halves; a next round
-  needs a new fresh half, run only on purpose and logged in ``extraction_eval/README.md``.
+  ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test6`` are the
+  first six rounds' test halves, whose misses have been read after their runs, so they are development
+  material now (and the learned labeller's training data); ``real-test7`` is the test half of the seventh
+  round (checksummed in ``real-test7.sha256`` before any extractor run, run once at the end of the round).
+  ``all`` runs every set but the test halves; a next round needs a new fresh half, run only on purpose and
+  logged in ``extraction_eval/README.md``.
+
+``--rules-only`` scores the rules' own project candidates, without the learned labeller
+(``chainkg/loaders/news/learned.py``): the extractor as it stood before the seventh round.
 
 What is scored is what ``chainkg extract`` outputs (the candidates), against a graph holding the
 bundled Dezhou dataset, so names resolve as they would for a user. Matching rules:
@@ -128,6 +131,7 @@ SETS = {
     "real-test4": "real/test4",
     "real-test5": "real/test5",
     "real-test6": "real/test6",
+    "real-test7": "real/test7",
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -383,7 +387,7 @@ def _gold_aliases(gold: dict[str, Any], name: str) -> list[str]:
     return []
 
 
-def evaluate(set_name: str, gazetteer: Gazetteer) -> tuple[dict[str, Score], list[str]]:
+def evaluate(set_name: str, gazetteer: Gazetteer, learned: bool = True) -> tuple[dict[str, Score], list[str]]:
     gold_file = EVAL / SETS[set_name] / "gold.yaml"
     annotations: dict[str, Any] = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
     scores = {name: Score() for name in FIELDS}
@@ -395,7 +399,7 @@ def evaluate(set_name: str, gazetteer: Gazetteer) -> tuple[dict[str, Score], lis
         if not path.exists():
             skipped.append(key)
             continue
-        result = extract_file(path, gazetteer)
+        result = extract_file(path, gazetteer, learned)
         score_file(gold or {}, result, scores, key)
     return scores, skipped
 
@@ -405,12 +409,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=(*SETS, "all"), default="all")
     parser.add_argument("--verbose", action="store_true", help="list every miss and extra")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--rules-only", action="store_true", help="the rules' projects, without the learned labeller")
     args = parser.parse_args(argv)
     gazetteer = dezhou_gazetteer()
     sets = ("dev", "heldout", "real-dev") if args.set == "all" else (args.set,)
     report: dict[str, Any] = {}
     for set_name in sets:
-        scores, skipped = evaluate(set_name, gazetteer)
+        scores, skipped = evaluate(set_name, gazetteer, not args.rules_only)
         report[set_name] = {
             name: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
             for name, s in scores.items()
@@ -429,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test4": "real text, fourth test half (run once in round 4, then read: now development material)",
             "real-test5": "real text, fifth test half (run once in round 5, then read: now development material)",
             "real-test6": "real text, sixth test half (run once in round 6, then read: development material)",
+            "real-test7": "real text, seventh test half (fresh in round 7: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

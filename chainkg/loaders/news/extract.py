@@ -49,6 +49,7 @@ from chainkg.loaders.news.facts import (
 from chainkg.loaders.news.facts import (
     units as article_units,
 )
+from chainkg.loaders.news.learned import relabel
 from chainkg.loaders.news.mentions import (
     AmountMention,
     Gazetteer,
@@ -108,9 +109,13 @@ _BUILDER_AFTER = re.compile(r"^(?:负责)?建设(?!.{0,2}项目)|^将?作为(?:�
 _DATE_START = re.compile(r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,]")
 
 
-def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
-    """Every fact the article states, in the order it states them."""
-    return _Extractor(article, gazetteer).run()
+def extract(article: Article, gazetteer: Gazetteer, learned: bool = True) -> Extraction:
+    """Every fact the article states, in the order it states them; with ``learned`` the projects are the
+    ones the learned labeller names (:func:`chainkg.loaders.news.learned.relabel`), else the rules' own."""
+    facts = _Extractor(article, gazetteer).run()
+    if learned:
+        relabel(facts, article.paragraphs)
+    return facts
 
 
 class _Extractor(EnterpriseParts, AggregateParts, PlaceParts, ProjectNameParts, DescriptionParts):

@@ -65,7 +65,7 @@ def extract_files(paths: Iterable[Path], store: GraphStore) -> ExtractReport:
     return ExtractReport(files=[extract_file(path, gazetteer) for path in article_files(paths)])
 
 
-def extract_file(path: Path, gazetteer: Gazetteer) -> FileResult:
+def extract_file(path: Path, gazetteer: Gazetteer, learned: bool = True) -> FileResult:
     if not path.exists():
         return FileResult(file=str(path), outcome=FileOutcome.REJECTED, message="no such file")
     if path.is_dir():
@@ -77,12 +77,15 @@ def extract_file(path: Path, gazetteer: Gazetteer) -> FileResult:
         article = read_article(path)
     except ArticleError as exc:
         return FileResult(file=str(path), outcome=FileOutcome.REJECTED, message=str(exc))
-    return extract_article(article, gazetteer, str(path))
+    return extract_article(article, gazetteer, str(path), learned)
 
 
-def extract_article(article: Article, gazetteer: Gazetteer, file: str | None = None) -> FileResult:
+def extract_article(
+    article: Article, gazetteer: Gazetteer, file: str | None = None, learned: bool = True
+) -> FileResult:
+    """The candidates of one article; ``learned`` False keeps the rules' own projects (for comparison)."""
     source = source_ref(article)
-    facts = extract(article, gazetteer)
+    facts = extract(article, gazetteer, learned)
     candidates = _candidates(facts, source, gazetteer)
     projects = sum(1 for c in candidates if c.kind == CandidateKind.PROJECT.value)
     counts = {kind: sum(1 for c in candidates if c.kind == kind) for kind in CandidateKind}

@@ -20,7 +20,7 @@ def gazetteer(dezhou: MemoryStore) -> Gazetteer:
 
 def projects(gazetteer: Gazetteer, body: str) -> dict[str, ProjectCandidate]:
     article = parse_article(f"新闻标题\n来源:德州新闻网 2024-05-06\n{body}\n".encode(), "a.txt")
-    result: FileResult = extract_article(article, gazetteer)
+    result: FileResult = extract_article(article, gazetteer, learned=False)  # the rules alone
     return {c.name: c for c in result.candidates if isinstance(c, ProjectCandidate)}
 
 

@@ -1,0 +1,220 @@
+"""A learned labeller of project names: a character CRF over each sentence, reading the rules as features.
+
+The rules of :mod:`chainkg.loaders.news.extract` were written on the development passages and carry
+poorly to text of other kinds (``docs/news.md``: each fresh half scored 0.66–0.85 pair F1). This module
+keeps them as *evidence* and lets a statistical sequence labeller decide which spans of a sentence are
+project names: a linear-chain CRF (python-crfsuite) labels each character B (a name starts), I (inside a
+name) or O. Its features are the character and its neighbours (±2), the two bigrams through it, the
+classes of the three characters (Han, digit, Latin, punctuation), whether a facility head word
+(:data:`chainkg.loaders.news.facilities.HEADS`) ends on it or 项目 follows it, and where the rules put a
+project name (B/I of a rule name, and whether the rules priced it).
+
+A labelled name takes the amount of the rule project it matches (none when the rules gave it none: they
+read aggregates and other measures); a name the rules did not find takes an investment amount written right
+before it (投资X亿元的…) or after it in its clause (…,总投资X亿元). The model is trained on the gold names
+of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as :data:`MODEL` (its
+training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the calibration
+of :attr:`Labelled.probability` are in ``docs/news.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from chainkg.loaders.news.facilities import HEADS
+from chainkg.loaders.news.mentions import find_amounts
+from chainkg.schema.money import Money
+from chainkg.schema.normalize import normalize_name
+
+__all__ = [
+    "MODEL",
+    "MODEL_INFO",
+    "Labelled",
+    "RuleName",
+    "features",
+    "label",
+    "mark",
+    "matches",
+    "rule_marks",
+    "sentences",
+    "spans",
+    "tagger",
+]
+
+MODEL = Path(__file__).with_name("labeller_model.crfsuite")
+MODEL_INFO = Path(__file__).with_name("labeller_model.json")
+
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+_HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
+_FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
+
+
+@dataclass(frozen=True)
+class RuleName:
+    """A project the rules found: its name and other names, and whether they gave it an amount."""
+
+    names: tuple[str, ...]
+    amount: Money | None = None
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A name the labeller found: where, how sure, the rule project it matches, and its amount."""
+
+    name: str
+    sentence: str
+    start: int
+    end: int
+    probability: float  # the lowest marginal probability of the span's labels
+    rule: int | None  # index into the rule names it matches
+    amount: Money | None
+
+
+def sentences(paragraphs: Sequence[str]) -> list[str]:
+    """The sentences of an article's paragraphs (cut after 。!?; and at line ends)."""
+    return [m.group(0) for p in paragraphs for m in _SENTENCE.finditer(p) if m.group(0).strip()]
+
+
+def _forms(names: Sequence[str]) -> list[str]:
+    forms = {n.removesuffix("项目") for n in names if n and len(n.removesuffix("项目")) >= 2}
+    return sorted(forms, key=len, reverse=True)
+
+
+def mark(sentence: str, names: Sequence[Sequence[str]]) -> list[str]:
+    """B/I/O of each character for the given names (each a list of forms, 项目 left out), longest
+    first, never overlapping; every occurrence is marked."""
+    tags = ["O"] * len(sentence)
+    for forms in sorted((_forms(n) for n in names), key=lambda f: -max((len(x) for x in f), default=0)):
+        for form in forms:
+            start = sentence.find(form)
+            while start >= 0:
+                end = start + len(form)
+                if all(t == "O" for t in tags[start:end]):
+                    tags[start] = "B"
+                    tags[start + 1 : end] = ["I"] * (end - start - 1)
+                start = sentence.find(form, end)
+    return tags
+
+
+def rule_marks(sentence: str, rules: Sequence[RuleName]) -> tuple[list[str], set[int]]:
+    """Where the rules' project names lie in a sentence, and which characters belong to a priced one."""
+    tags = mark(sentence, [r.names for r in rules])
+    priced = mark(sentence, [r.names for r in rules if r.amount is not None])
+    return tags, {i for i, t in enumerate(priced) if t != "O"}
+
+
+def _char_class(c: str) -> str:
+    if c.isdigit():
+        return "D"
+    if c.isascii() and c.isalpha():
+        return "L"
+    if "\u3400" <= c <= "\u9fff":
+        return "H"
+    return "P"
+
+
+def features(sentence: str, rule_tags: Sequence[str] | None, priced: set[int]) -> list[list[str]]:
+    """The CRF's features of each character (``rule_tags`` None: the characters alone)."""
+    heads_end = {m.end() - 1 for m in _HEAD_END.finditer(sentence)}
+    padded = "^^" + sentence + "$$"
+    out = []
+    for i, c in enumerate(sentence):
+        j = i + 2
+        f = [
+            "b",
+            f"c={c}",
+            f"c-1={padded[j - 1]}",
+            f"c+1={padded[j + 1]}",
+            f"c-2={padded[j - 2]}",
+            f"c+2={padded[j + 2]}",
+            f"b-={padded[j - 1]}{c}",
+            f"b+={c}{padded[j + 1]}",
+            f"t={_char_class(c)}{_char_class(padded[j - 1])}{_char_class(padded[j + 1])}",
+        ]
+        if i in heads_end:
+            f.append("head_end")
+        if padded[j + 1 : j + 3] == "项目":
+            f.append("before_xm")
+        if rule_tags is not None:
+            prev = rule_tags[i - 1] if i else "O"
+            nxt = rule_tags[i + 1] if i + 1 < len(rule_tags) else "O"
+            f += [f"r={rule_tags[i]}", f"r-1={prev}", f"r+1={nxt}", f"r={rule_tags[i]}|c={c}"]
+            if i in priced:
+                f.append("r_priced")
+        out.append(f)
+    return out
+
+
+def spans(tags: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of each labelled name of two characters or more."""
+    found: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, t in enumerate([*tags, "O"]):
+        if t in ("B", "O") and start is not None:
+            found.append((start, i))
+            start = None
+        if t == "B" or (t == "I" and start is None):
+            start = i
+    return [(a, b) for a, b in found if b - a >= 2]
+
+
+def _key(name: str) -> str:
+    return normalize_name(name).removesuffix("项目")
+
+
+def matches(name: str, forms: Sequence[str]) -> bool:
+    """The same project by the evaluation's rule: equal names (项目 left out), or one holding the other
+    when the shorter has four characters or more."""
+    k = _key(name)
+    for form in forms:
+        f = _key(form)
+        if f == k or (min(len(f), len(k)) >= 4 and (f in k or k in f)):
+            return True
+    return False
+
+
+def _amount_near(sentence: str, start: int, end: int) -> Money | None:
+    for a in find_amounts(sentence):
+        if a.label != "invest":
+            continue
+        if 0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start]):
+            return a.money
+        if 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
+            return a.money
+    return None
+
+
+def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: Any) -> list[Labelled]:
+    """The project names of an article by the labeller, merged by name, in order, with amounts.
+
+    ``rules`` None labels from the characters alone (a model trained that way)."""
+    out: list[Labelled] = []
+    for sentence in sentences(paragraphs):
+        rule_tags, priced = rule_marks(sentence, rules) if rules is not None else (None, set())
+        xseq = features(sentence, rule_tags, priced)
+        tags = model.tag(xseq)
+        for a, b in spans(tags):
+            name = sentence[a:b]
+            if any(matches(name, [o.name]) for o in out):
+                continue
+            probability = min(model.marginal(tags[i], i) for i in range(a, b))
+            index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
+            # a name the rules found keeps their amount, none included (they read aggregates and other measures)
+            amount = rules[index].amount if rules is not None and index is not None else _amount_near(sentence, a, b)
+            out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount))
+    return out
+
+
+@cache
+def tagger() -> Any:
+    """The shipped model, opened once."""
+    import pycrfsuite
+
+    model = pycrfsuite.Tagger()
+    model.open(str(MODEL))
+    return model
