@@ -248,31 +248,39 @@ def _score_rows(query: str, rows: Iterable[list[Any]]) -> list[Match]:
 
 
 def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], limit: int) -> tuple[list[Match], int]:
-    """The first ``limit`` of :func:`cypher_matches` in search's order, and how many there are: the
-    candidates containing the text scored by the server (:data:`chainkg.queries.search_cypher.RANKED`),
-    only their best shipped and scored again here, the others scored here; every candidate shipped
-    and scored here when the server's scores might differ."""
-    frequency = _frequencies(execute, query)
-    queries = [list(pair) for pair in candidate_queries(query, frequency)]
-    q_grams = bigrams(query)
-    args = {
-        "queries": queries,
-        "kinds": [kind.value for kind in kinds],
+    """The first ``limit`` of :func:`cypher_matches` in search's order, and how many there are, in one
+    statement (:data:`chainkg.queries.search_cypher.RANKED`): the server finds and scores every
+    candidate and ships only those that can be among the first ``limit``; the client scores those
+    again (and any candidate without keys). When the server's rounding might differ (``risky``),
+    every candidate is shipped and scored here."""
+    grams = sorted(bigrams(query))
+    if len(query) < 2:
+        keys_queries = [lucene for _, lucene in candidate_queries(query)]
+    else:
+        keys_queries = [lucene for index, lucene in candidate_queries(query) if index == KEYS_INDEX]
+    filters = {
         "q": query,
-        "q_grams": sorted(q_grams),
+        "q_grams": grams,
+        "grams": [[escape_lucene(gram), gram] for gram in grams],
+        "smallest": -(-len(grams) // 3),
+        "keys_queries": keys_queries,
+        "keys_index": KEYS_INDEX,
+        "grams_index": GRAMS_INDEX,
+        "kinds": [kind.value for kind in kinds],
         "order": _ORDER,
-        "limit": limit,
     }
-    (row,) = execute(RANKED, args)
+    (row,) = execute(RANKED, {"f": filters, "limit": limit, "cap": _COUNT_CAP})
+    q_grams = set(grams)
     found: list[Match] = []
-    for server_score, _, name, node_id, keys in row["top"]:
+    risky = row["risky"]
+    for server_score, _, name, node_id, keys in row["top"] if not risky else []:
         score, matched = score_keys(query, keys, q_grams)
         if score != server_score:  # never seen; the definition is the client's
-            row["risky"] = True
+            risky = True
             break
         found.append(Match(-score, _ORDER[kind_of_id(node_id).value], name, node_id, matched))
-    if row["risky"]:
-        every = _scored(execute, query, kinds, queries)
+    if risky:
+        every = _scored(execute, query, kinds, row["queries"])
         return best(every, limit), len(every)
     others = _score_rows(query, row["others"])
     return best(found + others, limit), row["total"] + len(others)
