@@ -13,7 +13,8 @@ score: the order after the score is kind, name, id, so those are all that can be
 
 Dice, the costly rule, is cheap enough here: c (the text's bigrams the key holds) is m substring
 tests, a key with 3c < m cannot reach 0.5 (Dice = 2c/(m + n) and n ≥ c) and is dropped there, and
-only the others count their n distinct bigrams.
+only the others count their n distinct bigrams: L − 1 less the positions j whose bigram is a repeat,
+that is, already inside the key's first j + 1 characters (L − 2 substring tests, not a set).
 
 Both sides agree exactly: the same IEEE arithmetic in the same order, strings sized, cut and
 compared by code point on both (checked on Neo4j 5.26), and the same rounding to 6 decimals except
@@ -47,8 +48,8 @@ _KEY_SCORE = f"""CASE
       WHEN size(k) >= 2 AND $f.q CONTAINS k THEN [round(0.4 * size(k) / size($f.q), 6), false]
       ELSE [c IN [size([g IN $f.q_grams WHERE k CONTAINS g])] |
         CASE WHEN c = 0 OR 3 * c < size($f.q_grams) THEN [0.0, false]
-        ELSE [t IN [size($f.q_grams) + size(reduce(seen = [], j IN range(0, size(k) - 2) |
-                       CASE WHEN substring(k, j, 2) IN seen THEN seen ELSE seen + substring(k, j, 2) END))] |
+        ELSE [t IN [size($f.q_grams) + size(k) - 1 -
+                    size([j IN range(1, size(k) - 2) WHERE substring(k, 0, j + 1) CONTAINS substring(k, j, 2)])] |
           CASE WHEN 4 * c >= t THEN [round(0.5 * (2.0 * c / t), 6), t % {RISKY_SIZE} = 0] ELSE [0.0, false] END][0]
         END][0]
     END"""
