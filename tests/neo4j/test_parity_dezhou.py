@@ -213,7 +213,8 @@ def _search_texts(memory: MemoryStore) -> list[str]:
     """Names, 简称, traditional spellings, fragments, typos, Latin, punctuation, nonsense."""
     texts = [
         "有研", "有研集团", "有研億金", "半導體", "集成電路", "德州", "天衢新区", "德州經濟技術開發區", "乐陵",
-        "禹城", "新材料", "光刻胶", "硅", "区", "股份有限公司", "山东 德州", "ＡＢＣ", "abc", "(山东)", "a*b",
+        "禹城", "新材料", "光刻胶", "硅", "区", "股份有限公司", "公司", "有限", "科技", "集团", "产业",
+        "山东 德州", "ＡＢＣ", "abc", "(山东)", "a*b",
         'x"y', "：", "\\", "新能源汽车零部件产业园", "中国", "zzz",
     ]  # fmt: skip
     rng = random.Random(7)
@@ -238,6 +239,39 @@ def test_search(memory: MemoryStore, neo: Neo4jStore) -> None:
     ]
     params.append(search.Params(text=" ， "))
     assert assert_same(memory, neo, search.QUERY, params) > 100
+
+
+def test_listing_and_search_are_planned_once(memory: MemoryStore, neo: Neo4jStore) -> None:
+    """Whatever the filters or the text, the enterprise listing and search run a fixed few statement
+    texts with parameters of fixed types (Neo4j plans a statement anew for each text and for each
+    parameter's type and, for strings and lists, size bucket: BENCHMARKS.md §4h) — and answer as
+    the embedded store does."""
+    shapes: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+
+    def execute(statement: str, parameters: Any) -> list[dict[str, Any]]:
+        shapes.add((statement, tuple(sorted((k, type(v).__name__) for k, v in parameters.items()))))
+        return neo.read(statement, parameters)
+
+    listings = [
+        listing_enterprises.Params(**filters)
+        for filters in [
+            {},
+            {"text": "有研", "kind": EnterpriseKind.PRIVATE},
+            {"segment": "seg:高纯金属", "scope": "region:德州市", "cursor": "ZW50Og"},
+            {"chain": "chain:集成电路", "scope": "region:天衢新区", "text": "集团"},
+            {"scope": "region:德州市"},
+            {"chain": "chain:集成电路"},
+        ]
+    ]
+    for params in listings:
+        assert listing_enterprises.run_cypher(execute, params) == memory.run(listing_enterprises.QUERY, params)
+    assert len(shapes) == len({statement for statement, _ in shapes}) <= 3  # prelude, page, dense page
+    shapes.clear()
+    texts = ["公司", "德州", "有研", "乐陵", "有研科技集团有限公司", "德州經濟技術開發區", "新材料", "有限公司某"]
+    for text in texts:
+        params = search.Params(text=text)
+        assert search.run_cypher(execute, params) == memory.run(search.QUERY, params)
+    assert len(shapes) == 2  # two characters, and the rest
 
 
 def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None:

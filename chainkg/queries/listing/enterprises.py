@@ -32,7 +32,6 @@ from chainkg.queries.listing.base import (
     PageParams,
     decode_cursor,
     encode_cursor,
-    listing_page,
     matching_text,
     paginate,
     text_key,
@@ -161,51 +160,60 @@ def _item(graph: nx.MultiDiGraph[str], enterprise: str) -> EnterpriseItem:
 
 
 # --- Cypher twin -------------------------------------------------------------------------------
+#
+# Every call runs the same two statement texts (the prelude, then a page), whatever the filters:
+# each filter is a parameter that is null when not given, and where the match starts is a parameter
+# too (``$f.start``). A text per combination of filters (about 25 of them, each with its cursor or
+# not) was planned anew on most calls: 100–200 ms of a 230 ms p50 at city (BENCHMARKS.md §4e, §4h).
 
-#: Each filter as a Cypher condition on ``n`` (the listing's parameters).
+#: Each filter as a Cypher condition on ``n``, true when the filter is not given (null) or is the
+#: one the match starts from (``$f.start``, so not tested again; the text is: the grams only narrow it).
 _CONDITIONS = {
-    "kind": "n.enterprise_kind = $kind",
-    "segment": f"EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}}) }}",
+    "kind": "($f.kind IS NULL OR n.enterprise_kind = $f.kind)",
+    "segment": f"""($f.segment IS NULL OR $f.start = 'segment'
+     OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $f.segment}}) }})""",
     # the chain unlabelled: the test walks out from n (two hops), never in from the chain's segments
     # (whose members are thousands: Expand(Into) from them cost 180k database hits per page)
-    "chain": f"EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(chain) WHERE chain.id = $chain }}",
-    "scope": cy.local("n"),
-    "text": TEXT_MATCH,
+    "chain": f"""($f.chain IS NULL OR $f.start = 'chain'
+     OR EXISTS {{ (n)-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(chain) WHERE chain.id = $f.chain }})""",
+    "scope": f"($f.scope IS NULL OR $f.start = 'scope' OR {cy.local('n').replace('$places', '$f.places')})",
+    "text": TEXT_MATCH.replace("$text", "$f.text"),
 }
+_WHERE = "\n  AND ".join(_CONDITIONS.values())
 
-#: Where the match starts, by the filter it starts from (the others are tested on each enterprise it
-#: finds): a segment's members, the enterprises holding every bigram of the text (the grams index,
+#: Every enterprise passing the filters, as ``n``: found from ``$f.start`` — a segment's members, the
+#: enterprises holding every bigram of the text (the grams index,
 #: :data:`chainkg.store.neo4j.ddl.GRAMS_INDEX`; each then tested for containing it), a chain's
-#: members, a scope's located enterprises, or every enterprise.
-_STARTS = {
-    "segment": f"MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $segment}})\nWITH DISTINCT n",
-    "text": "CALL db.index.fulltext.queryNodes($grams_index, $grams_query) YIELD node AS n\nWITH n",
-    "chain": f"""MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $chain}})
-WITH DISTINCT n""",
-    "scope": f"""UNWIND $places AS place_id
-MATCH (n:{cy.ENTERPRISE})-[:{cy.LOCATED_IN}]->(:{cy.ENTITY} {{id: place_id}})
-WITH DISTINCT n""",
-    "all": f"MATCH (n:{cy.ENTERPRISE})\nWITH n",
-}
+#: members, a scope's located enterprises, or every enterprise — and the others tested on each. Each
+#: branch begins with a test of ``$f.start`` alone, so only the chosen one reads the graph.
+MATCH = f"""
+CALL () {{
+  WITH $f.start AS start WHERE start = 'segment'
+  MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->(:{cy.ENTITY} {{id: $f.segment}})
+  RETURN DISTINCT n
+  UNION ALL
+  WITH $f.start AS start WHERE start = 'text'
+  CALL db.index.fulltext.queryNodes($f.grams_index, $f.grams_query) YIELD node
+  WITH node AS n WHERE n:{cy.ENTERPRISE}
+  RETURN n
+  UNION ALL
+  WITH $f.start AS start WHERE start = 'chain'
+  MATCH (n:{cy.ENTERPRISE})-[:{cy.IN_SEGMENT}]->()-[:{cy.PART_OF}]->(:{cy.ENTITY} {{id: $f.chain}})
+  RETURN DISTINCT n
+  UNION ALL
+  WITH $f.start AS start WHERE start = 'scope'
+  UNWIND $f.places AS place_id
+  MATCH (n:{cy.ENTERPRISE})-[:{cy.LOCATED_IN}]->(:{cy.ENTITY} {{id: place_id}})
+  RETURN DISTINCT n
+  UNION ALL
+  WITH $f.start AS start WHERE start = 'all'
+  MATCH (n:{cy.ENTERPRISE})
+  RETURN n
+}}
+WITH n WHERE {_WHERE}"""
 
-
-def _match(given: list[str], *, by_text: bool) -> str:
-    """The statement binding ``n`` to every enterprise passing the ``given`` filters, started from
-    the first of segment, text (when ``by_text``: a text of two or more characters), chain, scope
-    that is given — the narrowest at city scale, as a rule — with the driving filter not tested
-    again (but the text's: the grams only narrow it down)."""
-    starts = [f for f in ("segment", "text", "chain", "scope") if f in given and (f != "text" or by_text)]
-    start = starts[0] if starts else "all"
-    rest = [_CONDITIONS[f] for f in given if f != start or f == "text"]
-    rest = [f"n:{cy.ENTERPRISE}", *rest] if start == "text" else rest
-    where = f" WHERE {' AND '.join(rest)}" if rest else ""
-    return _STARTS[start] + where
-
-
-#: The Cypher twin: a listing statement per set of filters given (:func:`_match`); the item lists
-#: segments and places.
-CYPHER = {
-    "item": f"""
+#: One enterprise's row: its segments and places (``n`` null: a row of nulls, which the client drops).
+ITEM = f"""
 CALL (n) {{
   OPTIONAL MATCH (n)-[:{cy.IN_SEGMENT}]->(segment)
   WITH DISTINCT segment ORDER BY segment.id
@@ -217,16 +225,35 @@ CALL (n) {{
   RETURN collect(place {{.id, .name}}) AS located_in
 }}
 RETURN n.id AS id, n.name AS name, n.enterprise_kind AS enterprise_kind, n.credit_code AS credit_code,
-       n.stock_code AS stock_code, segments, located_in""",
-}
+       n.stock_code AS stock_code, segments, located_in"""
 
+#: A page and the total: every match found and counted, the page the first ``$take`` after
+#: ``$f.after`` (the client asks for one more than it shows, to know whether there is a next page).
+#: Always at least one row (an empty page: one row of nulls with the total), so one statement.
+PAGE = f"""{MATCH}
+WITH collect(n) AS matched
+WITH size(matched) AS total,
+     COLLECT {{ UNWIND matched AS m WITH m WHERE m.id > $f.after RETURN m ORDER BY m.id LIMIT $take }} AS page
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS n
+{ITEM}, total"""
+
+#: A page in id order when the facts hold the total and the filters keep many enterprises: the
+#: enterprises after the cursor along the id index, tested one by one, so the read stops when the
+#: page is full.
+DENSE = f"""
+MATCH (n:{cy.ENTERPRISE}) USING INDEX n:{cy.ENTERPRISE}(id)
+WHERE n.id > $f.after AND {_WHERE}
+WITH n ORDER BY n.id LIMIT $take
+{ITEM}"""
 
 #: What the listing needs before it lists, in one statement: the labels of the nodes the filters
-#: name (``$refs``), and the places the scope covers (null without ``$scope``) — from its place fact
-#: when the facts are fresh (:mod:`chainkg.store.neo4j.facts`), else walked.
-CYPHER["prelude"] = f"""
-OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: $scope}})
-OPTIONAL MATCH (root:{cy.ENTITY} {{id: $scope}})
+#: name (``$f.refs``), the places the scope covers (null without ``$f.scope``) — from its place fact
+#: when the facts are fresh (:mod:`chainkg.store.neo4j.facts`), else walked —, the listing's total
+#: when the facts hold it, and how many enterprises the chain and the scope hold (from the facts: to
+#: start from the smaller; null when not given or not known).
+PRELUDE = f"""
+OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: $f.scope}})
+OPTIONAL MATCH (root:{cy.ENTITY} {{id: $f.scope}})
 WITH pf, root, {kept.FRESH} AS facts_fresh
 CALL (pf, root, facts_fresh) {{
   WITH pf WHERE facts_fresh AND pf IS NOT NULL
@@ -238,23 +265,23 @@ CALL (pf, root, facts_fresh) {{
   WITH root WHERE root IS NULL
   RETURN [] AS places
 }}
-RETURN facts_fresh, places,
-       COLLECT {{ UNWIND $refs AS ref OPTIONAL MATCH (n:{cy.ENTITY} {{id: ref}})
+WITH facts_fresh, places, pf,
+     CASE WHEN facts_fresh THEN COLLECT {{ MATCH (g:{kept.GRAPH_FACT} {{chain: $f.chain}}) RETURN g.enterprises }}[0]
+     END AS chain_size
+RETURN facts_fresh, places, chain_size,
+       CASE WHEN facts_fresh THEN pf.enterprise_count END AS scope_size,
+       COLLECT {{ UNWIND $f.refs AS ref OPTIONAL MATCH (n:{cy.ENTITY} {{id: ref}})
                  RETURN [label IN coalesce(labels(n), []) WHERE label <> '{cy.ENTITY}'] }} AS kinds,
        COUNT {{ (:{cy.ENTERPRISE}) }} AS enterprises,
-       CASE WHEN facts_fresh THEN CASE $counted
+       CASE WHEN facts_fresh THEN CASE $f.counted
          WHEN 'scope' THEN pf.enterprise_count
-         WHEN 'chain' THEN COLLECT {{ MATCH (g:{kept.GRAPH_FACT} {{chain: $chain}}) RETURN g.enterprises }}[0]
+         WHEN 'chain' THEN chain_size
          WHEN 'chain,scope' THEN CASE WHEN pf IS NOT NULL THEN coalesce(COLLECT {{
-           MATCH (c:{kept.CHAIN_FACT} {{place: $scope, chain: $chain}}) RETURN c.enterprise_count }}[0], 0) END
+           MATCH (c:{kept.CHAIN_FACT} {{place: $f.scope, chain: $f.chain}}) RETURN c.enterprise_count }}[0], 0) END
        END END AS total"""
 
-#: The start of a page in id order: the enterprises after the cursor along the id index (the
-#: filters' conditions and the order and limit follow, :func:`_dense`), so the read stops when the
-#: page is full.
-DENSE = f"""
-MATCH (n:{cy.ENTERPRISE}) USING INDEX n:{cy.ENTERPRISE}(id)
-WHERE n.id > $after"""
+#: The statements, by role.
+CYPHER = {"prelude": PRELUDE, "page": PAGE, "dense": DENSE}
 
 #: Scanned enterprises per page kept at most, on average, for the dense page (:func:`run_cypher`).
 SCAN = 2000
@@ -264,20 +291,22 @@ class _Prelude(NamedTuple):
     places: list[str] | None  # the scope's places, sorted (None: no scope)
     total: int | None  # the listing's total, when the facts hold it
     enterprises: int  # every enterprise of the graph
+    sizes: dict[str, int]  # the enterprises of the chain and of the scope, when given and known
 
 
 def _prelude(execute: cy.Execute, params: Params, given: list[str]) -> _Prelude:
     """:func:`chainkg.queries.cypher.common.require_refs` (raising as it does), the places of the
-    scope and, when the facts hold it for the filters ``given``, the total — one statement
-    (:data:`CYPHER` ``prelude``)."""
+    scope, the filters' sizes and, when the facts hold it for the filters ``given``, the total —
+    one statement (:data:`PRELUDE`)."""
     named = named_nodes(params)
-    args = {
+    filters = {
         "scope": params.scope,
         "chain": params.chain,
+        "segment": params.segment,
         "refs": [value for _, value in named],
         "counted": ",".join(given) if set(given) <= {"scope", "chain"} else None,
     }
-    (row,) = execute(CYPHER["prelude"], args)
+    (row,) = execute(PRELUDE, {"f": filters})
     if params.scope is not None and not row["facts_fresh"]:
         kept.saw_stale()
     for (name, value), kinds in zip(named, row["kinds"], strict=True):
@@ -286,19 +315,30 @@ def _prelude(execute: cy.Execute, params: Params, given: list[str]) -> _Prelude:
         if not kinds or NodeKind(kinds[0]) not in ref.kinds:
             cy.require(execute, value, ref.kinds, ref.what)  # raises NotFound with close names
     places = sorted(row["places"]) if params.scope is not None else None
-    return _Prelude(places, row["total"], row["enterprises"])
+    sizes: dict[str, int] = {}
+    for name in ("chain", "scope"):
+        if name in given and row[f"{name}_size"] is not None:
+            sizes[name] = row[f"{name}_size"]
+    return _Prelude(places, row["total"], row["enterprises"], sizes)
 
 
-def _dense(execute: cy.Execute, given: list[str], args: dict[str, Any], params: Params) -> list[dict[str, Any]]:
-    """The page (``limit`` + 1 rows) of the enterprises passing the ``given`` filters, read in id order."""
-    where = "".join(f" AND {_CONDITIONS[f]}" for f in given)
-    after = decode_cursor(params.cursor) if params.cursor else ""
-    statement = f"{DENSE}{where}\nWITH n ORDER BY n.id LIMIT $take{CYPHER['item']}"
-    return execute(statement, {**args, "after": after, "take": params.limit + 1})
+def _start(given: list[str], sizes: dict[str, int], *, by_text: bool) -> str:
+    """Where the match starts: the segment (a few hundred members at most), else the text (when
+    ``by_text``: two or more characters, found through the grams index), else the smaller of chain
+    and scope by their known ``sizes`` (the chain when unknown), else every enterprise."""
+    if "segment" in given:
+        return "segment"
+    if by_text:
+        return "text"
+    narrowing = [f for f in ("chain", "scope") if f in given]
+    if len(narrowing) == 2 and set(sizes) >= {"chain", "scope"}:
+        return "scope" if sizes["scope"] < sizes["chain"] else "chain"
+    return narrowing[0] if narrowing else "all"
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: two statements (:func:`_prelude`, the listing)."""
+    """The Cypher twin of :func:`run_networkx`: two statements (:func:`_prelude`, the page), the
+    same two texts for every call."""
     text = text_key(params.text)
     args: dict[str, Any] = {
         "kind": params.kind.value if params.kind is not None else None,
@@ -309,20 +349,27 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     }
     given = [f for f in _CONDITIONS if args[f] is not None]
     prelude = _prelude(execute, params, given)
-    args["places"] = prelude.places
+    by_text = text is not None and len(text) >= 2  # a key containing the text holds every bigram of it
+    grams = " AND ".join(f"{GRAMS}:{escape_lucene(g)}" for g in sorted(bigrams(text or ""))) if by_text else None
+    args |= {
+        "places": prelude.places,
+        "grams_index": GRAMS_INDEX,
+        "grams_query": grams,
+        "after": decode_cursor(params.cursor) if params.cursor else "",  # every id sorts after ""
+    }
+    take = params.limit + 1
     if prelude.total is not None and prelude.total * SCAN >= (params.limit + 1) * prelude.enterprises:
         # the filters keep many enterprises (their number known from the facts): the page is read
         # in id order, stopping when full, instead of finding them all
-        rows = _dense(execute, given, args, params)
-        more = len(rows) > params.limit
-        rows = rows[: params.limit]
-        next_cursor, total = (encode_cursor(rows[-1]["id"]) if more and rows else None), prelude.total
+        rows = execute(DENSE, {"f": {**args, "start": None}, "take": take})
+        total = prelude.total
     else:
-        by_text = text is not None and len(text) >= 2  # a key containing the text holds every bigram of it
-        if by_text:
-            args["grams_index"] = GRAMS_INDEX
-            args["grams_query"] = " AND ".join(f"{GRAMS}:{escape_lucene(g)}" for g in sorted(bigrams(text or "")))
-        rows, next_cursor, total = listing_page(execute, _match(given, by_text=by_text), CYPHER["item"], args, params)
+        rows = execute(PAGE, {"f": {**args, "start": _start(given, prelude.sizes, by_text=by_text)}, "take": take})
+        total = rows[0]["total"]
+        rows = [row for row in rows if row["id"] is not None]
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    next_cursor = encode_cursor(rows[-1]["id"]) if more and rows else None
     items = [
         EnterpriseItem(
             **cy.ref(row["id"], row["name"]).model_dump(),
