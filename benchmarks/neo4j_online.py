@@ -37,6 +37,8 @@ from typing import Any
 from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
 from chainkg.schema.records import Batch
+from chainkg.store.neo4j.rows import rows as plain_rows
+from chainkg.store.neo4j.rows import sent
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import StoreError, WriteResult
 from chainkg.synthetic.generator import generate, preset_named
@@ -58,14 +60,71 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
-class TracedStore(Neo4jStore):
-    """The Neo4j store, timing each write statement (client wall and the server's own time)."""
+class BoltClock:
+    """CPU nanoseconds the server's Bolt threads (workers and network) have run, from
+    ``/proc/<pid>/task/<tid>/schedstat`` (exact, where ``stat``'s ticks are 10 ms): with one session
+    writing, the difference around a statement is that statement's server CPU."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, pid: int | None):
+        self.pid = pid
+        self.files: list[Path] = []
+        self.calls = 0
+
+    def _refresh(self) -> None:
+        tasks = Path(f"/proc/{self.pid}/task")
+        self.files = [t / "schedstat" for t in tasks.iterdir() if (t / "comm").read_text().startswith("neo4j.Bolt")]
+
+    def now(self) -> int:
+        if self.pid is None:
+            return 0
+        self.calls += 1
+        if not self.files or self.calls % 200 == 0:
+            self._refresh()
+        total = 0
+        for file in self.files:
+            try:
+                total += int(file.read_text().split()[0])
+            except OSError:
+                self.files = []
+        return total
+
+
+#: A trace entry: statements, rows, client wall s, server time s (its own report), server CPU s (Bolt
+#: threads), client CPU s (this thread: encoding the rows, decoding the answer).
+Entry = list[float]
+
+
+class TracedStore(Neo4jStore):
+    """The Neo4j store, timing each write statement (client wall and CPU, the server's own time and
+    its Bolt threads' CPU), and per batch what is not a statement: the client's plan and checks, the
+    server's begin and commit."""
+
+    def __init__(self, *args: Any, pid: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trace = False
         self.in_turn = False
-        self.stats: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+        self.clock = BoltClock(pid)
+        self.writer_cpu = 0.0  # the CPU of write() (plan, checks, encoding), on whichever thread runs it
+        self.stats: dict[str, Entry] = defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0, 0.0])
+
+    def write(self, batch: Batch) -> WriteResult:
+        if not self.trace:
+            started = time.thread_time()
+            try:
+                return super().write(batch)
+            finally:
+                self.writer_cpu += time.thread_time() - started
+        statements = [sum(e[4] for e in self.stats.values()), sum(e[5] for e in self.stats.values())]
+        server0, client0 = self.clock.now(), time.thread_time()
+        try:
+            return super().write(batch)
+        finally:
+            server, client = (self.clock.now() - server0) / 1e9, time.thread_time() - client0
+            what = "with nodes" if batch.nodes else "of relationships only"
+            entry = self.stats[f"(per batch {what}, besides its statements: begin, commit; plan, checks)"]
+            entry[0] += 1
+            entry[4] += server - (sum(e[4] for e in self.stats.values()) - statements[0])
+            entry[5] += client - (sum(e[5] for e in self.stats.values()) - statements[1])
 
     def write_ahead(self, batch: Batch) -> Future[WriteResult]:
         if not self.in_turn:
@@ -80,16 +139,19 @@ class TracedStore(Neo4jStore):
     def _run(self, tx: Any, statement: str, parameters: Any) -> list[dict[str, Any]]:
         if not self.trace:
             return super()._run(tx, statement, parameters)
-        started = time.perf_counter()
-        result = tx.run(statement, dict(parameters))
-        rows: list[dict[str, Any]] = result.data()
+        started, server0, client0 = time.perf_counter(), self.clock.now(), time.thread_time()
+        result = tx.run(statement, sent(parameters))
+        rows = plain_rows(result)
         summary = result.consume()
+        server, client = (self.clock.now() - server0) / 1e9, time.thread_time() - client0
         key = _label(statement)
         entry = self.stats[key]
         entry[0] += 1
         entry[1] += len(parameters.get("rows") or parameters.get("ids") or [])
         entry[2] += time.perf_counter() - started
         entry[3] += ((summary.result_available_after or 0) + (summary.result_consumed_after or 0)) / 1000
+        entry[4] += server
+        entry[5] += client
         return rows
 
 
@@ -137,7 +199,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         uri, user, password, pid = server.uri, server.user, server.password, server.pid
     else:
         uri, user, password, pid = args.uri, args.user, args.password, args.pid
-    store = TracedStore(uri, user, password, batch_size=args.batch_size)
+    store = TracedStore(uri, user, password, batch_size=args.batch_size, pid=pid)
     reports = work / "reports"
     try:
         store.connect()
@@ -146,8 +208,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             run_load(store, [warm], default_loaders(), report_dir=reports, batch_size=args.batch_size)
         for number in range(args.rounds):
             store.clear()
-            store.trace, store.stats = args.trace, defaultdict(lambda: [0, 0, 0.0, 0.0])
-            store.in_turn = args.in_turn
+            store.trace, store.stats = args.trace, defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0, 0.0])
+            store.in_turn, store.writer_cpu = args.in_turn, 0.0
             load_before = os.getloadavg()[0]
             threads_before = thread_cpu(pid) if pid else {}
             wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -161,16 +223,23 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             print(
                 f"round {number + 1}{mode}: {report.records_read} input records, {graph} graph records; "
                 f"wall {wall:.1f} s "
-                f"({graph / wall:,.0f} graph records/s); loader CPU {cpu:.1f} s, server CPU {server_cpu:.1f} s "
+                f"({graph / wall:,.0f} graph records/s); "
+                f"loader CPU {cpu:.1f} s (of which writes {store.writer_cpu:.1f} s), "
+                f"server CPU {server_cpu:.1f} s "
                 f"({graph / (cpu + server_cpu):,.0f} graph records per CPU second); "
                 f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             top = sorted(threads.items(), key=lambda kv: -kv[1])[:6]
             print("  server threads (CPU s): " + ", ".join(f"{name} {sec:.1f}" for name, sec in top), flush=True)
-            for key, (n, rows, client, srv) in sorted(store.stats.items(), key=lambda kv: -kv[1][3]):
-                line = f"  {int(n):6d} statements {int(rows):8d} rows  client {client:6.2f} s  server {srv:6.2f} s"
-                print(f"{line}  {key}")
+            if store.stats:
+                print(
+                    "  statements     rows   client wall / CPU s   server time / Bolt CPU s   µs CPU per row (server)"
+                )
+            for key, (n, rows, wall, srv, srv_cpu, cpu) in sorted(store.stats.items(), key=lambda kv: -kv[1][4]):
+                per_row = f"{srv_cpu / rows * 1e6:6.1f}" if rows else "     -"
+                line = f"  {int(n):6d} {int(rows):9d}   {wall:7.2f} / {cpu:6.2f}      {srv:7.2f} / {srv_cpu:6.2f}"
+                print(f"{line}             {per_row}  {key}")
         return 0
     finally:
         store.close()

@@ -324,8 +324,16 @@ INDEX_STATES = "SHOW INDEXES YIELD state RETURN state"
 READ_MANIFEST = f"MATCH (m:{_META} {{id: $id}}) RETURN m.entries AS entries"
 WRITE_MANIFEST = f"MERGE (m:{_META} {{id: $id}}) SET m.entries = $entries"
 
-#: Every chainkg node (and so every relationship), in transactions of 5000 nodes: auto-commit only.
-#: Nodes without chainkg's labels (someone else's data in the same database) are left alone.
-CLEAR = f"""
+#: Every chainkg node (and so every relationship), in transactions of bounded size: auto-commit only.
+#: First the relationships leaving chainkg's nodes, 10,000 a transaction, then the nodes, 5,000 a
+#: transaction: deleting nodes alone put a source and all its CITES (tens of thousands at city scale)
+#: into one transaction, which overran a 1 GiB heap. Nodes without chainkg's labels (someone else's
+#: data in the same database) are left alone.
+CLEAR = (
+    f"""
+MATCH (n)-[r]->() WHERE n:{_ENTITY} OR n:{_META}
+CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS""",
+    f"""
 MATCH (n) WHERE n:{_ENTITY} OR n:{_META}
-CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS"""
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS""",
+)

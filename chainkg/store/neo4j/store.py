@@ -73,6 +73,7 @@ from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.own import Own
 from chainkg.store.neo4j.rows import rows as plain_rows
+from chainkg.store.neo4j.rows import sent
 from chainkg.store.neo4j.writer import Refused, write_tx
 from chainkg.store.protocol import (
     ClaimRow,
@@ -278,8 +279,7 @@ class Neo4jStore:
 
     def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
-        rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
-        return rows
+        return plain_rows(tx.run(statement, sent(parameters)))
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         if not updates:
@@ -350,7 +350,8 @@ class Neo4jStore:
         # the writer node goes too (a bookkeeping node): every store's next write then knows nothing
         with self._write_lock, self._translate("clearing the graph"), self._session(write=True) as session:
             self._own.forget()
-            session.run(cy.CLEAR).consume()
+            for statement in cy.CLEAR:
+                session.run(statement).consume()
             session.run(facts.CLEAR).consume()
 
     # --- reading ---------------------------------------------------------------------------
@@ -361,7 +362,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                return plain_rows(tx.run(statement, dict(parameters)))
+                return plain_rows(tx.run(statement, sent(parameters)))
 
             return query.cypher(execute, params)
 
@@ -375,7 +376,7 @@ class Neo4jStore:
         """Rows of one read statement (its own transaction)."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return plain_rows(tx.run(statement, dict(parameters or {})))
+            return plain_rows(tx.run(statement, sent(parameters or {})))
 
         return self._read_tx(work, "reading")
 
@@ -403,8 +404,7 @@ class Neo4jStore:
         out: dict[str, dict[str, Any]] = {}
         for start in range(0, len(node_ids), self.batch_size):
             for row in self.read(cy.NODES, {"ids": node_ids[start : start + self.batch_size]}):
-                props = dict(row["props"])
-                props.pop("id", None)
+                props = {k: v for k, v in row["props"].items() if k != "id" and k not in DERIVED}
                 kinds = row["kinds"]
                 out[row["id"]] = {"kind": kinds[0] if kinds else kind_of_id(row["id"]).value, **props}
         return out
