@@ -391,8 +391,9 @@ def reconcile_claims(store: GraphStore, node_ids: set[str]) -> None:
                 Claim(name, value, row.provenance.source, row.source_date, row.source_authority)
             )
     updates: dict[str, dict[str, Any]] = {}
+    found = store.nodes(sorted(by_node))  # one read per thousand nodes, not one per node
     for node_id, claims in by_node.items():
-        props = store.node(node_id) or {}
+        props = found.get(node_id) or {}
         curated = set(props.get("curated_fields") or [])
         winners, disputed = resolve_claims([c for c in claims if c.field not in curated])
         update: dict[str, Any] = {k: v for k, v in winners.items() if props.get(k) != v}

@@ -1,8 +1,9 @@
 """A batch's write plan for the Neo4j store: which statements it sends, with which rows, in order.
 
-Pure: nothing here talks to the server. :func:`mentioned` lists the ids the batch's checks ask the
-server about; :func:`plan` turns a checked batch and the ids that already existed into
-:class:`Plan` steps — ``CREATE`` for what is certainly new, the comparing upserts of
+Pure: nothing here talks to the server. :func:`mentioned` lists the ids the batch names (the checks
+ask the server about those the store did not create itself); :func:`plan` turns a checked batch, the
+ids that already existed and what the store knows it wrote (:class:`~chainkg.store.neo4j.own.Own`)
+into :class:`Plan` steps — ``CREATE`` for what is certainly new, the comparing upserts of
 :mod:`chainkg.store.neo4j.statements` for the rest, repeats of one record in later steps than its
 first occurrence (so they merge onto it in order, as the MemoryStore merges).
 """
@@ -18,11 +19,13 @@ from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, EdgeRecord, NodeRecord, Provenance
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import GRAMS, key_grams
+from chainkg.store.neo4j.own import Learnt, Own, link_hash
 from chainkg.store.protocol import UNION_LISTS
 from chainkg.store.provenance import claims_json, merge_provenance, provenance_json
 
 __all__ = ["Plan", "Step", "mentioned", "plan"]
 
+_CITES = EdgeKind.CITES.value
 _CITES_KEY = edge_key(EdgeKind.CITES)
 _T = TypeVar("_T")
 _K = TypeVar("_K", bound="NodeRecord | EdgeRecord")
@@ -38,20 +41,24 @@ _UPSERT_CITES = cy.upsert_cites()
 @dataclass
 class Step:
     """One statement with its rows. A node step (``nodes``) returns its nodes' element ids; every other
-    step writes relationships whose rows name their ends' ids in ``a`` and ``b``, which the store
-    turns into element ids (:data:`~chainkg.store.neo4j.statements.EXISTING` and the node steps
-    return them) before sending the rows."""
+    step writes relationships whose rows name their ends' ids in ``a`` and ``b``, to which the store
+    adds their element ids (``ea``, ``eb``: from :data:`~chainkg.store.neo4j.statements.EXISTING`,
+    the node steps, or the nodes it created before) before sending the rows."""
 
     statement: str
     rows: list[dict[str, Any]]
     nodes: bool
+    #: a node step that creates its nodes (the store learns them once the batch has committed)
+    creates: bool = False
 
 
 @dataclass
 class Plan:
-    """The statements one batch sends, with their rows, in order."""
+    """The statements one batch sends, with their rows, in order, and the links it writes at the
+    store's own nodes (:class:`~chainkg.store.neo4j.own.Learnt`; the writer adds the created nodes)."""
 
     steps: list[Step] = field(default_factory=list)
+    learnt: Learnt = field(default_factory=Learnt)
 
 
 def mentioned(batch: Batch) -> list[str]:
@@ -69,14 +76,26 @@ def mentioned(batch: Batch) -> list[str]:
     return list(mentioned)
 
 
-def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
+def plan(batch: Batch, size: int, existing: Mapping[str, str], own: Own) -> Plan:
     """Statements for a checked batch. What is certainly new is created without a lookup: a node
-    absent when the batch began, at its first occurrence in the batch; its CITES; a relationship
-    with such a node at one end, at its first occurrence. Everything else is merged and compared
-    (the upserts of :mod:`~chainkg.store.neo4j.statements`), so writing anything twice changes
-    nothing and the counts say what changed. A fresh load is almost all creates."""
+    absent when the batch began (not in ``existing`` nor among the store's own), at its first
+    occurrence in the batch; a relationship or CITES link with an end that is such a node or one the
+    store created earlier (``own``: :mod:`chainkg.store.neo4j.own`) and that the store has not
+    written before, at its first occurrence. Everything else is merged and compared (the upserts of
+    :mod:`~chainkg.store.neo4j.statements`), so writing anything twice changes nothing and the counts
+    say what changed. A fresh load is almost all creates. The plan's :attr:`Plan.learnt` holds the
+    links it writes at the store's own nodes (the writer adds the nodes it creates)."""
     result = Plan()
-    new = {node.id for node in batch.nodes if node.id not in existing}
+    created, known_links, learnt = own.nodes, own.links, result.learnt.links
+    new = {node.id for node in batch.nodes if node.id not in existing and node.id not in created}
+
+    def fresh(a: str, b: str, rel_type: str, key: str) -> bool:
+        """Whether a link (at its first occurrence in the batch) cannot exist yet; learns it if it is ours."""
+        if a in new or b in new or a in created or b in created:
+            link = link_hash(a, b, rel_type, key)
+            learnt.add(link)
+            return link not in known_links
+        return False
 
     for index, node_round in enumerate(_rounds(batch.nodes, key=lambda r: r.id)):
         by_kind = _by_kind(node_round)
@@ -85,12 +104,12 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
             if not records:
                 continue
             if index == 0:
-                created = [_created_node_row(r.id, r.props) for r in records if r.id in new]
-                _add(result, _CREATE_NODES[kind], created, size, nodes=True)
+                rows = [_created_node_row(r.id, r.props) for r in records if r.id in new]
+                _add(result, _CREATE_NODES[kind], rows, size, nodes=True, creates=True)
                 records = [r for r in records if r.id not in new]
             _add(result, _UPSERT_NODES[kind], [_node_row(r.id, r.props) for r in records], size, nodes=True)
 
-    cites = []
+    cites: list[dict[str, Any]] = []
     for node in batch.nodes:
         for prov in merge_provenance(node.provenance) if len(node.provenance) > 1 else node.provenance:
             props = {
@@ -102,8 +121,12 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
             cites.append({"a": node.id, "b": prov.source, "key": _CITES_KEY, "props": props})
     for index, round_ in enumerate(_rounds(cites, key=lambda r: (r["a"], r["b"]))):
         if index == 0:
-            _add(result, _CREATE_CITES, [row for row in round_ if row["a"] in new], size, nodes=False)
-            round_ = [row for row in round_ if row["a"] not in new]
+            created_rows: list[dict[str, Any]] = []
+            merged: list[dict[str, Any]] = []
+            for row in round_:
+                (created_rows if fresh(row["a"], row["b"], _CITES, _CITES_KEY) else merged).append(row)
+            _add(result, _CREATE_CITES, created_rows, size, nodes=False)
+            round_ = merged
         _add(result, _UPSERT_CITES, round_, size, nodes=False)
 
     for index, edge_round in enumerate(_rounds(batch.edges, key=lambda e: e.identity)):
@@ -113,9 +136,13 @@ def plan(batch: Batch, size: int, existing: Mapping[str, str]) -> Plan:
             if not edges:
                 continue
             if index == 0:
-                fresh = [e for e in edges if e.source in new or e.target in new]
-                _add(result, _CREATE_EDGES[edge_kind], [_created_edge_row(e) for e in fresh], size, nodes=False)
-                edges = [e for e in edges if e.source not in new and e.target not in new]
+                rel_type = edge_kind.value
+                created_edges: list[EdgeRecord] = []
+                merged_edges: list[EdgeRecord] = []
+                for e in edges:
+                    (created_edges if fresh(e.source, e.target, rel_type, e.key) else merged_edges).append(e)
+                _add(result, _CREATE_EDGES[edge_kind], [_created_edge_row(e) for e in created_edges], size, nodes=False)
+                edges = merged_edges
             _add(result, _UPSERT_EDGES[edge_kind], [_edge_row(e) for e in edges], size, nodes=False)
     return result
 
@@ -199,6 +226,8 @@ def _rounds(items: list[_T], key: Callable[[_T], Any]) -> list[list[_T]]:
     return rounds
 
 
-def _add(plan: Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool) -> None:
+def _add(
+    plan: Plan, statement: str, rows: list[dict[str, Any]], size: int, *, nodes: bool, creates: bool = False
+) -> None:
     for start in range(0, len(rows), size):
-        plan.steps.append(Step(statement, rows[start : start + size], nodes))
+        plan.steps.append(Step(statement, rows[start : start + size], nodes, creates))

@@ -13,13 +13,15 @@ Stored shape (the same as :class:`~chainkg.store.memory.MemoryStore`'s, item by 
   properties and ``provenance``, the sorted list of the JSON texts of its sources;
 - node provenance: one ``CITES`` relationship node → Source per source, with ``evidence``,
   ``claims`` (JSON) and ``certainty``;
-- :attr:`StoreLabel.META` node ``{id: 'manifest'}`` holds the manifest, one JSON text per input.
+- :attr:`StoreLabel.META` node ``{id: 'manifest'}`` holds the manifest, one JSON text per input;
+  ``{id: 'writer'}`` is the writers' lock (:data:`WRITER`).
 
 Every write statement returns how many rows it wrote (``rows``: fewer than it was sent means an end
 it matched was gone, and the store refuses the batch) and how many it created and changed, compared
 property by property as the MemoryStore does, so both stores report the same counts for the same
 load. Node statements also return each node's element id; relationship statements match their ends
-by it (``row.a``, ``row.b``) instead of seeking the ``id`` index again.
+by it (``row.ea``, ``row.eb``, checked against the ids ``row.a``, ``row.b``) instead of seeking the
+``id`` index again.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ __all__ = [
     "SET_EDGE_PROPS",
     "SET_NODE_PROPS",
     "UNKNOWN_IDS",
+    "WRITER",
+    "WRITER_ID",
     "WRITE_MANIFEST",
     "create_cites",
     "create_edges",
@@ -78,12 +82,24 @@ RETURN count(*) AS rows, sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS crea
        sum(CASE WHEN before IS NOT NULL AND before <> properties({var}) THEN 1 ELSE 0 END) AS changed"""
 
 #: What a node statement returns besides its counts: the element id of each row's node, which the
-#: batch's relationship statements then match by (``elementId(n) = row.a``: a direct seek, about half
+#: batch's relationship statements then match by (``elementId(n) = row.ea``: a direct seek, about half
 #: the server's CPU of the ``id`` index seek per end). Element ids are valid within the transaction
 #: that read them; Neo4j reuses a deleted node's id only after every transaction open at its deletion
 #: has closed.
 _ELEMENT_IDS = """,
        collect(n.id) AS ids, collect(elementId(n)) AS eids"""
+
+
+def _ends(a: str, b: str) -> str:
+    """A relationship row's two ends: by element id (``row.ea``, ``row.eb``: a direct seek, no index),
+    and only if the node there still has the row's id (``row.a``, ``row.b``). An element id read in an
+    earlier transaction names the same node unless that node was deleted since — and then Neo4j may have
+    given the element id to a new node: the id check makes that row match nothing, which refuses the
+    batch (:mod:`chainkg.store.neo4j.writer`), instead of joining a node it was not meant for."""
+    return (
+        f"MATCH ({a}) WHERE elementId({a}) = row.ea AND {a}.id = row.a\n"
+        f"MATCH ({b}) WHERE elementId({b}) = row.eb AND {b}.id = row.b"
+    )
 
 
 def _union(var: str, name: str) -> str:
@@ -117,12 +133,11 @@ SET {unions}"""
 
 
 def upsert_cites() -> str:
-    """One CITES relationship per (node, source), the ends by element id (``row.a``, ``row.b``); its
+    """One CITES relationship per (node, source), the ends by element id (:func:`_ends`); its
     properties are replaced by the row's."""
     return f"""{KEEP_PLAN}
 UNWIND $rows AS row
-MATCH (n) WHERE elementId(n) = row.a
-MATCH (s) WHERE elementId(s) = row.b
+{_ends("n", "s")}
 OPTIONAL MATCH (n)-[old:{_CITES} {{key: row.key}}]->(s)
 WITH n, s, row, properties(old) AS before
 MERGE (n)-[r:{_CITES} {{key: row.key}}]->(s)
@@ -130,16 +145,15 @@ SET r = row.props""" + _COUNTED.format(var="r")
 
 
 def upsert_edges(kind: EdgeKind) -> str:
-    """Merge one kind's relationships by (source, target, key), the ends by element id (``row.a``,
-    ``row.b``): properties overwrite, provenance is the sorted union of the stored and the written
+    """Merge one kind's relationships by (source, target, key), the ends by element id (:func:`_ends`):
+    properties overwrite, provenance is the sorted union of the stored and the written
     JSON texts. A relationship the ``MERGE`` creates takes the row's provenance as it is (the plan
     sends it sorted and distinct), and so does one that holds exactly it already; only the others go
     through the union, a subquery per row that cost as much as the rest of the statement."""
     rel = kind.value
     return f"""{KEEP_PLAN}
 UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
+{_ends("a", "b")}
 OPTIONAL MATCH (a)-[old:{rel} {{key: row.key}}]->(b)
 WITH a, b, row, properties(old) AS before
 MERGE (a)-[r:{rel} {{key: row.key}}]->(b)
@@ -176,12 +190,11 @@ SET n = row.props"""
 
 
 def create_cites() -> str:
-    """CITES relationships of nodes created in this batch (none can exist yet), the ends by element id."""
+    """CITES relationships that cannot exist yet (:mod:`chainkg.store.neo4j.plan`), the ends by element id."""
     return (
         f"""{KEEP_PLAN}
 UNWIND $rows AS row
-MATCH (n) WHERE elementId(n) = row.a
-MATCH (s) WHERE elementId(s) = row.b
+{_ends("n", "s")}
 CREATE (n)-[r:{_CITES}]->(s)
 SET r = row.props"""
         + _CREATED
@@ -189,18 +202,33 @@ SET r = row.props"""
 
 
 def create_edges(kind: EdgeKind) -> str:
-    """Relationships with an endpoint created in this batch: none can exist yet. The ends by element
-    id; ``row.props`` holds the key, the properties and the provenance."""
+    """Relationships that cannot exist yet — an end is a node this store created, and it has not written
+    this relationship (:mod:`chainkg.store.neo4j.own`). The ends by element id; ``row.props`` holds the
+    key, the properties and the provenance."""
     return (
         f"""{KEEP_PLAN}
 UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
+{_ends("a", "b")}
 CREATE (a)-[r:{kind.value}]->(b)
 SET r = row.props"""
         + _CREATED
     )
 
+
+#: The first statement of every write transaction of the store: takes the lock of the bookkeeping
+#: node ``$id`` (:data:`WRITER_ID`; the ``SET`` takes the lock before anything reads the node, and the
+#: lock is held until the transaction ends, so chainkg's write transactions run one at a time), and
+#: swaps the token of the writer whose transaction last committed (``before``) for ``$token``
+#: (:mod:`chainkg.store.neo4j.own`).
+WRITER = f"""{KEEP_PLAN}
+MERGE (w:{_META} {{id: $id}})
+SET w.writes = coalesce(w.writes, 0) + 1
+WITH w, w.writer AS before
+SET w.writer = $token
+RETURN before"""
+
+#: Id of the bookkeeping node that :data:`WRITER` locks.
+WRITER_ID = "writer"
 
 #: Kind labels and element ids of the ids a batch mentions that exist already (the checks run on the
 #: labels; the relationship statements match the ends by element id), as one row of three lists: a
@@ -296,8 +324,16 @@ INDEX_STATES = "SHOW INDEXES YIELD state RETURN state"
 READ_MANIFEST = f"MATCH (m:{_META} {{id: $id}}) RETURN m.entries AS entries"
 WRITE_MANIFEST = f"MERGE (m:{_META} {{id: $id}}) SET m.entries = $entries"
 
-#: Every chainkg node (and so every relationship), in transactions of 5000 nodes: auto-commit only.
-#: Nodes without chainkg's labels (someone else's data in the same database) are left alone.
-CLEAR = f"""
+#: Every chainkg node (and so every relationship), in transactions of bounded size: auto-commit only.
+#: First the relationships leaving chainkg's nodes, 10,000 a transaction, then the nodes, 5,000 a
+#: transaction: deleting nodes alone put a source and all its CITES (tens of thousands at city scale)
+#: into one transaction, which overran a 1 GiB heap. Nodes without chainkg's labels (someone else's
+#: data in the same database) are left alone.
+CLEAR = (
+    f"""
+MATCH (n)-[r]->() WHERE n:{_ENTITY} OR n:{_META}
+CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS""",
+    f"""
 MATCH (n) WHERE n:{_ENTITY} OR n:{_META}
-CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS"""
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS""",
+)

@@ -71,9 +71,10 @@ from chainkg.store.ahead import WriteAhead
 from chainkg.store.neo4j import derive, facts, groups
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
-from chainkg.store.neo4j.plan import mentioned
+from chainkg.store.neo4j.own import Own
 from chainkg.store.neo4j.rows import rows as plain_rows
-from chainkg.store.neo4j.writer import write_tx
+from chainkg.store.neo4j.rows import sent
+from chainkg.store.neo4j.writer import Refused, write_tx
 from chainkg.store.protocol import (
     ClaimRow,
     Counts,
@@ -145,6 +146,8 @@ class Neo4jStore:
         self._bookmarks = self._driver.execute_query_bookmark_manager
         self._batches = 0
         self._ahead = WriteAhead(self.write)
+        self._write_lock = threading.Lock()
+        self._own = Own()
         self._facts_retry_at = 0.0
         self._facts_thread: threading.Thread | None = None
         self._facts_lock = threading.Lock()
@@ -161,6 +164,7 @@ class Neo4jStore:
         self._driver.close()
         self._driver = self._new_driver()
         self._bookmarks = self._driver.execute_query_bookmark_manager
+        self._own.forget()
 
     def connect(self, *, index_wait_seconds: int = 300, derive_facts: bool = True) -> Neo4jStore:
         """Check that the server answers and the schema is in place, and (unless told not to) bring
@@ -248,13 +252,24 @@ class Neo4jStore:
 
     def write(self, batch: Batch) -> WriteResult:
         """One batch, one transaction (:func:`chainkg.store.neo4j.writer.write_tx`); after a batch handed
-        to :meth:`write_ahead` has finished."""
+        to :meth:`write_ahead` has finished, and one batch at a time: what the store learns from a
+        batch (:mod:`chainkg.store.neo4j.own`) is learnt before the next one plans. A batch the checks
+        refused changes nothing it knows; any other failure (the commit's outcome may be unknown)
+        makes it forget."""
         self._ahead.wait()
-        self._batches += 1
-        what = _describe(batch, self._batches)
-        ids = mentioned(batch)
-        with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
-            return session.execute_write(write_tx, batch, ids, self.batch_size, self._run)
+        with self._write_lock:
+            self._batches += 1
+            what = _describe(batch, self._batches)
+            try:
+                with self._translate(f"writing {what}", unwritten=True), self._session(write=True) as session:
+                    written = session.execute_write(write_tx, batch, self._own, self.batch_size, self._run)
+            except Refused:
+                raise
+            except BaseException:
+                self._own.forget()
+                raise
+            self._own.learn(written.trusted, written.learnt)
+            return written.result
 
     def write_ahead(self, batch: Batch) -> Future[WriteResult]:
         """:meth:`write` on the store's writer thread (:class:`~chainkg.store.ahead.WriteAhead`):
@@ -264,8 +279,7 @@ class Neo4jStore:
 
     def _run(self, tx: neo4j.ManagedTransaction, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every statement of a write goes through here (one place to trace or to interrupt in tests)."""
-        rows: list[dict[str, Any]] = tx.run(statement, dict(parameters)).data()
-        return rows
+        return plain_rows(tx.run(statement, sent(parameters)))
 
     def set_node_props(self, updates: dict[str, dict[str, Any]]) -> None:
         if not updates:
@@ -333,8 +347,11 @@ class Neo4jStore:
         """Delete every chainkg node and relationship (the schema stays)."""
         self._ahead.wait()
         self.wait_for_facts()  # a derivation meanwhile would hold locks on the facts this deletes
-        with self._translate("clearing the graph"), self._session(write=True) as session:
-            session.run(cy.CLEAR).consume()
+        # the writer node goes too (a bookkeeping node): every store's next write then knows nothing
+        with self._write_lock, self._translate("clearing the graph"), self._session(write=True) as session:
+            self._own.forget()
+            for statement in cy.CLEAR:
+                session.run(statement).consume()
             session.run(facts.CLEAR).consume()
 
     # --- reading ---------------------------------------------------------------------------
@@ -345,7 +362,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                return plain_rows(tx.run(statement, dict(parameters)))
+                return plain_rows(tx.run(statement, sent(parameters)))
 
             return query.cypher(execute, params)
 
@@ -359,7 +376,7 @@ class Neo4jStore:
         """Rows of one read statement (its own transaction)."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return plain_rows(tx.run(statement, dict(parameters or {})))
+            return plain_rows(tx.run(statement, sent(parameters or {})))
 
         return self._read_tx(work, "reading")
 
@@ -387,8 +404,7 @@ class Neo4jStore:
         out: dict[str, dict[str, Any]] = {}
         for start in range(0, len(node_ids), self.batch_size):
             for row in self.read(cy.NODES, {"ids": node_ids[start : start + self.batch_size]}):
-                props = dict(row["props"])
-                props.pop("id", None)
+                props = {k: v for k, v in row["props"].items() if k != "id" and k not in DERIVED}
                 kinds = row["kinds"]
                 out[row["id"]] = {"kind": kinds[0] if kinds else kind_of_id(row["id"]).value, **props}
         return out
