@@ -221,11 +221,14 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     for leader in leader_rows:
         by_chain.setdefault(leader["chain"], []).append(cy.ref(leader["id"], leader["name"]))
     limit = int(gaps.QUERY.limits("limit").le or 500)
+    views: dict[str, Any] = {}  # the segments' views, shared by the chains' analyses
     summaries = []
     leaders: dict[str, NodeRef] = {}
     for chain in chains:
         chain_row = segments.get(chain.id) or {"chain": chain.id, "name": chain.name, "segments": []}
-        gap = gaps.analyse_chain(chain_row, facts, scope, gaps.Params(chain=chain.id, scope=scope.id, limit=limit))
+        gap = gaps.analyse_chain(
+            chain_row, facts, scope, gaps.Params(chain=chain.id, scope=scope.id, limit=limit), views
+        )
         fact = chain_facts.get(chain.id)
         projects, investment, by_status = kf.ledger_counts(fact)
         local_leaders = by_chain.get(chain.id, [])

@@ -13,6 +13,7 @@ segments), :func:`kept_chains` says so (None) and the caller answers with its ea
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, NamedTuple
 
@@ -122,21 +123,10 @@ def kept_chains(
     rows: list[dict[str, Any]] = []
     listing: dict[str, dict[str, Any]] = {}
     for chain_id, chain_name, shape, english, cluster, segment_count, leader_count in row["chains"]:
-        shaped = []
-        for segment, name, stage, member, in_chains, feeds_out, feeds_in in json.loads(shape):
-            shaped.append(
-                {
-                    "id": segment,
-                    "name": name,
-                    "stage": stage,
-                    "member": member,
-                    "chains": [{"id": c, "name": n} for c, n in in_chains],
-                    "feeds_out": feeds_out,
-                    "feeds_in": feeds_in,
-                }
-            )
-            if segment not in facts:
-                facts[segment] = _UNCOVERED | {"id": segment, "enterprises": [], "projects": []}
+        shaped = _segments(shape)
+        for segment in shaped:
+            if segment["id"] not in facts:
+                facts[segment["id"]] = _UNCOVERED | {"id": segment["id"], "enterprises": [], "projects": []}
         rows.append({"chain": chain_id, "name": chain_name, "segments": shaped})
         listing[chain_id] = {"english": english, "cluster": cluster, "segments": segment_count, "leaders": leader_count}
     figures = None
@@ -158,3 +148,21 @@ def kept_chains(
 
 
 _UNCOVERED = {"enterprise_count": 0, "project_count": 0, "investment_cny": 0}
+
+
+@functools.lru_cache(maxsize=256)
+def _segments(shape: str) -> list[dict[str, Any]]:
+    """A kept shape's rows as :func:`chainkg.queries.gaps.chain_segments_cypher` gives its segments —
+    kept per shape text (it changes with the graph only; every caller reads the rows, none changes them)."""
+    return [
+        {
+            "id": segment,
+            "name": name,
+            "stage": stage,
+            "member": member,
+            "chains": [{"id": c, "name": n} for c, n in in_chains],
+            "feeds_out": feeds_out,
+            "feeds_in": feeds_in,
+        }
+        for segment, name, stage, member, in_chains, feeds_out, feeds_in in json.loads(shape)
+    ]
