@@ -39,6 +39,7 @@ from chainkg.queries.common import (
 from chainkg.queries.coverage import chain_leaders, segment_facts
 from chainkg.queries.cypher import common as cy
 from chainkg.queries.cypher import facts as kf
+from chainkg.queries.cypher.kept_chains import kept_chains
 from chainkg.queries.cypher.segment_facts import local_facts
 from chainkg.queries.params import CHAIN, AsOf, Scope
 from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
@@ -208,10 +209,20 @@ RETURN s.id AS id, s.name AS name, s.stage AS stage, chains,
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin of :func:`run_networkx`: three statements when the precomputed facts are fresh
-    and hold ``max_members`` per segment (no member beyond those leaves the server), a fourth otherwise
-    (the members from the graph: the first ``max_members`` per segment when the facts are fresh, else
-    every local member, as the totals need them)."""
+    """The Cypher twin of :func:`run_networkx`: one statement when the precomputed facts are fresh and
+    hold ``max_members`` per segment (the chain's shape, its segments' facts and totals in the scope and
+    its local leaders: :func:`chainkg.queries.cypher.kept_chains.kept_chains`); else three (the chain,
+    its segments, the scope with their facts), a fourth for the members from the graph (the first
+    ``max_members`` per segment when the facts are fresh, else every local member, as the totals need them)."""
+    if params.as_of is None and (
+        found := kept_chains(execute, params.scope, [params.chain], params.max_members, overview=True)
+    ):
+        (shape,) = found.chains
+        members = {s["id"] for s in shape["segments"] if s["member"]}
+        rows = {s["id"]: {**s, "feeds": [t for t in s["feeds_out"] if t in members]} for s in shape["segments"]}
+        rows = {s: row for s, row in rows.items() if s in members}
+        chain_fact = found.chain_facts[0] if found.chain_facts else None
+        return _result(params, shape["name"], found.scope, rows, found.facts, chain_fact, found.leaders, fresh=True)
     chain = cy.require(execute, params.chain, (NodeKind.CHAIN,), "chain")
     rows = {row["id"]: row for row in execute(CYPHER["segments"], {"chain": params.chain})}
     as_of = params.as_of.isoformat() if params.as_of else None
@@ -223,16 +234,33 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         "chains": [params.chain],
         "head": min(params.max_members, HEAD),
     }
-    (found,) = execute(CYPHER["scope" if held else "scope_places"], args)
-    scope, places = kf.resolve(execute, found)
-    if found["fresh"]:
-        facts = kf.segment_facts(found["segment_facts"])
+    (found_row,) = execute(CYPHER["scope" if held else "scope_places"], args)
+    scope, places = kf.resolve(execute, found_row)
+    if found_row["fresh"]:
+        facts = kf.segment_facts(found_row["segment_facts"])
         if not held:  # the first max_members of each segment, counted and cut on the server
             facts = local_facts(execute, sorted(rows), places, params.max_members)
-        chain_fact = found["chain_facts"][0] if found["chain_facts"] else None
+        chain_fact = found_row["chain_facts"][0] if found_row["chain_facts"] else None
     else:
         facts = local_facts(execute, sorted(rows), places, as_of=as_of)
         chain_fact = None
+    fresh = bool(found_row["fresh"])
+    return _result(params, chain.get("name"), scope, rows, facts, chain_fact, found_row["leaders"], fresh=fresh)
+
+
+def _result(
+    params: Params,
+    chain_name: str | None,
+    scope: ScopeRef,
+    rows: dict[str, dict[str, Any]],
+    facts: dict[str, dict[str, Any]],
+    chain_fact: dict[str, Any] | None,
+    leader_rows: list[dict[str, Any]],
+    *,
+    fresh: bool,
+) -> Result:
+    """The chain map from the chain's segments (``rows``: id → name, stage, chains, feeds within the
+    chain), their facts in the scope, the chain's fact there (``fresh``: its totals) and its leaders."""
     feeds = sorted((s, t) for s, row in rows.items() for t in row["feeds"])
     order = order_segments(
         {s: (row["name"] if row["name"] is not None else s, row["stage"]) for s, row in rows.items()}, feeds
@@ -244,7 +272,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
         row = rows[segment]
         fact = facts.get(segment)
         enterprises, projects = (fact["enterprises"], fact["projects"]) if fact else ([], [])
-        if chain_fact is None:  # the totals from every member
+        if not fresh:  # the totals from every member
             all_enterprises.update(e["id"] for e in enterprises)
             investment.update((p["id"], p["cny"]) for p in projects)
         states.append(
@@ -265,9 +293,9 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
             enterprise=cy.ref(row["id"], row["name"]),
             scope=cy.ref(row["place"], row["place_name"]) if row["place"] else None,
         )
-        for row in found["leaders"]
+        for row in leader_rows
     ]
-    if found["fresh"]:
+    if fresh:
         totals = (
             (chain_fact["enterprise_count"], chain_fact["active_count"], chain_fact["active_cny"])
             if chain_fact
@@ -276,7 +304,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     else:
         totals = (len(all_enterprises), len(investment), sum(investment.values()))
     return Result(
-        chain=cy.ref(params.chain, chain.get("name")),
+        chain=cy.ref(params.chain, chain_name),
         scope=scope,
         as_of=params.as_of,
         segments=states,

@@ -12,6 +12,7 @@ Definitions used throughout (``docs/queries.md`` repeats them):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -169,17 +170,25 @@ def chain_segments(graph: nx.MultiDiGraph[str], chain: str) -> list[str]:
 def order_segments(members: dict[str, tuple[str, str]], feeds: Iterable[tuple[str, str]]) -> list[str]:
     """Segment ids (id → (name, stage)) in stage order, then FEEDS (topological) order, then name.
 
-    ``feeds`` are the FEEDS edges between members. Shared by both stores' chain queries.
+    ``feeds`` are the FEEDS edges between members. Shared by both stores' chain queries. The order of
+    the same members and feeds is kept (a chain's shape is the same for every scope: a profile or an
+    overview orders every chain on each call).
     """
+    return list(_ordered(tuple(members.items()), tuple(feeds)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ordered(members: tuple[tuple[str, tuple[str, str]], ...], feeds: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    named = dict(members)
     inner: nx.DiGraph[str] = nx.DiGraph()
-    inner.add_nodes_from(members)
+    inner.add_nodes_from(named)
     inner.add_edges_from(feeds)
     try:
-        topo = list(nx.lexicographical_topological_sort(inner, key=lambda n: members[n][0]))
+        topo = list(nx.lexicographical_topological_sort(inner, key=lambda n: named[n][0]))
     except nx.NetworkXUnfeasible:  # a cycle slipped in: fall back to names
-        topo = sorted(members, key=lambda n: members[n][0])
+        topo = sorted(named, key=lambda n: named[n][0])
     rank = {n: i for i, n in enumerate(topo)}
-    return sorted(members, key=lambda n: (Stage(members[n][1]).order, rank[n]))
+    return tuple(sorted(named, key=lambda n: (Stage(named[n][1]).order, rank[n])))
 
 
 def segment_chains(graph: nx.MultiDiGraph[str], segment: str) -> list[str]:

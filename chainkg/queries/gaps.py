@@ -378,18 +378,36 @@ def chain_segments_cypher(execute: cy.Execute, chains: list[str]) -> list[dict[s
     return execute(CYPHER["segments"], {"chains": chains})
 
 
-def analyse_chain(chain: dict[str, Any], facts: dict[str, dict[str, Any]], scope: ScopeRef, params: Params) -> Result:
+def analyse_chain(
+    chain: dict[str, Any],
+    facts: dict[str, dict[str, Any]],
+    scope: ScopeRef,
+    params: Params,
+    views: dict[str, tuple[SegmentView, list[tuple[str, str | None]]]] | None = None,
+) -> Result:
     """:func:`analyse` of one chain's row of :func:`chain_segments_cypher`, with the segments' facts
-    (:func:`chainkg.queries.cypher.segment_facts.local_facts`, for these segments or more)."""
-    rows = [{**row, **facts[row["id"]]} for row in chain["segments"]]
-    views, names = views_from_rows(rows)
-    members = [row["id"] for row in rows if row["member"]]
+    (:func:`chainkg.queries.cypher.segment_facts.local_facts`, for these segments or more). ``views``
+    keeps the segments' views between the chains of one scope (a segment's view does not depend on the
+    chain: a profile or an overview analyses every chain over the same facts)."""
+    kept = views if views is not None else {}
+    chain_refs: dict[tuple[tuple[str, str | None], ...], tuple[NodeRef, ...]] = {}
+    segment_views: dict[str, SegmentView] = {}
+    names: dict[str, str | None] = {}
+    for row in chain["segments"]:
+        found = kept.get(row["id"])
+        if found is None:
+            found = kept[row["id"]] = _view({**row, **facts[row["id"]]}, chain_refs)
+        segment_views[row["id"]] = found[0]
+        names.update(found[1])
+    members = [row["id"] for row in chain["segments"] if row["member"]]
     member_set = set(members)
     order = order_segments(
-        {s: (views[s].ref.name, views[s].stage.value) for s in members},
-        [(s, t) for s in members for t in views[s].feeds_out if t in member_set],
+        {s: (segment_views[s].ref.name, segment_views[s].stage.value) for s in members},
+        [(s, t) for s in members for t in segment_views[s].feeds_out if t in member_set],
     )
-    return analyse(cy.ref(chain["chain"], chain["name"]), scope, order, views, lambda n: cy.ref(n, names[n]), params)
+    return analyse(
+        cy.ref(chain["chain"], chain["name"]), scope, order, segment_views, lambda n: cy.ref(n, names[n]), params
+    )
 
 
 def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView], dict[str, str | None]]:
@@ -397,25 +415,39 @@ def views_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[str, SegmentView],
     and the names of the members they show."""
     views: dict[str, SegmentView] = {}
     names: dict[str, str | None] = {}
+    chain_refs: dict[tuple[tuple[str, str | None], ...], tuple[NodeRef, ...]] = {}
     for row in rows:
-        enterprises, projects = row["enterprises"], row["projects"]
-        names.update((m["id"], m["name"]) for m in enterprises + projects)
-        views[row["id"]] = SegmentView(
-            ref=cy.ref(row["id"], row["name"]),
-            stage=Stage(row["stage"]),
-            chains=tuple(cy.refs(row["chains"])),
-            feeds_out=tuple(row["feeds_out"]),
-            feeds_in=tuple(row["feeds_in"]),
-            facts=SegmentFacts(
-                row["id"],
-                tuple(e["id"] for e in enterprises),
-                tuple(p["id"] for p in projects),
-                row["investment_cny"],
-                row["enterprise_count"],
-                row["project_count"],
-            ),
-        )
+        view, shown = _view(row, chain_refs)
+        views[row["id"]] = view
+        names.update(shown)
     return views, names
+
+
+def _view(
+    row: dict[str, Any], chain_refs: dict[tuple[tuple[str, str | None], ...], tuple[NodeRef, ...]]
+) -> tuple[SegmentView, list[tuple[str, str | None]]]:
+    """One row's segment view and the (id, name) of the members it shows; ``chain_refs`` keeps the
+    references of the chains lists already seen (most segments share them)."""
+    enterprises, projects = row["enterprises"], row["projects"]
+    chains = tuple((c["id"], c["name"]) for c in row["chains"])
+    if chains not in chain_refs:
+        chain_refs[chains] = tuple(cy.refs(row["chains"]))
+    view = SegmentView(
+        ref=cy.ref(row["id"], row["name"]),
+        stage=Stage(row["stage"]),
+        chains=chain_refs[chains],
+        feeds_out=tuple(row["feeds_out"]),
+        feeds_in=tuple(row["feeds_in"]),
+        facts=SegmentFacts(
+            row["id"],
+            tuple(e["id"] for e in enterprises),
+            tuple(p["id"] for p in projects),
+            row["investment_cny"],
+            row["enterprise_count"],
+            row["project_count"],
+        ),
+    )
+    return view, [(m["id"], m["name"]) for m in enterprises + projects]
 
 
 QUERY: Query[Params, Result] = Query(

@@ -177,20 +177,24 @@ CYPHER = {"scope": kf.scoped(kf.SEGMENT_FACTS, kf.CHAIN_FACTS, kf.LEADERS)}
 
 
 def run_cypher(execute: cy.Execute, params: Params) -> Result:
-    """The Cypher twin: with fresh precomputed facts, the chains (a page of the chains listing), then
+    """The Cypher twin: with fresh precomputed facts, every chain (with the chains listing's figures),
     their segments and the scope with every fact it needs in one statement
-    (:func:`chainkg.queries.cypher.kept_chains.kept_chains`) — two statements, the component queries'
+    (:func:`chainkg.queries.cypher.kept_chains.kept_chains`), the component queries'
     definitions applied to the facts (:func:`chainkg.queries.gaps.analyse_chain` for the gaps, the
     ledger's counting for the projects). Otherwise the same assembly as the embedded store's over the
     component queries' Cypher forms (some 170 statements for a dozen chains)."""
-    chains = _chains(lambda query, p: query.cypher(execute, p))
-    chain_ids = [chain.id for chain in chains]
-    found = kept_chains(execute, params.scope, chain_ids, gaps.EVIDENCE_MEMBERS, overview=True)
-    if found is not None:
+    found = kept_chains(execute, params.scope, None, gaps.EVIDENCE_MEMBERS, overview=True)
+    if found is not None:  # every chain, as the chains listing gives them, from their kept shapes
+        chains = [
+            listing_chains.ChainItem(**cy.ref(row["chain"], row["name"]).model_dump(), **found.listing[row["chain"]])
+            for row in found.chains
+        ]
         scope, facts = found.scope, found.facts
         segments = {row["chain"]: row for row in found.chains}
         chain_fact_rows, leader_rows, place = found.chain_facts, found.leaders, found.place
     else:
+        chains = _chains(lambda query, p: query.cypher(execute, p))
+        chain_ids = [chain.id for chain in chains]
         segments = {row["chain"]: row for row in gaps.chain_segments_cypher(execute, chain_ids)}
         segment_ids = sorted({s["id"] for row in segments.values() for s in row["segments"]})
         args = {
@@ -217,11 +221,14 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     for leader in leader_rows:
         by_chain.setdefault(leader["chain"], []).append(cy.ref(leader["id"], leader["name"]))
     limit = int(gaps.QUERY.limits("limit").le or 500)
+    views: dict[str, Any] = {}  # the segments' views, shared by the chains' analyses
     summaries = []
     leaders: dict[str, NodeRef] = {}
     for chain in chains:
         chain_row = segments.get(chain.id) or {"chain": chain.id, "name": chain.name, "segments": []}
-        gap = gaps.analyse_chain(chain_row, facts, scope, gaps.Params(chain=chain.id, scope=scope.id, limit=limit))
+        gap = gaps.analyse_chain(
+            chain_row, facts, scope, gaps.Params(chain=chain.id, scope=scope.id, limit=limit), views
+        )
         fact = chain_facts.get(chain.id)
         projects, investment, by_status = kf.ledger_counts(fact)
         local_leaders = by_chain.get(chain.id, [])

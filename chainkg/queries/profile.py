@@ -238,9 +238,10 @@ def _presence(
     """The chains covered in the place, from their rows of :func:`gaps.chain_segments_cypher` and the
     facts of their segments, ordered as defined."""
     presence: list[ChainPresence] = []
+    views: dict[str, Any] = {}  # the segments' views, shared by the chains' analyses
     for chain in chains:
         gap_params = gaps.Params(chain=chain["chain"], scope=params.place, limit=max(params.top_gaps, 1))
-        result = gaps.analyse_chain(chain, facts, scope, gap_params)
+        result = gaps.analyse_chain(chain, facts, scope, gap_params, views)
         if not result.covered:
             continue
         presence.append(

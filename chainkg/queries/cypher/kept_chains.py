@@ -13,73 +13,61 @@ segments), :func:`kept_chains` says so (None) and the caller answers with its ea
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any, NamedTuple
 
 from chainkg.queries.common import ScopeRef
 from chainkg.queries.cypher import common as cy
 from chainkg.schema.ids import kind_of_id
 from chainkg.store.neo4j import facts as kept
+from chainkg.store.neo4j import shapes
 
 __all__ = ["KEPT", "Kept", "kept_chains"]
 
 
-def _named(ids: str) -> str:
-    """A COLLECT subquery: ``[id, name]`` of the nodes ``ids`` lists, by id."""
-    return f"COLLECT {{ UNWIND {ids} AS i MATCH (n:{cy.ENTITY} {{id: i}}) RETURN [n.id, n.name] ORDER BY n.id }}"
-
-
 #: One row: ``facts_fresh``, ``ok`` (the facts are fresh and the scope — ``$scope``, else the home
 #: region — is a place), ``root_id``, ``name``, ``place_count``; when ok, ``chains``: per chain of
-#: ``$chains`` (null: every chain) with segments ``[id, name, segments]``, each segment (the chain's
-#: and their FEEDS neighbours) ``[id, name, stage, member, [[chain id, name]], feeds out, feeds in,
-#: fact]`` where fact is null (no local member) or ``[enterprise_count, project_count,
-#: investment_cny, [[id, name]] of the first $head enterprises, the same of the projects]``; with
-#: ``$place`` also ``place`` (the place fact: ``[enterprise_count, statuses, status_projects,
-#: status_cny, status_ledger_cny, [[id, name]] of its leaders]``) and ``place_names`` (``[id, name]``
-#: of the places it covers, itself left out); with ``$overview`` also ``chain_facts`` (the chain
-#: facts of ``$chains``), ``leaders`` (as :data:`chainkg.queries.cypher.facts.LEADERS`) and ``place``.
+#: ``$chains`` (null: every chain, by id) that exists, ``[id, name, rows, english, cluster, segment
+#: count, leader count]`` with rows its shape's JSON text (:mod:`chainkg.store.neo4j.shapes`: per segment
+#: of the chain and its FEEDS neighbours ``[id, name, stage, member, [[chain id, name]], feeds out,
+#: feeds in]``), and ``facts``: per segment of those rows with a local member ``[id, enterprise_count,
+#: project_count, investment_cny, enterprise ids, their names, project ids, their names]`` (the first
+#: ``$head`` members); with ``$place`` or ``$overview`` also ``place`` (the place fact: ``[enterprise_count,
+#: statuses, status_projects, status_cny, status_ledger_cny, leader ids, their names]``), with
+#: ``$place`` ``place_names`` (``[places, their names]``, the scope itself among them), with ``$overview``
+#: also ``chain_facts`` (the chain facts of the chains) and ``leaders`` (as
+#: :data:`chainkg.queries.cypher.facts.LEADERS`: the place fact's local leaders, with their LEADS edges to
+#: the chains). Every part is an index seek or a few: nothing is walked but the local leaders' LEADS edges.
 KEPT = f"""
-WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
-     AS root_id
-OPTIONAL MATCH (root:{cy.ENTITY} {{id: root_id}})
+OPTIONAL MATCH (state:{kept.STATE} {{id: 'facts'}})
+WITH coalesce($scope, state.home) AS root_id, {kept.FRESH} AS facts_fresh
 OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: root_id}})
-WITH root_id, root, pf, {kept.FRESH} AS facts_fresh
-WITH root_id, root, pf, facts_fresh, facts_fresh AND pf IS NOT NULL AS ok
-CALL (root_id, ok) {{
-  WITH root_id WHERE ok
-  UNWIND coalesce($chains, COLLECT {{ MATCH (c:{cy.CHAIN}) RETURN c.id ORDER BY c.id }}) AS chain_id
-  MATCH (chain:{cy.CHAIN} {{id: chain_id}})
-  OPTIONAL MATCH (member)-[:{cy.PART_OF}]->(chain)
-  OPTIONAL MATCH (member)-[:{cy.FEEDS}]-(neighbour)
-  WITH root_id, chain, collect(DISTINCT member) AS members, collect(DISTINCT neighbour) AS neighbours
-  UNWIND members + neighbours AS s
-  WITH DISTINCT root_id, chain, s, s IN members AS member
-  OPTIONAL MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: s.id}})
-  WITH chain, collect([
-    s.id, s.name, s.stage, member,
-    COLLECT {{ MATCH (s)-[:{cy.PART_OF}]->(c) WITH DISTINCT c ORDER BY c.id RETURN [c.id, c.name] }},
-    COLLECT {{ MATCH (s)-[:{cy.FEEDS}]->(x) WITH x ORDER BY x.id RETURN x.id }},
-    COLLECT {{ MATCH (x)-[:{cy.FEEDS}]->(s) WITH x ORDER BY x.id RETURN x.id }},
-    CASE WHEN f IS NULL THEN null ELSE [f.enterprise_count, f.project_count, f.investment_cny,
-      {_named("f.enterprise_ids[..$head]")}, {_named("f.project_ids[..$head]")}] END
-  ]) AS segments
-  RETURN collect([chain.id, chain.name, segments]) AS chains
-}}
-RETURN facts_fresh, ok, root_id, root.name AS name, size(pf.places) AS place_count, chains,
+WITH root_id, pf, facts_fresh, facts_fresh AND pf IS NOT NULL AS ok
+WITH root_id, pf, facts_fresh, ok,
+     CASE WHEN NOT ok THEN []
+          WHEN $chains IS NULL THEN COLLECT {{ MATCH (shape:{shapes.SHAPE}) RETURN shape ORDER BY shape.chain }}
+          ELSE COLLECT {{ UNWIND $chains AS cid WITH DISTINCT cid MATCH (shape:{shapes.SHAPE} {{chain: cid}})
+                         RETURN shape }} END AS found
+RETURN facts_fresh, ok, root_id, pf.name AS name, size(pf.places) AS place_count,
+       [shape IN found | [shape.chain, shape.name, shape.rows, shape.english, shape.cluster, shape.segment_count,
+                          shape.leader_count]] AS chains,
+       COLLECT {{
+         UNWIND found AS shape UNWIND shape.segments AS sid WITH DISTINCT sid
+         MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: sid}})
+         RETURN [f.segment, f.enterprise_count, f.project_count, f.investment_cny, f.enterprise_ids[..$head],
+                 f.enterprise_names[..$head], f.project_ids[..$head], f.project_names[..$head]] }} AS facts,
        CASE WHEN ok AND ($place OR $overview) THEN [pf.enterprise_count, pf.statuses, pf.status_projects, pf.status_cny,
-                                    pf.status_ledger_cny, {_named("pf.leader_ids")}] END AS place,
-       CASE WHEN ok AND $place THEN COLLECT {{
-         UNWIND pf.places AS pid WITH pid WHERE pid <> root_id
-         MATCH (n:{cy.ENTITY} {{id: pid}}) RETURN [n.id, n.name] ORDER BY n.id }} END AS place_names,
+                                    pf.status_ledger_cny, pf.leader_ids, pf.leader_names] END AS place,
+       CASE WHEN ok AND $place THEN [pf.places, pf.place_names] END AS place_names,
        CASE WHEN ok AND $overview THEN COLLECT {{
-         UNWIND $chains AS cid MATCH (f:{kept.CHAIN_FACT} {{place: root_id, chain: cid}}) RETURN f {{.*}} }} END
+         UNWIND found AS shape MATCH (f:{kept.CHAIN_FACT} {{place: root_id, chain: shape.chain}}) RETURN f {{.*}} }} END
          AS chain_facts,
        CASE WHEN ok AND $overview THEN COLLECT {{
-         UNWIND $chains AS cid
-         MATCH (e:{cy.ENTERPRISE})-[lead:{cy.LEADS}]->(:{cy.CHAIN} {{id: cid}})
-         WHERE EXISTS {{ (e)-[:{cy.LOCATED_IN}]->(place) WHERE place.id IN pf.places }}
+         UNWIND found AS shape
+         MATCH (chain:{cy.CHAIN} {{id: shape.chain}})<-[lead:{cy.LEADS}]-(e) WHERE e.id IN pf.leader_ids
          OPTIONAL MATCH (place:{cy.ENTITY} {{id: lead.scope}})
-         WITH cid, e, lead, place ORDER BY cid, e.id, lead.scope
+         WITH chain.id AS cid, e, lead, place ORDER BY cid, e.id, lead.scope
          RETURN {{chain: cid, id: e.id, name: e.name, scope: lead.scope, place: place.id, place_name: place.name}}
        }} END AS leaders"""
 
@@ -94,6 +82,7 @@ class Kept(NamedTuple):
     place_names: list[list[str]]  # [id, name] of the places the scope covers (``place``)
     chain_facts: list[dict[str, Any]]  # the chains' facts (``overview``)
     leaders: list[dict[str, Any]]  # the chains' local leaders (``overview``)
+    listing: dict[str, dict[str, Any]]  # chain id → english, cluster, segments, leaders (the chains listing's)
 
 
 def kept_chains(
@@ -122,41 +111,58 @@ def kept_chains(
         id=root, kind=kind_of_id(root), name=row["name"] if row["name"] is not None else root, places=row["place_count"]
     )
     facts: dict[str, dict[str, Any]] = {}
+    for segment, count, projects, cny, enterprise_ids, enterprise_names, project_ids, project_names in row["facts"]:
+        facts[segment] = {
+            "id": segment,
+            "enterprise_count": count,
+            "enterprises": [{"id": i, "name": n} for i, n in zip(enterprise_ids, enterprise_names, strict=True)],
+            "project_count": projects,
+            "projects": [{"id": i, "name": n} for i, n in zip(project_ids, project_names, strict=True)],
+            "investment_cny": cny,
+        }
     rows: list[dict[str, Any]] = []
-    for chain_id, chain_name, segments in row["chains"]:
-        shaped = []
-        for segment, name, stage, member, in_chains, feeds_out, feeds_in, fact in segments:
-            shaped.append(
-                {
-                    "id": segment,
-                    "name": name,
-                    "stage": stage,
-                    "member": member,
-                    "chains": [{"id": c, "name": n} for c, n in in_chains],
-                    "feeds_out": feeds_out,
-                    "feeds_in": feeds_in,
-                }
-            )
-            if segment not in facts:
-                count, projects, cny, enterprise_heads, project_heads = fact or (0, 0, 0, [], [])
-                facts[segment] = {
-                    "id": segment,
-                    "enterprise_count": count,
-                    "enterprises": [{"id": i, "name": n} for i, n in enterprise_heads],
-                    "project_count": projects,
-                    "projects": [{"id": i, "name": n} for i, n in project_heads],
-                    "investment_cny": cny,
-                }
+    listing: dict[str, dict[str, Any]] = {}
+    for chain_id, chain_name, shape, english, cluster, segment_count, leader_count in row["chains"]:
+        shaped = _segments(shape)
+        for segment in shaped:
+            if segment["id"] not in facts:
+                facts[segment["id"]] = _UNCOVERED | {"id": segment["id"], "enterprises": [], "projects": []}
         rows.append({"chain": chain_id, "name": chain_name, "segments": shaped})
+        listing[chain_id] = {"english": english, "cluster": cluster, "segments": segment_count, "leaders": leader_count}
     figures = None
     if row["place"] is not None:
-        enterprises, statuses, status_projects, status_cny, status_ledger_cny, leaders = row["place"]
+        enterprises, statuses, status_projects, status_cny, status_ledger_cny, leader_ids, leader_names = row["place"]
         figures = {
             "enterprise_count": enterprises,
             "statuses": statuses,
             "status_projects": status_projects,
             "status_cny": status_cny,
             "status_ledger_cny": status_ledger_cny,
-            "leaders": [{"id": i, "name": n} for i, n in leaders],
+            "leaders": [{"id": i, "name": n} for i, n in zip(leader_ids, leader_names, strict=True)],
         }
-    return Kept(ref, rows, facts, figures, row["place_names"] or [], row["chain_facts"] or [], row["leaders"] or [])
+    place_names = []
+    if row["place_names"] is not None:
+        ids, names = row["place_names"]
+        place_names = [[i, n] for i, n in zip(ids, names, strict=True) if i != root]
+    return Kept(ref, rows, facts, figures, place_names, row["chain_facts"] or [], row["leaders"] or [], listing)
+
+
+_UNCOVERED = {"enterprise_count": 0, "project_count": 0, "investment_cny": 0}
+
+
+@functools.lru_cache(maxsize=256)
+def _segments(shape: str) -> list[dict[str, Any]]:
+    """A kept shape's rows as :func:`chainkg.queries.gaps.chain_segments_cypher` gives its segments —
+    kept per shape text (it changes with the graph only; every caller reads the rows, none changes them)."""
+    return [
+        {
+            "id": segment,
+            "name": name,
+            "stage": stage,
+            "member": member,
+            "chains": [{"id": c, "name": n} for c, n in in_chains],
+            "feeds_out": feeds_out,
+            "feeds_in": feeds_in,
+        }
+        for segment, name, stage, member, in_chains, feeds_out, feeds_in in json.loads(shape)
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 
 import neo4j
 
-from chainkg.store.neo4j import facts, groups
+from chainkg.store.neo4j import facts, groups, shapes
 
 __all__ = ["SLICE", "WEIGHT", "Run", "Transact", "batches", "derive"]
 
@@ -87,6 +87,7 @@ def derive(transact: Transact, run: Run, *, budget: int = WEIGHT) -> bool:
         for places in batches(weights, budget):
             step(facts.MEMBERS, {"places": places, "active": facts.ACTIVE, "head": facts.HEAD})
         groups.derive(step, batches(weights, budget))  # recommend's groups: lineages, then per place
+        shapes.derive(step)  # the chains' shapes
         for row in step(facts.CHAINS, {}):
             step(facts.GRAPH, {"chains": [row["id"]]})
         step(facts.DONE, {"markers": markers})

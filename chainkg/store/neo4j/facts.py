@@ -13,15 +13,20 @@ a kind label, no relationships: no read, export, count or comparison of the stor
 
 - :data:`SEGMENT_FACT` ``{place, segment}`` for every (root place, segment) with a local member:
   ``enterprise_count``, ``project_count`` (active), ``investment_cny`` (the active projects' CNY
-  investment) and the ids of the first :data:`HEAD` enterprises and projects by id;
+  investment) and the ids of the first :data:`HEAD` enterprises and projects by id, their names beside
+  them (``enterprise_names``, ``project_names``; the id for a member without one);
 - :data:`CHAIN_FACT` ``{place, chain}``: the distinct local enterprises and projects over the chain's
   segments — ``enterprise_count``, ``active_count``, ``active_cny``, and every local project of any
   status counted per status (``statuses``, ``status_projects``, ``status_cny`` as
   :func:`chainkg.queries.common.cny` counts, ``status_ledger_cny`` as the project ledger does);
-- :data:`PLACE_FACT` ``{place}`` for every region and park: ``places`` (the places it covers, itself
-  included, sorted), ``enterprise_count``, its local leaders (``leader_ids``, enterprises with a LEADS
-  edge, by id) and its local projects per status;
-- :data:`GRAPH_FACT` ``{chain}``: the whole graph's per-chain statistics (:mod:`chainkg.queries.stats`).
+- :data:`PLACE_FACT` ``{place}`` for every region and park: ``name``, ``places`` (the places it covers,
+  itself included, sorted) and their ``place_names``, ``enterprise_count``, its local leaders
+  (``leader_ids``, enterprises with a LEADS edge, by id, and ``leader_names``) and its local projects
+  per status;
+- :data:`GRAPH_FACT` ``{chain}``: the whole graph's per-chain statistics (:mod:`chainkg.queries.stats`);
+- each chain's shape (:mod:`chainkg.store.neo4j.shapes`), and on the :data:`STATE` the ``home`` region.
+
+A name kept here is the node's name, or its id when it has none (a list property holds no null).
 
 Freshness. Every write transaction of the store creates a :data:`WRITE` marker node (:data:`MARK`; a
 new node each time, so concurrent writers never wait on each other). The facts are *fresh* when the
@@ -81,8 +86,9 @@ WRITE = "ChainkgWrite"
 HEAD = 50
 
 #: The shape of the facts: facts derived by a version of chainkg that wrote another shape are stale.
-#: 2: with recommend's groups (:mod:`chainkg.store.neo4j.groups`).
-FORMAT = 2
+#: 2: with recommend's groups (:mod:`chainkg.store.neo4j.groups`). 3: the chains' shapes
+#: (:mod:`chainkg.store.neo4j.shapes`), the members' and places' names beside their ids, the home region.
+FORMAT = 3
 
 #: Cypher condition: the facts describe the graph as it is now, in this version's shape.
 FRESH = f"(COUNT {{ (:{STATE} {{format: {FORMAT}}}) }} > 0 AND COUNT {{ (:{WRITE}) }} = 0)"
@@ -190,9 +196,10 @@ CALL (p) {{
 }}
 WITH p, within
 UNWIND within AS root
-WITH root, p.id AS place ORDER BY place
-WITH root, collect(place) AS places
-CREATE (:{FACT}:{PLACE_FACT} {{place: root, places: places}})
+WITH root, p.id AS place, coalesce(p.name, p.id) AS name ORDER BY place
+WITH root, collect(place) AS places, collect(name) AS names
+CREATE (:{FACT}:{PLACE_FACT} {{place: root, places: places, place_names: names,
+                              name: COLLECT {{ MATCH (r:{_ENTITY} {{id: root}}) RETURN coalesce(r.name, r.id) }}[0]}})
 RETURN count(*) AS places"""
 
 #: Every place fact with its weight (the places it covers), to cut the member facts into transactions.
@@ -217,8 +224,10 @@ CALL (rf) {{
       place: rf.place, segment: s.id,
       enterprise_count: size(es),
       enterprise_ids: [e IN es[..$head] | e.id],
+      enterprise_names: [e IN es[..$head] | coalesce(e.name, e.id)],
       project_count: size(ps),
       project_ids: [p IN ps[..$head] | p.id],
+      project_names: [p IN ps[..$head] | coalesce(p.name, p.id)],
       investment_cny: reduce(total = 0, p IN ps | total + {_cny("p")})
     }})
     RETURN count(*) AS segment_facts
@@ -245,6 +254,7 @@ CALL (rf) {{
     {_buckets("ps")}
     SET rf.enterprise_count = enterprises,
         rf.leader_ids = [e IN leaders | e.id],
+        rf.leader_names = [e IN leaders | coalesce(e.name, e.id)],
         rf.statuses = statuses, rf.status_projects = status_projects, rf.status_cny = status_cny,
         rf.status_ledger_cny = status_ledger_cny
     RETURN count(*) AS place_facts
@@ -280,7 +290,8 @@ RETURN count(*) AS chains"""
 #: Stamp the state and delete the markers this derivation answered for (after :data:`CLAIM`).
 DONE = f"""
 MATCH (state:{STATE} {{id: 'facts'}})
-SET state.derived = datetime(), state.deriving = null, state.format = {FORMAT}
+SET state.derived = datetime(), state.deriving = null, state.format = {FORMAT},
+    state.home = COLLECT {{ MATCH (r:{_REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0]
 WITH state
 UNWIND $markers AS marker
 MATCH (w:{WRITE}) WHERE elementId(w) = marker

@@ -68,7 +68,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.records import Batch, Provenance
 from chainkg.store.ahead import WriteAhead
-from chainkg.store.neo4j import derive, facts, groups
+from chainkg.store.neo4j import derive, facts, groups, shapes
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.own import Own
@@ -185,7 +185,12 @@ class Neo4jStore:
         until they are online, so the first load already uses them."""
         with self._translate("setting up the schema"):
             records, _, _ = self._driver.execute_query(cy.HAS_INDEX, {"name": GRAMS_INDEX}, database_=self.database)
-            for statement in schema_statements() + facts.schema_statements() + groups.schema_statements():
+            for statement in (
+                schema_statements()
+                + facts.schema_statements()
+                + groups.schema_statements()
+                + shapes.schema_statements()
+            ):
                 self._driver.execute_query(statement, database_=self.database)
             if not records[0]["n"]:  # a database written before the grams existed: derive them once
                 with self._session(write=True) as session:
