@@ -57,7 +57,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,6 +71,7 @@ from chainkg.store.ahead import WriteAhead
 from chainkg.store.neo4j import derive, facts, groups, shapes
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.neo4j.errors import translated
 from chainkg.store.neo4j.own import Own
 from chainkg.store.neo4j.rows import rows as plain_rows
 from chainkg.store.neo4j.rows import sent
@@ -83,7 +84,6 @@ from chainkg.store.protocol import (
     QueryForms,
     ResultT,
     StoreError,
-    StoreUnavailable,
     WriteResult,
 )
 
@@ -92,14 +92,6 @@ __all__ = ["Neo4jStore"]
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-_UNAVAILABLE = (
-    neo4j_errors.ServiceUnavailable,  # includes a commit whose outcome is unknown (IncompleteCommit)
-    neo4j_errors.SessionExpired,
-    neo4j_errors.ConnectionPoolError,
-    neo4j_errors.TransientError,  # still failing once the managed transaction has stopped retrying
-    OSError,
-)
 
 
 #: Items :meth:`Neo4jStore.set_empty_lists` sets per transaction.
@@ -463,28 +455,8 @@ class Neo4jStore:
         with self._translate(what), self._session(write=False) as session:
             return session.execute_read(work)
 
-    @contextmanager
-    def _translate(self, what: str, *, unwritten: bool = False) -> Iterator[None]:
-        """The driver's exceptions as :class:`StoreUnavailable` / :class:`StoreError`, saying what failed."""
-        try:
-            yield
-        except _UNAVAILABLE as exc:
-            undone = (
-                "; it was rolled back (or, if the connection died while committing, may have completed): "
-                "run it again once the server is back"
-                if unwritten
-                else ""
-            )
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} is unavailable while {what} ({type(exc).__name__}: {_first_line(exc)}){undone}"
-            ) from exc
-        except neo4j_errors.AuthError as exc:
-            raise StoreError(
-                f"Neo4j at {self.uri} refused the credentials while {what}: check CHAINKG_NEO4J_USER and "
-                f"CHAINKG_NEO4J_PASSWORD ({_first_line(exc)})"
-            ) from exc
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-            raise StoreError(f"Neo4j at {self.uri} refused {what}: {type(exc).__name__}: {_first_line(exc)}") from exc
+    def _translate(self, what: str, *, unwritten: bool = False) -> AbstractContextManager[None]:
+        return translated(self.uri, what, unwritten=unwritten)
 
 
 def _describe(batch: Batch, number: int) -> str:
@@ -495,9 +467,3 @@ def _describe(batch: Batch, number: int) -> str:
 def _entry_key(text: str) -> tuple[str, str]:
     data = json.loads(text)
     return data["loader"], data["path"]
-
-
-def _first_line(exc: BaseException) -> str:
-    """The server's own message when it sent one, else the exception's first line."""
-    text = (getattr(exc, "message", None) or str(exc)).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
