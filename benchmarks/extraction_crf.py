@@ -44,20 +44,14 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.calibration import fit  # noqa: E402
 from benchmarks.extraction import EVAL, _money, _pair_projects, seeds_dir  # noqa: E402
+from benchmarks.extraction_cv import SUBSETS  # noqa: E402
 from chainkg.loaders.news.labeller import MODEL, MODEL_INFO, RuleName, features, label, mark, rule_marks, sentences  # noqa: E402
 from chainkg.loaders.news.text import read_article  # noqa: E402
 from chainkg.schema.money import Money  # noqa: E402
 
-#: gathering → (folder, key prefixes)
+#: gathering → (folder, key prefixes): the real gatherings (extraction_cv's table), and the written set
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "dev1": ("real/dev", ("p", "q")),
-    "dev2": ("real/dev", ("r",)),
-    "test1": ("real/test", ("p",)),
-    "test2": ("real/test2", ("r",)),
-    "test3": ("real/test3", ("s",)),
-    "test4": ("real/test4", ("t",)),
-    "test5": ("real/test5", ("u",)),
-    "test6": ("real/test6", ("v",)),
+    **SUBSETS,
     "written": ("dev", ("d", "seeds/")),  # the written development set and the seed articles: always trained on
 }
 #: the gatherings of real text, each left out once
