@@ -20,9 +20,9 @@ of :attr:`Labelled.probability` are in ``docs/news.md``.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -210,11 +210,17 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
     return out
 
 
-@cache
-def tagger() -> Any:
-    """The shipped model, opened once."""
-    import pycrfsuite
+_PER_THREAD = threading.local()
 
-    model = pycrfsuite.Tagger()
-    model.open(str(MODEL))
+
+def tagger() -> Any:
+    """The shipped model, opened once per thread: a tagger keeps the sequence it tagged last (``marginal``
+    reads it), so two threads extracting at once must not share one."""
+    model = getattr(_PER_THREAD, "model", None)
+    if model is None:
+        import pycrfsuite
+
+        model = pycrfsuite.Tagger()
+        model.open(str(MODEL))
+        _PER_THREAD.model = model
     return model
