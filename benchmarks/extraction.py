@@ -132,6 +132,7 @@ SETS = {
     "real-test5": "real/test5",
     "real-test6": "real/test6",
     "real-test7": "real/test7",
+    "real-test8": "real/test8",
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -435,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test5": "real text, fifth test half (run once in round 5, then read: now development material)",
             "real-test6": "real text, sixth test half (run once in round 6, then read: development material)",
             "real-test7": "real text, seventh test half (fresh in round 7: run only on purpose, logged)",
+            "real-test8": "real text, eighth test half (fresh in round 8: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
