@@ -3,6 +3,7 @@ relationship's commit is, the ends' id check.
 
     .venv/bin/python -m benchmarks.neo4j_write_costs --uri bolt://… --password … --pid N
                                                    [--only nodes|relationships|ids]
+                                                   [--fulltext one|one-eventually|two]
 
 Why: a load's trace (``benchmarks.neo4j_online --trace``) shows a node batch's commit costing more
 than its statements. This creates the same 5,000 ``Enterprise`` rows (copied from the graph, new
@@ -20,7 +21,9 @@ statement's and the commit's CPU per relationship (deleting them after each). Th
 ``SUPPLIES`` relationships between existing enterprises (rolled back) with the ends matched by
 element id, with and without the check of each end's ``id``
 (:func:`chainkg.store.neo4j.statements._ends`). The graph must hold at least 10,000 enterprises (a
-city: ``benchmarks.neo4j_online --preset city --rounds 1`` leaves one). Not a test.
+city: ``benchmarks.neo4j_online --preset city --rounds 1`` leaves one). ``--fulltext`` first swaps
+chainkg's full-text index for another set (to compare a node's commit with each; chainkg's is put
+back at the end). Not a test.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from typing import Any
 import neo4j
 
 from benchmarks.neo4j_online import BoltClock
+from chainkg.schema.kinds import NodeKind
+from chainkg.store.neo4j.ddl import GRAMS, NAMES_INDEX, REPLACED_INDEXES
 
 _NODES = "CYPHER replan=skip UNWIND $rows AS row CREATE (n:Enterprise:Entity) SET n = row.props"
 _UNINDEXED = "CYPHER replan=skip UNWIND $rows AS row CREATE (n:ChainkgBenchUnindexed) SET n = row.props"
@@ -56,17 +61,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--pid", type=int, required=True, help="the server's process, for its Bolt threads' CPU")
     parser.add_argument("--only", choices=["nodes", "relationships", "ids"], default=None, help="one of the three")
+    parser.add_argument(
+        "--fulltext",
+        choices=list(_FULLTEXT),
+        default=None,
+        help="first replace the full-text index by: one (chainkg's), one-eventually (its eventually consistent twin) "
+        "or two (keys and grams apart, as before the sixth round); chainkg's is put back at the end",
+    )
     args = parser.parse_args(argv)
     driver = neo4j.GraphDatabase.driver(args.uri, auth=(args.user, args.password))
     clock = BoltClock(args.pid)
     try:
+        if args.fulltext:
+            _fulltext(driver, args.fulltext)
         parts = {"nodes": _commits, "relationships": _relationship_commits, "ids": _id_check}
         for name, part in parts.items():
             if args.only in (None, name):
                 part(driver, clock)
     finally:
+        if args.fulltext:
+            _fulltext(driver, "one")
         driver.close()
     return 0
+
+
+_LABELS = "|".join(kind.value for kind in NodeKind)
+_OPTIONS = "OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: {}}}}}"
+#: Full-text index sets to measure a node's commit with: name → (index name, properties, eventually consistent).
+_FULLTEXT = {
+    "one": [(NAMES_INDEX, f"n.keys, n.{GRAMS}", "false")],
+    "one-eventually": [(NAMES_INDEX, f"n.keys, n.{GRAMS}", "true")],
+    "two": [("chainkg_keys", "n.keys", "false"), ("chainkg_key_grams", f"n.{GRAMS}", "false")],
+}
+
+
+def _fulltext(driver: neo4j.Driver, which: str) -> None:
+    """Drop chainkg's full-text index(es) and create the set ``which`` (populated before it returns)."""
+    for name in (NAMES_INDEX, *REPLACED_INDEXES):
+        driver.execute_query(f"DROP INDEX {name} IF EXISTS")
+    for name, props, eventually in _FULLTEXT[which]:
+        driver.execute_query(
+            f"CREATE FULLTEXT INDEX {name} FOR (n:{_LABELS}) ON EACH [{props}] " + _OPTIONS.format(eventually)
+        )
+    driver.execute_query("CALL db.awaitIndexes(600)")
 
 
 def _commits(driver: neo4j.Driver, clock: BoltClock) -> None:
