@@ -5,7 +5,7 @@ the same names and neither scans every name to do it.
 
 The scores are defined in :mod:`chainkg.queries.search`. The embedded store finds the nodes that may
 score above 0 with its key index (:class:`chainkg.store.key_index.KeyIndex`), Neo4j with its
-full-text index (:data:`chainkg.store.neo4j.ddl.KEYS_INDEX`); both then score exactly those with
+full-text index (:data:`chainkg.store.neo4j.ddl.NAMES_INDEX`); both then score exactly those with
 :func:`score_keys`. A :class:`Match` sorts in search's order: score (descending), kind
 (:data:`KIND_ORDER`), name, id.
 """
@@ -23,7 +23,7 @@ from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.store.key_index import bigrams, key_index
-from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, MAX_SIZE, escape_lucene, sized_gram
+from chainkg.store.neo4j.ddl import GRAMS, MAX_SIZE, NAMES_INDEX, escape_lucene, sized_gram
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -126,13 +126,13 @@ def networkx_matches(graph: nx.MultiDiGraph[str], query: str, kinds: Collection[
     return found
 
 
-#: On Neo4j the candidates come from two keyword full-text indexes: exact keys from
-#: :data:`~chainkg.store.neo4j.ddl.KEYS_INDEX`, keys by bigram from :data:`~chainkg.store.neo4j.ddl.GRAMS_INDEX`
-#: (each node's ``grams``: the bigrams of its keys, bare and with the key's size); then :func:`score_keys`
+#: On Neo4j the candidates come from the keyword full-text index :data:`~chainkg.store.neo4j.ddl.NAMES_INDEX`:
+#: exact keys from its ``keys`` field, keys by bigram from its ``grams`` field (each node's ``grams``:
+#: the bigrams of its keys, bare and with the key's size); then :func:`score_keys`
 #: scores them as on the embedded store. ``frequencies`` counts the nodes holding each of the query's
 #: bigrams, up to ``$cap``, with the best hit's score (to try the rare ones first, see
 #: :func:`candidate_queries` and :func:`_frequencies`); ``candidates`` runs
-#: the Lucene queries, each on its index, and returns every node found once, as one list (a row per node
+#: the Lucene queries, each on the index it names, and returns every node found once, as one list (a row per node
 #: costs the driver more than the statement costs the server). Every term is exact: no wildcard walks an
 #: index's terms.
 CYPHER = {
@@ -191,14 +191,14 @@ def candidate_queries(query: str, frequency: Callable[[str], float] | None = Non
     go in queries of at most ``_CLAUSES`` clauses.
     """
     if len(query) < 2:
-        return [(KEYS_INDEX, f"keys:*{escape_lucene(query)}*")]
+        return [(NAMES_INDEX, f"keys:*{escape_lucene(query)}*")]
     subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
     keys = [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
     rarest = min(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
     grams = [f"{GRAMS}:{escape_lucene(term)}" for term in [rarest, *dice_terms(query, frequency)]]
     return [
-        (index, " OR ".join(terms[i : i + _CLAUSES]))
-        for index, terms in ((KEYS_INDEX, keys), (GRAMS_INDEX, grams))
+        (NAMES_INDEX, " OR ".join(terms[i : i + _CLAUSES]))
+        for terms in (keys, grams)
         for i in range(0, len(terms), _CLAUSES)
     ]
 
@@ -225,7 +225,7 @@ def _frequencies(execute: Execute, query: str) -> Callable[[str], float] | None:
         return None
     # try the rare bigrams first: the common ones then bring only short keys
     terms = {f"{GRAMS}:{escape_lucene(gram)}": gram for gram in grams}
-    args = {"index": GRAMS_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
+    args = {"index": NAMES_INDEX, "terms": list(terms), "cap": _COUNT_CAP}
     rarity: dict[str, float] = {}
     for row in execute(CYPHER["frequencies"], args):
         common = row["n"] >= _COUNT_CAP and row["top"]
@@ -267,8 +267,7 @@ def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], lim
             "q_grams": [query],
             "gram": gram,
             "prefix_query": f"keys:{gram}*",
-            "keys_index": KEYS_INDEX,
-            "grams_index": GRAMS_INDEX,
+            "index": NAMES_INDEX,
             "kinds": kind_values,
             "order": _ORDER,
         }
@@ -283,9 +282,8 @@ def cypher_ranked(execute: Execute, query: str, kinds: Collection[NodeKind], lim
         "q_grams": grams,
         "grams": [[escape_lucene(gram), gram] for gram in grams],
         "smallest": -(-len(grams) // 3),
-        "keys_queries": [lucene for index, lucene in candidate_queries(query) if index == KEYS_INDEX],
-        "keys_index": KEYS_INDEX,
-        "grams_index": GRAMS_INDEX,
+        "keys_queries": [lucene for _, lucene in candidate_queries(query) if lucene.startswith("keys:")],
+        "index": NAMES_INDEX,
         "kinds": kind_values,
         "order": _ORDER,
     }

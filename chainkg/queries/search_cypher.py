@@ -60,15 +60,15 @@ _KEY_SCORE = f"""CASE
 #: ``[index, Lucene query]`` pairs it ran, for the client when risky).
 #:
 #: ``$f``: ``q`` (the normalised text), ``q_grams`` (its distinct bigrams), ``grams`` (each as
-#: ``[Lucene-escaped, itself]``, sorted), ``smallest`` (⌈m/3⌉), ``keys_queries`` (the keys index's
-#: queries, :func:`chainkg.queries.matching.candidate_queries`), ``keys_index``, ``grams_index``,
+#: ``[Lucene-escaped, itself]``, sorted), ``smallest`` (⌈m/3⌉), ``keys_queries`` (the ``keys`` field's
+#: queries, :func:`chainkg.queries.matching.candidate_queries`), ``index`` (the full-text index),
 #: ``kinds``, ``order`` (kind → its place in search's order); ``$cap``: bigram counts stop there.
 RANKED = f"""
 CALL () {{
   UNWIND $f.grams AS g
   CALL (g) {{
     WITH g WHERE size($f.grams) > 1
-    CALL db.index.fulltext.queryNodes($f.grams_index, 'grams:' + g[0], {{limit: $cap}}) YIELD node, score
+    CALL db.index.fulltext.queryNodes($f.index, 'grams:' + g[0], {{limit: $cap}}) YIELD node, score
     RETURN count(node) AS n, max(score) AS top
   }}
   WITH g, CASE WHEN n >= $cap AND top IS NOT NULL THEN $cap + 1.0 / (1 + top) ELSE toFloat(n) END AS rarity
@@ -79,9 +79,9 @@ WITH ordered, size(ordered) AS m
 WITH CASE WHEN m = 0 THEN [] ELSE ['grams:' + ordered[0]] + reduce(terms = [], i IN range(1, m) |
        terms + [s IN range($f.smallest, CASE WHEN 3 * m - 4 * i + 4 < 9999 THEN 3 * m - 4 * i + 4 ELSE 9999 END) |
                 'grams:' + ordered[i - 1] + '#' + right('000' + toString(s), 4)]) END AS terms
-WITH [query IN $f.keys_queries | [$f.keys_index, query]] +
+WITH [query IN $f.keys_queries | [$f.index, query]] +
      [at IN range(0, size(terms) - 1, 500) WHERE at < size(terms) |
-      [$f.grams_index, reduce(text = '', term IN terms[at..at + 500] |
+      [$f.index, reduce(text = '', term IN terms[at..at + 500] |
                               text + CASE WHEN text = '' THEN '' ELSE ' OR ' END + term)]] AS queries
 CALL (queries) {{
   UNWIND queries AS query
@@ -142,7 +142,7 @@ SHORT = f"""
 CALL () {{
   UNWIND range(1, {SHORT_SIZES}) AS size
   CALL (size) {{
-    CALL db.index.fulltext.queryNodes($f.grams_index, 'grams:' + $f.gram + '#' + right('000' + toString(size), 4))
+    CALL db.index.fulltext.queryNodes($f.index, 'grams:' + $f.gram + '#' + right('000' + toString(size), 4))
     YIELD node
     RETURN node
   }}
@@ -155,12 +155,12 @@ CALL () {{
 }}
 CALL (last, cut) {{
   CALL (last, cut) {{
-    CALL db.index.fulltext.queryNodes($f.keys_index, $f.prefix_query) YIELD node
+    CALL db.index.fulltext.queryNodes($f.index, $f.prefix_query) YIELD node
     RETURN node
     UNION
     UNWIND CASE WHEN cut THEN range(1, last) ELSE [0] END AS size
     CALL (size) {{
-      CALL db.index.fulltext.queryNodes($f.grams_index, 'grams:' + $f.gram +
+      CALL db.index.fulltext.queryNodes($f.index, 'grams:' + $f.gram +
                                         CASE WHEN size = 0 THEN '' ELSE '#' + right('000' + toString(size), 4) END)
       YIELD node
       RETURN node
@@ -180,7 +180,7 @@ WITH scored, risky, cut, NOT cut OR size(best) = $limit AND best[-1] > bound AS 
      CASE WHEN size(best) < $limit THEN 0.0 ELSE best[-1] END AS floor
 RETURN exact, risky,
        CASE WHEN NOT cut THEN size(scored) WHEN exact THEN COUNT {{
-         CALL db.index.fulltext.queryNodes($f.grams_index, 'grams:' + $f.gram) YIELD node
+         CALL db.index.fulltext.queryNodes($f.index, 'grams:' + $f.gram) YIELD node
          WITH node WHERE any(label IN labels(node) WHERE label IN $f.kinds)
          RETURN node
        }} END AS total,

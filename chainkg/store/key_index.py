@@ -1,6 +1,6 @@
 """The embedded store's name index: every node's search keys, and which keys hold each character
 bigram — what search, the listings' text filter and "did you mean" suggestions ask instead of
-scanning every node (Neo4j's twin is the full-text index :data:`chainkg.store.neo4j.ddl.KEYS_INDEX`).
+scanning every node (Neo4j's twin is the full-text index :data:`chainkg.store.neo4j.ddl.NAMES_INDEX`).
 
 Built once per graph version (:func:`key_index`), about a second at city scale; the app's warm-up
 builds it before the first request needs it.

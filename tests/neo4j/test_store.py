@@ -15,7 +15,7 @@ from chainkg.schema.kinds import EdgeKind, NodeKind, Stage
 from chainkg.schema.models import Enterprise, Segment, Source, make_edge
 from chainkg.schema.records import Batch, NodeRecord, Provenance
 from chainkg.store.memory import _UNION_LISTS, MemoryStore
-from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, KEYS_INDEX, key_grams, schema_statements
+from chainkg.store.neo4j.ddl import GRAMS, NAMES_INDEX, REPLACED_INDEXES, key_grams, schema_statements
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.protocol import UNION_LISTS, GraphStore, ManifestEntry, StoreError, StoreUnavailable, WriteResult
 from tests.neo4j.contents import memory_contents, neo4j_contents
@@ -57,10 +57,10 @@ def test_schema_setup_is_idempotent_and_complete(neo4j_store: Neo4jStore) -> Non
     for kind in NodeKind:
         assert any(c["labelsOrTypes"] == [kind.value] and c["properties"] == ["id"] for c in constraints.values()), kind
     indexes = {r["name"]: r for r in neo4j_store.read("SHOW INDEXES YIELD name, type, labelsOrTypes, properties")}
-    assert indexes[KEYS_INDEX]["type"] == "FULLTEXT"
-    assert set(indexes[KEYS_INDEX]["labelsOrTypes"]) == {k.value for k in NodeKind}
-    assert indexes[KEYS_INDEX]["properties"] == ["keys"]
-    assert indexes[GRAMS_INDEX]["type"] == "FULLTEXT" and indexes[GRAMS_INDEX]["properties"] == [GRAMS]
+    assert indexes[NAMES_INDEX]["type"] == "FULLTEXT"
+    assert set(indexes[NAMES_INDEX]["labelsOrTypes"]) == {k.value for k in NodeKind}
+    assert indexes[NAMES_INDEX]["properties"] == ["keys", GRAMS]
+    assert not set(REPLACED_INDEXES) & set(indexes)  # one full-text index: one Lucene document per node
     assert sum(r["type"] == "RANGE" and r["properties"] == ["name"] for r in indexes.values()) >= len(NodeKind)
     # every statement idempotent: creations IF NOT EXISTS, the drop of a replaced index IF EXISTS
     assert all(re.search(r"\bIF (NOT )?EXISTS\b", statement) for statement in schema_statements())
@@ -226,11 +226,15 @@ def test_grams_are_kept_with_the_keys_derived_for_older_databases_and_never_read
     written = grams()
     assert "稀土" in written[first.id]
     assert GRAMS not in (empty.node(first.id) or {}) and empty.node(first.id) == memory.node(first.id)
-    with empty._driver.session() as session:  # as a database written before the grams
+    labels = "|".join(kind.value for kind in NodeKind)
+    with empty._driver.session() as session:  # as a database written before the grams: keys indexed alone
         session.run(f"MATCH (n) REMOVE n.{GRAMS}").consume()
-        session.run(f"DROP INDEX {GRAMS_INDEX}").consume()
+        session.run(f"DROP INDEX {NAMES_INDEX}").consume()
+        session.run(f"CREATE FULLTEXT INDEX chainkg_keys FOR (n:{labels}) ON EACH [n.keys]").consume()
     empty.connect()
     assert grams() == written
+    names = {r["name"] for r in empty.read("SHOW INDEXES YIELD name")}
+    assert NAMES_INDEX in names and "chainkg_keys" not in names  # brought to the one index on connect
     for text in ("有研", "研新材", "有研稀", "华创", "北方华"):
         params = search.Params(text=text)
         assert empty.run(search.QUERY, params) == memory.run(search.QUERY, params), text

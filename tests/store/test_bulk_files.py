@@ -43,7 +43,7 @@ def test_files_keep_types_texts_and_labels(tmp_path: Path) -> None:
     ]
     (header, row) = _rows(tmp_path / "nodes-Enterprise-0.csv")
     # grams: the keys' bigrams, bare and with the key's size, which the Neo4j store keeps for its search
-    # index (ddl.GRAMS_INDEX, ddl.key_grams)
+    # index (ddl.NAMES_INDEX, ddl.key_grams)
     assert header == ["id:ID", ":LABEL", "capital:long", "grams:string[]", "keys:string[]", "name"]
     grams = "公司\x1f公司#0002\x1f甲公\x1f甲公#0002"
     assert row == ["ent:a", "Enterprise\x1fEntity", "3", grams, "甲\x1f甲公司", '甲 "公司", 一\n二']

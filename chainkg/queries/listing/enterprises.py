@@ -41,7 +41,7 @@ from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind
 from chainkg.store.graph_tables import node_table
 from chainkg.store.key_index import bigrams
 from chainkg.store.neo4j import facts as kept
-from chainkg.store.neo4j.ddl import GRAMS, GRAMS_INDEX, escape_lucene
+from chainkg.store.neo4j.ddl import GRAMS, NAMES_INDEX, escape_lucene
 from chainkg.store.nx_index import cached, cached_per_scope, located_in_places, members_by_segment, nodes_of_kind
 
 __all__ = ["CYPHER", "QUERY", "EnterpriseItem", "Params", "Result", "run_cypher", "run_networkx"]
@@ -183,7 +183,7 @@ _WHERE = "\n  AND ".join(_CONDITIONS.values())
 
 #: Every enterprise passing the filters, as ``n``: found from ``$f.start`` — a segment's members, the
 #: enterprises holding every bigram of the text (the grams index,
-#: :data:`chainkg.store.neo4j.ddl.GRAMS_INDEX`; each then tested for containing it), a chain's
+#: :data:`chainkg.store.neo4j.ddl.NAMES_INDEX`'s ``grams``; each then tested for containing it), a chain's
 #: members, a scope's located enterprises, or every enterprise — and the others tested on each. Each
 #: branch begins with a test of ``$f.start`` alone, so only the chosen one reads the graph.
 MATCH = f"""
@@ -193,7 +193,7 @@ CALL () {{
   RETURN DISTINCT n
   UNION ALL
   WITH $f.start AS start WHERE start = 'text'
-  CALL db.index.fulltext.queryNodes($f.grams_index, $f.grams_query) YIELD node
+  CALL db.index.fulltext.queryNodes($f.index, $f.grams_query) YIELD node
   WITH node AS n WHERE n:{cy.ENTERPRISE}
   RETURN n
   UNION ALL
@@ -353,7 +353,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     grams = " AND ".join(f"{GRAMS}:{escape_lucene(g)}" for g in sorted(bigrams(text or ""))) if by_text else None
     args |= {
         "places": prelude.places,
-        "grams_index": GRAMS_INDEX,
+        "index": NAMES_INDEX,
         "grams_query": grams,
         "after": decode_cursor(params.cursor) if params.cursor else "",  # every id sorts after ""
     }

@@ -80,7 +80,7 @@ def write_import_files(graph: nx.MultiDiGraph[str], directory: Path, database: s
     for node_id, attrs in graph.nodes(data=True):
         props = {k: v for k, v in attrs.items() if k != "kind" and v is not None and v != []}
         if isinstance(props.get("keys"), list) and (grams := key_grams(props["keys"])):
-            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.GRAMS_INDEX)
+            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.NAMES_INDEX)
         out.empty_lists += [(node_id, k) for k, v in attrs.items() if v == [] and isinstance(v, list)]
         nodes.setdefault(attrs["kind"], []).append((node_id, props))
     for kind, members in sorted(nodes.items()):
@@ -96,7 +96,7 @@ def write_import_files(graph: nx.MultiDiGraph[str], directory: Path, database: s
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         props = {k: v for k, v in attrs.items() if k != "kind" and v is not None and v != []}
         if isinstance(props.get("keys"), list) and (grams := key_grams(props["keys"])):
-            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.GRAMS_INDEX)
+            props[GRAMS] = grams  # what the online writes derive (chainkg.store.neo4j.ddl.NAMES_INDEX)
         out.empty_lists += [
             ((source, target, attrs["kind"], key), k) for k, v in attrs.items() if v == [] and isinstance(v, list)
         ]

@@ -12,17 +12,22 @@ EXISTS``, so running them again changes nothing):
   and ``MATCH ({id: …})`` use;
 - a range index on ``name`` for every kind label, for analysts' ``MATCH (e:Enterprise {name: …})``
   in Neo4j Browser;
-- the full-text index :data:`KEYS_INDEX` over ``keys`` (the normalised name and aliases) of every
-  kind, with Lucene's ``keyword`` analyzer: each key is one term, untouched. An exact term finds
-  the nodes a name resolves to (the loaders' name lookups), and wildcard terms find every key
-  containing a text (the candidates of search; see :mod:`chainkg.queries.search`). A plain range index
-  cannot do either: Neo4j does not index the elements of a list property for ``IN``.
-- the full-text index :data:`GRAMS_INDEX` over ``grams``, the character bigrams of a node's keys
-  (:func:`key_grams`; kept by the writes beside ``keys`` and hidden from every read, see
-  :data:`DERIVED`), also keyword-analysed. Search's candidates are the keys that contain a text or
-  share a bigram with it: as wildcard terms (``*科技*``) on ``keys`` Lucene finds those by walking
-  the whole term dictionary of the index (tens of thousands of keys at city scale) per term, as
-  exact terms on ``grams`` it looks each one up.
+- the full-text index :data:`NAMES_INDEX` over ``keys`` (the normalised name and aliases) and
+  ``grams`` (the character bigrams of those keys, :func:`key_grams`; kept by the writes beside
+  ``keys`` and hidden from every read, see :data:`DERIVED`) of every kind, with Lucene's ``keyword``
+  analyzer: each key and each gram is one term, untouched, in its own field (``keys:…``,
+  ``grams:…``) of one Lucene document per node. An exact ``keys`` term finds the nodes a name
+  resolves to (the loaders' name lookups), and wildcard terms find every key containing a text. A
+  plain range index cannot do either: Neo4j does not index the elements of a list property for
+  ``IN``. Search's candidates are the keys that contain a text or share a bigram with it: as
+  wildcard terms (``keys:*科技*``) Lucene finds those by walking the whole term dictionary of the field
+  (tens of thousands of keys at city scale) per term, as exact ``grams`` terms it looks each one up.
+
+  One index, not one per property: each index a node is in costs that node a Lucene document
+  written at commit (about 20 µs of server CPU a keyed node at city scale, BENCHMARKS.md §2,
+  sixth round), and a fielded query reads only its field, so the answers are the same. A database
+  made before this holds the two indexes :data:`REPLACED_INDEXES` names; :func:`schema_statements`
+  drops them once the new one exists.
 
 Names are ``chainkg_<label>_<property>`` so ``SHOW INDEXES`` tells chainkg's own apart.
 """
@@ -36,27 +41,29 @@ from chainkg.schema.kinds import NodeKind, StoreLabel
 __all__ = [
     "DERIVED",
     "GRAMS",
-    "GRAMS_INDEX",
-    "KEYS_INDEX",
+    "GRAMS_INDEXES",
     "MAX_SIZE",
-    "OLD_GRAMS_INDEX",
+    "NAMES_INDEX",
+    "REPLACED_INDEXES",
     "constraint_statements",
     "escape_lucene",
-    "grams_fulltext_index",
     "index_statements",
     "key_grams",
+    "names_fulltext_index",
     "schema_statements",
     "sized_gram",
 ]
 
-#: The full-text index over every node's ``keys``.
-KEYS_INDEX = "chainkg_keys"
-
-#: The full-text index over every node's ``grams``, and that property.
-GRAMS_INDEX = "chainkg_key_grams"
-#: The index's name before its terms held key sizes (dropped: a database that has it gets the terms anew).
-OLD_GRAMS_INDEX = "chainkg_grams"
+#: The full-text index over every node's ``keys`` and ``grams``.
+NAMES_INDEX = "chainkg_names"
+#: The property holding a node's key bigrams (:func:`key_grams`).
 GRAMS = "grams"
+#: Indexes of earlier versions, dropped by :func:`schema_statements`: ``chainkg_keys`` (``keys`` alone),
+#: ``chainkg_key_grams`` (``grams`` alone) and ``chainkg_grams`` (``grams`` before its terms held key sizes).
+REPLACED_INDEXES = ("chainkg_keys", "chainkg_key_grams", "chainkg_grams")
+#: Indexes whose presence says the nodes' ``grams`` hold sized terms (a database without any of them
+#: was written before: its grams are derived once, on connect).
+GRAMS_INDEXES = (NAMES_INDEX, "chainkg_key_grams")
 
 #: Node properties the Neo4j store derives for its indexes: not part of the graph, never read back.
 DERIVED = (GRAMS,)
@@ -101,20 +108,11 @@ def name_index(label: str) -> str:
     return f"CREATE INDEX {_name(label, 'name')} IF NOT EXISTS FOR (n:{label}) ON (n.name)"
 
 
-def keys_fulltext_index() -> str:
-    """The keyword-analysed full-text index over ``keys`` of every node kind."""
+def names_fulltext_index() -> str:
+    """The keyword-analysed full-text index over ``keys`` and ``grams`` of every node kind."""
     labels = "|".join(kind.value for kind in NodeKind)
     return (
-        f"CREATE FULLTEXT INDEX {KEYS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.keys] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}"
-    )
-
-
-def grams_fulltext_index() -> str:
-    """The keyword-analysed full-text index over ``grams`` of every node kind."""
-    labels = "|".join(kind.value for kind in NodeKind)
-    return (
-        f"CREATE FULLTEXT INDEX {GRAMS_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.{GRAMS}] "
+        f"CREATE FULLTEXT INDEX {NAMES_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [n.keys, n.{GRAMS}] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}"
     )
 
@@ -125,12 +123,12 @@ def constraint_statements() -> list[str]:
 
 
 def index_statements() -> list[str]:
-    return [name_index(kind.value) for kind in NodeKind] + [keys_fulltext_index(), grams_fulltext_index()]
+    return [name_index(kind.value) for kind in NodeKind] + [names_fulltext_index()]
 
 
 def schema_statements() -> list[str]:
     """Every statement, constraints first; each is idempotent and runs in its own transaction."""
-    return constraint_statements() + index_statements() + [f"DROP INDEX {OLD_GRAMS_INDEX} IF EXISTS"]
+    return constraint_statements() + index_statements() + [f"DROP INDEX {name} IF EXISTS" for name in REPLACED_INDEXES]
 
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/ ])')

@@ -272,8 +272,8 @@ COUNTS = "\nUNION ALL\n".join(
 #: Relationships of one type, by kind value.
 EDGE_COUNT = {k: f"MATCH ()-[r:{k.value}]->() RETURN count(r) AS n" for k in EdgeKind}
 
-#: Whether an index of this name exists.
-HAS_INDEX = "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n"
+#: How many of the indexes named ``$names`` exist.
+HAS_INDEX = "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS n"
 
 #: ``grams`` (:func:`chainkg.store.neo4j.ddl.key_grams`) for every node with keys whose grams are missing
 #: or hold no sized term: a database written before them. In its own transactions (an auto-commit statement).

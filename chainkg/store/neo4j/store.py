@@ -70,7 +70,7 @@ from chainkg.schema.records import Batch, Provenance
 from chainkg.store.ahead import WriteAhead
 from chainkg.store.neo4j import derive, facts, groups, shapes
 from chainkg.store.neo4j import statements as cy
-from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEX, KEYS_INDEX, escape_lucene, schema_statements
+from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEXES, NAMES_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.errors import translated
 from chainkg.store.neo4j.own import Own
 from chainkg.store.neo4j.rows import rows as plain_rows
@@ -173,10 +173,13 @@ class Neo4jStore:
         return self
 
     def ensure_schema(self, index_wait_seconds: int = 300) -> None:
-        """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent) and wait
-        until they are online, so the first load already uses them."""
+        """Create the constraints and indexes of :mod:`chainkg.store.neo4j.ddl` (idempotent), drop those
+        it replaced, derive the nodes' ``grams`` once on a database written before them, and wait until
+        the indexes are online, so the first load (and search) already uses them."""
         with self._translate("setting up the schema"):
-            records, _, _ = self._driver.execute_query(cy.HAS_INDEX, {"name": GRAMS_INDEX}, database_=self.database)
+            records, _, _ = self._driver.execute_query(
+                cy.HAS_INDEX, {"names": list(GRAMS_INDEXES)}, database_=self.database
+            )
             for statement in (
                 schema_statements()
                 + facts.schema_statements()
@@ -410,7 +413,7 @@ class Neo4jStore:
         if not key:
             return []
         rows = self.read(
-            cy.FIND_IDS, {"index": KEYS_INDEX, "query": f"keys:{escape_lucene(key)}", "kind": kind.value, "key": key}
+            cy.FIND_IDS, {"index": NAMES_INDEX, "query": f"keys:{escape_lucene(key)}", "kind": kind.value, "key": key}
         )
         return [row["id"] for row in rows]
 
