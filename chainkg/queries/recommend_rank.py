@@ -88,6 +88,9 @@ class Facts:
     # told, before the details, the peers whose anchors and the nodes whose names they will show (a twin
     # that reads the graph over the network fetches them at once)
     prefetch: Callable[[list[str], list[str]], None] | None = None
+    # the candidates in all, when ``pool`` holds only those that can reach the ``limit`` listed (a twin
+    # that ranks them roughly first, and ships only those within a margin of the last listed)
+    total: int | None = None
 
 
 def rank(facts: Facts, params: Params) -> Result:
@@ -213,5 +216,5 @@ def rank(facts: Facts, params: Params) -> Result:
         covered_here=facts.covered_here,
         present_groups=facts.present_refs if facts.present_refs is not None else [facts.ref(g) for g in real_groups],
         candidates=candidates,
-        total_candidates=len(facts.pool),
+        total_candidates=len(facts.pool) if facts.total is None else facts.total,
     )
