@@ -73,8 +73,8 @@ from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.ddl import DERIVED, GRAMS_INDEXES, NAMES_INDEX, escape_lucene, schema_statements
 from chainkg.store.neo4j.errors import translated
 from chainkg.store.neo4j.own import Own
+from chainkg.store.neo4j.rows import in_one_map, sent
 from chainkg.store.neo4j.rows import rows as plain_rows
-from chainkg.store.neo4j.rows import sent
 from chainkg.store.neo4j.writer import Refused, write_tx
 from chainkg.store.protocol import (
     ClaimRow,
@@ -357,12 +357,13 @@ class Neo4jStore:
     # --- reading ---------------------------------------------------------------------------
 
     def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
-        """Run the query's Cypher form in one read transaction; when it found the chain facts stale
-        (it answered from the graph instead), derive them for the next call."""
+        """Run the query's Cypher form in one read transaction, each statement's parameters as one map
+        (:func:`~chainkg.store.neo4j.rows.one_map`: one plan per statement); when it found the chain
+        facts stale (it answered from the graph instead), derive them for the next call."""
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
             def execute(statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-                return plain_rows(tx.run(statement, sent(parameters)))
+                return plain_rows(tx.run(*in_one_map(statement, parameters)))
 
             return query.cypher(execute, params)
 
@@ -376,7 +377,7 @@ class Neo4jStore:
         """Rows of one read statement (its own transaction)."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return plain_rows(tx.run(statement, sent(parameters or {})))
+            return plain_rows(tx.run(*in_one_map(statement, parameters or {})))
 
         return self._read_tx(work, "reading")
 
