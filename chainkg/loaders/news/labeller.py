@@ -55,6 +55,9 @@ _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
 _CLAUSE_MARK = re.compile(r"[。!?;,:、]")
+_LABEL_BETWEEN = re.compile(
+    r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
+)
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -207,22 +210,38 @@ def _amount_after(sentence: str, end: int) -> Money | None:
 
 
 def _amount_before(sentence: str, start: int) -> Money | None:
-    """The investment written right before a name, a filler word at most between (总投资5亿元的<name>)."""
+    """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
+    that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
+    amounts = find_amounts(sentence)
+    for k, a in enumerate(amounts):
+        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start])):
+            continue
+        listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
+        if a.label == "invest" or (a.label == "none" and listed):
+            return a.money
+    return None
+
+
+def _amount_right_after(sentence: str, end: int) -> Money | None:
+    """The investment right after a name, only its label between (X项目总投资13亿元; A、总投资27亿元)."""
     for a in find_amounts(sentence):
-        if a.label == "invest" and 0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start]):
+        if a.label == "invest" and a.start >= end and _LABEL_BETWEEN.fullmatch(sentence[end : a.start]):
             return a.money
     return None
 
 
 def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> Money | None:
-    """A labelled name's amount: the one written right before it (aligned by position, whatever the rules gave:
-    in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies, give
-    each the amount after it); else a matched rule project's (none included: they read aggregates and other
-    measures); else one written after it in its clause."""
+    """A labelled name's amount, aligned by position on its span: the one written right before it, whatever the
+    rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
+    give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
+    after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
+    other measures); else, for a name only the labeller finds, one written after it in its clause."""
     before = _amount_before(sentence, start)
     if before is not None:
         return before
-    return rule.amount if rule is not None else _amount_after(sentence, end)
+    if rule is None:
+        return _amount_after(sentence, end)
+    return rule.amount if rule.amount is not None else _amount_right_after(sentence, end)
 
 
 def listed_lines(paragraphs: Sequence[str]) -> set[int]:

@@ -148,6 +148,13 @@ def test_an_amount_written_right_before_a_name_is_that_names_whatever_the_rules_
     listed = "引进总投资25亿元的甲公司孵化园、总投资22亿元的乙公司综合体等项目。"  # a list's items priced one by one
     found = label([listed], [], Oracle("甲公司孵化园", "乙公司综合体"))
     assert [f.amount for f in found] == [parse_amount("25亿元"), parse_amount("22亿元")]
+    bare = "签约总投资45亿元的甲公司孵化园、22亿元的乙公司综合体等项目。"  # the list's later items, prices bare
+    found = label([bare], [], Oracle("甲公司孵化园", "乙公司综合体"))
+    assert [f.amount for f in found] == [parse_amount("45亿元"), parse_amount("22亿元")]
+    after = "佛山联信5G科技城项目总投资4.06亿元,建设企业总部;成都五环快速路、总投资322亿元,年内开工。"
+    unpriced = [RuleName(("佛山联信5G科技城项目",)), RuleName(("成都五环快速路",))]
+    found = label([after], unpriced, Oracle("佛山联信5G科技城", "成都五环快速路"))
+    assert [f.amount for f in found] == [parse_amount("4.06亿元"), parse_amount("322亿元")]  # only a label between
 
 
 def test_a_project_named_twice_with_words_left_out_is_one() -> None:
