@@ -12,7 +12,7 @@ from other publishers and provinces) and per **genre** (``real/sources.yaml``). 
 subset it was written on and drops the others is fitted to that subset; one that generalises lifts
 (or keeps) the subsets it was not written on. ``--compare`` prints, per subset and genre, the pair F1
 and name recall of a saved run beside this one, and the passages whose pair counts changed.
-The fresh test half (``real/test7``) is never read here. The learned labeller was trained on all of these
+The learned labeller was trained on all of these
 passages, so with it (the default) the figures are in-sample; ``--rules-only`` scores the rules alone, and
 ``benchmarks/extraction_crf.py loro`` gives the out-of-sample figures.
 """
