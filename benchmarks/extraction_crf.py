@@ -2,16 +2,16 @@
 
     .venv/bin/python benchmarks/extraction_crf.py loro [--variants crf-chars,crf+rules,crf+rules-oos] [--only dev2]
     .venv/bin/python benchmarks/extraction_crf.py train [--variant crf+rules-oos]    # writes the shipped model
-    .venv/bin/python benchmarks/extraction_crf.py fresh --set real-test7              # a fresh half, once
+    .venv/bin/python benchmarks/extraction_crf.py fresh --set real-testN              # a fresh half, once
 
 The labeller is :mod:`chainkg.loaders.news.labeller` (a character CRF, python-crfsuite, over each sentence; its
 labels come from the gold names of the development passages, found in the text as the reader normalises it).
 Its rule features need the rule extractor's project candidates of every passage, written beforehand per commit
-to ``<rules>/dump-<sha>.json`` (``--rules``, default ``/tmp/h23-rules``) by ``benchmarks/extraction_rules_dump.py``
+to ``<rules>/dump-<sha>.json`` (``--rules``, default ``/tmp/h25-rules``) by ``benchmarks/extraction_rules_dump.py``
 from a copy of that commit (``git archive <sha> chainkg data | tar -x -C <rules>/<sha>``); ``cur`` is this
 checkout's rules (a copy of HEAD), over the real passages, the written development set and the seeds.
 
-``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1–test6, each from other publishers and
+``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1–test7, each from other publishers and
 places) the CRF is trained on the other gatherings (and the written set, never left out) and scored on k. The
 rules cannot be un-written, so they are compared **as they stood before k was seen** — the commit of k's first
 run (``UNSEEN_RULES``); the held-out gathering's rule features come from that same commit. Variants: ``rules``
@@ -56,7 +56,20 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 #: the gatherings of real text, each left out once
 ROUNDS = tuple(g for g in GROUPS if g != "written")
-FRESH = {"real-test7": ("real/test7", ("w",))}
+#: folders never trained on nor left out: the written held-out set, and every test half gathered after round 7
+#: (``real/test8`` …: fresh halves, scored once by the lead)
+NEVER_TRAINED = ("heldout", "real/test8")
+assert not any(folder.startswith(NEVER_TRAINED) for folder, _ in GROUPS.values())
+
+
+def fresh_groups(set_name: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The one gathering ``fresh`` scores: ``real-testN`` → every passage of ``real/testN`` (none of :data:`ROUNDS`)."""
+    folder = "real/" + set_name.removeprefix("real-")
+    if not set_name.startswith("real-test") or any(f == folder for f, _ in GROUPS.values()):
+        raise SystemExit(f"--set {set_name}: not a fresh half (the development gatherings are {', '.join(ROUNDS)})")
+    return {set_name: (folder, ("",))}
+
+
 #: the commit whose rules had not seen a gathering: the one its first run used (extraction_eval/README.md)
 UNSEEN_RULES = {
     "dev1": "2cae946",
@@ -67,6 +80,7 @@ UNSEEN_RULES = {
     "test4": "30f3dac",
     "test5": "4e29659",
     "test6": "d76a0fe",
+    "test7": "d76a0fe",  # its first run (fce3c2a) used d76a0fe's rules: no rule changed between
     "written": "cur",  # the rules were written on these from the start: no commit had not seen them
 }
 #: the CRF's training parameters (python-crfsuite, L-BFGS)
@@ -83,9 +97,12 @@ class Passage:
     paragraphs: tuple[str, ...] = ()
 
 
-def load(groups: dict[str, tuple[str, tuple[str, ...]]]) -> list[Passage]:
+def load(groups: dict[str, tuple[str, tuple[str, ...]]], fresh: bool = False) -> list[Passage]:
+    """The passages of ``groups`` with their gold; a folder of :data:`NEVER_TRAINED` only when ``fresh``."""
     out = []
     for group, (folder, prefixes) in groups.items():
+        if folder.startswith(NEVER_TRAINED) and not fresh:
+            raise ValueError(f"{folder} is never read as development material")
         gold_all = yaml.safe_load((EVAL / folder / "gold.yaml").read_text(encoding="utf-8")) or {}
         for key, gold in gold_all.items():
             if not key.startswith(prefixes):
@@ -241,9 +258,9 @@ def checksums(passages: list[Passage]) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=("loro", "train", "fresh"))
-    parser.add_argument("--rules", type=Path, default=Path("/tmp/h23-rules"))
+    parser.add_argument("--rules", type=Path, default=Path("/tmp/h25-rules"))
     parser.add_argument("--only", default="", help="comma-separated gatherings to leave out (loro)")
-    parser.add_argument("--set", default="real-test7", choices=tuple(FRESH))
+    parser.add_argument("--set", default="", help="the fresh half ``fresh`` scores (real-testN), named on purpose")
     parser.add_argument("--variant", default="crf+rules-oos", choices=VARIANTS[1:], help="the model train writes")
     parser.add_argument("--json", type=Path, help="write the counts and (probability, right) points here")
     parser.add_argument("--variants", default=",".join(VARIANTS[1:]), help="comma-separated models to train")
@@ -297,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             MODEL_INFO.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             print(f"{MODEL} ({MODEL.stat().st_size} bytes) from {len(passages)} passages, {len(data)} sentences")
         else:
-            fresh = load(FRESH)
+            fresh = load(fresh_groups(args.set), fresh=True)
             taggers = models(passages, cur, unseen, Path(tmp), variants)
             results[args.set] = evaluate(taggers, fresh, dump(args.rules, "fresh"), points)
             print(f"\n{args.set} (trained on all {len(passages)} development passages)      P      R     F1  name R")

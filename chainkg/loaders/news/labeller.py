@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,11 @@ __all__ = [
     "RuleName",
     "features",
     "label",
+    "listed_lines",
     "mark",
     "matches",
     "rule_marks",
+    "same_project",
     "sentences",
     "spans",
     "tagger",
@@ -52,6 +54,12 @@ MODEL_INFO = Path(__file__).with_name("labeller_model.json")
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
+_CLAUSE_MARK = re.compile(r"[。!?;,:、]")
+_LABEL_BETWEEN = re.compile(
+    r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
+)
+_LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
+_NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
 
 @dataclass(frozen=True)
@@ -178,35 +186,111 @@ def matches(name: str, forms: Sequence[str]) -> bool:
     return False
 
 
-def _amount_near(sentence: str, start: int, end: int) -> Money | None:
+def _in_order(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def same_project(name: str, other: str) -> bool:
+    """One project named twice: the evaluation's rule (:func:`matches`), or both names begin and end alike (two
+    characters each) and one's characters stand in order in the other's, with words left out of the middle
+    (哈尔滨冷链物流中心 · 哈尔滨大连港冷链物流中心; 光科检测项目 · 光科第三方检测项目)."""
+    if matches(name, [other]):
+        return True
+    a, b = sorted((_key(name), _key(other)), key=len)
+    return len(a) >= 4 and a[:2] == b[:2] and a[-2:] == b[-2:] and _in_order(a[2:-2], b[2:-2])
+
+
+def _amount_after(sentence: str, end: int) -> Money | None:
+    """The investment written after a name in its clause (…E产业园,总投资32亿元)."""
     for a in find_amounts(sentence):
-        if a.label != "invest":
-            continue
-        if 0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start]):
-            return a.money
-        if 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
+        if a.label == "invest" and 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
             return a.money
     return None
 
 
+def _amount_before(sentence: str, start: int) -> Money | None:
+    """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
+    that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
+    amounts = find_amounts(sentence)
+    for k, a in enumerate(amounts):
+        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start])):
+            continue
+        listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
+        if a.label == "invest" or (a.label == "none" and listed):
+            return a.money
+    return None
+
+
+def _amount_right_after(sentence: str, end: int) -> Money | None:
+    """The investment right after a name, only its label between (X项目总投资13亿元; A、总投资27亿元)."""
+    for a in find_amounts(sentence):
+        if a.label == "invest" and a.start >= end and _LABEL_BETWEEN.fullmatch(sentence[end : a.start]):
+            return a.money
+    return None
+
+
+def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> Money | None:
+    """A labelled name's amount, aligned by position on its span: the one written right before it, whatever the
+    rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
+    give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
+    after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
+    other measures); else, for a name only the labeller finds, one written after it in its clause."""
+    before = _amount_before(sentence, start)
+    if before is not None:
+        return before
+    if rule is None:
+        return _amount_after(sentence, end)
+    return rule.amount if rule.amount is not None else _amount_right_after(sentence, end)
+
+
+def listed_lines(paragraphs: Sequence[str]) -> set[int]:
+    """The paragraphs that are items of a list with one project per line: short lines without a clause mark right
+    under a heading line that lists projects (部分重大开工项目一览, 签约项目名单如下)."""
+    items: set[int] = set()
+    heading = False
+    for k, paragraph in enumerate(paragraphs):
+        bare = len(paragraph) <= 40 and not _CLAUSE_MARK.search(paragraph)
+        if bare and (heading or k - 1 in items):
+            items.add(k)
+            heading = False
+        else:
+            heading = bare and bool(_LIST_HEADING.search(paragraph))
+    return items
+
+
 def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: Any) -> list[Labelled]:
-    """The project names of an article by the labeller, merged by name, in order, with amounts.
+    """The project names of an article by the labeller, merged by name, in order, with amounts; a line of a list
+    with one project per line (:func:`listed_lines`) is a name whether or not the model labels it (its probability
+    then the lowest of its characters' probability of not being O).
 
     ``rules`` None labels from the characters alone (a model trained that way)."""
     out: list[Labelled] = []
-    for sentence in sentences(paragraphs):
-        rule_tags, priced = rule_marks(sentence, rules) if rules is not None else (None, set())
-        xseq = features(sentence, rule_tags, priced)
-        tags = model.tag(xseq)
-        for a, b in spans(tags):
-            name = sentence[a:b]
-            if any(matches(name, [o.name]) for o in out):
-                continue
-            probability = min(model.marginal(tags[i], i) for i in range(a, b))
-            index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
-            # a name the rules found keeps their amount, none included (they read aggregates and other measures)
-            amount = rules[index].amount if rules is not None and index is not None else _amount_near(sentence, a, b)
+    items = listed_lines(paragraphs)
+
+    def add(sentence: str, a: int, b: int, probability: float) -> None:
+        name = sentence[a:b]
+        index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
+        rule = rules[index] if rules is not None and index is not None else None
+        amount = _amount_of(sentence, a, b, rule)
+        seen = next((k for k, o in enumerate(out) if same_project(name, o.name)), None)
+        if seen is None:
             out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount))
+        elif out[seen].amount is None and amount is not None:
+            out[seen] = replace(out[seen], amount=amount)  # named again, priced this time
+
+    for k, paragraph in enumerate(paragraphs):
+        for sentence in sentences([paragraph]):
+            rule_tags, priced = rule_marks(sentence, rules) if rules is not None else (None, set())
+            tags = model.tag(features(sentence, rule_tags, priced))
+            found = spans(tags)
+            for a, b in found:
+                add(sentence, a, b, min(model.marginal(tags[i], i) for i in range(a, b)))
+            if k in items and not found:
+                a = len(_NUMBERING.match(sentence)[0])  # type: ignore[index]
+                b = len(sentence.rstrip())
+                if b - a >= 2:
+                    add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
     return out
 
 

@@ -54,6 +54,7 @@ _STOP = re.compile(
 _BREADCRUMB = re.compile(r"(首页|主页)\s*[>›»/]|[>›»].*[>›»]")
 _BULLET = re.compile(r"^\s*[·•▪◆■□●○]\s*")
 _SENTENCE_MARK = re.compile(r"[。!?;,]")
+_CLAUSE_MARK = re.compile(r"[。!?;,:、]")
 _TERMINAL = ("。", "!", "?", ";", ":", "”", '"', ")", "」")
 _DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _META_LINE = re.compile(
@@ -221,6 +222,7 @@ def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str 
     body: list[str] = []
     end = len(lines)
     late_date: str | None = None
+    listed = False  # the line before was an item of a list or its heading
     for i in range(start, len(lines)):
         line = lines[i]
         if _STOP.search(line):
@@ -230,16 +232,24 @@ def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str 
             signed = _date(line) if len(line) <= 20 else None
             late_date = signed or late_date
             continue
-        if body and len(body[-1]) > 15 and not body[-1].endswith(_TERMINAL):
+        item = _listed(line) and (listed or (i + 1 < len(lines) and _listed(lines[i + 1])))
+        if body and len(body[-1]) > 15 and not body[-1].endswith(_TERMINAL) and not (item or listed):
             body[-1] += line  # a paragraph broken mid-sentence by the page layout
         else:
             body.append(line)
+        listed = item
     head = lines[:start]
     tail = lines[end:]
     date = _date(meta.get("date", "")) or _first_date(head) or _last_date(tail) or late_date
     publisher = meta.get("publisher") or _publisher(head + body[:1])
     title = meta.get("title") or _title(head)
     return title, body, date, publisher
+
+
+def _listed(line: str) -> bool:
+    """A short line without a clause mark: with another such line next to it, an item of a list with one
+    item per line (or its heading), never a sentence the page layout broke."""
+    return len(line) <= 40 and not _CLAUSE_MARK.search(line)
 
 
 def _headline(lines: list[str], i: int) -> bool:

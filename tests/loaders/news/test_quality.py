@@ -105,9 +105,9 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first six rounds' test halves became development material once their misses were read
+    """The first seven rounds' test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. The seventh round's test half (real-test7) is not run here."""
+    the development passages'. Later halves (real-test8, scored once by the lead) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     first, skipped = evaluate("real-test", gazetteer)
     assert skipped == [] and first["project+amount"].f1 >= 0.87
@@ -121,3 +121,5 @@ def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: Me
     assert skipped == [] and fifth["project+amount"].f1 >= 0.86 and fifth["project"].recall >= 0.87
     sixth, skipped = evaluate("real-test6", gazetteer)
     assert skipped == [] and sixth["project+amount"].f1 >= 0.9 and sixth["project"].recall >= 0.95
+    seventh, skipped = evaluate("real-test7", gazetteer)
+    assert skipped == [] and seventh["project+amount"].f1 >= 0.9 and seventh["project"].recall >= 0.97

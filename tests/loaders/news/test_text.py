@@ -117,6 +117,24 @@ def test_a_line_broken_mid_sentence_is_joined() -> None:
     )
 
 
+def test_a_list_with_one_item_per_line_keeps_its_lines() -> None:
+    """Short lines without a clause mark, two or more together, are a list's items (and its heading), not a
+    sentence the layout broke; the prose after the list starts a paragraph of its own."""
+    text = (
+        "标题行\n3月30日,我区举行重大项目集中开工活动,此次集中开工项目294个……\n部分重大开工项目一览\n"
+        "电科云(桂林)国际大数据发展中心\n北流市新世纪教育城项目\n平果500万吨再生铝循环经济产业园\n"
+        "这批项目涉及产业转型升级、基础设施多个领域。\n"
+    )
+    assert parse_article(text.encode("utf-8"), "a.txt").paragraphs == (
+        "3月30日,我区举行重大项目集中开工活动,此次集中开工项目294个......",
+        "部分重大开工项目一览",
+        "电科云(桂林)国际大数据发展中心",
+        "北流市新世纪教育城项目",
+        "平果500万吨再生铝循环经济产业园",
+        "这批项目涉及产业转型升级、基础设施多个领域。",
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
