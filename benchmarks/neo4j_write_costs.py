@@ -106,6 +106,19 @@ def _fulltext(driver: neo4j.Driver, which: str) -> None:
     driver.execute_query("CALL db.awaitIndexes(600)")
 
 
+def _timed(session: neo4j.Session, clock: BoltClock, statement: str, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """The server's CPU (ns) in ``statement`` and in the commits, ``rows`` written a thousand a transaction."""
+    statement_ns = commit_ns = 0
+    for start in range(0, len(rows), 1000):
+        tx = session.begin_transaction()
+        before = clock.now()
+        tx.run(statement, {"rows": rows[start : start + 1000]}).consume()
+        ran = clock.now()
+        tx.commit()
+        statement_ns, commit_ns = statement_ns + ran - before, commit_ns + clock.now() - ran
+    return statement_ns, commit_ns
+
+
 def _commits(driver: neo4j.Driver, clock: BoltClock) -> None:
     with driver.session() as session:
         props = [r["p"] for r in session.run("MATCH (n:Enterprise) WITH n LIMIT 5000 RETURN properties(n) AS p")]
@@ -125,15 +138,8 @@ def _commits(driver: neo4j.Driver, clock: BoltClock) -> None:
     for _ in range(2):  # the second round is the one to read (the first warms the JIT)
         for label, statement, shape in variants:
             rows = [{"props": shape(p)} for p in props]
-            statement_ns = commit_ns = 0
             with driver.session() as session:
-                for start in range(0, len(rows), 1000):
-                    tx = session.begin_transaction()
-                    before = clock.now()
-                    tx.run(statement, {"rows": rows[start : start + 1000]}).consume()
-                    ran = clock.now()
-                    tx.commit()
-                    statement_ns, commit_ns = statement_ns + ran - before, commit_ns + clock.now() - ran
+                statement_ns, commit_ns = _timed(session, clock, statement, rows)
                 session.run(_DELETE).consume()
             print(
                 f"{label:<42} statement {statement_ns / len(rows) / 1e3:6.1f} µs/node  "
@@ -177,16 +183,9 @@ def _relationship_commits(driver: neo4j.Driver, clock: BoltClock) -> None:
     ]
 
     def measure(label: str, rows: list[dict[str, Any]]) -> None:
-        statement_ns = commit_ns = 0
+        marked = [{**row, "props": {**row["props"], "bench": True}} for row in rows]
         with driver.session() as session:
-            for start in range(0, len(rows), 1000):
-                tx = session.begin_transaction()
-                before = clock.now()
-                chunk = [{**row, "props": {**row["props"], "bench": True}} for row in rows[start : start + 1000]]
-                tx.run(_RELATIONSHIPS, {"rows": chunk}).consume()
-                ran = clock.now()
-                tx.commit()
-                statement_ns, commit_ns = statement_ns + ran - before, commit_ns + clock.now() - ran
+            statement_ns, commit_ns = _timed(session, clock, _RELATIONSHIPS, marked)
             session.run(_UNDO).consume()
         print(
             f"SUPPLIES, {label:<44} statement {statement_ns / len(rows) / 1e3:6.1f} µs/rel  "
