@@ -28,6 +28,7 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.mentions import find_amounts
+from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
 
@@ -54,7 +55,6 @@ MODEL_INFO = Path(__file__).with_name("labeller_model.json")
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
-_CLAUSE_MARK = re.compile(r"[。!?;,:、]")
 _LABEL_BETWEEN = re.compile(
     r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
 )
@@ -250,7 +250,7 @@ def listed_lines(paragraphs: Sequence[str]) -> set[int]:
     items: set[int] = set()
     heading = False
     for k, paragraph in enumerate(paragraphs):
-        bare = len(paragraph) <= 40 and not _CLAUSE_MARK.search(paragraph)
+        bare = list_line(paragraph)
         if bare and (heading or k - 1 in items):
             items.add(k)
             heading = False

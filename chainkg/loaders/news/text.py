@@ -28,7 +28,7 @@ from pathlib import Path
 from chainkg.loaders.news.pages import ArticleError, decode_page, html_lines, looks_like_html, refuse_binary
 from chainkg.schema.normalize import strip_pinyin_glosses, to_simplified
 
-__all__ = ["Article", "ArticleError", "normalize_text", "parse_article", "read_article"]
+__all__ = ["Article", "ArticleError", "list_line", "normalize_text", "parse_article", "read_article"]
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
 # A parenthesised syllable with at least one tone mark is a pinyin gloss wherever it stands, even after
@@ -232,7 +232,7 @@ def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str 
             signed = _date(line) if len(line) <= 20 else None
             late_date = signed or late_date
             continue
-        item = _listed(line) and (listed or (i + 1 < len(lines) and _listed(lines[i + 1])))
+        item = list_line(line) and (listed or (i + 1 < len(lines) and list_line(lines[i + 1])))
         if body and len(body[-1]) > 15 and not body[-1].endswith(_TERMINAL) and not (item or listed):
             body[-1] += line  # a paragraph broken mid-sentence by the page layout
         else:
@@ -246,7 +246,7 @@ def _split(lines: list[str], meta: dict[str, str]) -> tuple[str, list[str], str 
     return title, body, date, publisher
 
 
-def _listed(line: str) -> bool:
+def list_line(line: str) -> bool:
     """A short line without a clause mark: with another such line next to it, an item of a list with one
     item per line (or its heading), never a sentence the page layout broke."""
     return len(line) <= 40 and not _CLAUSE_MARK.search(line)
