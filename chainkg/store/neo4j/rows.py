@@ -94,9 +94,10 @@ def one_map(statement: str) -> str:
     Why: Neo4j 5's plan cache keys a statement on its parameters' types *and size classes* (a string or
     list of another length bucket, or null instead of a value, is another key): the same read
     statement was planned again for most calls — 0.4–1.9 s each for the larger forms at province
-    (BENCHMARKS 4k). A map parameter carries no size hint, so a statement has one plan; its index
-    seeks and database hits are the same. Statements are chainkg's own texts (no ``$`` inside their
-    string literals); the values stay parameters.
+    (BENCHMARKS 4k). Up+down and recommend, given their parameters in a map ``$a`` by hand, were
+    planned once; whether this general map alone does the same is not shown (BENCHMARKS 4l: without
+    the hand-made map up+down was slower), so those keep theirs. Statements are chainkg's own texts
+    (no ``$`` inside their string literals); the values stay parameters.
     """
     return _PARAMETER.sub(rf"${ONE_MAP}.\1", statement)
 

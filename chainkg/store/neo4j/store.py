@@ -358,7 +358,7 @@ class Neo4jStore:
 
     def run(self, query: QueryForms[ParamsT, ResultT], params: ParamsT) -> ResultT:
         """Run the query's Cypher form in one read transaction, each statement's parameters as one map
-        (:func:`~chainkg.store.neo4j.rows.one_map`: one plan per statement); when it found the chain
+        (:func:`~chainkg.store.neo4j.rows.one_map`); when it found the chain
         facts stale (it answered from the graph instead), derive them for the next call."""
 
         def work(tx: neo4j.ManagedTransaction) -> ResultT:
