@@ -96,7 +96,8 @@ def one_map(statement: str) -> str:
     statement was planned again for most calls — 0.4–1.9 s each for the larger forms at province
     (BENCHMARKS 4k). A map parameter is one key whatever it holds: the query cases of
     ``benchmarks.neo4j_queries`` made 68 plans for 35 statement texts with their parameters sent
-    apart, 45 with them in one map, 4 of those the benchmark's own (BENCHMARKS 4n; tested in
+    apart, 45 with them in one map: one per text, one more per text run over ten times (the server's
+    compiled form of a hot statement) and the benchmark's own (BENCHMARKS 4n; tested in
     ``tests/neo4j/test_plans.py``). Statements are chainkg's own texts (no ``$`` inside their string
     literals); the values stay parameters.
     """
