@@ -134,6 +134,7 @@ SETS = {
     "real-test6": "real/test6",
     "real-test7": "real/test7",
     "real-test8": "real/test8",  # the eighth round's fresh half: scored once, by the lead, at merge
+    "real-test9": "real/test9",  # the ninth round's fresh half: scored once, by the lead, at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -438,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test6": "real text, sixth test half (run once in round 6, then read: development material)",
             "real-test7": "real text, seventh test half (run once in round 7, then read: development material)",
             "real-test8": "real text, eighth test half (fresh in round 8: run only on purpose, logged)",
+            "real-test9": "real text, ninth test half (fresh in round 9: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
