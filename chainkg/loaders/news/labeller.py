@@ -69,6 +69,9 @@ _LABEL_BETWEEN = re.compile(
 )
 _COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
 _CLAUSE = re.compile(r"[^,;:。!?]+")
+#: an item of a list as written: no amount, no 项目 inside; 项目 at its end left out (the last one: before its 等)
+_ITEM = re.compile(r"((?:(?!项目|[\d.]+[万亿]?[美欧日港]?元).){2,30}?)(?:项目|工程)?(?:$|(?=等))")
+_COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -240,6 +243,16 @@ def _amount_after(sentence: str, end: int) -> AmountMention | None:
     return None
 
 
+def _list_amount(sentence: str, start: int, end: int) -> AmountMention | None:
+    """The amount written before a name that heads a counted list with no other price in it: the list's, not the
+    name's (投资136.6亿元的宏达新材、晶盛二期等21个产业项目)."""
+    before = _amount_before(sentence, start)
+    counted = _COUNTED_LIST.match(sentence, end)
+    if before is None or counted is None or any(end <= a.start < counted.end() for a in find_amounts(sentence)):
+        return None
+    return before
+
+
 def _amount_before(sentence: str, start: int) -> AmountMention | None:
     """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
     that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
@@ -266,15 +279,17 @@ def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> tu
     rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
     give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
     after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
-    other measures); else, for a name only the labeller finds, one written after it in its clause. With the amount
-    as written when it was aligned here (None: the rules')."""
-    found = _amount_before(sentence, start)
+    other measures); else, for a name only the labeller finds, one written after it in its clause. None when the
+    amount before the name is its counted list's (:func:`_list_amount`), also where the rules gave it that one. With
+    the amount as written when it was aligned here (None: the rules')."""
+    listed = _list_amount(sentence, start, end)
+    found = None if listed else _amount_before(sentence, start)
     if found is None and rule is None:
-        found = _amount_after(sentence, end)
+        found = None if listed else _amount_after(sentence, end)
     elif found is None and rule is not None:
         if rule.amount is not None:
-            return rule.amount, None
-        found = _amount_right_after(sentence, end)
+            return (None, None) if listed and listed.money == rule.amount else (rule.amount, None)
+        found = None if listed else _amount_right_after(sentence, end)
     return (found.money, found.text) if found is not None else (None, None)
 
 
@@ -294,10 +309,12 @@ def listed_lines(paragraphs: Sequence[str]) -> set[int]:
 
 
 def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Rule names that are items of an enumeration (、 between items, in one clause) another item of which the
-    labeller names, and which it does not: the items of one list are of one kind (经开区徐工矿山机械、泉山鑫科机器人等
-    56个项目 — the model kept the second and dropped the first, after the clause's verb). A rule name counts as an
-    item when it ends where its item ends (at 、, the clause's end, or 等/和/及 after it)."""
+    """Items of an enumeration (、 between items, in one clause) that the labeller does not name while it names
+    another: the items of one list are of one kind (经开区徐工矿山机械、泉山鑫科机器人等56个项目 — the model kept the
+    second and dropped the first, after the clause's verb). An item is a rule name that ends where its item ends (at
+    、, the clause's end, or 等/和/及 after it); when the labeller names two items or more and at least half of them,
+    also an item as written between two 、, or before the 等 that closes the list (…、贾汪潘安湖奥特莱斯购物中心、
+    徐州方特乐园等), 项目 left out. Kinds are not names (:func:`_kind`), nor an item that holds an amount or 项目."""
     out: list[tuple[int, int]] = []
     rule_spans = spans(rule_tags)
     for clause in _CLAUSE.finditer(sentence):
@@ -308,14 +325,23 @@ def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple
             bounds.append((start, clause.start() + m.start()))
             start = clause.start() + m.end()
         bounds.append((start, clause.end()))
-        items = []
-        for lo, hi in bounds:
+        items: list[tuple[bool, tuple[int, int] | None, tuple[int, int] | None]] = []
+        for k, (lo, hi) in enumerate(bounds):
             inside = [(a, b) for a, b in rule_spans if lo <= a and b <= hi]
             ends = [(a, b) for a, b in inside if b == hi or re.match(r"(项目|工程)?(等|和|及)", sentence[b:hi])]
-            labelled = any(a < hi and lo < b for a, b in found)
-            items.append((labelled, ends[-1] if ends else None))
-        if any(labelled and span for labelled, span in items):
-            out += [s for labelled, s in items if s and not labelled and not _kind(sentence[s[0] : s[1]])]
+            written = _ITEM.fullmatch(sentence[lo:hi])
+            if k == len(bounds) - 1:  # the last item: only when 等 closes it
+                written = _ITEM.match(sentence[lo:hi])
+                written = written if written and sentence[lo + written.end() : lo + written.end() + 1] == "等" else None
+            whole = (lo, lo + len(written.group(1))) if written and k > 0 else None
+            items.append((any(a < hi and lo < b for a, b in found), ends[-1] if ends else None, whole))
+        named = sum(1 for labelled, _, _ in items if labelled)
+        if not any(labelled and (rule or whole) for labelled, rule, whole in items):
+            continue
+        for labelled, rule, whole in items:
+            span = rule or (whole if named >= 2 and 2 * named >= len(items) else None)
+            if span and not labelled and not _kind(sentence[span[0] : span[1]]):
+                out.append(span)
     return out
 
 

@@ -195,6 +195,11 @@ def test_the_other_items_of_a_list_the_labeller_names_are_names() -> None:
     tags = mark(kinds, [["新材料"], ["算力服务"], ["泉山鑫科机器人"]])
     found = [(kinds.index("泉山"), kinds.index("等"))]
     assert sibling_items(kinds, tags, found) == []  # the other items are sectors: kinds, not names
+    listed = "包括鼓楼极地海洋馆、云龙中川万达广场、泉山国际青年艺术街区、贾汪潘安湖奥特莱斯购物中心、徐州方特乐园等。"
+    named = Oracle("云龙中川万达广场", "泉山国际青年艺术街区", "徐州方特乐园")  # most named: the others as written
+    assert [f.name for f in label([listed], [], named)][-1] == "贾汪潘安湖奥特莱斯购物中心"  # not the first: 包括…
+    amounts = "包括甲乙中心、丙丁广场、戊己工程总投资68亿元、庚辛乐园等。"  # an item holding an amount is no name
+    assert "戊己工程总投资68亿元" not in [f.name for f in label([amounts], [], Oracle("丙丁广场", "庚辛乐园"))]
     prose = "实施甲公司孵化园,乙公司综合体等项目。"  # no 、: not an enumeration the clause parsing reads
     assert sibling_items(prose, mark(prose, [["甲公司孵化园"], ["乙公司综合体"]]), [(prose.index("乙"), 16)]) == []
 
@@ -202,6 +207,9 @@ def test_the_other_items_of_a_list_the_labeller_names_are_names() -> None:
 def test_an_amount_that_is_the_lists_is_not_an_items() -> None:
     """An amount after a list's trailer (A、B等总投资109.6亿元的15个项目) or before a count of projects is the
     list's."""
+    counted = "投资136.6亿元的宏达新材、晶盛二期等21个产业项目集中投产。"  # a price before a counted list: the list's
+    rules = [RuleName(("宏达新材项目",), parse_amount("136.6亿元"))]
+    assert [f.amount for f in label([counted], rules, Oracle("宏达新材", "晶盛二期"))] == [None, None]
     text = "实施玉山路片区、油田中心医院片区等总投资109.6亿元的15个城市建设项目。"
     found = label([text], [], Oracle("玉山路片区", "油田中心医院片区"))
     assert [(f.name, f.amount) for f in found] == [("玉山路片区", None), ("油田中心医院片区", None)]
