@@ -6,15 +6,16 @@ keeps them as *evidence* and lets a statistical sequence labeller decide which s
 project names: a linear-chain CRF (python-crfsuite) labels each character B (a name starts), I (inside a
 name) or O. Its features are the character and its neighbours (±2), the two bigrams through it, the
 classes of the three characters (Han, digit, Latin, punctuation), whether a facility head word
-(:data:`chainkg.loaders.news.facilities.HEADS`) ends on it or 项目 follows it, and where the rules put a
-project name (B/I of a rule name, and whether the rules priced it).
+(:data:`chainkg.loaders.news.facilities.HEADS`) or a work named by its kind (高铁, 隧道, 大道 …) ends on it,
+or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
+it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
+the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`).
 
-A labelled name takes the amount of the rule project it matches (none when the rules gave it none: they
-read aggregates and other measures); a name the rules did not find takes an investment amount written right
-before it (投资X亿元的…) or after it in its clause (…,总投资X亿元). The model is trained on the gold names
-of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as :data:`MODEL` (its
-training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the calibration
-of :attr:`Labelled.probability` are in ``docs/news.md``.
+A labelled name's amount is aligned by position on its span (:func:`_amount_of`): the investment written right
+before it, else the rule project's it matches, else one right after it; never its list's. The model is
+trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
+:data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
+calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
 """
 
 from __future__ import annotations
