@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
-from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, SECTOR_WORDS
+from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
@@ -72,6 +72,8 @@ _COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项
 _CLAUSE = re.compile(r"[^,;:。!?]+")
 #: an item of a list as written: no amount, no 项目 inside; 项目 at its end left out (the last one: before its 等)
 _ITEM = re.compile(r"((?:(?!项目|[\d.]+[万亿]?[美欧日港]?元).){2,30}?)(?:项目|工程)?(?:$|(?=等))")
+#: what leads a list in before its first item: a header word or a list verb (包括A、B; 实施A、B等…)
+_LEAD_IN = re.compile(r"分别是|分别为|分别有|主要有|主要包括|其中包括|包括|" + LIST_VERBS.pattern)
 _COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
@@ -314,8 +316,9 @@ def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple
     another: the items of one list are of one kind (经开区徐工矿山机械、泉山鑫科机器人等56个项目 — the model kept the
     second and dropped the first, after the clause's verb). An item is a rule name that ends where its item ends (at
     、, the clause's end, or 等/和/及 after it); when the labeller names two items or more and at least half of them,
-    also an item as written between two 、, or before the 等 that closes the list (…、贾汪潘安湖奥特莱斯购物中心、
-    徐州方特乐园等), 项目 left out. Kinds are not names (:func:`_kind`), nor an item that holds an amount or 项目."""
+    also an item as written between two 、, before the 等 that closes the list (…、贾汪潘安湖奥特莱斯购物中心、
+    徐州方特乐园等), or after the list's lead-in (包括A、…; 实施A、…), 项目 left out. Kinds are not names
+    (:func:`_kind`), nor an item that holds an amount or 项目."""
     out: list[tuple[int, int]] = []
     rule_spans = spans(rule_tags)
     for clause in _CLAUSE.finditer(sentence):
@@ -334,7 +337,13 @@ def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple
             if k == len(bounds) - 1:  # the last item: only when 等 closes it
                 written = _ITEM.match(sentence[lo:hi])
                 written = written if written and sentence[lo + written.end() : lo + written.end() + 1] == "等" else None
-            whole = (lo, lo + len(written.group(1))) if written and k > 0 else None
+            if k == 0:  # the first item: after the list's lead-in (包括A、…; 实施A、…), four characters at least
+                leads = list(_LEAD_IN.finditer(sentence, lo, hi))
+                first = leads[-1].end() if leads else hi
+                written = _ITEM.fullmatch(sentence[first:hi])
+                whole = (first, first + len(written.group(1))) if written and len(written.group(1)) >= 4 else None
+            else:
+                whole = (lo, lo + len(written.group(1))) if written else None
             items.append((any(a < hi and lo < b for a, b in found), ends[-1] if ends else None, whole))
         named = sum(1 for labelled, _, _ in items if labelled)
         if not any(labelled and (rule or whole) for labelled, rule, whole in items):
