@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from chainkg.queries.search_cypher import RANKED, SHORT
+from chainkg.queries.search_cypher import LEAVES, PAIRED_WIDEST, RANKED, SHORT
 from chainkg.schema.ids import kind_of_id
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.store.key_index import bigrams, key_index
-from chainkg.store.neo4j.ddl import GRAMS, MAX_SIZE, NAMES_INDEX, escape_lucene, sized_gram
+from chainkg.store.neo4j.ddl import GRAMS, NAMES_INDEX, escape_lucene, sized_gram
 from chainkg.store.protocol import Execute
 
 __all__ = [
@@ -34,7 +34,8 @@ __all__ = [
     "candidate_queries",
     "cypher_matches",
     "cypher_ranked",
-    "dice_terms",
+    "dice_clauses",
+    "dice_lucene",
     "networkx_matches",
     "score_keys",
     "suggestions",
@@ -163,21 +164,42 @@ _CLAUSES = 500
 _COUNT_CAP = 50
 
 
-def dice_terms(query: str, frequency: Callable[[str], float] | None = None) -> list[str]:
-    """Terms of the grams index that together find every key with a Dice coefficient ≥ 0.5 against
-    ``query`` (≥ 2 characters): with Q its m bigrams in order (rarest first, by ``frequency``),
-    the i-th bigram's sized terms for key sizes from ⌈m/3⌉ to 3m − 4i + 4 — the embedded store's
-    slices of its postings (:class:`chainkg.store.key_index.KeyIndex`, where the bound is proved)."""
-    grams = sorted(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
+def dice_clauses(grams: list[str]) -> list[tuple[int, list[str], int]]:
+    """What a key must hold to have a Dice coefficient ≥ 0.5 against a text of the m distinct bigrams
+    ``grams`` (m ≥ 1; put the rarest first: any order is right, that one finds the fewest candidates),
+    as ``(n, r, need)``: a key of n distinct bigrams holds at least ``need`` of the bigrams ``r``.
+
+    Why: such a key holds c ≥ t = ⌈(m + n)/4⌉ of them (Dice = 2c/(m + n)), so n ≤ 3m (c ≤ m) and
+    n ≥ m/3 (c ≤ n), and however the m are ordered, it holds at least two of the first m − t + 2 (the
+    other t − 2 can account for at most t − 2 of its c) — one of the first m − t + 1 when t < 2, or
+    when the pairs would be too many terms (more than :data:`PAIRED_WIDEST` bigrams). One bigram was
+    the rule before (the embedded store's, :class:`chainkg.store.key_index.KeyIndex`): a full name of
+    this city's kind (物流, 有限, 公司 …) brought every key holding any of its few rare bigrams, up to
+    20× the true matches; two cut them to 1.1–3× (BENCHMARKS.md 4m). As grams index terms: a key of size n
+    holding bigram g has the term ``g#n`` (:func:`chainkg.store.neo4j.ddl.sized_gram`), so each triple is a
+    Lucene clause over those terms (:func:`dice_lucene`); :data:`chainkg.queries.search_cypher.RANKED`
+    builds the same clauses on the server."""
     m = len(grams)
-    smallest = -(-m // 3)
-    terms: list[str] = []
-    for i, gram in enumerate(grams, start=1):
-        largest = min(3 * m - 4 * i + 4, MAX_SIZE)
-        if largest < smallest:
-            break
-        terms.extend(sized_gram(gram, size) for size in range(smallest, largest + 1))
-    return terms
+    found = []
+    for n in range(-(-m // 3), 3 * m + 1):
+        t = -(-(m + n) // 4)
+        need = 2 if t >= 2 and m - t + 2 <= PAIRED_WIDEST else 1
+        found.append((n, grams[: m - t + need], need))
+    return found
+
+
+def dice_lucene(grams: list[str]) -> list[tuple[str, int]]:
+    """:func:`dice_clauses` as Lucene clauses over the grams field, each with its number of terms:
+    ``g1 OR g2 …`` for one of r, ``(g1 AND (g2 OR …)) OR (g2 AND (g3 OR …)) …`` for two."""
+    found = []
+    for n, held, need in dice_clauses(grams):
+        terms = [f"{GRAMS}:{escape_lucene(sized_gram(gram, n))}" for gram in held]
+        if need == 1:
+            found.append((" OR ".join(terms), len(terms)))
+        else:
+            pairs = [f"({term} AND ({' OR '.join(terms[i + 1 :])}))" for i, term in enumerate(terms[:-1])]
+            found.append((" OR ".join(pairs), len(terms) * (len(terms) + 1) // 2 - 1))
+    return found
 
 
 def candidate_queries(query: str, frequency: Callable[[str], float] | None = None) -> list[tuple[str, str]]:
@@ -185,22 +207,27 @@ def candidate_queries(query: str, frequency: Callable[[str], float] | None = Non
 
     A key scores only if it contains the query, lies inside it with ≥ 2 characters (an exact term
     of the keys index per substring of the query), or has a Dice coefficient ≥ 0.5 (the sized terms
-    of :func:`dice_terms`). A key that contains a query of ≥ 2 characters holds every bigram of it,
+    of :func:`dice_lucene`). A key that contains a query of ≥ 2 characters holds every bigram of it,
     so the bare term of its rarest bigram finds it; a one-character query is found inside keys by a
-    wildcard term, the only one. None is missed, and the indexes, not a scan, find them; the terms
-    go in queries of at most ``_CLAUSES`` clauses.
+    wildcard term, the only one. None is missed, and the indexes, not a scan, find them; the keys
+    terms go in queries of at most ``_CLAUSES`` clauses, the grams clauses in queries of at most
+    :data:`~chainkg.queries.search_cypher.LEAVES` terms (in the order and cut as
+    :data:`~chainkg.queries.search_cypher.RANKED` cuts them).
     """
     if len(query) < 2:
         return [(NAMES_INDEX, f"keys:*{escape_lucene(query)}*")]
     subs = {query[i:j] for i in range(len(query) - 1) for j in range(i + 2, len(query) + 1)}
     keys = [f"keys:{escape_lucene(sub)}" for sub in sorted(subs)]
-    rarest = min(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
-    grams = [f"{GRAMS}:{escape_lucene(term)}" for term in [rarest, *dice_terms(query, frequency)]]
-    return [
-        (NAMES_INDEX, " OR ".join(terms[i : i + _CLAUSES]))
-        for terms in (keys, grams)
-        for i in range(0, len(terms), _CLAUSES)
-    ]
+    grams = sorted(bigrams(query), key=lambda gram: (frequency(gram) if frequency else 0, gram))
+    queries = [(NAMES_INDEX, " OR ".join(keys[i : i + _CLAUSES])) for i in range(0, len(keys), _CLAUSES)]
+    clauses = [(f"{GRAMS}:{escape_lucene(grams[0])}", 1), *dice_lucene(grams)]
+    text, size = "", 0
+    for clause, terms in clauses:
+        if size and size + terms > LEAVES:
+            queries.append((NAMES_INDEX, text))
+            text, size = "", 0
+        text, size = f"{text} OR {clause}" if text else clause, size + terms
+    return [*queries, (NAMES_INDEX, text)]
 
 
 def cypher_matches(execute: Execute, query: str, kinds: Collection[NodeKind]) -> list[Match]:

@@ -5,8 +5,9 @@ the keys of thousands of nodes, and a full name of this city's kind (X服装（�
 to thousands of others (Dice ≥ 0.5: a real match that ``total`` counts). Shipping those candidates
 and scoring them on the client cost more than the server's search; a first statement that counted
 each bigram (to try the rare ones first) cost a round trip. So :data:`RANKED` does it all: it counts
-the text's bigrams, builds the grams index's terms in that order (:func:`chainkg.queries.matching.dice_terms`'s
-rule, written in Cypher), finds the candidates, scores every key of each by the definition
+the text's bigrams, builds the grams index's clauses in that order (the rule of
+:func:`chainkg.queries.matching.dice_clauses`, written in Cypher: a key of n bigrams with Dice ≥ 0.5 holds
+two of the m − t + 2 rarest), finds the candidates, scores every key of each by the definition
 (:func:`chainkg.queries.matching.score_keys`), counts the nodes that score and reads the name and id
 only of those that can be among the first ``limit`` (the nodes scoring at least the ``limit``-th best
 score: the order after the score is kind, name, id, so those are all that can be), and ships those.
@@ -31,7 +32,7 @@ would each be planned anew (hundreds of milliseconds); a map is one type whateve
 
 from __future__ import annotations
 
-__all__ = ["RANKED", "RISKY_SIZE", "SHORT", "SHORT_SIZES"]
+__all__ = ["LEAVES", "PAIRED_WIDEST", "RANKED", "RISKY_SIZE", "SHORT", "SHORT_SIZES"]
 
 #: Keys of this many characters (or a multiple), and Dice scores over m + n of a multiple of it,
 #: may round differently on the server (see above).
@@ -53,6 +54,12 @@ _KEY_SCORE = f"""CASE
           CASE WHEN 4 * c >= t THEN [round(0.5 * (2.0 * c / t), 6), t % {RISKY_SIZE} = 0] ELSE [0.0, false] END][0]
         END][0]
     END"""
+
+#: Bigrams a pair condition may range over (a wider one is asked for one bigram at a time, as
+#: before): a pair clause over r bigrams has r(r + 1)/2 − 1 terms.
+PAIRED_WIDEST = 30
+#: Terms per Lucene query (Lucene refuses more than 1,024 clauses in one query).
+LEAVES = 800
 
 #: One row: ``total`` (the nodes of ``$f.kinds`` that score), ``top`` (the first ``$limit`` of them
 #: in search's order, as ``[score, kind order, name, id, keys]``), ``others`` (candidates without
@@ -76,13 +83,24 @@ CALL () {{
   RETURN collect(g[0]) AS ordered
 }}
 WITH ordered, size(ordered) AS m
-WITH CASE WHEN m = 0 THEN [] ELSE ['grams:' + ordered[0]] + reduce(terms = [], i IN range(1, m) |
-       terms + [s IN range($f.smallest, CASE WHEN 3 * m - 4 * i + 4 < 9999 THEN 3 * m - 4 * i + 4 ELSE 9999 END) |
-                'grams:' + ordered[i - 1] + '#' + right('000' + toString(s), 4)]) END AS terms
+WITH m, CASE WHEN m = 0 THEN [] ELSE [['grams:' + ordered[0], 1]] END +
+     reduce(clauses = [], n IN range($f.smallest, 3 * m) |
+       clauses + [t IN [(m + n + 3) / 4] WHERE t <= m |
+         [need IN [CASE WHEN t >= 2 AND m - t + 2 <= {PAIRED_WIDEST} THEN 2 ELSE 1 END] |
+           [r IN [[g IN ordered[0..m - t + need] | 'grams:' + g + '#' + right('000' + toString(n), 4)]] |
+             CASE WHEN need = 1 THEN [reduce(text = '', term IN r |
+                    text + CASE WHEN text = '' THEN '' ELSE ' OR ' END + term), size(r)]
+             ELSE [reduce(text = '', i IN range(0, size(r) - 2) | text + CASE WHEN text = '' THEN '' ELSE ' OR ' END +
+                    '(' + r[i] + ' AND (' + reduce(rest = '', term IN r[i + 1..] |
+                      rest + CASE WHEN rest = '' THEN '' ELSE ' OR ' END + term) + '))'),
+                   size(r) * (size(r) + 1) / 2 - 1]
+             END][0]][0]]) AS clauses
 WITH [query IN $f.keys_queries | [$f.index, query]] +
-     [at IN range(0, size(terms) - 1, 500) WHERE at < size(terms) |
-      [$f.index, reduce(text = '', term IN terms[at..at + 500] |
-                              text + CASE WHEN text = '' THEN '' ELSE ' OR ' END + term)]] AS queries
+     [query IN [done IN [reduce(acc = [[], '', 0], clause IN clauses |
+                   CASE WHEN acc[2] > 0 AND acc[2] + clause[1] > {LEAVES} THEN [acc[0] + [acc[1]], clause[0], clause[1]]
+                   ELSE [acc[0], acc[1] + CASE WHEN acc[1] = '' THEN '' ELSE ' OR ' END + clause[0], acc[2] + clause[1]]
+                   END)] | done[0] + CASE WHEN done[2] > 0 THEN [done[1]] ELSE [] END][0] |
+      [$f.index, query]] AS queries
 CALL (queries) {{
   UNWIND queries AS query
   CALL (query) {{

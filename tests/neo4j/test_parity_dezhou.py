@@ -36,7 +36,10 @@ from chainkg.queries.listing import enterprises as listing_enterprises
 from chainkg.queries.listing import parks as listing_parks
 from chainkg.queries.listing import regions as listing_regions
 from chainkg.queries.listing import segments as listing_segments
+from chainkg.queries.matching import _frequencies, candidate_queries, cypher_ranked
+from chainkg.queries.search_cypher import RANKED
 from chainkg.schema.kinds import EdgeKind, EnterpriseKind, NodeKind, ParkLevel, ProjectStatus, RegionLevel, Stage
+from chainkg.schema.normalize import normalize_name
 from chainkg.store.memory import MemoryStore
 from chainkg.store.neo4j.store import Neo4jStore
 from chainkg.store.nx_index import nodes_of_kind
@@ -272,6 +275,26 @@ def test_listing_and_search_are_planned_once(memory: MemoryStore, neo: Neo4jStor
         params = search.Params(text=text)
         assert search.run_cypher(execute, params) == memory.run(search.QUERY, params)
     assert len(shapes) == 2  # two characters, and the rest
+
+
+def test_search_builds_its_lucene_queries_as_the_client_does(neo: Neo4jStore) -> None:
+    """RANKED writes :func:`chainkg.queries.matching.candidate_queries` (the Dice clauses of
+    :func:`~chainkg.queries.matching.dice_clauses`, whose rule tests/store/test_indexes.py checks) in
+    Cypher: the Lucene queries it ran are the client's, for texts of 3 to 13 bigrams."""
+    ran: list[list[list[str]]] = []
+
+    def execute(statement: str, parameters: Any) -> list[dict[str, Any]]:
+        rows = neo.read(statement, parameters)
+        if statement == RANKED:
+            ran.append(rows[0]["queries"])
+        return rows
+
+    for text in ["有研科技集团有限公司", "德州经济技术开发区", "新材料", "有限公司某", "乐陵市泰山钢铁"]:
+        query = normalize_name(text)
+        ran.clear()
+        cypher_ranked(execute, query, [NodeKind.ENTERPRISE], 5)
+        frequency = _frequencies(neo.read, query)
+        assert ran == [[list(pair) for pair in candidate_queries(query, frequency)]]
 
 
 def test_entity_detail_with_paging(memory: MemoryStore, neo: Neo4jStore) -> None:

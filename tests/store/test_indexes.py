@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from chainkg.queries import chain_map, explain, gaps, recommend, search
 from chainkg.queries.listing.base import matching_text
-from chainkg.queries.matching import KIND_ORDER, score_keys
+from chainkg.queries.matching import KIND_ORDER, dice_clauses, score_keys
 from chainkg.queries.search import Hit, rank
 from chainkg.schema.kinds import EdgeKind, NodeKind
 from chainkg.schema.models import Enterprise, make_edge
 from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch, Provenance
-from chainkg.store.key_index import KeyIndex
+from chainkg.store.key_index import KeyIndex, bigrams
 from chainkg.store.memory import MemoryStore
 from tests.queries.generated import build, specs
 
@@ -94,6 +94,26 @@ def test_search_with_the_index_finds_exactly_what_a_scan_finds(graph: nx.MultiDi
     kinds = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(KINDS), min_size=1, unique=True)))
     params = search.Params(text=text, kinds=kinds, limit=data.draw(st.integers(1, 50)))
     assert search.run_networkx(graph, params) == scan_search(graph, params)
+
+
+_HAN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=st.text(_HAN, min_size=2, max_size=40), data=st.data())
+def test_every_dice_match_meets_a_clause_of_its_size(query: str, data: st.DataObject) -> None:
+    """Neo4j's search finds a similar key (Dice ≥ 0.5) only through :func:`dice_clauses`: a key of
+    n bigrams must hold ``need`` of the clause's bigrams for its size, whatever order they come in.
+    The keys: the query's tail, lengthened and with a few characters changed (most are similar)."""
+    key = list(query[data.draw(st.integers(0, len(query) // 2)) :] + data.draw(st.text(_HAN, max_size=10)))
+    for at, char in data.draw(st.lists(st.tuples(st.integers(0, 99), st.sampled_from(_HAN)), max_size=3)):
+        key[at % len(key)] = char
+    q_grams, k_grams = bigrams(query), bigrams("".join(key))
+    grams = data.draw(st.permutations(sorted(q_grams)))
+    clauses = {n: (set(held), need) for n, held, need in dice_clauses(list(grams))}
+    if k_grams and 4 * len(q_grams & k_grams) >= len(q_grams) + len(k_grams):
+        held, need = clauses[len(k_grams)]
+        assert len(held & k_grams) >= need
 
 
 @SETTINGS
