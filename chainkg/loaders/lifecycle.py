@@ -89,17 +89,29 @@ def derive_lifecycle(store: GraphStore, facts: LifecycleFacts) -> WriteResult:
 
 
 def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> WriteResult:
-    nodes = store.nodes(projects)
+    """One chunk: what the store holds of its projects and their possible events is read once, before
+    the events are written; what the events hold afterwards is that with the written provenance put in
+    place of the stored one per source (:func:`_after_write`, the rule both stores write CITES by), so
+    nothing is read back after the write. (Reading the events back cost a third of the derivation's
+    time at city scale: BENCHMARKS.md §2, seventh round.)"""
+    ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
+    asked = [*projects, *(e for pairs in ids.values() for _, e in pairs)]
+    nodes = store.nodes(asked)
     projects = [p for p in projects if p in nodes]
-    by_project = _group(store.claims(projects))
+    rows = _group(store.claims([n for n in asked if n in nodes]))
     batch = Batch()
     for project in projects:
-        batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), by_project[project]))
-    result = store.write(batch) if len(batch) else WriteResult()
-
-    ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
-    event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
-    events = store.nodes(list(event_rows))
+        batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), rows[project]))
+    event_rows = _after_write(batch, rows)
+    if event_rows is None:  # a source the chunk's rows do not date (not met in practice): read back as before
+        result = store.write(batch) if len(batch) else WriteResult()
+        event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
+        events = store.nodes(list(event_rows))
+    else:
+        result = store.write(batch) if len(batch) else WriteResult()
+        written = {n.id: n.props for n in batch.nodes}
+        # an event with no source citing it is left alone, as when its claims were read back
+        events = {e: nodes.get(e) or written[e] for pairs in ids.values() for _, e in pairs if event_rows.get(e)}
     updates: dict[str, dict[str, Any]] = {}
     for project in projects:
         reached: list[tuple[ProjectStatus, _EventDates]] = []
@@ -109,10 +121,32 @@ def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> Wr
             dates = _event_dates(event_rows[eid])
             reached.append((status, dates))
             _changed(updates, eid, events[eid], dates.props())
-        _changed(updates, project, nodes[project], _project_props(reached, nodes[project], by_project[project]))
+        _changed(updates, project, nodes[project], _project_props(reached, nodes[project], rows[project]))
     if updates:
         store.set_node_props(updates)
     return result
+
+
+def _after_write(batch: Batch, rows: defaultdict[str, list[ClaimRow]]) -> defaultdict[str, list[ClaimRow]] | None:
+    """The claim rows of the batch's events once it is written: per event, the stored rows of the
+    sources it does not cite now, and one row per source it cites (its merged provenance replaces that
+    source's stored CITES, as both stores write a node's provenance); each source's date and authority
+    from the rows read. None when a cited source is in none of the rows read."""
+    dated = {row.provenance.source: (row.source_date, row.source_authority) for group in rows.values() for row in group}
+    after: defaultdict[str, list[ClaimRow]] = defaultdict(list)
+    for node in batch.nodes:
+        written = merge_provenance(node.provenance)
+        cited = {prov.source for prov in written}
+        kept = [row for row in rows.get(node.id, ()) if row.provenance.source not in cited]
+        for prov in written:
+            if prov.source not in dated:
+                return None
+            date, authority = dated[prov.source]
+            kept.append(ClaimRow(node.id, Provenance(prov.source, prov.evidence, prov.claims), date, authority))
+        after[node.id] = sorted(kept, key=lambda row: row.provenance.source)
+    for node_id, group in rows.items():
+        after.setdefault(node_id, group)
+    return after
 
 
 # --- step 1: facts → events -----------------------------------------------------------------
