@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,25 +81,55 @@ class LifecycleFacts:
 
 
 def derive_lifecycle(store: GraphStore, facts: LifecycleFacts) -> WriteResult:
-    """Steps 1–3 of the module docstring for every project ``facts`` touched; returns what step 1 wrote."""
+    """Steps 1–3 of the module docstring for every project ``facts`` touched; returns what step 1 wrote.
+
+    In chunks of :data:`_CHUNK` projects. A store whose reads may run beside its writes
+    (``reads_beside_writes``: Neo4j, each read its own transaction) has the next chunk read on a thread
+    of its own while this one is derived and written:
+    the chunks share no node a write touches (each writes its own projects and their events only, and
+    no source), so what the next chunk reads is the same whenever it is read."""
     result = WriteResult()
     projects = sorted(facts.touched)
-    for start in range(0, len(projects), _CHUNK):
-        result.add(_derive(store, projects[start : start + _CHUNK], facts))
+    chunks = [projects[start : start + _CHUNK] for start in range(0, len(projects), _CHUNK)]
+    if not getattr(store, "reads_beside_writes", False) or len(chunks) < 2:
+        for chunk in chunks:
+            result.add(_derive(store, _read(store, chunk), facts))
+        return result
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chainkg-lifecycle") as pool:
+        read = pool.submit(_read, store, chunks[0])
+        for number in range(len(chunks)):
+            held = read.result()
+            if number + 1 < len(chunks):
+                read = pool.submit(_read, store, chunks[number + 1])
+            result.add(_derive(store, held, facts))
     return result
 
 
-def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> WriteResult:
-    """One chunk: what the store holds of its projects and their possible events is read once, before
-    the events are written; what the events hold afterwards is that with the written provenance put in
-    place of the stored one per source (:func:`_after_write`, the rule both stores write CITES by), so
-    nothing is read back after the write. (Reading the events back cost a third of the derivation's
-    time at city scale: BENCHMARKS.md §2, seventh round.)"""
+@dataclass
+class _Held:
+    """What the store holds of one chunk's projects and their possible events, read before any is written."""
+
+    projects: list[str]
+    ids: dict[str, list[tuple[ProjectStatus, str]]]
+    nodes: dict[str, dict[str, Any]]
+    rows: defaultdict[str, list[ClaimRow]]
+
+
+def _read(store: GraphStore, projects: list[str]) -> _Held:
     ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
     asked = [*projects, *(e for pairs in ids.values() for _, e in pairs)]
     nodes = store.nodes(asked)
-    projects = [p for p in projects if p in nodes]
     rows = _group(store.claims([n for n in asked if n in nodes]))
+    return _Held([p for p in projects if p in nodes], ids, nodes, rows)
+
+
+def _derive(store: GraphStore, held: _Held, facts: LifecycleFacts) -> WriteResult:
+    """One chunk: what the store holds of its projects and their possible events is read once, before
+    the events are written (:func:`_read`); what the events hold afterwards is that with the written
+    provenance put in place of the stored one per source (:func:`_after_write`, the rule both stores
+    write CITES by), so nothing is read back after the write. (Reading the events back cost a third of
+    the derivation's time at city scale: BENCHMARKS.md §2, seventh round.)"""
+    projects, ids, nodes, rows = held.projects, held.ids, held.nodes, held.rows
     batch = Batch()
     for project in projects:
         batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), rows[project]))
