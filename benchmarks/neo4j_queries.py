@@ -15,7 +15,8 @@ holding the same graph instead. The dataset is the one ``benchmarks.run`` genera
 
 Besides each case's client-side p50/p99 it prints the machine's load average before and after and
 the CPU seconds the client and (when it owns the server) the server spent in the timed calls, so a
-figure taken on a busy machine can be read for what it is.
+figure taken on a busy machine can be read for what it is; and how many plans the server made in
+them against how many statement texts were sent (equal when each statement was planned once).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +50,17 @@ class CountingStore(Neo4jStore):
         super().__init__(*args, **kwargs)
         self.profile = profile
         self.calls: list[tuple[int, int, int]] = []  # (statements, server ms, db hits) per call
+        self.texts: Counter[str] = Counter()  # the statements sent, as written: how many times each
+
+    def plans(self) -> int:
+        """Empty the server's plan cache; how many plans it held. Cleared before the timed calls, this
+        counts the plans they made: one per statement text when every parameter is sent in one map,
+        and one more for a text run more than ten times (the server compiles a hot statement's
+        expressions into a second entry); more when it planned a statement again (BENCHMARKS 4k:
+        string and list size classes, 4n), besides the few statements the cases' universe reads."""
+        (row,) = self.read("CALL db.clearQueryCaches() YIELD value RETURN value")
+        found = re.search(r"of (\d+) quer", row["value"])
+        return int(found.group(1)) if found else 0
 
     def run(self, query: Any, params: Any) -> Any:
         tally = [0, 0, 0]
@@ -55,7 +69,8 @@ class CountingStore(Neo4jStore):
             tally[:] = [0, 0, 0]
 
             def execute(statement: str, parameters: Any) -> list[dict[str, Any]]:
-                result = tx.run(("PROFILE " if self.profile else "") + statement, dict(parameters))
+                self.texts[statement] += 1
+                result = self._result(tx, ("PROFILE " if self.profile else "") + statement, parameters)
                 rows = plain_rows(result)  # as Neo4jStore.run decodes them
                 summary = result.consume()
                 tally[0] += 1
@@ -155,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         only = [name.strip() for name in args.only.split(",") if name.strip()] or None
         server_cpu0 = _proc_cpu_s(server.pid) if server is not None and server.pid else None
         cpu0 = time.process_time()
+        store.plans()
         rows = query_latency.measure(store, repeats=args.repeats, seed=args.seed, only=only, progress=print)
+        out["plans"], out["statements_sent"] = store.plans(), len(store.texts)
+        out["statements_hot"] = sum(1 for n in store.texts.values() if n > 10)
         _attach_server_figures(rows, store.calls, args.profile)
         out["client_cpu_s"] = time.process_time() - cpu0
         if server_cpu0 is not None and server is not None and server.pid:
@@ -167,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.close()
     print(f"load average before {out['loadavg_before']}, after {out.get('loadavg_after')}")
+    print(
+        f"plans made in the calls: {out.get('plans')} for {out.get('statements_sent')} statement texts sent, "
+        f"{out.get('statements_hot')} of them more than 10 times"
+    )
     print(f"CPU s in the timed calls: client {out.get('client_cpu_s', 0):.1f}, server {out.get('server_cpu_s', 0):.1f}")
     print(f"{'case':28} {'p50':>8} {'p99':>8} {'first':>8} {'server p50':>10} {'stmts':>6} {'db hits p50':>12}")
     for row in out.get("queries", []):

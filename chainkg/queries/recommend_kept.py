@@ -16,9 +16,8 @@ candidate rows and 3,730 groups' members per call, and decoding them cost the cl
 When the facts are stale (a write since they were derived) :func:`run_kept` answers None and
 :mod:`chainkg.queries.recommend_cypher` reads the graph.
 
-Both statements take their parameters in one map ``$a``: Neo4j 5 plans a statement again for each
-length class of a string or list parameter (and for null against a value), and FACTS takes 0.8–2 s
-to plan at province scale, ANCHORS 0.2–0.7 s; a map is one plan whatever it holds.
+FACTS takes 0.8–2 s to plan at province scale, ANCHORS 0.2–0.7 s: the store sends their parameters
+in one map, so each is planned once (:func:`chainkg.store.neo4j.rows.one_map`).
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ def _local(var: str, places: str = "places") -> str:
 def _present(var: str, places: str = "places") -> str:
     """Cypher condition: the enterprise ``var`` is present (local, or invests in a local active project)."""
     invests = (
-        f"EXISTS {{ MATCH ({var})-[:{cy.INVESTS_IN}]->(p:{cy.PROJECT}) WHERE p.status IN $a.active "
+        f"EXISTS {{ MATCH ({var})-[:{cy.INVESTS_IN}]->(p:{cy.PROJECT}) WHERE p.status IN $active "
         f"AND {_local('p', places)} }}"
     )
     return f"({_local(var, places)} OR {invests})"
@@ -66,9 +65,9 @@ _LEADER = f"""CASE WHEN placed.rank IS NOT NULL
 _RECORD = f"""CASE WHEN coalesce(e.stock_code, '') <> ''
     OR e.enterprise_kind IN ['{EnterpriseKind.SOE.value}', '{EnterpriseKind.CENTRAL_SOE_GROUP.value}']
   THEN 0.5 ELSE 0.0 END + 0.5 * CASE WHEN projects >= 5 THEN 1.0 ELSE toFloat(projects) / 5 END"""
-_SCORE = f"""$a.w_group * CASE WHEN grouped THEN 1.0 ELSE 0.0 END
-  + $a.w_supplier * CASE WHEN size(direct) > 0 THEN 1.0 WHEN fed_leader THEN 0.5 ELSE 0.0 END
-  + $a.w_leader * ({_LEADER}) + $a.w_region * CASE WHEN nearby THEN 1.0 ELSE 0.0 END + $a.w_record * ({_RECORD})"""
+_SCORE = f"""$w_group * CASE WHEN grouped THEN 1.0 ELSE 0.0 END
+  + $w_supplier * CASE WHEN size(direct) > 0 THEN 1.0 WHEN fed_leader THEN 0.5 ELSE 0.0 END
+  + $w_leader * ({_LEADER}) + $w_region * CASE WHEN nearby THEN 1.0 ELSE 0.0 END + $w_record * ({_RECORD})"""
 
 #: How far below the ``limit``-th server score a candidate is still shipped. The client's order is by
 #: the score rounded to 6 decimals, then id; the server's doubles differ from the client's by far less
@@ -78,12 +77,12 @@ MARGIN = 1e-4
 
 #: Everything the ranking needs, when the facts are fresh (``kept`` is null otherwise).
 FACTS = f"""
-WITH coalesce($a.scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
+WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
      AS root_id
 OPTIONAL MATCH (root:{cy.ENTITY} {{id: root_id}})
 OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: root_id}})
 OPTIONAL MATCH (pres:{kept_groups.PRESENCE} {{place: root_id}})
-OPTIONAL MATCH (s:{cy.ENTITY} {{id: $a.segment}}) WHERE s:{cy.SEGMENT}
+OPTIONAL MATCH (s:{cy.ENTITY} {{id: $segment}}) WHERE s:{cy.SEGMENT}
 WITH root_id, root, pf, pres, s, {kept.FRESH} AS facts_fresh
 WITH root_id, root, pf, pres, s, facts_fresh,
      facts_fresh AND pf IS NOT NULL AND pres IS NOT NULL AND s IS NOT NULL AS fresh
@@ -106,12 +105,12 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
     RETURN collect({{id: leader.id, name: leader.name,
       segments: COLLECT {{ MATCH (leader)-[:{cy.IN_SEGMENT}]->(x) RETURN x.id }},
       led: COLLECT {{ MATCH (leader)-[lead:{cy.LEADS}]->(c)
-                      WHERE c.id IN [x IN chains | x.id] AND lead.key = $a.leads_key RETURN c.id }}}}) AS leaders
+                      WHERE c.id IN [x IN chains | x.id] AND lead.key = $leads_key RETURN c.id }}}}) AS leaders
   }}
   CALL (root) {{
     OPTIONAL MATCH path = (root)((child)-[link:{cy.PART_OF}|{cy.LOCATED_IN}]->(parent)
                                  WHERE parent:{cy.REGION} OR parent:{cy.PARK})*
-                          (province:{cy.REGION} {{level: $a.province}})
+                          (province:{cy.REGION} {{level: $province}})
     WITH province, path ORDER BY length(path), province.id LIMIT 1
     OPTIONAL MATCH (near:{kept.PLACE_FACT} {{place: province.id}})
     RETURN province {{.id, .name}} AS province, coalesce(near.places, []) AS near
@@ -127,7 +126,7 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
     WITH e, placed, close, heads, fed_leader, root_id, [o IN out WHERE o[0] = '{cy.LOCATED_IN}' | o[1]] AS at,
          [o IN out WHERE o[0] = '{cy.INVESTS_IN}' | o[1]] AS invested, out, here
     WHERE none(x IN at WHERE x IN here) AND none(p IN invested WHERE p:{cy.PROJECT}
-      AND coalesce(p.status IN $a.active, false) AND EXISTS {{ (p)-[:{cy.LOCATED_IN}]->(x) WHERE x IN here }})
+      AND coalesce(p.status IN $active, false) AND EXISTS {{ (p)-[:{cy.LOCATED_IN}]->(x) WHERE x IN here }})
     OPTIONAL MATCH (lineage:{kept_groups.LINEAGE} {{enterprise: e.id}})
     WITH e, placed, lineage, coalesce(lineage.group, e.id) AS group, any(x IN at WHERE x IN close) AS nearby,
          size(invested) AS projects, fed_leader,
@@ -136,7 +135,7 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
     WITH e, placed, lineage, group, nearby, projects, direct, grouped, {_SCORE} AS score
     ORDER BY score DESC
     WITH collect([score, e, placed, lineage, group, nearby, projects, direct, grouped]) AS ranked
-    WITH ranked, CASE WHEN size(ranked) > $a.limit THEN ranked[$a.limit - 1][0] - {MARGIN} ELSE -1.0 END AS floor
+    WITH ranked, CASE WHEN size(ranked) > $limit THEN ranked[$limit - 1][0] - {MARGIN} ELSE -1.0 END AS floor
     RETURN size(ranked) AS total, [c IN ranked WHERE c[0] >= floor | [c[1].id, c[1].name, c[1].stock_code,
       c[1].enterprise_kind, c[2].rank, c[2].certainty, c[2].basis, c[5], c[6], c[7], c[4],
       CASE WHEN c[8] THEN c[3].ancestors END]] AS candidates
@@ -152,31 +151,31 @@ OPTIONAL CALL (root_id, root, pf, pres, s, fresh) {{
     total: total,
     covered: EXISTS {{ (:{kept.SEGMENT_FACT} {{place: root_id, segment: s.id}}) }},
     stamp: pres.stamp, places: places,
-    groups: CASE WHEN pres.stamp = $a.known THEN null ELSE pres.groups END,
-    group_names: CASE WHEN pres.stamp = $a.known THEN null ELSE pres.group_names END}} AS kept
+    groups: CASE WHEN pres.stamp = $known THEN null ELSE pres.groups END,
+    group_names: CASE WHEN pres.stamp = $known THEN null ELSE pres.group_names END}} AS kept
 }}
 RETURN root_id, root.name AS name, [label IN labels(root) WHERE label <> '{cy.ENTITY}'] AS kinds, facts_fresh,
        fresh, size(kept.places) AS place_count, [] AS places, s.name AS segment_name, kept"""
 
 #: Where each present peer is (its first place if local, else its first local project), whether that
-#: anchor is itself a present enterprise in a structure, and the names of ``$a.ids``.
+#: anchor is itself a present enterprise in a structure, and the names of ``$ids``.
 ANCHORS = f"""
 CALL () {{
-  UNWIND $a.peers AS id
+  UNWIND $peers AS id
   MATCH (e:{cy.ENTITY} {{id: id}})
-  WITH id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {_local("e", "$a.places")}
+  WITH id, CASE WHEN (e:{cy.ENTERPRISE} OR e:{cy.PROJECT}) AND {_local("e", "$places")}
     THEN COLLECT {{ MATCH (e)-[:{cy.LOCATED_IN}]->(place) RETURN place ORDER BY place.id LIMIT 1 }}
     ELSE COLLECT {{ MATCH (e)-[:{cy.INVESTS_IN}]->(p)
-                    WHERE (p:{cy.PROJECT} OR p:{cy.ENTERPRISE}) AND {_local("p", "$a.places")}
+                    WHERE (p:{cy.PROJECT} OR p:{cy.ENTERPRISE}) AND {_local("p", "$places")}
                     RETURN p ORDER BY p.id LIMIT 1 }}
     END AS anchors
   UNWIND anchors AS anchor
   RETURN collect([id, anchor.id, anchor.name, anchor:{cy.ENTERPRISE}
     AND EXISTS {{ (:{kept_groups.LINEAGE} {{enterprise: anchor.id}}) }}
-    AND {_present("anchor", "$a.places")}]) AS anchors
+    AND {_present("anchor", "$places")}]) AS anchors
 }}
 CALL () {{
-  UNWIND $a.ids AS id
+  UNWIND $ids AS id
   MATCH (n:{cy.ENTITY} {{id: id}})
   RETURN collect([n.id, n.name]) AS names
 }}
@@ -263,7 +262,7 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         "limit": params.limit,
         **{w: getattr(params, w) for w in ("w_group", "w_supplier", "w_leader", "w_region", "w_record")},
     }
-    (row,) = execute(FACTS, {"a": arguments})
+    (row,) = execute(FACTS, arguments)
     if not row["facts_fresh"]:
         kept.saw_stale()
     if not row["fresh"]:
@@ -271,7 +270,7 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
     scope, _ = kept_facts.resolve(execute, row)
     present_groups = _present_groups(params.scope or None, row["kept"])
     if present_groups is None:  # kept no more: read them again
-        (row,) = execute(FACTS, {"a": {**arguments, "known": None}})
+        (row,) = execute(FACTS, {**arguments, "known": None})
         if not row["fresh"]:
             return None
         present_groups = _present_groups(params.scope or None, row["kept"])
@@ -304,7 +303,7 @@ def run_kept(execute: cy.Execute, params: Params) -> Result | None:
         unnamed = [n for n in nodes if n not in names and n not in present_groups.names]
         if not peers and not unnamed:
             return
-        (got,) = execute(ANCHORS, {"a": {"peers": peers, "ids": unnamed, "places": places, "active": cy.ACTIVE}})
+        (got,) = execute(ANCHORS, {"peers": peers, "ids": unnamed, "places": places, "active": cy.ACTIVE})
         for peer, anchor, anchor_name, anchor_present in got["anchors"]:
             anchors[peer] = anchor
             names[anchor] = anchor_name

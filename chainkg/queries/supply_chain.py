@@ -312,24 +312,23 @@ def _kept(direction: str, depth: int) -> str:
     place and the node a segment, enterprise or project (then :func:`_run_cypher_from_graph` answers),
     else one list — the start segments' ids; per direction the reached segments' ids and the FEEDS
     among them; the direct suppliers' ids; per segment ``[id, name, stage, [[chain id, name]],
-    local enterprises, the first ``$a.take`` of them by id]``; ``[id, name]`` of those enterprises;
+    local enterprises, the first ``$take`` of them by id]``; ``[id, name]`` of those enterprises;
     whether the node is a local enterprise; its suppliers and customers as ``[id, name]``.
     Why: the first form's five statements walked the scope's places up (about 10k database hits) and
-    tested every member of every reached segment for locality; the segment facts hold both. The
-    parameters come in one map ``$a`` (``node``, ``scope``, ``take``): Neo4j 5 plans a statement again
-    for each length class of a string parameter (and for null against a string), and this one takes
-    0.4–1.9 s to plan — most of the wall time of a call before; a map parameter is one plan.
+    tested every member of every reached segment for locality; the segment facts hold both. It takes
+    0.4–1.9 s to plan: the store sends its parameters in one map, so it is planned once per depth
+    (:func:`chainkg.store.neo4j.rows.one_map`).
     """
     directions = ["upstream", "downstream"] if direction == "both" else [direction]
     reach = "".join(_reach_kept(d, depth) for d in directions)  # type: ignore[arg-type]
     lists = {d: (d, f"{d}_feeds") if d in directions else ("[]", "[]") for d in ("upstream", "downstream")}
     named = "COLLECT {{ MATCH {0} WITH DISTINCT x ORDER BY x.id RETURN [x.id, x.name] }}"
     return f"""
-WITH coalesce($a.scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
+WITH coalesce($scope, COLLECT {{ MATCH (r:{cy.REGION}) WHERE r.home = true RETURN r.id ORDER BY r.id LIMIT 1 }}[0])
      AS root_id
 OPTIONAL MATCH (root:{cy.ENTITY} {{id: root_id}})
 OPTIONAL MATCH (pf:{kept.PLACE_FACT} {{place: root_id}})
-OPTIONAL MATCH (n:{cy.ENTITY} {{id: $a.node}})
+OPTIONAL MATCH (n:{cy.ENTITY} {{id: $node}})
 WITH root_id, root, pf, n, {kept.FRESH} AS facts_fresh
 CALL (root_id, pf, n, facts_fresh) {{
   WITH root_id, pf, n
@@ -344,7 +343,7 @@ CALL (root_id, pf, n, facts_fresh) {{
     WITH DISTINCT s
     OPTIONAL MATCH (f:{kept.SEGMENT_FACT} {{place: root_id, segment: s.id}})
     RETURN [s.id, s.name, s.stage, {named.format(f"(s)-[:{cy.PART_OF}]->(x)")},
-            coalesce(f.enterprise_count, 0), coalesce(f.enterprise_ids[..$a.take], [])]
+            coalesce(f.enterprise_count, 0), coalesce(f.enterprise_ids[..$take], [])]
   }} AS segments
   WITH starts, {lists["upstream"][1]} AS up_feeds, {lists["downstream"][1]} AS down_feeds,
        [s IN direct | s.id] AS direct, segments,
@@ -372,7 +371,7 @@ def run_cypher(execute: cy.Execute, params: Params) -> Result:
     if params.max_suppliers + 1 > kept.HEAD:
         return _run_cypher_from_graph(execute, params)
     args = {"node": params.node, "scope": params.scope or None, "take": params.max_suppliers + 1}
-    (row,) = execute(KEPT[f"{params.direction}_{params.depth}"], {"a": args})
+    (row,) = execute(KEPT[f"{params.direction}_{params.depth}"], args)
     if not row["facts_fresh"]:
         kept.saw_stale()
     if not row["answer"]:

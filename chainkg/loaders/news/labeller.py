@@ -6,15 +6,16 @@ keeps them as *evidence* and lets a statistical sequence labeller decide which s
 project names: a linear-chain CRF (python-crfsuite) labels each character B (a name starts), I (inside a
 name) or O. Its features are the character and its neighbours (±2), the two bigrams through it, the
 classes of the three characters (Han, digit, Latin, punctuation), whether a facility head word
-(:data:`chainkg.loaders.news.facilities.HEADS`) ends on it or 项目 follows it, and where the rules put a
-project name (B/I of a rule name, and whether the rules priced it).
+(:data:`chainkg.loaders.news.facilities.HEADS`) or a work named by its kind (高铁, 隧道, 大道 …) ends on it,
+or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
+it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
+the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`).
 
-A labelled name takes the amount of the rule project it matches (none when the rules gave it none: they
-read aggregates and other measures); a name the rules did not find takes an investment amount written right
-before it (投资X亿元的…) or after it in its clause (…,总投资X亿元). The model is trained on the gold names
-of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as :data:`MODEL` (its
-training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the calibration
-of :attr:`Labelled.probability` are in ``docs/news.md``.
+A labelled name's amount is aligned by position on its span (:func:`_amount_of`): the investment written right
+before it, else the rule project's it matches, else one right after it; never its list's. The model is
+trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
+:data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
+calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
-from chainkg.loaders.news.mentions import find_amounts
+from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
+from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
@@ -54,10 +56,25 @@ MODEL_INFO = Path(__file__).with_name("labeller_model.json")
 
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
+#: works named by their kind (transport and city works): 郑徐客专, 赣深高铁, 黄土坡隧道, 长江大道, …连接线
+_WORK_END = re.compile(
+    r"客专|高铁|城际铁路|铁路|轨道交通|地铁|隧道|大道|快速路|高速公路|高速|公路|连接线|立交|机场|码头|港区|管廊|片区"
+)
+#: the marks that delimit an item of an enumeration or a clause; 等 when a count or a kind follows (…等56个项目)
+_DELIM = re.compile(r"[、,;:。()!?]|等(?=[\d一二三四五六七八九十两几数多百千]|一批|项目|重点|重大)")
+_SECTOR = re.compile("|".join(w for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS) if len(w) >= 2))
+_KIND = re.compile(f"(?:{'|'.join(re.escape(w) for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS))})+")
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
 _LABEL_BETWEEN = re.compile(
     r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
 )
+_COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
+_CLAUSE = re.compile(r"[^,;:。!?]+")
+#: an item of a list as written: no amount, no 项目 inside; 项目 at its end left out (the last one: before its 等)
+_ITEM = re.compile(r"((?:(?!项目|[\d.]+[万亿]?[美欧日港]?元).){2,30}?)(?:项目|工程)?(?:$|(?=等))")
+#: what leads a list in before its first item: a header word or a list verb (包括A、B; 实施A、B等…)
+_LEAD_IN = re.compile(r"分别是|分别为|分别有|主要有|主要包括|其中包括|包括|" + LIST_VERBS.pattern)
+_COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -81,6 +98,7 @@ class Labelled:
     probability: float  # the lowest marginal probability of the span's labels
     rule: int | None  # index into the rule names it matches
     amount: Money | None
+    amount_text: str | None = None  # the amount as written, when aligned by position (not the rules')
 
 
 def sentences(paragraphs: Sequence[str]) -> list[str]:
@@ -129,6 +147,14 @@ def _char_class(c: str) -> str:
 def features(sentence: str, rule_tags: Sequence[str] | None, priced: set[int]) -> list[list[str]]:
     """The CRF's features of each character (``rule_tags`` None: the characters alone)."""
     heads_end = {m.end() - 1 for m in _HEAD_END.finditer(sentence)}
+    works_end = {m.end() - 1 for m in _WORK_END.finditer(sentence)}
+    sector = {i for m in _SECTOR.finditer(sentence) for i in range(m.start(), m.end())}
+    delims = [(m.start(), m.group(0)) for m in _DELIM.finditer(sentence)]
+    before, after = ["^"] * len(sentence), ["$"] * len(sentence)
+    for (a, mark_a), (b, _) in zip([(-1, "^"), *delims], [*delims, (len(sentence), "$")], strict=True):
+        mark_b = sentence[b] if b < len(sentence) else "$"
+        for i in range(a + 1, b):
+            before[i], after[i] = mark_a[:1], mark_b
     padded = "^^" + sentence + "$$"
     out = []
     for i, c in enumerate(sentence):
@@ -146,6 +172,11 @@ def features(sentence: str, rule_tags: Sequence[str] | None, priced: set[int]) -
         ]
         if i in heads_end:
             f.append("head_end")
+        if i in works_end:
+            f.append("work_end")
+        if i in sector:
+            f.append("sector")
+        f += [f"pd={before[i]}", f"nd={after[i]}", f"pnd={before[i]}{after[i]}"]
         if padded[j + 1 : j + 3] == "项目":
             f.append("before_xm")
         if rule_tags is not None:
@@ -201,15 +232,31 @@ def same_project(name: str, other: str) -> bool:
     return len(a) >= 4 and a[:2] == b[:2] and a[-2:] == b[-2:] and _in_order(a[2:-2], b[2:-2])
 
 
-def _amount_after(sentence: str, end: int) -> Money | None:
-    """The investment written after a name in its clause (…E产业园,总投资32亿元)."""
+def _a_lists(sentence: str, end: int, a: AmountMention) -> bool:
+    """An amount after a name that is its list's, not the name's: the list's trailer stands between
+    (A、B等总投资109.6亿元的15个项目), or a count of projects follows it (…总投资55.7亿元的7个…项目)."""
+    return "等" in sentence[end : a.start] or bool(_COUNT_AFTER.match(sentence, a.end))
+
+
+def _amount_after(sentence: str, end: int) -> AmountMention | None:
+    """The investment written after a name in its clause (…E产业园,总投资32亿元), not its list's."""
     for a in find_amounts(sentence):
         if a.label == "invest" and 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
-            return a.money
+            return None if _a_lists(sentence, end, a) else a
     return None
 
 
-def _amount_before(sentence: str, start: int) -> Money | None:
+def _list_amount(sentence: str, start: int, end: int) -> AmountMention | None:
+    """The amount written before a name that heads a counted list with no other price in it: the list's, not the
+    name's (投资136.6亿元的宏达新材、晶盛二期等21个产业项目)."""
+    before = _amount_before(sentence, start)
+    counted = _COUNTED_LIST.match(sentence, end)
+    if before is None or counted is None or any(end <= a.start < counted.end() for a in find_amounts(sentence)):
+        return None
+    return before
+
+
+def _amount_before(sentence: str, start: int) -> AmountMention | None:
     """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
     that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
     amounts = find_amounts(sentence)
@@ -218,30 +265,35 @@ def _amount_before(sentence: str, start: int) -> Money | None:
             continue
         listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
         if a.label == "invest" or (a.label == "none" and listed):
-            return a.money
+            return a
     return None
 
 
-def _amount_right_after(sentence: str, end: int) -> Money | None:
+def _amount_right_after(sentence: str, end: int) -> AmountMention | None:
     """The investment right after a name, only its label between (X项目总投资13亿元; A、总投资27亿元)."""
     for a in find_amounts(sentence):
         if a.label == "invest" and a.start >= end and _LABEL_BETWEEN.fullmatch(sentence[end : a.start]):
-            return a.money
+            return None if _a_lists(sentence, end, a) else a
     return None
 
 
-def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> Money | None:
+def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> tuple[Money | None, str | None]:
     """A labelled name's amount, aligned by position on its span: the one written right before it, whatever the
     rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
     give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
     after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
-    other measures); else, for a name only the labeller finds, one written after it in its clause."""
-    before = _amount_before(sentence, start)
-    if before is not None:
-        return before
-    if rule is None:
-        return _amount_after(sentence, end)
-    return rule.amount if rule.amount is not None else _amount_right_after(sentence, end)
+    other measures); else, for a name only the labeller finds, one written after it in its clause. None when the
+    amount before the name is its counted list's (:func:`_list_amount`), also where the rules gave it that one. With
+    the amount as written when it was aligned here (None: the rules')."""
+    listed = _list_amount(sentence, start, end)
+    found = None if listed else _amount_before(sentence, start)
+    if found is None and rule is None:
+        found = None if listed else _amount_after(sentence, end)
+    elif found is None and rule is not None:
+        if rule.amount is not None:
+            return (None, None) if listed and listed.money == rule.amount else (rule.amount, None)
+        found = None if listed else _amount_right_after(sentence, end)
+    return (found.money, found.text) if found is not None else (None, None)
 
 
 def listed_lines(paragraphs: Sequence[str]) -> set[int]:
@@ -259,6 +311,55 @@ def listed_lines(paragraphs: Sequence[str]) -> set[int]:
     return items
 
 
+def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Items of an enumeration (、 between items, in one clause) that the labeller does not name while it names
+    another: the items of one list are of one kind (经开区徐工矿山机械、泉山鑫科机器人等56个项目 — the model kept the
+    second and dropped the first, after the clause's verb). An item is a rule name that ends where its item ends (at
+    、, the clause's end, or 等/和/及 after it); when the labeller names two items or more and at least half of them,
+    also an item as written between two 、, before the 等 that closes the list (…、贾汪潘安湖奥特莱斯购物中心、
+    徐州方特乐园等), or after the list's lead-in (包括A、…; 实施A、…), 项目 left out. Kinds are not names
+    (:func:`_kind`), nor an item that holds an amount or 项目."""
+    out: list[tuple[int, int]] = []
+    rule_spans = spans(rule_tags)
+    for clause in _CLAUSE.finditer(sentence):
+        if "、" not in clause.group(0):
+            continue
+        bounds, start = [], clause.start()
+        for m in re.finditer("、", clause.group(0)):
+            bounds.append((start, clause.start() + m.start()))
+            start = clause.start() + m.end()
+        bounds.append((start, clause.end()))
+        items: list[tuple[bool, tuple[int, int] | None, tuple[int, int] | None]] = []
+        for k, (lo, hi) in enumerate(bounds):
+            inside = [(a, b) for a, b in rule_spans if lo <= a and b <= hi]
+            ends = [(a, b) for a, b in inside if b == hi or re.match(r"(项目|工程)?(等|和|及)", sentence[b:hi])]
+            written = _ITEM.fullmatch(sentence[lo:hi])
+            if k == len(bounds) - 1:  # the last item: only when 等 closes it
+                written = _ITEM.match(sentence[lo:hi])
+                written = written if written and sentence[lo + written.end() : lo + written.end() + 1] == "等" else None
+            if k == 0:  # the first item: after the list's lead-in (包括A、…; 实施A、…), four characters at least
+                leads = list(_LEAD_IN.finditer(sentence, lo, hi))
+                first = leads[-1].end() if leads else hi
+                written = _ITEM.fullmatch(sentence[first:hi])
+                whole = (first, first + len(written.group(1))) if written and len(written.group(1)) >= 4 else None
+            else:
+                whole = (lo, lo + len(written.group(1))) if written else None
+            items.append((any(a < hi and lo < b for a, b in found), ends[-1] if ends else None, whole))
+        named = sum(1 for labelled, _, _ in items if labelled)
+        if not any(labelled and (rule or whole) for labelled, rule, whole in items):
+            continue
+        for labelled, rule, whole in items:
+            span = rule or (whole if named >= 2 and 2 * named >= len(items) else None)
+            if span and not labelled and not _kind(sentence[span[0] : span[1]]):
+                out.append(span)
+    return out
+
+
+def _kind(name: str) -> bool:
+    """A kind, not a name: under four characters, or made only of sector and generic words (新材料, 算力服务)."""
+    return len(name) < 4 or _KIND.fullmatch(name) is not None
+
+
 def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: Any) -> list[Labelled]:
     """The project names of an article by the labeller, merged by name, in order, with amounts; a line of a list
     with one project per line (:func:`listed_lines`) is a name whether or not the model labels it (its probability
@@ -272,12 +373,12 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
         rule = rules[index] if rules is not None and index is not None else None
-        amount = _amount_of(sentence, a, b, rule)
+        amount, text = _amount_of(sentence, a, b, rule)
         seen = next((k for k, o in enumerate(out) if same_project(name, o.name)), None)
         if seen is None:
-            out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount))
+            out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount, text))
         elif out[seen].amount is None and amount is not None:
-            out[seen] = replace(out[seen], amount=amount)  # named again, priced this time
+            out[seen] = replace(out[seen], amount=amount, amount_text=text)  # named again, priced this time
 
     for k, paragraph in enumerate(paragraphs):
         for sentence in sentences([paragraph]):
@@ -286,6 +387,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             found = spans(tags)
             for a, b in found:
                 add(sentence, a, b, min(model.marginal(tags[i], i) for i in range(a, b)))
+            for a, b in sibling_items(sentence, rule_tags, found) if rule_tags is not None else ():
+                add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             if k in items and not found:
                 a = len(_NUMBERING.match(sentence)[0])  # type: ignore[index]
                 b = len(sentence.rstrip())

@@ -94,10 +94,12 @@ def one_map(statement: str) -> str:
     Why: Neo4j 5's plan cache keys a statement on its parameters' types *and size classes* (a string or
     list of another length bucket, or null instead of a value, is another key): the same read
     statement was planned again for most calls — 0.4–1.9 s each for the larger forms at province
-    (BENCHMARKS 4k). Up+down and recommend, given their parameters in a map ``$a`` by hand, were
-    planned once; whether this general map alone does the same is not shown (BENCHMARKS 4l: without
-    the hand-made map up+down was slower), so those keep theirs. Statements are chainkg's own texts
-    (no ``$`` inside their string literals); the values stay parameters.
+    (BENCHMARKS 4k). A map parameter is one key whatever it holds: the query cases of
+    ``benchmarks.neo4j_queries`` made 68 plans for 35 statement texts with their parameters sent
+    apart, 45 with them in one map: one per text, one more per text run over ten times (the server's
+    compiled form of a hot statement) and the benchmark's own (BENCHMARKS 4n; tested in
+    ``tests/neo4j/test_plans.py``). Statements are chainkg's own texts (no ``$`` inside their string
+    literals); the values stay parameters.
     """
     return _PARAMETER.sub(rf"${ONE_MAP}.\1", statement)
 

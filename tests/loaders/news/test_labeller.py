@@ -19,9 +19,10 @@ from chainkg.loaders.news.labeller import (
     mark,
     matches,
     same_project,
+    sibling_items,
     spans,
 )
-from chainkg.loaders.news.learned import LEARNED_CALIBRATION, learned_confidence
+from chainkg.loaders.news.learned import LEARNED_CALIBRATION, learned_confidence, relabel
 from chainkg.loaders.news.mentions import Gazetteer
 from chainkg.loaders.news.text import parse_article
 from chainkg.schema.money import parse_amount
@@ -57,27 +58,27 @@ def test_the_shipped_model_was_trained_on_the_development_material_as_it_is() ->
         if path.exists():  # the seed articles are read from the workplace's shared/seeds
             assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
     trained = info["data_sha256"]
-    assert not any(name.startswith(("real/test8", "heldout/")) for name in trained)  # never trained on
+    assert not any(name.startswith(("real/test9", "heldout/")) for name in trained)  # never trained on
     assert {name.rsplit("/", 1)[0] for name in trained if not name.startswith("seeds/")} == {
         "dev",
         "real/dev",
         "real/test",
-        *(f"real/test{n}" for n in range(2, 8)),
-    }  # the gatherings of rounds 1-7, the seventh's test half among them since its run
+        *(f"real/test{n}" for n in range(2, 9)),
+    }  # the gatherings of rounds 1-8, the eighth's test half among them since its run
     assert MODEL.stat().st_size < 5_000_000
 
 
 def test_the_labeller_is_trained_and_left_out_only_on_the_development_gatherings() -> None:
     """Training and leave-one-round-out read the folders named in their table, never the written held-out set
-    nor a test half gathered after round 7 (``real/test8`` is scored once, by the lead, at merge)."""
+    nor a test half gathered after round 8 (``real/test9`` is scored once, by the lead, at merge)."""
     from benchmarks.extraction_crf import GROUPS, NEVER_TRAINED, ROUNDS, load
 
     folders = {folder for folder, _ in GROUPS.values()}
-    assert folders == {"dev", "real/dev", "real/test", *(f"real/test{n}" for n in range(2, 8))}
-    assert ROUNDS == ("dev1", "dev2", "test1", "test2", "test3", "test4", "test5", "test6", "test7")
-    assert {"heldout", "real/test8"} <= set(NEVER_TRAINED)
+    assert folders == {"dev", "real/dev", "real/test", *(f"real/test{n}" for n in range(2, 9))}
+    assert ROUNDS == ("dev1", "dev2", "test1", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
+    assert {"heldout", "real/test9"} <= set(NEVER_TRAINED)
     with pytest.raises(ValueError, match="never read as development material"):
-        load({"test8": ("real/test8", ("",))})
+        load({"test9": ("real/test9", ("",))})  # refused before anything is read
 
 
 def test_confidence_rises_with_the_labellers_probability() -> None:
@@ -88,9 +89,18 @@ def test_confidence_rises_with_the_labellers_probability() -> None:
 
 def test_the_labeller_reads_names_of_an_amount_first_list_with_their_companies(dezhou: MemoryStore) -> None:
     text = "此次集中开工的项目分别是总投资6亿元的甲乙公司创业孵化园项目,总投资5亿元的丙丁公司商业综合体项目。"
-    projects = extract(parse_article(f"开工\n{text}\n".encode(), "a.txt"), Gazetteer.from_store(dezhou)).projects
-    assert [p.aliases[-1] for p in projects] == ["甲乙公司创业孵化园", "丙丁公司商业综合体"]  # the labeller's spans
-    assert projects[0].amount == parse_amount("6亿元")  # the rules' amount (they gave the second none)
+    article = parse_article(f"开工\n{text}\n".encode(), "a.txt")
+    projects = extract(article, Gazetteer.from_store(dezhou)).projects
+    assert projects[0].aliases[-1] == "甲乙公司创业孵化园"  # the labeller's span, with the company
+    assert projects[0].amount == parse_amount("6亿元")
+    # the extractor's projects take the amounts aligned by position on the labeller's spans (the rules gave the
+    # second none): with a model that names both
+    facts = extract(article, Gazetteer.from_store(dezhou), learned=False)
+    relabel(facts, article.paragraphs, Oracle("甲乙公司创业孵化园", "丙丁公司商业综合体"))
+    assert [(p.amount, p.amount_text) for p in facts.projects] == [
+        (parse_amount("6亿元"), "6亿元"),
+        (parse_amount("5亿元"), "5亿元"),
+    ]
 
 
 def test_a_project_the_labeller_names_keeps_what_the_rules_found_with_it(dezhou: MemoryStore) -> None:
@@ -172,3 +182,47 @@ def test_the_lines_of_a_list_with_one_project_per_line_are_names() -> None:
     assert listed_lines(lines) == {2, 3}
     assert [f.name for f in label(lines, [], Oracle())] == ["电科云国际大数据发展中心", "北流市新世纪教育城"]
     assert listed_lines(["德兴市举行签约仪式", "电科云国际大数据发展中心", "北流市新世纪教育城"]) == set()  # no heading
+
+
+def test_the_other_items_of_a_list_the_labeller_names_are_names() -> None:
+    """Items of one enumeration are of one kind: a rule name standing as an item of a list another item of which the
+    labeller names is a name too — unless it is a kind (sector words only, or under four characters)."""
+    text = "经开区徐工矿山机械、泉山鑫科机器人等56个项目建成投产。"
+    rules = [RuleName(("经开区徐工矿山机械项目",)), RuleName(("泉山鑫科机器人项目",))]
+    assert [f.name for f in label([text], rules, Oracle("泉山鑫科机器人"))] == ["泉山鑫科机器人", "经开区徐工矿山机械"]
+    assert [f.name for f in label([text], rules, Oracle())] == []  # no item labelled: nothing added
+    kinds = "签约新材料、算力服务、泉山鑫科机器人等项目。"
+    tags = mark(kinds, [["新材料"], ["算力服务"], ["泉山鑫科机器人"]])
+    found = [(kinds.index("泉山"), kinds.index("等"))]
+    assert sibling_items(kinds, tags, found) == []  # the other items are sectors: kinds, not names
+    listed = "包括鼓楼极地海洋馆、云龙中川万达广场、泉山国际青年艺术街区、贾汪潘安湖奥特莱斯购物中心、徐州方特乐园等。"
+    named = Oracle("云龙中川万达广场", "泉山国际青年艺术街区", "徐州方特乐园")  # most named: the others as written
+    assert [f.name for f in label([listed], [], named)][-2:] == [
+        "鼓楼极地海洋馆",
+        "贾汪潘安湖奥特莱斯购物中心",
+    ]  # 包括…
+    amounts = "包括甲乙中心、丙丁广场、戊己工程总投资68亿元、庚辛乐园等。"  # an item holding an amount is no name
+    assert "戊己工程总投资68亿元" not in [f.name for f in label([amounts], [], Oracle("丙丁广场", "庚辛乐园"))]
+    prose = "实施甲公司孵化园,乙公司综合体等项目。"  # no 、: not an enumeration the clause parsing reads
+    assert sibling_items(prose, mark(prose, [["甲公司孵化园"], ["乙公司综合体"]]), [(prose.index("乙"), 16)]) == []
+
+
+def test_an_amount_that_is_the_lists_is_not_an_items() -> None:
+    """An amount after a list's trailer (A、B等总投资109.6亿元的15个项目) or before a count of projects is the
+    list's."""
+    counted = "投资136.6亿元的宏达新材、晶盛二期等21个产业项目集中投产。"  # a price before a counted list: the list's
+    rules = [RuleName(("宏达新材项目",), parse_amount("136.6亿元"))]
+    assert [f.amount for f in label([counted], rules, Oracle("宏达新材", "晶盛二期"))] == [None, None]
+    text = "实施玉山路片区、油田中心医院片区等总投资109.6亿元的15个城市建设项目。"
+    found = label([text], [], Oracle("玉山路片区", "油田中心医院片区"))
+    assert [(f.name, f.amount) for f in found] == [("玉山路片区", None), ("油田中心医院片区", None)]
+    own = "其中金霞微型显示产业园,总投资30亿元。"
+    assert label([own], [], Oracle("金霞微型显示产业园"))[0].amount == parse_amount("30亿元")
+
+
+def test_the_labeller_reads_where_a_character_stands_in_its_list_and_works_named_by_their_kind() -> None:
+    sentence = "赣深高铁、黄土坡隧道等项目开工"
+    xseq = features(sentence, None, set())
+    assert "work_end" in xseq[sentence.index("铁")] and "work_end" in xseq[sentence.index("道")]
+    assert {"pd=^", "nd=、"} <= set(xseq[0]) and {"pd=、", "nd=等"} <= set(xseq[sentence.index("黄")])
+    assert "sector" in xseq[sentence.index("开")]  # 开工: a generic word
