@@ -44,6 +44,7 @@ from chainkg.loaders import default_loaders
 from chainkg.loaders.pipeline import run_load
 from chainkg.schema.kinds import EdgeKind, StoreLabel
 from chainkg.schema.records import Batch
+from chainkg.store import ahead
 from chainkg.store.neo4j import statements as cy
 from chainkg.store.neo4j.rows import rows as plain_rows
 from chainkg.store.neo4j.rows import sent
@@ -102,6 +103,30 @@ class BoltClock:
         return total
 
 
+#: Wall seconds per phase of the last round (the main thread's waits, the writer's wall, the steps after the reading).
+PHASES: Counter[str] = Counter()
+
+
+def _timed(name: str, function: Any) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            PHASES[name] += time.perf_counter() - started
+
+    return timed
+
+
+def _time_phases() -> None:
+    """Wall time of the main thread's waits for the writer, and of the steps after the reading."""
+    from chainkg.loaders import pipeline
+
+    pipeline.LoadContext.settle = _timed("main thread waiting for the batch before", pipeline.LoadContext.settle)  # type: ignore[method-assign]
+    pipeline.reconcile_claims = _timed("after the reading: claims", pipeline.reconcile_claims)
+    pipeline.derive_lifecycle = _timed("after the reading: lifecycle", pipeline.derive_lifecycle)
+
+
 #: A trace entry: statements, rows, client wall s, server time s (its own report), server CPU s (Bolt
 #: threads), client CPU s (this thread: encoding the rows, decoding the answer).
 Entry = list[float]
@@ -123,11 +148,12 @@ class TracedStore(Neo4jStore):
 
     def write(self, batch: Batch) -> WriteResult:
         if not self.trace:
-            started = time.thread_time()
+            started, wall0 = time.thread_time(), time.perf_counter()
             try:
                 return super().write(batch)
             finally:
                 self.writer_cpu += time.thread_time() - started
+                PHASES["writer thread, wall"] += time.perf_counter() - wall0
         statements = [sum(e[4] for e in self.stats.values()), sum(e[5] for e in self.stats.values())]
         server0, client0 = self.clock.now(), time.thread_time()
         try:
@@ -229,9 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="neo4j")
     parser.add_argument("--password", default=None)
     parser.add_argument("--pid", type=int, default=None, help="the --uri server's process, for its CPU")
+    parser.add_argument("--switch-interval", type=float, default=None, help="store.ahead.HANDOFF (s)")
     parser.add_argument("--again", action="store_true", help="then load the same input again: nothing may change")
     args = parser.parse_args(argv)
 
+    if args.switch_interval:
+        ahead.HANDOFF = args.switch_interval
+    _time_phases()
     with tempfile.TemporaryDirectory(prefix="chainkg-neo4j-online-") as tmp:
         return _run(args, Path(tmp))
 
@@ -263,6 +293,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             store.clear()
             store.trace, store.stats = args.trace, defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0, 0.0])
             store.in_turn, store.writer_cpu, store.relationship_rows = args.in_turn, 0.0, Counter()
+            PHASES.clear()
             load_before = os.getloadavg()[0]
             threads_before = thread_cpu(pid) if pid else {}
             wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -286,6 +317,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
                 f"relationship rows {dict(store.relationship_rows)}",
                 flush=True,
             )
+            print("  wall s: " + ", ".join(f"{name} {sec:.1f}" for name, sec in PHASES.items()), flush=True)
             top = sorted(threads.items(), key=lambda kv: -kv[1])[:6]
             print("  server threads (CPU s): " + ", ".join(f"{name} {sec:.1f}" for name, sec in top), flush=True)
             if store.stats:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,26 +81,68 @@ class LifecycleFacts:
 
 
 def derive_lifecycle(store: GraphStore, facts: LifecycleFacts) -> WriteResult:
-    """Steps 1–3 of the module docstring for every project ``facts`` touched; returns what step 1 wrote."""
+    """Steps 1–3 of the module docstring for every project ``facts`` touched; returns what step 1 wrote.
+
+    In chunks of :data:`_CHUNK` projects. A store whose reads may run beside its writes
+    (``reads_beside_writes``: Neo4j, each read its own transaction) has the next chunk read on a thread
+    of its own while this one is derived and written:
+    the chunks share no node a write touches (each writes its own projects and their events only, and
+    no source), so what the next chunk reads is the same whenever it is read."""
     result = WriteResult()
     projects = sorted(facts.touched)
-    for start in range(0, len(projects), _CHUNK):
-        result.add(_derive(store, projects[start : start + _CHUNK], facts))
+    chunks = [projects[start : start + _CHUNK] for start in range(0, len(projects), _CHUNK)]
+    if not getattr(store, "reads_beside_writes", False) or len(chunks) < 2:
+        for chunk in chunks:
+            result.add(_derive(store, _read(store, chunk), facts))
+        return result
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chainkg-lifecycle") as pool:
+        read = pool.submit(_read, store, chunks[0])
+        for number in range(len(chunks)):
+            held = read.result()
+            if number + 1 < len(chunks):
+                read = pool.submit(_read, store, chunks[number + 1])
+            result.add(_derive(store, held, facts))
     return result
 
 
-def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> WriteResult:
-    nodes = store.nodes(projects)
-    projects = [p for p in projects if p in nodes]
-    by_project = _group(store.claims(projects))
+@dataclass
+class _Held:
+    """What the store holds of one chunk's projects and their possible events, read before any is written."""
+
+    projects: list[str]
+    ids: dict[str, list[tuple[ProjectStatus, str]]]
+    nodes: dict[str, dict[str, Any]]
+    rows: defaultdict[str, list[ClaimRow]]
+
+
+def _read(store: GraphStore, projects: list[str]) -> _Held:
+    ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
+    asked = [*projects, *(e for pairs in ids.values() for _, e in pairs)]
+    nodes = store.nodes(asked)
+    rows = _group(store.claims([n for n in asked if n in nodes]))
+    return _Held([p for p in projects if p in nodes], ids, nodes, rows)
+
+
+def _derive(store: GraphStore, held: _Held, facts: LifecycleFacts) -> WriteResult:
+    """One chunk: what the store holds of its projects and their possible events is read once, before
+    the events are written (:func:`_read`); what the events hold afterwards is that with the written
+    provenance put in place of the stored one per source (:func:`_after_write`, the rule both stores
+    write CITES by), so nothing is read back after the write. (Reading the events back cost a third of
+    the derivation's time at city scale: BENCHMARKS.md §2, seventh round.)"""
+    projects, ids, nodes, rows = held.projects, held.ids, held.nodes, held.rows
     batch = Batch()
     for project in projects:
-        batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), by_project[project]))
-    result = store.write(batch) if len(batch) else WriteResult()
-
-    ids = {p: [(status, event_id(p, value)) for status, value, _, _ in _STATUSES] for p in projects}
-    event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
-    events = store.nodes(list(event_rows))
+        batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), rows[project]))
+    event_rows = _after_write(batch, rows)
+    if event_rows is None:  # a source the chunk's rows do not date (not met in practice): read back as before
+        result = store.write(batch) if len(batch) else WriteResult()
+        event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
+        events = store.nodes(list(event_rows))
+    else:
+        result = store.write(batch) if len(batch) else WriteResult()
+        written = {n.id: n.props for n in batch.nodes}
+        # an event with no source citing it is left alone, as when its claims were read back
+        events = {e: nodes.get(e) or written[e] for pairs in ids.values() for _, e in pairs if event_rows.get(e)}
     updates: dict[str, dict[str, Any]] = {}
     for project in projects:
         reached: list[tuple[ProjectStatus, _EventDates]] = []
@@ -109,10 +152,32 @@ def _derive(store: GraphStore, projects: list[str], facts: LifecycleFacts) -> Wr
             dates = _event_dates(event_rows[eid])
             reached.append((status, dates))
             _changed(updates, eid, events[eid], dates.props())
-        _changed(updates, project, nodes[project], _project_props(reached, nodes[project], by_project[project]))
+        _changed(updates, project, nodes[project], _project_props(reached, nodes[project], rows[project]))
     if updates:
         store.set_node_props(updates)
     return result
+
+
+def _after_write(batch: Batch, rows: defaultdict[str, list[ClaimRow]]) -> defaultdict[str, list[ClaimRow]] | None:
+    """The claim rows of the batch's events once it is written: per event, the stored rows of the
+    sources it does not cite now, and one row per source it cites (its merged provenance replaces that
+    source's stored CITES, as both stores write a node's provenance); each source's date and authority
+    from the rows read. None when a cited source is in none of the rows read."""
+    dated = {row.provenance.source: (row.source_date, row.source_authority) for group in rows.values() for row in group}
+    after: defaultdict[str, list[ClaimRow]] = defaultdict(list)
+    for node in batch.nodes:
+        written = merge_provenance(node.provenance)
+        cited = {prov.source for prov in written}
+        kept = [row for row in rows.get(node.id, ()) if row.provenance.source not in cited]
+        for prov in written:
+            if prov.source not in dated:
+                return None
+            date, authority = dated[prov.source]
+            kept.append(ClaimRow(node.id, Provenance(prov.source, prov.evidence, prov.claims), date, authority))
+        after[node.id] = sorted(kept, key=lambda row: row.provenance.source)
+    for node_id, group in rows.items():
+        after.setdefault(node_id, group)
+    return after
 
 
 # --- step 1: facts → events -----------------------------------------------------------------

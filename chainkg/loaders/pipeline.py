@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -33,6 +34,7 @@ from chainkg.schema.conflicts import Claim, resolve_claims
 from chainkg.schema.kinds import NodeKind
 from chainkg.schema.normalize import normalize_name
 from chainkg.schema.records import Batch
+from chainkg.store.ahead import quick_handoffs
 from chainkg.store.files import atomic_write, spreadsheet_safe
 from chainkg.store.gc_pause import gc_paused
 from chainkg.store.protocol import (
@@ -65,6 +67,7 @@ log = logging.getLogger("chainkg.load")
 
 ROW_REJECTED = "row rejected"
 _NORMALIZED_MAX = 100_000
+_NOTHING: Callable[[], None] = lambda: None  # noqa: E731
 FIELD_IGNORED = "field ignored"
 FILE_REJECTED = "file rejected"
 #: Two values for one fact, both kept as claims of their sources (the node shows the winner).
@@ -154,7 +157,7 @@ class Resolver:
         self.props: dict[str, dict[str, Any]] = {}
         #: Called before the Resolver asks the store: the load's batch being written ahead is settled
         #: first, so an answer never depends on whether that batch has committed yet.
-        self.before_read: Callable[[], None] = _nothing
+        self.before_read: Callable[[], None] = _NOTHING
 
     def add(self, kind: NodeKind, node_id: str, keys: Iterable[str], props: dict[str, Any] | None = None) -> None:
         table = self._pending.setdefault(kind, {})
@@ -421,8 +424,9 @@ def run_load(
     progress: bool = False,
     console: Console | None = None,
 ) -> list[LoadReport]:
-    """Load each path with the first loader that accepts it. Never raises for bad input."""
-    with gc_paused():  # a load only adds live objects; collecting while it runs finds nothing
+    """Load each path with the first loader that accepts it. Never raises for bad input. (A load only adds
+    live objects: the collector is paused; writing ahead passes the interpreter lock to and fro: quick_handoffs.)"""
+    with gc_paused(), quick_handoffs() if isinstance(store, WritesAhead) else nullcontext():
         return [_load_one(store, path, loaders, report_dir, batch_size, progress, console) for path in paths]
 
 
@@ -480,10 +484,6 @@ def _load_one(
         report.report_path = report_dir / f"{stem}.rejects.csv"
         write_reject_report(report.report_path, report.rejects)
     return report
-
-
-def _nothing() -> None:
-    pass
 
 
 def _progress(console: Console | None) -> Progress:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chainkg.loaders import default_loaders
+from chainkg.loaders import default_loaders, lifecycle
 from chainkg.loaders.bulk import bulk_load
 from chainkg.loaders.pipeline import LoadReport
 from chainkg.queries import (
@@ -60,7 +60,10 @@ def stores(
     memory_report = load_dataset(memory, DATASET)
     neo4j_store.clear()
     if request.param == "online":
-        neo4j_report = load_dataset(neo4j_store, DATASET)
+        # the lifecycle in chunks of 5 projects: its next chunk is read beside this one's write (Neo4j only)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(lifecycle, "_CHUNK", 5)
+            neo4j_report = load_dataset(neo4j_store, DATASET)
     else:
         result = bulk_load(
             neo4j_store, [DATASET], default_loaders(), neo4j_server.import_full, tmp_path_factory.mktemp("import")

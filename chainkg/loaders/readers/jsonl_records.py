@@ -23,6 +23,7 @@ __all__ = ["MAX_LINE_BYTES", "InvalidLine", "JsonLine", "iter_jsonl"]
 
 #: Longest line read (4 MiB).
 MAX_LINE_BYTES = 4 * 1024 * 1024
+_BUFFER = 1 << 20
 
 
 class InvalidLine:
@@ -47,7 +48,9 @@ def iter_jsonl(path: Path) -> Iterator[Located]:
     A UTF-8 byte-order mark on the first line is ignored (Windows editors write one). Lines are
     split on ``\\n`` only, which is safe because JSON escapes newlines inside strings.
     """
-    with path.open("rb") as handle:
+    # a large buffer: each refill lets go of the interpreter lock, and taking it back from a thread
+    # writing ahead (chainkg.store.ahead) can cost a switch interval (BENCHMARKS.md §2, seventh round)
+    with path.open("rb", buffering=_BUFFER) as handle:
         number = 0
         while True:
             raw = handle.readline(MAX_LINE_BYTES + 1)

@@ -102,6 +102,9 @@ class Neo4jStore:
     """A :class:`~chainkg.store.protocol.GraphStore` on a Neo4j 5 server (see the module docstring)."""
 
     backend = "neo4j"
+    #: A read may run on another thread while a write runs (each is its own transaction): the lifecycle
+    #: derivation reads its next chunk beside the write of this one (loaders.lifecycle.derive_lifecycle).
+    reads_beside_writes = True
 
     def __init__(
         self,
