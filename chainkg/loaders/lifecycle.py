@@ -134,12 +134,11 @@ def _derive(store: GraphStore, held: _Held, facts: LifecycleFacts) -> WriteResul
     for project in projects:
         batch.extend(_events_from_facts(project, nodes[project], facts.records.get(project, []), rows[project]))
     event_rows = _after_write(batch, rows)
+    result = store.write(batch) if len(batch) else WriteResult()
     if event_rows is None:  # a source the chunk's rows do not date (not met in practice): read back as before
-        result = store.write(batch) if len(batch) else WriteResult()
         event_rows = _group(store.claims([e for pairs in ids.values() for _, e in pairs]))
         events = store.nodes(list(event_rows))
     else:
-        result = store.write(batch) if len(batch) else WriteResult()
         written = {n.id: n.props for n in batch.nodes}
         # an event with no source citing it is left alone, as when its claims were read back
         events = {e: nodes.get(e) or written[e] for pairs in ids.values() for _, e in pairs if event_rows.get(e)}
