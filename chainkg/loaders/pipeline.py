@@ -67,6 +67,7 @@ log = logging.getLogger("chainkg.load")
 
 ROW_REJECTED = "row rejected"
 _NORMALIZED_MAX = 100_000
+_NOTHING: Callable[[], None] = lambda: None  # noqa: E731
 FIELD_IGNORED = "field ignored"
 FILE_REJECTED = "file rejected"
 #: Two values for one fact, both kept as claims of their sources (the node shows the winner).
@@ -156,7 +157,7 @@ class Resolver:
         self.props: dict[str, dict[str, Any]] = {}
         #: Called before the Resolver asks the store: the load's batch being written ahead is settled
         #: first, so an answer never depends on whether that batch has committed yet.
-        self.before_read: Callable[[], None] = _nothing
+        self.before_read: Callable[[], None] = _NOTHING
 
     def add(self, kind: NodeKind, node_id: str, keys: Iterable[str], props: dict[str, Any] | None = None) -> None:
         table = self._pending.setdefault(kind, {})
@@ -483,10 +484,6 @@ def _load_one(
         report.report_path = report_dir / f"{stem}.rejects.csv"
         write_reject_report(report.report_path, report.rejects)
     return report
-
-
-def _nothing() -> None:
-    pass
 
 
 def _progress(console: Console | None) -> Progress:
