@@ -9,10 +9,12 @@ classes of the three characters (Han, digit, Latin, punctuation), whether a faci
 (:data:`chainkg.loaders.news.facilities.HEADS`) or a work named by its kind (高铁, 隧道, 大道 …) ends on it,
 or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
-the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`).
+the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
+a list's trailer can say what its items are (:func:`typed_items`).
 
-A labelled name's amount is aligned by position on its span (:func:`_amount_of`): the investment written right
-before it, else the rule project's it matches, else one right after it; never its list's. The model is
+A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
+written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
+sentence — the one its sentence or the next gives; never its list's. The model is
 trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
 :data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
 calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
