@@ -9,10 +9,12 @@ classes of the three characters (Han, digit, Latin, punctuation), whether a faci
 (:data:`chainkg.loaders.news.facilities.HEADS`) or a work named by its kind (高铁, 隧道, 大道 …) ends on it,
 or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
-the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`).
+the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
+a list's trailer can say what its items are (:func:`typed_items`).
 
-A labelled name's amount is aligned by position on its span (:func:`_amount_of`): the investment written right
-before it, else the rule project's it matches, else one right after it; never its list's. The model is
+A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
+written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
+sentence — the one its sentence or the next gives; never its list's. The model is
 trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
 :data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
 calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
@@ -29,7 +31,7 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.mentions import AmountMention, find_amounts
+from chainkg.loaders.news.positions import amount_of, lone_amount
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
@@ -39,6 +41,7 @@ __all__ = [
     "MODEL_INFO",
     "Labelled",
     "RuleName",
+    "coordinated",
     "features",
     "label",
     "listed_lines",
@@ -49,6 +52,7 @@ __all__ = [
     "sentences",
     "spans",
     "tagger",
+    "typed_items",
 ]
 
 MODEL = Path(__file__).with_name("labeller_model.crfsuite")
@@ -64,17 +68,23 @@ _WORK_END = re.compile(
 _DELIM = re.compile(r"[、,;:。()!?]|等(?=[\d一二三四五六七八九十两几数多百千]|一批|项目|重点|重大)")
 _SECTOR = re.compile("|".join(w for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS) if len(w) >= 2))
 _KIND = re.compile(f"(?:{'|'.join(re.escape(w) for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS))})+")
-_FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
-_LABEL_BETWEEN = re.compile(
-    r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
-)
-_COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
 _CLAUSE = re.compile(r"[^,;:。!?]+")
 #: an item of a list as written: no amount, no 项目 inside; 项目 at its end left out (the last one: before its 等)
 _ITEM = re.compile(r"((?:(?!项目|[\d.]+[万亿]?[美欧日港]?元).){2,30}?)(?:项目|工程)?(?:$|(?=等))")
 #: what leads a list in before its first item: a header word or a list verb (包括A、B; 实施A、B等…)
 _LEAD_IN = re.compile(r"分别是|分别为|分别有|主要有|主要包括|其中包括|包括|" + LIST_VERBS.pattern)
-_COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
+#: a trailer that says a list's items are projects (A、B、C等一批省重点项目; …等商贸流通项目3个; …等铁路项目),
+#: not places, people, sectors or a project's components (…等地的, …等领导, …等领域项目, …等项目组成)
+_TRAILER = re.compile(
+    r"等(?!地|省|市|县|国|领导|人)(?:一批|[\d一二三四五六七八九十两几数多]+[个项家批])?"
+    r"(?![^,;:。、!?]{0,6}?(?:领域|行业|方面|环节))[^,;:。、!?]{0,12}?(?:项目|工程)(?!组成|构成)"
+)
+#: what leads a list typed by its trailer in (as :data:`_LEAD_IN`, and 启动A、B…; 既有A、B…)
+_TYPED_LEAD_IN = re.compile(_LEAD_IN.pattern + r"|启动|开建|开工|建成|落地|引进|既有|也有|还有")
+#: what coordinates two names (A项目和B项目)
+_AND = re.compile(r"(?:项目|工程)?(?:和|及|以及|与)")
+#: the labeller's least probability for an item named by its list's trailer alone (its marginal of not being O)
+TYPED_FLOOR = 0.1
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -232,70 +242,6 @@ def same_project(name: str, other: str) -> bool:
     return len(a) >= 4 and a[:2] == b[:2] and a[-2:] == b[-2:] and _in_order(a[2:-2], b[2:-2])
 
 
-def _a_lists(sentence: str, end: int, a: AmountMention) -> bool:
-    """An amount after a name that is its list's, not the name's: the list's trailer stands between
-    (A、B等总投资109.6亿元的15个项目), or a count of projects follows it (…总投资55.7亿元的7个…项目)."""
-    return "等" in sentence[end : a.start] or bool(_COUNT_AFTER.match(sentence, a.end))
-
-
-def _amount_after(sentence: str, end: int) -> AmountMention | None:
-    """The investment written after a name in its clause (…E产业园,总投资32亿元), not its list's."""
-    for a in find_amounts(sentence):
-        if a.label == "invest" and 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
-            return None if _a_lists(sentence, end, a) else a
-    return None
-
-
-def _list_amount(sentence: str, start: int, end: int) -> AmountMention | None:
-    """The amount written before a name that heads a counted list with no other price in it: the list's, not the
-    name's (投资136.6亿元的宏达新材、晶盛二期等21个产业项目)."""
-    before = _amount_before(sentence, start)
-    counted = _COUNTED_LIST.match(sentence, end)
-    if before is None or counted is None or any(end <= a.start < counted.end() for a in find_amounts(sentence)):
-        return None
-    return before
-
-
-def _amount_before(sentence: str, start: int) -> AmountMention | None:
-    """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
-    that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
-    amounts = find_amounts(sentence)
-    for k, a in enumerate(amounts):
-        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start])):
-            continue
-        listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
-        if a.label == "invest" or (a.label == "none" and listed):
-            return a
-    return None
-
-
-def _amount_right_after(sentence: str, end: int) -> AmountMention | None:
-    """The investment right after a name, only its label between (X项目总投资13亿元; A、总投资27亿元)."""
-    for a in find_amounts(sentence):
-        if a.label == "invest" and a.start >= end and _LABEL_BETWEEN.fullmatch(sentence[end : a.start]):
-            return None if _a_lists(sentence, end, a) else a
-    return None
-
-
-def _amount_of(sentence: str, start: int, end: int, rule: RuleName | None) -> tuple[Money | None, str | None]:
-    """A labelled name's amount, aligned by position on its span: the one written right before it, whatever the
-    rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
-    give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
-    after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
-    other measures); else, for a name only the labeller finds, one written after it in its clause. None when the
-    amount before the name is its counted list's (:func:`_list_amount`), also where the rules gave it that one. With
-    the amount as written when it was aligned here (None: the rules')."""
-    listed = _list_amount(sentence, start, end)
-    found = None if listed else _amount_before(sentence, start)
-    if found is None and rule is None:
-        found = None if listed else _amount_after(sentence, end)
-    elif found is None and rule is not None:
-        if rule.amount is not None:
-            return (None, None) if listed and listed.money == rule.amount else (rule.amount, None)
-        found = None if listed else _amount_right_after(sentence, end)
-    return (found.money, found.text) if found is not None else (None, None)
-
-
 def listed_lines(paragraphs: Sequence[str]) -> set[int]:
     """The paragraphs that are items of a list with one project per line: short lines without a clause mark right
     under a heading line that lists projects (部分重大开工项目一览, 签约项目名单如下)."""
@@ -355,6 +301,51 @@ def sibling_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple
     return out
 
 
+def coordinated(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rule names coordinated with a name the labeller finds by 和, 及, 以及 or 与 (环保型电子节能灯项目和环保型氨纶
+    项目): the two sides of a coordination are of one kind. Not kinds (:func:`_kind`)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans(rule_tags):
+        if any(x < b and a < y for x, y in found):
+            continue
+        beside = (sentence[y:a] if y <= a else sentence[b:x] if b <= x else "" for x, y in found)
+        if any(_AND.fullmatch(between) for between in beside) and not _kind(sentence[a:b]):
+            out.append((a, b))
+    return out
+
+
+def typed_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The items of an enumeration that its trailer says are projects (坤泰、哈焊所、欣盛等一批省重点项目;
+    深圳欣缤纷时代、横店影视、步步高等商贸流通项目3个), named by the labeller or not: each item as written (the first
+    after the list's lead-in, or from the clause's start when it is short), else the rule name that ends where it
+    ends. Two characters suffice (a company's short name); kinds (sector and generic words only), items holding an
+    amount or 项目, and items the labeller names are not returned. :func:`label` keeps those the model gives at least
+    :data:`TYPED_FLOOR`."""
+    out: list[tuple[int, int]] = []
+    rule_spans = spans(rule_tags)
+    for clause in _CLAUSE.finditer(sentence):
+        if "、" not in clause.group(0):
+            continue
+        cuts = [clause.start() + m.start() for m in re.finditer("、", clause.group(0))]
+        bounds = list(zip([clause.start(), *(c + 1 for c in cuts)], [*cuts, clause.end()], strict=True))
+        last = _ITEM.match(sentence, bounds[-1][0], bounds[-1][1])
+        if last is None or not _TRAILER.match(sentence, last.end()):
+            continue
+        for k, (lo, hi) in enumerate(bounds):
+            if k == 0:
+                leads = list(_TYPED_LEAD_IN.finditer(sentence, lo, hi))
+                short = (lo == 0 or sentence[lo - 1] in ",;:。") and hi - lo <= 12
+                lo = leads[-1].end() if leads else lo if short else hi
+            written = _ITEM.match(sentence, lo, hi) if k == len(bounds) - 1 else _ITEM.fullmatch(sentence, lo, hi)
+            ends = [(a, b) for a, b in rule_spans if lo <= a and b <= hi and sentence[b:hi] in ("", "项目", "工程")]
+            span = (lo, lo + len(written.group(1))) if written else ends[-1] if ends else None
+            if span is None or any(a < span[1] and span[0] < b for a, b in found):
+                continue
+            if span[1] - span[0] >= 2 and not _KIND.fullmatch(sentence[span[0] : span[1]]):
+                out.append(span)
+    return out
+
+
 def _kind(name: str) -> bool:
     """A kind, not a name: under four characters, or made only of sector and generic words (新材料, 算力服务)."""
     return len(name) < 4 or _KIND.fullmatch(name) is not None
@@ -373,7 +364,7 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
         rule = rules[index] if rules is not None and index is not None else None
-        amount, text = _amount_of(sentence, a, b, rule)
+        amount, text = amount_of(sentence, a, b, rule is not None, rule.amount if rule else None)
         seen = next((k for k, o in enumerate(out) if same_project(name, o.name)), None)
         if seen is None:
             out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount, text))
@@ -387,14 +378,40 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             found = spans(tags)
             for a, b in found:
                 add(sentence, a, b, min(model.marginal(tags[i], i) for i in range(a, b)))
-            for a, b in sibling_items(sentence, rule_tags, found) if rule_tags is not None else ():
+            siblings = sibling_items(sentence, rule_tags, found) if rule_tags is not None else []
+            siblings += (
+                [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
+                if rule_tags is not None
+                else []
+            )
+            for a, b in siblings:
                 add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
+            for a, b in typed_items(sentence, rule_tags, found) if rule_tags is not None else ():
+                probability = min(1.0 - model.marginal("O", i) for i in range(a, b))
+                if probability >= TYPED_FLOOR:
+                    add(sentence, a, b, probability)
             if k in items and not found:
                 a = len(_NUMBERING.match(sentence)[0])  # type: ignore[index]
                 b = len(sentence.rstrip())
                 if b - a >= 2:
                     add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
-    return out
+    return _priced_alone(out, sentences(paragraphs))
+
+
+def _priced_alone(found: list[Labelled], order: list[str]) -> list[Labelled]:
+    """Each unpriced name that is the only one of its sentence takes the investment its sentence, or the next one,
+    gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`)."""
+    named = {f.sentence for f in found}
+    for k, f in enumerate(found):
+        if f.amount is not None:
+            continue
+        alone = not any(o.sentence == f.sentence and o is not f for o in found)
+        at = order.index(f.sentence) if f.sentence in order else len(order)
+        following = order[at + 1] if at + 1 < len(order) and order[at + 1] not in named else None
+        amount = lone_amount(f.sentence, f.end, alone, following)
+        if amount is not None:
+            found[k] = replace(f, amount=amount.money, amount_text=amount.text)
+    return found
 
 
 _PER_THREAD = threading.local()

@@ -110,9 +110,9 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first eight rounds' test halves became development material once their misses were read
+    """The first ten rounds' test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test9, scored once by the lead) are not run here."""
+    the development passages'. Later halves (real-test11, scored once by the lead) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     first, skipped = evaluate("real-test", gazetteer)
     assert skipped == [] and first["project+amount"].f1 >= 0.87
@@ -130,3 +130,7 @@ def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: Me
     assert skipped == [] and seventh["project+amount"].f1 >= 0.9 and seventh["project"].recall >= 0.97
     eighth, skipped = evaluate("real-test8", gazetteer)
     assert skipped == [] and eighth["project+amount"].f1 >= 0.9 and eighth["project"].recall >= 0.97
+    ninth, skipped = evaluate("real-test9", gazetteer)  # in-sample since round 11: 0.90 · 0.96
+    assert skipped == [] and ninth["project+amount"].f1 >= 0.88 and ninth["project"].recall >= 0.94
+    tenth, skipped = evaluate("real-test10", gazetteer)  # in-sample since round 11: 0.85 · 0.83
+    assert skipped == [] and tenth["project+amount"].f1 >= 0.83 and tenth["project"].recall >= 0.8

@@ -1,0 +1,128 @@
+"""Amounts aligned by position on a labelled name (a part of :mod:`chainkg.loaders.news.labeller`).
+
+The rules give a project the amount their own reading of the sentence gives it, and in lists they are often off by
+one (they cut a name after its company and give it the next item's figure). A name the labeller finds takes the
+investment written right before it, else right after it with only its label between, else — when it is the only name
+of its sentence — the one investment its sentence or the next gives (:func:`lone_amount`); never its list's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainkg.loaders.news.mentions import AmountMention, find_amounts
+from chainkg.schema.money import Money
+
+__all__ = ["amount_of", "lone_amount"]
+
+_FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
+_LABEL_BETWEEN = re.compile(
+    r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
+)
+_COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
+_COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
+#: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…)
+_ANAPHOR = re.compile(r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|本|此|这个)?(?:项目|装置|工程)")
+#: a count of projects right before an amount in its clause (签约项目26个,总投资401亿元): the figure is the count's
+_COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批](?:[^,;。]{0,3}|,[^,;。]{0,6})$")
+#: words that make a figure a sum (共, 合计, 达 …)
+_SUM_BEFORE = re.compile(r"(共|合计|累计|达|总额)$")
+#: a name that is an item of a list (A、B; A和B)
+_IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
+
+
+def _a_lists(sentence: str, end: int, a: AmountMention) -> bool:
+    """An amount after a name that is its list's, not the name's: the list's trailer stands between
+    (A、B等总投资109.6亿元的15个项目), or a count of projects follows it (…总投资55.7亿元的7个…项目)."""
+    return "等" in sentence[end : a.start] or bool(_COUNT_AFTER.match(sentence, a.end))
+
+
+def _amount_after(sentence: str, end: int) -> AmountMention | None:
+    """The investment written after a name in its clause (…E产业园,总投资32亿元), not its list's."""
+    for a in find_amounts(sentence):
+        if a.label == "invest" and 0 <= a.start - end <= 16 and not re.search(r"[。;、]", sentence[end : a.start]):
+            return None if _a_lists(sentence, end, a) else a
+    return None
+
+
+def _list_amount(sentence: str, start: int, end: int) -> AmountMention | None:
+    """The amount written before a name that heads a counted list with no other price in it: the list's, not the
+    name's (投资136.6亿元的宏达新材、晶盛二期等21个产业项目)."""
+    before = _amount_before(sentence, start)
+    counted = _COUNTED_LIST.match(sentence, end)
+    if before is None or counted is None or any(end <= a.start < counted.end() for a in find_amounts(sentence)):
+        return None
+    return before
+
+
+def _amount_before(sentence: str, start: int) -> AmountMention | None:
+    """The investment written right before a name, a filler word at most between (总投资5亿元的<name>); in a list
+    that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
+    amounts = find_amounts(sentence)
+    for k, a in enumerate(amounts):
+        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start])):
+            continue
+        listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
+        if a.label == "invest" or (a.label == "none" and listed):
+            return a
+    return None
+
+
+def _amount_right_after(sentence: str, end: int) -> AmountMention | None:
+    """The investment right after a name, only its label between (X项目总投资13亿元; A、总投资27亿元)."""
+    for a in find_amounts(sentence):
+        if a.label == "invest" and a.start >= end and _LABEL_BETWEEN.fullmatch(sentence[end : a.start]):
+            return None if _a_lists(sentence, end, a) else a
+    return None
+
+
+def amount_of(
+    sentence: str, start: int, end: int, matched: bool, rule_amount: Money | None
+) -> tuple[Money | None, str | None]:
+    """A labelled name's amount, aligned by position on its span: the one written right before it, whatever the
+    rules gave (in 总投资6亿元的A公司B项目,总投资5亿元的C公司D项目 the rules, cutting B and D after the companies,
+    give each the amount after it); else a matched rule project's, or, when the rules priced it none, one right
+    after it with only its label between (giving it any nearby amount took aggregate figures: they read those and
+    other measures); else, for a name only the labeller finds, one right after it with only its label between
+    (A、总投资27亿元,B、总投资82亿元), or else written after it in its clause. None when the
+    amount before the name is its counted list's (:func:`_list_amount`), also where the rules gave it that one. With
+    the amount as written when it was aligned here (None: the rules')."""
+    listed = _list_amount(sentence, start, end)
+    found = None if listed else _amount_before(sentence, start)
+    if found is None and not matched:
+        found = None if listed else _amount_right_after(sentence, end) or _amount_after(sentence, end)
+    elif found is None:
+        if rule_amount is not None:
+            return (None, None) if listed and listed.money == rule_amount else (rule_amount, None)
+        found = None if listed else _amount_right_after(sentence, end)
+    return (found.money, found.text) if found is not None else (None, None)
+
+
+def _own_investments(sentence: str, start: int = 0) -> list[AmountMention]:
+    """The investments of a sentence from ``start`` that are no list's, count's or sum's."""
+    return [
+        a
+        for a in find_amounts(sentence)
+        if a.label == "invest"
+        and a.start >= start
+        and not _COUNT_AFTER.match(sentence, a.end)
+        and not _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
+        and not _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
+    ]
+
+
+def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> AmountMention | None:
+    """The investment of a name no position gave one, when it is the only name of its sentence: the one investment
+    written after it in its sentence (…海棠湖文旅小镇项目位于…,占地约366亩,耗资近20亿元), or else the one its
+    next sentence gives when that opens on the project and names no other (「…改扩建工程」上周五展开…;
+    该项目总投资412.9亿元). ``alone``: no other name in the sentence; ``following``: the next sentence when it names
+    none (else None). Not for an item of a list, nor a list's, a count's or a sum's figure."""
+    if not alone or _IN_LIST.match(sentence, end):
+        return None
+    own = _own_investments(sentence, end)
+    if len(own) == 1 and not _a_lists(sentence, end, own[0]):
+        return own[0]
+    if following is not None and _ANAPHOR.match(following):
+        later = _own_investments(following)
+        return later[0] if len(later) == 1 else None
+    return None
