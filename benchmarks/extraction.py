@@ -138,6 +138,7 @@ SETS = {
     "real-test11": "real/test11",  # the eleventh round's fresh half: scored once, by the lead, at merge
     "real-test12": "real/test12",  # the eleventh round's second fresh half: scored once, by the lead, at merge
     "real-test13": "real/test13",  # the twelfth round's fresh half: scored once, by the lead, at merge
+    "real-test14": "real/test14",  # the thirteenth round's fresh half: scored once, by the lead, at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -447,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test11": "real text, eleventh test half (fresh in round 11: run only on purpose, logged)",
             "real-test12": "real text, twelfth test half (round 11's second fresh half: run only on purpose, logged)",
             "real-test13": "real text, thirteenth test half (fresh in round 12: run only on purpose, logged)",
+            "real-test14": "real text, fourteenth test half (fresh in round 13: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

@@ -37,8 +37,9 @@ def test_the_later_real_test_halves_are_unchanged_since_they_were_split() -> Non
     """Each round's test half was checksummed before the extractor was run on any of it (the second
     to sixth rounds' are development material since their misses were read; their checksums keep
     their history; the seventh to tenth were scored once and are development material since; the
-    eleventh and twelfth were scored once at round 11's merge; the thirteenth is the fresh one)."""
-    for half in [f"test{n}" for n in range(2, 14)]:  # test2 … test13
+    eleventh and twelfth were scored once at round 11's merge; the thirteenth was scored in round 12; the
+    fourteenth is the fresh one)."""
+    for half in [f"test{n}" for n in range(2, 15)]:  # test2 … test14
         _unchanged(f"real-{half}.sha256")
         listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
         assert listed == {f"real/{half}/{p.name}" for p in (REAL / half).iterdir()}
@@ -72,6 +73,7 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
         "test11": split["test11"],
         "test12": split["test12"],
         "test13": split["test13"],
+        "test14": split["test14"],
     }
     for half, members in halves.items():
         passages = sorted(p.stem for p in (REAL / half).glob("*.txt"))
@@ -83,8 +85,8 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
     assert len(halves["test4"]) >= 30 and len(halves["test5"]) >= 30 and len(halves["test6"]) >= 30
     assert len(halves["test7"]) >= 30 and len(halves["test8"]) >= 30 and len(halves["test9"]) >= 40
     assert len(halves["test10"]) >= 40 and len(halves["test11"]) >= 40 and len(halves["test12"]) >= 40
-    assert len(halves["test13"]) >= 40
-    for half in ("test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13"):
+    assert len(halves["test13"]) >= 40 and len(halves["test14"]) >= 40
+    for half in [f"test{n}" for n in range(3, 15)]:  # test3 … test14
         fresh = [sources[k] for k in halves[half]]
         assert len({s["publisher"] for s in fresh if s["publisher"]}) >= 10 and len({s["genre"] for s in fresh}) >= 4
     assert len(sources) >= 40 and all(s["url"].startswith("http") for s in sources.values())
