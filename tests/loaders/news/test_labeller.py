@@ -277,6 +277,27 @@ def test_an_unpriced_name_alone_in_its_sentence_takes_the_investment_it_gives() 
     assert [f.amount for f in found] == [parse_amount("322亿元"), parse_amount("27亿元")]
 
 
+def test_an_unpriced_name_takes_the_investment_of_any_sentence_naming_it_or_of_the_next_before_its_names() -> None:
+    """达 after an investment's own label is no sum (签约金额达20亿元); every sentence that names the project counts,
+    in order (a ceremony's sentence, then the board's resolution, then 项目总投资…); a next sentence that names
+    projects gives only what it says before the first of them."""
+    reached = "甲集团与崇左市签订大亚林业全产业链基地项目,签约金额达20亿元;"
+    unpriced = [RuleName(("大亚林业全产业链基地项目",))]  # the rules found it and priced it none
+    assert label([reached], unpriced, Oracle("大亚林业全产业链基地"))[0].amount == parse_amount("20亿元")
+    summed = "举行小河镇整治项目开工仪式,共签约、开工项目18个,合计投资达56.96亿元。"
+    assert label([summed], [], Oracle("小河镇整治"))[0].amount is None
+    again = [
+        "公司拟在宜宾市投资建设大族激光生产基地项目。",
+        "董事会审议通过了《关于投资建设大族激光生产基地项目的议案》。",
+        "项目总投资15亿元,分两期建设。",
+    ]
+    assert label(again, [], Oracle("大族激光生产基地"))[0].amount == parse_amount("15亿元")
+    before = ["与此同时,智能制造基地项目也正式开工。", "该项目计划总投资约2.1亿元,将建设总部,并续建渔光互补光伏项目。"]
+    assert label(before, [], Oracle("智能制造基地", "渔光互补光伏"))[0].amount == parse_amount("约2.1亿元")
+    another = ["与此同时,智能制造基地项目也正式开工。", "该区渔光互补光伏项目总投资约2.1亿元。"]
+    assert label(another, [], Oracle("智能制造基地", "渔光互补光伏"))[0].amount is None  # the other name's
+
+
 def test_the_labeller_reads_where_a_character_stands_in_its_list_and_works_named_by_their_kind() -> None:
     sentence = "赣深高铁、黄土坡隧道等项目开工"
     xseq = features(sentence, None, set())
