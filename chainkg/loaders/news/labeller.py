@@ -358,6 +358,7 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
 
     ``rules`` None labels from the characters alone (a model trained that way)."""
     out: list[Labelled] = []
+    mentions: list[tuple[int, str, int, int]] = []  # (index into out, sentence, start, end) of every naming
     items = listed_lines(paragraphs)
 
     def add(sentence: str, a: int, b: int, probability: float) -> None:
@@ -366,6 +367,7 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         rule = rules[index] if rules is not None and index is not None else None
         amount, text = amount_of(sentence, a, b, rule is not None, rule.amount if rule else None)
         seen = next((k for k, o in enumerate(out) if same_project(name, o.name)), None)
+        mentions.append((len(out) if seen is None else seen, sentence, a, b))
         if seen is None:
             out.append(Labelled(name, sentence, a, b, round(probability, 4), index, amount, text))
         elif out[seen].amount is None and amount is not None:
@@ -395,22 +397,29 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
                 b = len(sentence.rstrip())
                 if b - a >= 2:
                     add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
-    return _priced_alone(out, sentences(paragraphs))
+    return _priced_alone(out, sentences(paragraphs), mentions)
 
 
-def _priced_alone(found: list[Labelled], order: list[str]) -> list[Labelled]:
+def _priced_alone(found: list[Labelled], order: list[str], mentions: list[tuple[int, str, int, int]]) -> list[Labelled]:
     """Each unpriced name that is the only one of its sentence takes the investment its sentence, or the next one,
-    gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`)."""
-    named = {f.sentence for f in found}
+    gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`). Every sentence naming it counts, in order
+    (a project named in a ceremony's sentence and again in an announcement's; ``mentions``: the index into ``found``,
+    the sentence, the span, of each naming), and of a next sentence that names projects only what it says before the
+    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目)."""
     for k, f in enumerate(found):
         if f.amount is not None:
             continue
-        alone = not any(o.sentence == f.sentence and o is not f for o in found)
-        at = order.index(f.sentence) if f.sentence in order else len(order)
-        following = order[at + 1] if at + 1 < len(order) and order[at + 1] not in named else None
-        amount = lone_amount(f.sentence, f.end, alone, following)
-        if amount is not None:
-            found[k] = replace(f, amount=amount.money, amount_text=amount.text)
+        for _, sentence, _, end in (m for m in mentions if m[0] == k):
+            alone = not any(s == sentence and j != k for j, s, _, _ in mentions)
+            at = order.index(sentence) if sentence in order else len(order)
+            following = order[at + 1] if at + 1 < len(order) else None
+            starts = [a for _, s, a, _ in mentions if s == following]
+            if following is not None and starts:  # only what it says before its first name
+                following = following[: min(starts)]
+            amount = lone_amount(sentence, end, alone, following)
+            if amount is not None:
+                found[k] = replace(f, amount=amount.money, amount_text=amount.text)
+                break
     return found
 
 

@@ -25,8 +25,8 @@ _COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d
 _ANAPHOR = re.compile(r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|本|此|这个)?(?:项目|装置|工程)")
 #: a count of projects right before an amount in its clause (签约项目26个,总投资401亿元): the figure is the count's
 _COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批](?:[^,;。]{0,3}|,[^,;。]{0,6})$")
-#: words that make a figure a sum (共, 合计, 达 …)
-_SUM_BEFORE = re.compile(r"(共|合计|累计|达|总额)$")
+#: words that make a figure a sum (共, 合计, 达 …); not 达 after an investment's own label (签约金额达20亿元)
+_SUM_BEFORE = re.compile(r"(共|合计|累计|(?<!金额)(?<!资额)(?<!投资)达|总额)$")
 #: a name that is an item of a list (A、B; A和B)
 _IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
 
@@ -114,9 +114,9 @@ def _own_investments(sentence: str, start: int = 0) -> list[AmountMention]:
 def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> AmountMention | None:
     """The investment of a name no position gave one, when it is the only name of its sentence: the one investment
     written after it in its sentence (…海棠湖文旅小镇项目位于…,占地约366亩,耗资近20亿元), or else the one its
-    next sentence gives when that opens on the project and names no other (「…改扩建工程」上周五展开…;
-    该项目总投资412.9亿元). ``alone``: no other name in the sentence; ``following``: the next sentence when it names
-    none (else None). Not for an item of a list, nor a list's, a count's or a sum's figure."""
+    next sentence gives when that opens on the project, before any other name (「…改扩建工程」上周五展开…;
+    该项目总投资412.9亿元). ``alone``: no other name in the sentence; ``following``: the next sentence up to the first
+    name it gives (None: there is none). Not for an item of a list, nor a list's, a count's or a sum's figure."""
     if not alone or _IN_LIST.match(sentence, end):
         return None
     own = _own_investments(sentence, end)
