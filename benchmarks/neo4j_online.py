@@ -4,6 +4,7 @@
                                                 [--batch-size 1000] [--heap 1g] [--pagecache 1g]
                                                 [--rounds 2] [--trace] [--in-turn] [--again]
                                                 [--uri bolt://… --password … --pid N]
+                                                [--jvm-arg -XX:… ] [--setting name=value]
 
 Why: the Neo4j server's CPU is most of an online load's cost, and on a young JVM much of it is not
 the statements at all but the JIT compiling (and, while the graph grows, re-planning) them. Wall
@@ -257,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pid", type=int, default=None, help="the --uri server's process, for its CPU")
     parser.add_argument("--switch-interval", type=float, default=None, help="store.ahead.HANDOFF (s)")
     parser.add_argument("--again", action="store_true", help="then load the same input again: nothing may change")
+    parser.add_argument("--jvm-arg", action="append", default=[], help="a JVM flag for the server it starts")
+    parser.add_argument("--setting", action="append", default=[], help="name=value: a Neo4j setting for it")
     args = parser.parse_args(argv)
 
     if args.switch_interval:
@@ -278,7 +281,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     if args.uri is None:
         from tools.neo4j_server import Neo4jServer
 
-        server = Neo4jServer(heap=args.heap, pagecache=args.pagecache).start()
+        settings = dict(item.split("=", 1) for item in args.setting)
+        server = Neo4jServer(heap=args.heap, pagecache=args.pagecache, jvm_args=args.jvm_arg, settings=settings).start()
         uri, user, password, pid = server.uri, server.user, server.password, server.pid
     else:
         uri, user, password, pid = args.uri, args.user, args.password, args.pid
