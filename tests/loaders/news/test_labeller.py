@@ -304,3 +304,19 @@ def test_the_labeller_reads_where_a_character_stands_in_its_list_and_works_named
     assert "work_end" in xseq[sentence.index("铁")] and "work_end" in xseq[sentence.index("道")]
     assert {"pd=^", "nd=、"} <= set(xseq[0]) and {"pd=、", "nd=等"} <= set(xseq[sentence.index("黄")])
     assert "sector" in xseq[sentence.index("开")]  # 开工: a generic word
+
+
+def test_a_projects_components_and_a_clauses_fragments_are_no_names() -> None:
+    """What a project's 主要建设 / 建设内容 / 配套建设 / 规划建设 lead in, up to the next comma, are its parts; a span
+    holding a clause's own words (出席, 签署, 还有…) is a fragment of the sentence. A list after 包括 is not parts."""
+    parts = "项目主要建设内容包括齿轮观光火车、特色酒店群、欢乐谷等,甲乙文旅小镇同日开工。"
+    found = label([parts], [], Oracle("齿轮观光火车", "特色酒店群", "欢乐谷", "甲乙文旅小镇"))
+    assert [f.name for f in found] == ["甲乙文旅小镇"]  # past the comma: a name again
+    listed = "集中开工的项目包括齿轮观光火车、甲乙文旅小镇等。"
+    assert [f.name for f in label([listed], [], Oracle("齿轮观光火车", "甲乙文旅小镇"))] == [
+        "齿轮观光火车",
+        "甲乙文旅小镇",
+    ]
+    clause = "副县长陈志伟出席仪式并见证甲乙文旅小镇签约,还有中煤集团。"
+    found = label([clause], [], Oracle("副县长陈志伟出席仪式并见证", "甲乙文旅小镇", "还有中煤集团"))
+    assert [f.name for f in found] == ["甲乙文旅小镇"]
