@@ -10,7 +10,8 @@ classes of the three characters (Han, digit, Latin, punctuation), whether a faci
 or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
 the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
-a list's trailer can say what its items are (:func:`typed_items`).
+a list's trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in
+are its parts, and a span holding a clause's own words (出席, 签署 …) a fragment of the sentence: neither is a name.
 
 A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
 written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
@@ -85,6 +86,12 @@ _TYPED_LEAD_IN = re.compile(_LEAD_IN.pattern + r"|启动|开建|开工|建成|�
 _AND = re.compile(r"(?:项目|工程)?(?:和|及|以及|与)")
 #: the labeller's least probability for an item named by its list's trailer alone (its marginal of not being O)
 TYPED_FLOOR = 0.1
+#: what leads in a project's own parts (项目主要建设A、B; 建设内容包括A、B; 配套建设A; 规划建设A、B等五大主题片区):
+#: the names after it, up to the next comma or sentence mark, are components, not projects
+_PARTS = re.compile(r"(?:主要建设|建设内容|配套建设|规划建设|拟建设|将建设)[^。;,；，\[\]]*$")
+#: a clause's own words inside a labelled span (副县长…出席仪式并见证, 西部机场集团签署宝鸡机场, 还有中煤集团,
+#: 由…联合…): a fragment of the sentence, not a name
+_CLAUSE_IN_NAME = re.compile(r"出席|见证|抢抓|引荐|协助|签署|举行|主要生产|^(?:还有|努力|做|由|拟建|在|将|已)")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -363,6 +370,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
 
     def add(sentence: str, a: int, b: int, probability: float) -> None:
         name = sentence[a:b]
+        if _PARTS.search(sentence[:a]) or _CLAUSE_IN_NAME.search(name):
+            return  # a project's component (:data:`_PARTS`) or a clause's fragment
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
         rule = rules[index] if rules is not None and index is not None else None
         amount, text = amount_of(sentence, a, b, rule is not None, rule.amount if rule else None)
