@@ -116,36 +116,33 @@ def test_real_text_development_quality_stays_at_or_above_the_target(dezhou: Memo
     assert second["project+amount"].f1 >= 0.85
 
 
+#: the seen test halves' guarded figures: (set, (project, amount) F1 at least, project-name recall at least);
+#: 0.0 where a half guards the pair F1 alone. Comments: the in-sample figures when the guard was set.
+SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
+    ("real-test", 0.87, 0.0),
+    ("real-test2", 0.87, 0.9),
+    ("real-test3", 0.85, 0.87),
+    ("real-test4", 0.73, 0.77),
+    ("real-test5", 0.86, 0.87),
+    ("real-test6", 0.9, 0.95),
+    ("real-test7", 0.9, 0.97),
+    ("real-test8", 0.9, 0.97),
+    ("real-test9", 0.88, 0.94),  # in-sample since round 11: 0.90 · 0.96
+    ("real-test10", 0.83, 0.8),  # in-sample since round 11: 0.85 · 0.83
+    ("real-test11", 0.87, 0.89),  # in-sample since round 13: 0.89 · 0.91
+    ("real-test12", 0.85, 0.79),  # in-sample since round 13: 0.87 · 0.81
+    ("real-test13", 0.89, 0.97),  # in-sample since round 13: 0.91 · 1.00
+    ("real-test14", 0.85, 0.97),  # in-sample since round 14: 0.87 · 0.99
+)
+
+
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
     """The first fourteen test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
     the development passages'. Later halves (real-test15, scored once by the lead) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
-    first, skipped = evaluate("real-test", gazetteer)
-    assert skipped == [] and first["project+amount"].f1 >= 0.87
-    second, skipped = evaluate("real-test2", gazetteer)
-    assert skipped == [] and second["project+amount"].f1 >= 0.87 and second["project"].recall >= 0.9
-    third, skipped = evaluate("real-test3", gazetteer)
-    assert skipped == [] and third["project+amount"].f1 >= 0.85 and third["project"].recall >= 0.87
-    fourth, skipped = evaluate("real-test4", gazetteer)
-    assert skipped == [] and fourth["project+amount"].f1 >= 0.73 and fourth["project"].recall >= 0.77
-    fifth, skipped = evaluate("real-test5", gazetteer)
-    assert skipped == [] and fifth["project+amount"].f1 >= 0.86 and fifth["project"].recall >= 0.87
-    sixth, skipped = evaluate("real-test6", gazetteer)
-    assert skipped == [] and sixth["project+amount"].f1 >= 0.9 and sixth["project"].recall >= 0.95
-    seventh, skipped = evaluate("real-test7", gazetteer)
-    assert skipped == [] and seventh["project+amount"].f1 >= 0.9 and seventh["project"].recall >= 0.97
-    eighth, skipped = evaluate("real-test8", gazetteer)
-    assert skipped == [] and eighth["project+amount"].f1 >= 0.9 and eighth["project"].recall >= 0.97
-    ninth, skipped = evaluate("real-test9", gazetteer)  # in-sample since round 11: 0.90 · 0.96
-    assert skipped == [] and ninth["project+amount"].f1 >= 0.88 and ninth["project"].recall >= 0.94
-    tenth, skipped = evaluate("real-test10", gazetteer)  # in-sample since round 11: 0.85 · 0.83
-    assert skipped == [] and tenth["project+amount"].f1 >= 0.83 and tenth["project"].recall >= 0.8
-    eleventh, skipped = evaluate("real-test11", gazetteer)  # in-sample since round 13: 0.89 · 0.91
-    assert skipped == [] and eleventh["project+amount"].f1 >= 0.87 and eleventh["project"].recall >= 0.89
-    twelfth, skipped = evaluate("real-test12", gazetteer)  # in-sample since round 13: 0.87 · 0.81
-    assert skipped == [] and twelfth["project+amount"].f1 >= 0.85 and twelfth["project"].recall >= 0.79
-    thirteenth, skipped = evaluate("real-test13", gazetteer)  # in-sample since round 13: 0.91 · 1.00
-    assert skipped == [] and thirteenth["project+amount"].f1 >= 0.89 and thirteenth["project"].recall >= 0.97
-    fourteenth, skipped = evaluate("real-test14", gazetteer)  # in-sample since round 14: 0.87 · 0.99
-    assert skipped == [] and fourteenth["project+amount"].f1 >= 0.85 and fourteenth["project"].recall >= 0.97
+    for half, pair_f1, name_recall in SEEN_TEST_HALVES:
+        figures, skipped = evaluate(half, gazetteer)
+        assert skipped == [], (half, skipped)
+        assert figures["project+amount"].f1 >= pair_f1, (half, figures["project+amount"].f1)
+        assert figures["project"].recall >= name_recall, (half, figures["project"].recall)
