@@ -390,11 +390,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             for a, b in found:
                 add(sentence, a, b, min(model.marginal(tags[i], i) for i in range(a, b)))
             siblings = sibling_items(sentence, rule_tags, found) if rule_tags is not None else []
-            siblings += (
-                [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
-                if rule_tags is not None
-                else []
-            )
+            if rule_tags is not None:
+                siblings += [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
             for a, b in siblings:
                 add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             for a, b in typed_items(sentence, rule_tags, found) if rule_tags is not None else ():
