@@ -142,6 +142,7 @@ SETS = {
     "real-test15": "real/test15",  # the fourteenth round's fresh half: scored once, by the lead, at merge
     "real-test16": "real/test16",  # the fifteenth round's fresh half: scored once, by the lead, at merge
     "real-test17": "real/test17",  # the fifteenth round's second fresh half: scored once, by the lead, at merge
+    "real-test18": "real/test18",  # the sixteenth round's fresh half: scored once, by the lead, at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -455,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test15": "real text, fifteenth test half (fresh in round 14: run only on purpose, logged)",
             "real-test16": "real text, sixteenth test half (fresh in round 15: run only on purpose, logged)",
             "real-test17": "real text, seventeenth test half (fresh in round 15: run only on purpose, logged)",
+            "real-test18": "real text, eighteenth test half (fresh in round 16: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

@@ -60,7 +60,8 @@ def test_the_shipped_model_was_trained_on_the_development_material_as_it_is() ->
         if path.exists():  # the seed articles are read from the workplace's shared/seeds
             assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
     trained = info["data_sha256"]
-    assert not any(name.startswith(("real/test15", "heldout/")) for name in trained)  # never trained on
+    fresh = ("real/test15/", "real/test16/", "real/test17/", "real/test18/")
+    assert not any(name.startswith((*fresh, "heldout/")) for name in trained)  # never trained on
     assert {name.rsplit("/", 1)[0] for name in trained if not name.startswith("seeds/")} == {
         "dev",
         "real/dev",
@@ -72,15 +73,18 @@ def test_the_shipped_model_was_trained_on_the_development_material_as_it_is() ->
 
 def test_the_labeller_is_trained_and_left_out_only_on_the_development_gatherings() -> None:
     """Training and leave-one-round-out read the folders named in their table, never the written held-out set
-    nor a test half gathered after round 13 (``real/test15`` is scored once, by the lead, at merge)."""
+    nor a test half gathered after round 13 (``real/test15`` … ``real/test18`` are scored once, by the lead, at
+    merge)."""
     from benchmarks.extraction_crf import GROUPS, NEVER_TRAINED, ROUNDS, load
 
     folders = {folder for folder, _ in GROUPS.values()}
     assert folders == {"dev", "real/dev", "real/test", *(f"real/test{n}" for n in range(2, 15))}
     assert ("dev1", "dev2", *(f"test{n}" for n in range(1, 15))) == ROUNDS  # sixteen gatherings
-    assert {"heldout", "real/test15"} <= set(NEVER_TRAINED)
-    with pytest.raises(ValueError, match="never read as development material"):
-        load({"test15": ("real/test15", ("",))})  # refused before anything is read (whether or not it exists)
+    fresh = [f"real/test{n}" for n in range(15, 19)]  # test15 … test18
+    assert {"heldout", *fresh} <= set(NEVER_TRAINED)
+    for folder in fresh:
+        with pytest.raises(ValueError, match="never read as development material"):
+            load({"fresh": (folder, ("",))})  # refused before anything is read (whether or not it exists)
 
 
 def test_confidence_rises_with_the_labellers_probability() -> None:
