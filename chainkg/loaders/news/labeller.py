@@ -11,11 +11,14 @@ or 项目 follows it, whether sector or generic words cover it, the marks that d
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
 the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
 a list's trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in
-are its parts, and a span holding a clause's own words (出席, 签署 …) a fragment of the sentence: neither is a name.
+are its parts, and a span holding a clause's own words (出席, 签署 …) a fragment of the sentence: neither is a name. A
+work or facility named by its kind that a project's predicate follows is a name (:mod:`chainkg.loaders.news.works`:
+沙公高速即将通车).
 
 A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
 written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
-sentence — the one its sentence or the next gives; never its list's. The model is
+sentence — the one its sentence or the next gives, or a later sentence of its paragraph that opens on the project
+(该项目总投资…); never its list's. The model is
 trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
 :data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
 calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
@@ -32,8 +35,9 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.positions import amount_of, lone_amount
+from chainkg.loaders.news.positions import amount_of, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
+from chainkg.loaders.news.works import predicated_works
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
 
@@ -398,31 +402,49 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
                 probability = min(1.0 - model.marginal("O", i) for i in range(a, b))
                 if probability >= TYPED_FLOOR:
                     add(sentence, a, b, probability)
+            for a, b in predicated_works(sentence) if rule_tags is not None else ():
+                if not any(x < b and a < y for x, y in found) and not _kind(sentence[a:b]):
+                    add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             if k in items and not found:
                 a = len(_NUMBERING.match(sentence)[0])  # type: ignore[index]
                 b = len(sentence.rstrip())
                 if b - a >= 2:
                     add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
-    return _priced_alone(out, sentences(paragraphs), mentions)
+    order = [(k, s) for k, paragraph in enumerate(paragraphs) for s in sentences([paragraph])]
+    return _priced_alone(out, order, mentions)
 
 
-def _priced_alone(found: list[Labelled], order: list[str], mentions: list[tuple[int, str, int, int]]) -> list[Labelled]:
+def _priced_alone(
+    found: list[Labelled], order: list[tuple[int, str]], mentions: list[tuple[int, str, int, int]]
+) -> list[Labelled]:
     """Each unpriced name that is the only one of its sentence takes the investment its sentence, or the next one,
     gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`). Every sentence naming it counts, in order
     (a project named in a ceremony's sentence and again in an announcement's; ``mentions``: the index into ``found``,
     the sentence, the span, of each naming), and of a next sentence that names projects only what it says before the
-    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目)."""
+    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目). When the next sentence names none and gives it
+    nothing, the later sentences of its paragraph up to the next that names a project are read
+    (:func:`~chainkg.loaders.news.positions.later_amount`: 该项目总投资… in the name's own paragraph). ``order``: the
+    paragraph and the text of each sentence."""
+    texts = [s for _, s in order]
+    named = {s for _, s, _, _ in mentions}
     for k, f in enumerate(found):
         if f.amount is not None:
             continue
         for _, sentence, _, end in (m for m in mentions if m[0] == k):
             alone = not any(s == sentence and j != k for j, s, _, _ in mentions)
-            at = order.index(sentence) if sentence in order else len(order)
-            following = order[at + 1] if at + 1 < len(order) else None
+            at = texts.index(sentence) if sentence in texts else len(texts)
+            following = texts[at + 1] if at + 1 < len(texts) else None
             starts = [a for _, s, a, _ in mentions if s == following]
             if following is not None and starts:  # only what it says before its first name
                 following = following[: min(starts)]
             amount = lone_amount(sentence, end, alone, following)
+            if amount is None and alone and following is not None and not starts:
+                rest = []
+                for paragraph, later in order[at + 2 :]:
+                    if paragraph != order[at][0] or later in named:
+                        break
+                    rest.append(later)
+                amount = later_amount(rest)
             if amount is not None:
                 found[k] = replace(f, amount=amount.money, amount_text=amount.text)
                 break

@@ -13,7 +13,7 @@ import re
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.schema.money import Money
 
-__all__ = ["amount_of", "lone_amount"]
+__all__ = ["amount_of", "later_amount", "lone_amount"]
 
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
 _LABEL_BETWEEN = re.compile(
@@ -125,4 +125,15 @@ def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> 
     if following is not None and _ANAPHOR.match(following):
         later = _own_investments(following)
         return later[0] if len(later) == 1 else None
+    return None
+
+
+def later_amount(rest: list[str]) -> AmountMention | None:
+    """The investment of a lone name that neither its sentence nor the next gives: the first of ``rest`` (the later
+    sentences of its paragraph, up to the next that names a project) that opens on the project gives it, when it gives
+    one alone (…易址扩建项目,位于…。工程总用地面积255.5亩…。该项目总投资17.55亿元)."""
+    for sentence in rest:
+        if _ANAPHOR.match(sentence):
+            own = _own_investments(sentence)
+            return own[0] if len(own) == 1 else None
     return None
