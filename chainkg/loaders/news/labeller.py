@@ -11,9 +11,9 @@ or 项目 follows it, whether sector or generic words cover it, the marks that d
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
 the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
 a list's trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in
-are its parts, and a span holding a clause's own words (出席, 签署 …) a fragment of the sentence: neither is a name. A
-work or facility named by its kind that a project's predicate follows is a name (:mod:`chainkg.loaders.news.works`:
-沙公高速即将通车).
+are its parts, a span holding a clause's own words (出席, 签署 …) a fragment of the sentence, what a copula says
+the sentence's opening name is (A是…的B,) its description, and what a route's words lead in its clause (东起, 衔接,
+可到达 …) a point of the route: none is a name.
 
 A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
 written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
@@ -37,7 +37,6 @@ from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
-from chainkg.loaders.news.works import predicated_works
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
 
@@ -96,6 +95,8 @@ _PARTS = re.compile(r"(?:主要建设|建设内容|配套建设|规划建设|拟
 #: a clause's own words inside a labelled span (副县长…出席仪式并见证, 西部机场集团签署宝鸡机场, 还有中煤集团,
 #: 由…联合…): a fragment of the sentence, not a name
 _CLAUSE_IN_NAME = re.compile(r"出席|见证|抢抓|引荐|协助|签署|举行|主要生产|^(?:还有|努力|做|由|拟建|在|将|已)")
+#: words of a route's description: what follows them in their clause is a point or a line of the route
+_ROUTE = re.compile(r"起自|起于|止于|[东西南北]起|途经|衔接|贯穿|可到达|直达")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -357,6 +358,18 @@ def typed_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[i
     return out
 
 
+#: a copula right after a sentence's opening name, or at the start of one of its later clauses (A是…; A…,也是…)
+_COPULA = re.compile(r"(?:项目|工程)?(?:[^。;!?]*,)?(?:也|还|更|又|则)?是")
+#: the end of a clause right after a description (…新建过江通道项目。 …重要的南北畅通工程,)
+_CLAUSE_END = re.compile(r"(?:项目|工程)?(?:之一)?(?:[,。;!?]|$)")
+
+
+def _described(sentence: str, subject_end: int, a: int, b: int) -> bool:
+    """The span ``a:b`` describes the name the sentence opens on (ending at ``subject_end``): a copula follows that
+    name and the span ends the copula's clause (合江长江公路大桥是…《…规划》中长江干线新建过江通道项目。)."""
+    return _COPULA.match(sentence[subject_end:a]) is not None and _CLAUSE_END.match(sentence, b) is not None
+
+
 def _kind(name: str) -> bool:
     """A kind, not a name: under four characters, or made only of sector and generic words (新材料, 算力服务)."""
     return len(name) < 4 or _KIND.fullmatch(name) is not None
@@ -376,6 +389,10 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         if _PARTS.search(sentence[:a]) or _CLAUSE_IN_NAME.search(name):
             return  # a project's component (:data:`_PARTS`) or a clause's fragment
+        if _ROUTE.search(name) or _ROUTE.search(re.split(r"[,;:]", sentence[:a])[-1]):
+            return  # a point or a line of a route's description (东起X, 衔接Y, 可到达Z; 起自…, 止于…)
+        if any(s == sentence and x == 0 and _described(sentence, y, a, b) for _, s, x, y in mentions):
+            return  # what the sentence's opening name is (A是…的B,): its description, not a name
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
         rule = rules[index] if rules is not None and index is not None else None
         amount, text = amount_of(sentence, a, b, rule is not None, rule.amount if rule else None)
@@ -402,9 +419,6 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
                 probability = min(1.0 - model.marginal("O", i) for i in range(a, b))
                 if probability >= TYPED_FLOOR:
                     add(sentence, a, b, probability)
-            for a, b in predicated_works(sentence) if rule_tags is not None else ():
-                if not any(x < b and a < y for x, y in found) and not _kind(sentence[a:b]):
-                    add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             if k in items and not found:
                 a = len(_NUMBERING.match(sentence)[0])  # type: ignore[index]
                 b = len(sentence.rstrip())

@@ -27,7 +27,6 @@ from chainkg.loaders.news.labeller import (
 from chainkg.loaders.news.learned import LEARNED_CALIBRATION, learned_confidence, relabel
 from chainkg.loaders.news.mentions import Gazetteer
 from chainkg.loaders.news.text import parse_article
-from chainkg.loaders.news.works import predicated_works
 from chainkg.schema.money import parse_amount
 from chainkg.store.memory import MemoryStore
 
@@ -324,29 +323,61 @@ def test_a_projects_components_and_a_clauses_fragments_are_no_names() -> None:
     assert [f.name for f in found] == ["甲乙文旅小镇"]
 
 
-def test_a_work_named_by_its_kind_that_a_projects_predicate_follows_is_a_name() -> None:
-    """A work or facility named by place and kind without 项目 (…高速公路, …高速, …工程, …总部) is a name when a
-    project's predicate follows it (建成通车, 即将通车, 正式通水, 正式落户), whatever the model says; not without
-    the predicate, not a kind alone (研发中心), a determiner's (该中心), an ordinal's (第二期…), nor one an
-    investment is written for right before it (read as the rules' name), and not from the characters alone."""
-    road = "新疆依吞布拉克至若羌高速公路建成通车,全长约300公里。"
-    assert [f.name for f in label([road], [], Oracle())] == ["新疆依吞布拉克至若羌高速公路"]
-    assert label([road], None, Oracle()) == []  # a model of the characters alone: no rules' reading
-    short = "省交投集团投资、全长36.1公里的沙公高速即将通车,江陵与荆州主城区的联系更加紧密。"
-    assert [short[a:b] for a, b in predicated_works(short)] == ["沙公高速"]
-    water = "引汉济渭工程正式通水,受益人口1411万人。"
-    assert [f.name for f in label([water], [], Oracle())] == ["引汉济渭工程"]
-    hq = "合资公司签约后,smart合资公司全球总部正式落户。"
-    assert [hq[a:b] for a, b in predicated_works(hq)] == ["smart合资公司全球总部"]
-    for other in (
-        "沙公高速的建设加快推进。",  # no predicate after it
-        "研发中心正式开工。",  # a kind alone
-        "该中心已建成。",  # a determiner's
-        "第二期产业园正式开工。",  # an ordinal's
-        "投资23亿元的临沧机场高速公路顺利建成通车。",  # priced before it: the rules' name
-        "甲乙产业园项目正式开工。",  # a name with 项目: the rules'
-    ):
-        assert predicated_works(other) == [], other
+def test_the_rules_amount_is_no_names_where_its_sentence_writes_it_as_a_bound_or_a_batchs_figure() -> None:
+    """The rules' amount of a name is dropped where every mention of it in the sentence is a band's bound
+    (10亿元以下), or a batch's figure a count of projects follows (…的石嘴山秋季29个重点项目), which a lone name
+    does not take either; kept where the sentence writes it as an investment of its own, or does not write it (the
+    rules read it elsewhere)."""
+    band = "投资10亿元以下5亿元以上的项目有凤庆滇红国际项目。"
+    rules = [RuleName(("凤庆滇红国际项目",), parse_amount("10亿元"))]
+    assert label([band], rules, Oracle("凤庆滇红国际"))[0].amount is None
+    batch = "从甲乙商贸中心到丙丁商住城,计划总投资78.25亿元的石嘴山秋季29个重点项目集中开工。"
+    rules = [RuleName(("甲乙商贸中心",), parse_amount("78.25亿元"))]
+    assert label([batch], rules, Oracle("甲乙商贸中心"))[0].amount is None
+    assert label([batch], [], Oracle("甲乙商贸中心"))[0].amount is None  # nor a lone name's, as the only one after it
+    own = "凤庆滇红国际项目开工,总投资10亿元。"
+    rules = [RuleName(("凤庆滇红国际项目",), parse_amount("10亿元"))]
+    assert label([own], rules, Oracle("凤庆滇红国际"))[0].amount == parse_amount("10亿元")
+    elsewhere = "凤庆滇红国际项目开工。"
+    assert label([elsewhere], rules, Oracle("凤庆滇红国际"))[0].amount == parse_amount("10亿元")
+
+
+def test_an_investment_before_a_name_with_an_attribute_between_is_that_names() -> None:
+    """总投资X亿元、占地Y亩的<name>: an attribute between the investment and the name (after a 、, ending in 的)
+    keeps the investment the name's, item after item; not when another amount or a count stands between."""
+    text = "总投资1.58亿元、占地52.3亩的饮之健航空食品项目和总投资1.7亿元、占地58.5亩的高老庄肉制品项目举行奠基仪式。"
+    shifted = [
+        RuleName(("饮之健航空食品项目",), parse_amount("1.7亿元")),
+        RuleName(("高老庄肉制品项目",), None),
+    ]
+    found = label([text], shifted, Oracle("饮之健航空食品", "高老庄肉制品"))
+    assert [f.amount for f in found] == [parse_amount("1.58亿元"), parse_amount("1.7亿元")]
+    two = "总投资45亿元、22亿元的甲乙产业园项目开工。"  # another amount between: not the first one
+    assert label([two], [], Oracle("甲乙产业园"))[0].amount != parse_amount("45亿元")
+
+
+def test_what_a_copula_says_the_sentences_opening_name_is_is_no_name() -> None:
+    """A是…的B, (or …,也是…B。): B, ending the copula's clause, describes the name the sentence opens on, and is
+    no name; its investment then stays the opening name's. Not a name that does not end the clause (A是B项目市区段…),
+    nor a sentence that does not open on a name."""
+    text = "弋江桥改建工程是芜申运河项目市区段六座改建桥梁之一,也是我市重要的南北畅通工程,总投资15000万元。"
+    found = label([text], [], Oracle("弋江桥改建工程", "芜申运河", "南北畅通工程"))
+    assert [(f.name, f.amount) for f in found] == [("弋江桥改建工程", None), ("芜申运河", None)]  # two names: not alone
+    alone = "弋江桥改建工程是我市重要的南北畅通工程,总投资15000万元。"
+    found = label([alone], [], Oracle("弋江桥改建工程", "南北畅通工程"))
+    assert [(f.name, f.amount) for f in found] == [("弋江桥改建工程", parse_amount("15000万元"))]
+    opened = "会上介绍,甲乙产业园是我市重要的南北畅通工程。"  # not the sentence's opening name
+    assert [f.name for f in label([opened], [], Oracle("甲乙产业园", "南北畅通工程"))] == ["甲乙产业园", "南北畅通工程"]
+
+
+def test_what_a_routes_words_lead_in_their_clause_is_no_name() -> None:
+    """A route's description (东起, 起自, 止于, 衔接, 贯穿, 可到达 …) names the points and lines a work runs by: a span
+    after such a word in its clause, or holding one, is no name; past the clause's comma a name is one again."""
+    route = "甲乙铁路线路规划东起丙丁铁路凤凰站,衔接沪昆客运专线等路线,戊己产业园同日开工。"
+    found = label([route], [], Oracle("甲乙铁路线路规划东起丙丁铁路凤凰站", "沪昆客运专线", "戊己产业园"))
+    assert [f.name for f in found] == ["戊己产业园"]
+    reach = "1小时左右可到达贵州铜仁凤凰机场、湖南怀化芷江机场。"
+    assert label([reach], [], Oracle("贵州铜仁凤凰机场", "湖南怀化芷江机场")) == []
 
 
 def test_an_unpriced_name_takes_the_investment_a_later_sentence_of_its_paragraph_gives_the_project() -> None:
