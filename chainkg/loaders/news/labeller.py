@@ -35,7 +35,7 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.positions import amount_of, later_amount, lone_amount
+from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
@@ -424,6 +424,17 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
                 b = len(sentence.rstrip())
                 if b - a >= 2:
                     add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
+    ruled = [(k, o) for k, o in enumerate(out) if o.amount is not None and o.amount_text is None]  # the rules'
+    shared = {
+        k
+        for i, x in ruled
+        for j, y in ruled
+        if x.sentence == y.sentence and x.end <= y.start and x.amount == y.amount
+        if group_figure(x.sentence, x.end, y.start, x.amount)
+        for k in (i, j)
+    }
+    for k in shared:
+        out[k] = replace(out[k], amount=None)  # one figure the rules gave two names joined by a conjunction
     order = [(k, s) for k, paragraph in enumerate(paragraphs) for s in sentences([paragraph])]
     return _priced_alone(out, order, mentions)
 

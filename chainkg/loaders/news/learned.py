@@ -36,7 +36,7 @@ LEARNED_CALIBRATION: tuple[tuple[float, float], ...] = (
     (0.7, 0.72),
     (0.8, 0.72),
     (0.9, 0.81),
-    (0.95, 0.91),
+    (0.95, 0.92),
 )
 
 

@@ -5,7 +5,8 @@ one (they cut a name after its company and give it the next item's figure). A na
 investment written right before it (an attribute of it may stand between: 总投资1.58亿元、占地52.3亩的…), else right
 after it with only its label between, else — when it is the only name of its sentence — the one investment its
 sentence or the next gives (:func:`lone_amount`); never its list's, a batch's, a band's bound, nor a rules' amount its
-sentence writes only as one of those (:func:`_not_its_own`).
+sentence writes only as one of those (:func:`_not_its_own`), nor one figure the rules gave two names joined by a
+conjunction (:func:`group_figure`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.schema.money import Money
 
-__all__ = ["amount_of", "later_amount", "lone_amount"]
+__all__ = ["amount_of", "group_figure", "later_amount", "lone_amount"]
 
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
 #: an attribute of the name between its investment and it (总投资1.58亿元、占地52.3亩的A项目)
@@ -33,6 +34,8 @@ _COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批
 _SUM_BEFORE = re.compile(r"(共|合计|累计|(?<!金额)(?<!资额)(?<!投资)达|总额)$")
 #: a name that is an item of a list (A、B; A和B)
 _IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
+#: two names joined by a conjunction only
+_JOINED = re.compile(r"(?:项目|工程)?[和、及与]")
 #: a figure that is a band's bound (10亿元以下, 5亿元以上, 3000万元以内)
 _BOUND_AFTER = re.compile(r"(?:及)?(?:以下|以上|以内|之间)")
 #: a figure a count of projects follows in its clause (总投资78.25亿元的石嘴山秋季29个重点项目): the batch's
@@ -42,7 +45,7 @@ _BATCH_AFTER = re.compile(r"的[^,;。、]{0,10}?[\d一二三四五六七八九�
 def _not_its_own(sentence: str, money: Money) -> bool:
     """The rules' amount of a name is, as its sentence writes it, none of a single project's: every mention of it is a
     band's bound (投资10亿元以下5亿元以上的…), a threshold, or a count's, a batch's or a sum's figure (…29个重点项目;
-    签约项目26个,总投资401亿元; 共…). False when the sentence does not write it (the rules read it elsewhere)."""
+    签约项目26个,总投资401亿元; 共…). False when the sentence does not write it (the rules read it in another)."""
     mentions = [a for a in find_amounts(sentence) if a.money == money]
     return bool(mentions) and all(
         a.label == "threshold"
@@ -143,6 +146,15 @@ def _own_investments(sentence: str, start: int = 0) -> list[AmountMention]:
         and not _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
         and not _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
     ]
+
+
+def group_figure(sentence: str, first_end: int, second_start: int, money: Money | None) -> bool:
+    """Two names the rules gave one figure, joined by a conjunction only (A和B, A、B), in a sentence that writes the
+    figure once: it is the group's, neither's (东宝集团投入10亿元,实施了人胰岛素三期工程和东宝科技园项目)."""
+    return (
+        _JOINED.fullmatch(sentence[first_end:second_start]) is not None
+        and sum(a.money == money for a in find_amounts(sentence)) == 1
+    )
 
 
 def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> AmountMention | None:

@@ -342,6 +342,18 @@ def test_the_rules_amount_is_no_names_where_its_sentence_writes_it_as_a_bound_or
     assert label([elsewhere], rules, Oracle("凤庆滇红国际"))[0].amount == parse_amount("10亿元")
 
 
+def test_one_figure_the_rules_gave_two_names_joined_by_a_conjunction_is_the_groups() -> None:
+    """The rules give two works joined by 和 the one figure their group invests (东宝集团投入10亿元,实施了A和B): it is
+    neither's. Two names the rules priced alike keep it where the sentence writes it for each."""
+    group = "东宝集团投入10亿元,实施了人胰岛素三期工程和东宝科技园项目。"
+    ten = parse_amount("10亿元")
+    both = [RuleName(("人胰岛素三期工程",), ten), RuleName(("东宝科技园项目",), ten)]
+    assert [f.amount for f in label([group], both, Oracle("人胰岛素三期工程", "东宝科技园"))] == [None, None]
+    each = "实施了总投资10亿元的人胰岛素三期工程,东宝科技园项目总投资10亿元。"
+    found = label([each], both, Oracle("人胰岛素三期工程", "东宝科技园"))
+    assert [f.amount for f in found] == [ten, ten]
+
+
 def test_an_investment_before_a_name_with_an_attribute_between_is_that_names() -> None:
     """总投资X亿元、占地Y亩的<name>: an attribute between the investment and the name (after a 、, ending in 的)
     keeps the investment the name's, item after item; not when another amount or a count stands between."""
