@@ -11,11 +11,14 @@ or 项目 follows it, whether sector or generic words cover it, the marks that d
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
 the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
 a list's trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in
-are its parts, and a span holding a clause's own words (出席, 签署 …) a fragment of the sentence: neither is a name.
+are its parts, a span holding a clause's own words (出席, 签署 …) a fragment of the sentence, what a copula says
+the sentence's opening name is (A是…的B,) its description, and what a route's words lead in its clause (东起, 衔接,
+可到达 …) a point of the route: none is a name.
 
 A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
 written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
-sentence — the one its sentence or the next gives; never its list's. The model is
+sentence — the one its sentence or the next gives, or a later sentence of its paragraph that opens on the project
+(该项目总投资…); never its list's. The model is
 trained on the gold names of the development passages by ``benchmarks/extraction_crf.py train`` and shipped as
 :data:`MODEL` (its training data's checksums beside it in :data:`MODEL_INFO`); leave-one-round-out figures and the
 calibration of :attr:`Labelled.probability` are in ``docs/news.md``.
@@ -32,7 +35,7 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.positions import amount_of, lone_amount
+from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
@@ -92,6 +95,8 @@ _PARTS = re.compile(r"(?:主要建设|建设内容|配套建设|规划建设|拟
 #: a clause's own words inside a labelled span (副县长…出席仪式并见证, 西部机场集团签署宝鸡机场, 还有中煤集团,
 #: 由…联合…): a fragment of the sentence, not a name
 _CLAUSE_IN_NAME = re.compile(r"出席|见证|抢抓|引荐|协助|签署|举行|主要生产|^(?:还有|努力|做|由|拟建|在|将|已)")
+#: words of a route's description: what follows them in their clause is a point or a line of the route
+_ROUTE = re.compile(r"起自|起于|止于|[东西南北]起|途经|衔接|贯穿|可到达|直达")
 _LIST_HEADING = re.compile(r"(项目|工程).{0,4}(一览|名单|清单|列表|如下)表?$")
 _NUMBERING = re.compile(r"\s*(\d{1,2}[.、]|[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}、)?\s*")
 
@@ -353,6 +358,18 @@ def typed_items(sentence: str, rule_tags: Sequence[str], found: Sequence[tuple[i
     return out
 
 
+#: a copula right after a sentence's opening name, or at the start of one of its later clauses (A是…; A…,也是…)
+_COPULA = re.compile(r"(?:项目|工程)?(?:[^。;!?]*,)?(?:也|还|更|又|则)?是")
+#: the end of a clause right after a description (…新建过江通道项目。 …重要的南北畅通工程,)
+_CLAUSE_END = re.compile(r"(?:项目|工程)?(?:之一)?(?:[,。;!?]|$)")
+
+
+def _described(sentence: str, subject_end: int, a: int, b: int) -> bool:
+    """The span ``a:b`` describes the name the sentence opens on (ending at ``subject_end``): a copula follows that
+    name and the span ends the copula's clause (合江长江公路大桥是…《…规划》中长江干线新建过江通道项目。)."""
+    return _COPULA.match(sentence[subject_end:a]) is not None and _CLAUSE_END.match(sentence, b) is not None
+
+
 def _kind(name: str) -> bool:
     """A kind, not a name: under four characters, or made only of sector and generic words (新材料, 算力服务)."""
     return len(name) < 4 or _KIND.fullmatch(name) is not None
@@ -372,6 +389,10 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         if _PARTS.search(sentence[:a]) or _CLAUSE_IN_NAME.search(name):
             return  # a project's component (:data:`_PARTS`) or a clause's fragment
+        if _ROUTE.search(name) or _ROUTE.search(re.split(r"[,;:]", sentence[:a])[-1]):
+            return  # a point or a line of a route's description (东起X, 衔接Y, 可到达Z; 起自…, 止于…)
+        if any(s == sentence and x == 0 and _described(sentence, y, a, b) for _, s, x, y in mentions):
+            return  # what the sentence's opening name is (A是…的B,): its description, not a name
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
         rule = rules[index] if rules is not None and index is not None else None
         amount, text = amount_of(sentence, a, b, rule is not None, rule.amount if rule else None)
@@ -403,26 +424,52 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
                 b = len(sentence.rstrip())
                 if b - a >= 2:
                     add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
-    return _priced_alone(out, sentences(paragraphs), mentions)
+    ruled = [(k, o) for k, o in enumerate(out) if o.amount is not None and o.amount_text is None]  # the rules'
+    shared = {
+        k
+        for i, x in ruled
+        for j, y in ruled
+        if x.sentence == y.sentence and x.end <= y.start and x.amount == y.amount
+        if group_figure(x.sentence, x.end, y.start, x.amount)
+        for k in (i, j)
+    }
+    for k in shared:
+        out[k] = replace(out[k], amount=None)  # one figure the rules gave two names joined by a conjunction
+    order = [(k, s) for k, paragraph in enumerate(paragraphs) for s in sentences([paragraph])]
+    return _priced_alone(out, order, mentions)
 
 
-def _priced_alone(found: list[Labelled], order: list[str], mentions: list[tuple[int, str, int, int]]) -> list[Labelled]:
+def _priced_alone(
+    found: list[Labelled], order: list[tuple[int, str]], mentions: list[tuple[int, str, int, int]]
+) -> list[Labelled]:
     """Each unpriced name that is the only one of its sentence takes the investment its sentence, or the next one,
     gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`). Every sentence naming it counts, in order
     (a project named in a ceremony's sentence and again in an announcement's; ``mentions``: the index into ``found``,
     the sentence, the span, of each naming), and of a next sentence that names projects only what it says before the
-    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目)."""
+    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目). When the next sentence names none and gives it
+    nothing, the later sentences of its paragraph up to the next that names a project are read
+    (:func:`~chainkg.loaders.news.positions.later_amount`: 该项目总投资… in the name's own paragraph). ``order``: the
+    paragraph and the text of each sentence."""
+    texts = [s for _, s in order]
+    named = {s for _, s, _, _ in mentions}
     for k, f in enumerate(found):
         if f.amount is not None:
             continue
         for _, sentence, _, end in (m for m in mentions if m[0] == k):
             alone = not any(s == sentence and j != k for j, s, _, _ in mentions)
-            at = order.index(sentence) if sentence in order else len(order)
-            following = order[at + 1] if at + 1 < len(order) else None
+            at = texts.index(sentence) if sentence in texts else len(texts)
+            following = texts[at + 1] if at + 1 < len(texts) else None
             starts = [a for _, s, a, _ in mentions if s == following]
             if following is not None and starts:  # only what it says before its first name
                 following = following[: min(starts)]
             amount = lone_amount(sentence, end, alone, following)
+            if amount is None and alone and following is not None and not starts:
+                rest = []
+                for paragraph, later in order[at + 2 :]:
+                    if paragraph != order[at][0] or later in named:
+                        break
+                    rest.append(later)
+                amount = later_amount(rest)
             if amount is not None:
                 found[k] = replace(f, amount=amount.money, amount_text=amount.text)
                 break

@@ -2,8 +2,11 @@
 
 The rules give a project the amount their own reading of the sentence gives it, and in lists they are often off by
 one (they cut a name after its company and give it the next item's figure). A name the labeller finds takes the
-investment written right before it, else right after it with only its label between, else — when it is the only name
-of its sentence — the one investment its sentence or the next gives (:func:`lone_amount`); never its list's.
+investment written right before it (an attribute of it may stand between: 总投资1.58亿元、占地52.3亩的…), else right
+after it with only its label between, else — when it is the only name of its sentence — the one investment its
+sentence or the next gives (:func:`lone_amount`); never its list's, a batch's, a band's bound, nor a rules' amount its
+sentence writes only as one of those (:func:`_not_its_own`), nor one figure the rules gave two names joined by a
+conjunction (:func:`group_figure`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import re
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.schema.money import Money
 
-__all__ = ["amount_of", "lone_amount"]
+__all__ = ["amount_of", "group_figure", "later_amount", "lone_amount"]
 
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
+#: an attribute of the name between its investment and it (总投资1.58亿元、占地52.3亩的A项目)
+_ATTRIBUTE_BETWEEN = re.compile(r"、[^,;。、:“”]{1,16}的[“\"]?")
 _LABEL_BETWEEN = re.compile(
     r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
 )
@@ -29,12 +34,37 @@ _COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批
 _SUM_BEFORE = re.compile(r"(共|合计|累计|(?<!金额)(?<!资额)(?<!投资)达|总额)$")
 #: a name that is an item of a list (A、B; A和B)
 _IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
+#: two names joined by a conjunction only
+_JOINED = re.compile(r"(?:项目|工程)?[和、及与]")
+#: a figure that is a band's bound (10亿元以下, 5亿元以上, 3000万元以内)
+_BOUND_AFTER = re.compile(r"(?:及)?(?:以下|以上|以内|之间)")
+#: a figure a count of projects follows in its clause (总投资78.25亿元的石嘴山秋季29个重点项目): the batch's
+_BATCH_AFTER = re.compile(r"的[^,;。、]{0,10}?[\d一二三四五六七八九十两几]+[个项批]")
+
+
+def _not_its_own(sentence: str, money: Money) -> bool:
+    """The rules' amount of a name is, as its sentence writes it, none of a single project's: every mention of it is a
+    band's bound (投资10亿元以下5亿元以上的…), a threshold, or a count's, a batch's or a sum's figure (…29个重点项目;
+    签约项目26个,总投资401亿元; 共…). False when the sentence does not write it (the rules read it in another)."""
+    mentions = [a for a in find_amounts(sentence) if a.money == money]
+    return bool(mentions) and all(
+        a.label == "threshold"
+        or _BOUND_AFTER.match(sentence, a.end)
+        or _COUNT_AFTER.match(sentence, a.end)
+        or _BATCH_AFTER.match(sentence, a.end)
+        or _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
+        or _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
+        for a in mentions
+    )
 
 
 def _a_lists(sentence: str, end: int, a: AmountMention) -> bool:
     """An amount after a name that is its list's, not the name's: the list's trailer stands between
-    (A、B等总投资109.6亿元的15个项目), or a count of projects follows it (…总投资55.7亿元的7个…项目)."""
-    return "等" in sentence[end : a.start] or bool(_COUNT_AFTER.match(sentence, a.end))
+    (A、B等总投资109.6亿元的15个项目), or a count of projects follows it (…总投资55.7亿元的7个…项目, …总投资78.25亿元的
+    石嘴山秋季29个重点项目)."""
+    return "等" in sentence[end : a.start] or bool(
+        _COUNT_AFTER.match(sentence, a.end) or _BATCH_AFTER.match(sentence, a.end)
+    )
 
 
 def _amount_after(sentence: str, end: int) -> AmountMention | None:
@@ -60,7 +90,13 @@ def _amount_before(sentence: str, start: int) -> AmountMention | None:
     that an investment opened, also a bare amount after the list's separator (投资45亿元的A、22亿元的<name>)."""
     amounts = find_amounts(sentence)
     for k, a in enumerate(amounts):
-        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(sentence[a.end : start])):
+        between = sentence[a.end : start]
+        attribute = (
+            _ATTRIBUTE_BETWEEN.fullmatch(between)
+            and not _COUNT_BEFORE.search(between)
+            and not any(a.end <= b.start < start for b in amounts)
+        )
+        if not (0 <= start - a.end <= 4 and _FILLER_BEFORE.fullmatch(between)) and not attribute:
             continue
         listed = sentence[a.start - 1 : a.start] in ("、", ",") and any(b.label == "invest" for b in amounts[:k])
         if a.label == "invest" or (a.label == "none" and listed):
@@ -92,7 +128,7 @@ def amount_of(
     if found is None and not matched:
         found = None if listed else _amount_right_after(sentence, end) or _amount_after(sentence, end)
     elif found is None:
-        if rule_amount is not None:
+        if rule_amount is not None and not _not_its_own(sentence, rule_amount):
             return (None, None) if listed and listed.money == rule_amount else (rule_amount, None)
         found = None if listed else _amount_right_after(sentence, end)
     return (found.money, found.text) if found is not None else (None, None)
@@ -106,9 +142,19 @@ def _own_investments(sentence: str, start: int = 0) -> list[AmountMention]:
         if a.label == "invest"
         and a.start >= start
         and not _COUNT_AFTER.match(sentence, a.end)
+        and not _BATCH_AFTER.match(sentence, a.end)
         and not _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
         and not _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
     ]
+
+
+def group_figure(sentence: str, first_end: int, second_start: int, money: Money | None) -> bool:
+    """Two names the rules gave one figure, joined by a conjunction only (A和B, A、B), in a sentence that writes the
+    figure once: it is the group's, neither's (东宝集团投入10亿元,实施了人胰岛素三期工程和东宝科技园项目)."""
+    return (
+        _JOINED.fullmatch(sentence[first_end:second_start]) is not None
+        and sum(a.money == money for a in find_amounts(sentence)) == 1
+    )
 
 
 def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> AmountMention | None:
@@ -125,4 +171,15 @@ def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> 
     if following is not None and _ANAPHOR.match(following):
         later = _own_investments(following)
         return later[0] if len(later) == 1 else None
+    return None
+
+
+def later_amount(rest: list[str]) -> AmountMention | None:
+    """The investment of a lone name that neither its sentence nor the next gives: the first of ``rest`` (the later
+    sentences of its paragraph, up to the next that names a project) that opens on the project gives it, when it gives
+    one alone (…易址扩建项目,位于…。工程总用地面积255.5亩…。该项目总投资17.55亿元)."""
+    for sentence in rest:
+        if _ANAPHOR.match(sentence):
+            own = _own_investments(sentence)
+            return own[0] if len(own) == 1 else None
     return None
