@@ -36,7 +36,6 @@ from typing import Any
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
-from chainkg.loaders.news.ruled import RULED_FLOOR, ruled_projects
 from chainkg.loaders.news.text import list_line
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
@@ -371,10 +370,6 @@ def _described(sentence: str, subject_end: int, a: int, b: int) -> bool:
     return _COPULA.match(sentence[subject_end:a]) is not None and _CLAUSE_END.match(sentence, b) is not None
 
 
-def _sure(model: Any, a: int, b: int) -> float:
-    return float(min(1.0 - model.marginal("O", i) for i in range(a, b)))
-
-
 def _kind(name: str) -> bool:
     """A kind, not a name: under four characters, or made only of sector and generic words (新材料, 算力服务)."""
     return len(name) < 4 or _KIND.fullmatch(name) is not None
@@ -418,8 +413,6 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             siblings = sibling_items(sentence, rule_tags, found) if rule_tags is not None else []
             if rule_tags is not None:
                 siblings += [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
-                written = ruled_projects(sentence, spans(rule_tags), found, _kind)  # rule names before 项目 it drops
-                siblings += [s for s in written if s not in siblings and _sure(model, *s) >= RULED_FLOOR]
             for a, b in siblings:
                 add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             for a, b in typed_items(sentence, rule_tags, found) if rule_tags is not None else ():

@@ -121,8 +121,6 @@ def test_a_project_the_labeller_names_keeps_what_the_rules_found_with_it(dezhou:
 
 
 def test_rule_projects_the_labeller_does_not_name_are_dropped() -> None:
-    """…when the model is sure no character of them is a name's (below ``RULED_FLOOR``)."""
-
     class Silent:
         """A model that labels nothing: every character O."""
 
@@ -409,32 +407,3 @@ def test_an_unpriced_name_takes_the_investment_a_later_sentence_of_its_paragraph
     assert label(apart, [], Oracle(name))[0].amount is None  # another paragraph
     between = text.replace("医院总建筑面积", "同日甲乙光伏项目开工,医院总建筑面积")
     assert label([between], [], Oracle(name, "甲乙光伏"))[0].amount is None  # another project named between
-
-
-class Doubtful:
-    """A model that labels nothing but is not sure of it: every character O with probability 0.5."""
-
-    def tag(self, xseq: list[list[str]]) -> list[str]:
-        return ["O"] * len(xseq)
-
-    def marginal(self, y: str, t: int) -> float:
-        return 0.5
-
-
-def test_a_rule_name_written_before_its_project_word_is_a_name_the_model_does_not_rule_out() -> None:
-    """A rule name the sentence writes right before 项目 that the model labels nothing of is a name when the model
-    gives it at least RULED_FLOOR (dev2 r14: 签约光伏组件生产项目), not when the span is a kind, opens on a time, or its
-    项目 is a class's, construction's in general, a heading's or an event's."""
-    text = "晶科能源有限公司和上饶经开区管委会签约光伏组件生产项目。"
-    rules = [RuleName(("光伏组件生产项目",))]
-    assert [f.name for f in label([text], rules, Doubtful())] == ["光伏组件生产"]
-    for text, name in (
-        ("LED光电产业园区作为长治市非煤非电重点调产项目之一形成了产业链。", "长治市非煤非电重点调产项目"),
-        ("东营区奋力跑出项目建设加速度。", "东营区奋力跑出项目"),
-        ("当年实施项目:230个。", "当年实施项目"),
-        ("25日上午聊城经济技术开发区重大招商项目签约仪式在开发区举行。", "25日上午聊城经济技术开发区重大招商项目"),
-        ("在生态护坡现场和2025年高标准农田项目现场。", "2025年高标准农田项目"),
-        ("签约新材料项目。", "新材料项目"),
-    ):
-        found = [f.name for f in label([text], [RuleName((name,))], Doubtful())]
-        assert found == [], text
