@@ -3,9 +3,9 @@ change between two runs of it — to tell structure from tuning.
 
     .venv/bin/python benchmarks/extraction_cv.py [--save runs/a.json] [--compare runs/a.json] [--verbose]
 
-The development material is every real passage gathered before round 16: ``real/dev`` (first round
-``p``/``q``, second round ``r``), and the first seventeen test halves (``real/test``, ``test2`` …
-``test17``), read after their runs. Later halves (``real/test18`` …) and the written held-out set are never
+The development material is every real passage gathered before round 17: ``real/dev`` (first round
+``p``/``q``, second round ``r``), and the first eighteen test halves (``real/test``, ``test2`` …
+``test18``), read after their runs. Later halves (``real/test19`` …) and the written held-out set are never
 read here: :data:`SUBSETS` names every folder that is read. Each passage is scored once (the rules of
 ``benchmarks/extraction.py``) and the counts are summed per **subset** (the five gatherings, each
 from other publishers and provinces) and per **genre** (``real/sources.yaml``). A rule that lifts the
@@ -55,6 +55,7 @@ SUBSETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test15": ("real/test15", ("e",)),
     "test16": ("real/test16", ("a",)),
     "test17": ("real/test17", ("b",)),
+    "test18": ("real/test18", ("c",)),
 }
 
 
