@@ -34,8 +34,6 @@ _COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批
 _SUM_BEFORE = re.compile(r"(共|合计|累计|(?<!金额)(?<!资额)(?<!投资)达|总额)$")
 #: a name that is an item of a list (A、B; A和B)
 _IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
-#: two names joined by a conjunction only
-_JOINED = re.compile(r"(?:项目|工程)?[和、及与]")
 #: a figure that is a band's bound (10亿元以下, 5亿元以上, 3000万元以内)
 _BOUND_AFTER = re.compile(r"(?:及)?(?:以下|以上|以内|之间)")
 #: a figure a count of projects follows in its clause (总投资78.25亿元的石嘴山秋季29个重点项目): the batch's
@@ -48,13 +46,18 @@ def _not_its_own(sentence: str, money: Money) -> bool:
     签约项目26个,总投资401亿元; 共…). False when the sentence does not write it (the rules read it in another)."""
     mentions = [a for a in find_amounts(sentence) if a.money == money]
     return bool(mentions) and all(
-        a.label == "threshold"
-        or _BOUND_AFTER.match(sentence, a.end)
-        or _COUNT_AFTER.match(sentence, a.end)
+        a.label == "threshold" or _BOUND_AFTER.match(sentence, a.end) or _of_a_group(sentence, a) for a in mentions
+    )
+
+
+def _of_a_group(sentence: str, a: AmountMention) -> bool:
+    """The figure ``a`` is a count's, a batch's or a sum's as its sentence writes it (…29个重点项目;
+    签约项目26个,总投资…; 共…), not one project's."""
+    return bool(
+        _COUNT_AFTER.match(sentence, a.end)
         or _BATCH_AFTER.match(sentence, a.end)
         or _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
         or _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
-        for a in mentions
     )
 
 
@@ -136,23 +139,15 @@ def amount_of(
 
 def _own_investments(sentence: str, start: int = 0) -> list[AmountMention]:
     """The investments of a sentence from ``start`` that are no list's, count's or sum's."""
-    return [
-        a
-        for a in find_amounts(sentence)
-        if a.label == "invest"
-        and a.start >= start
-        and not _COUNT_AFTER.match(sentence, a.end)
-        and not _BATCH_AFTER.match(sentence, a.end)
-        and not _SUM_BEFORE.search(sentence[max(0, a.start - 3) : a.start])
-        and not _COUNT_BEFORE.search(sentence[max(0, a.start - 12) : a.start])
-    ]
+    amounts = find_amounts(sentence)
+    return [a for a in amounts if a.label == "invest" and a.start >= start and not _of_a_group(sentence, a)]
 
 
 def group_figure(sentence: str, first_end: int, second_start: int, money: Money | None) -> bool:
     """Two names the rules gave one figure, joined by a conjunction only (A和B, A、B), in a sentence that writes the
     figure once: it is the group's, neither's (东宝集团投入10亿元,实施了人胰岛素三期工程和东宝科技园项目)."""
     return (
-        _JOINED.fullmatch(sentence[first_end:second_start]) is not None
+        _IN_LIST.fullmatch(sentence[first_end:second_start]) is not None
         and sum(a.money == money for a in find_amounts(sentence)) == 1
     )
 
