@@ -60,7 +60,8 @@ def test_the_shipped_model_was_trained_on_the_development_material_as_it_is() ->
         if path.exists():  # the seed articles are read from the workplace's shared/seeds
             assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
     trained = info["data_sha256"]
-    assert not any(name.startswith(("real/test19", "real/test20", "real/test21", "heldout/")) for name in trained)  # never trained on
+    never = ("real/test19", "real/test20", "real/test21", "heldout/")
+    assert not any(name.startswith(never) for name in trained)  # never trained on
     assert {name.rsplit("/", 1)[0] for name in trained if not name.startswith("seeds/")} == {
         "dev",
         "real/dev",
@@ -72,8 +73,8 @@ def test_the_shipped_model_was_trained_on_the_development_material_as_it_is() ->
 
 def test_the_labeller_is_trained_and_left_out_only_on_the_development_gatherings() -> None:
     """Training and leave-one-round-out read the folders named in their table, never the written held-out set
-    nor a test half gathered after round 16 (``real/test19``, ``real/test20`` and ``real/test21`` are scored once, by the
-    lead, at merge; the folders need not exist here)."""
+    nor a test half gathered after round 16 (``real/test19``, ``real/test20`` and ``real/test21`` are scored once, by
+    the lead, at merge; the folders need not exist here)."""
     from benchmarks.extraction_crf import GROUPS, NEVER_TRAINED, ROUNDS, load
 
     folders = {folder for folder, _ in GROUPS.values()}

@@ -154,7 +154,8 @@ SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
     """The first eighteen test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test19, real-test20, real-test21, scored once by the lead) are not run here."""
+    the development passages'. Later halves (real-test19, real-test20, real-test21, scored once by the lead) are not
+    run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     for half, pair_f1, name_recall in SEEN_TEST_HALVES:
         figures, skipped = evaluate(half, gazetteer)
