@@ -28,6 +28,11 @@ _COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项
 _COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
 #: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…)
 _ANAPHOR = re.compile(r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|本|此|这个)?(?:项目|装置|工程)")
+#: the next sentence opens on a determiner and the name's own head (…交易中心项目建设也同时启动。该中心总占地…)
+_OWN_HEAD = re.compile(
+    r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|这一?|此)"
+    r"(产业园|园区|中心|基地|大桥|电站|电厂|水库|小镇|综合体|工厂|总部|乐园|产业城|物流城|科技城)"
+)
 #: a count of projects right before an amount in its clause (签约项目26个,总投资401亿元): the figure is the count's
 _COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批](?:[^,;。]{0,3}|,[^,;。]{0,6})$")
 #: words that make a figure a sum (共, 合计, 达 …); not 达 after an investment's own label (签约金额达20亿元)
@@ -156,17 +161,25 @@ def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> 
     """The investment of a name no position gave one, when it is the only name of its sentence: the one investment
     written after it in its sentence (…海棠湖文旅小镇项目位于…,占地约366亩,耗资近20亿元), or else the one its
     next sentence gives when that opens on the project, before any other name (「…改扩建工程」上周五展开…;
-    该项目总投资412.9亿元). ``alone``: no other name in the sentence; ``following``: the next sentence up to the first
-    name it gives (None: there is none). Not for an item of a list, nor a list's, a count's or a sum's figure."""
+    该项目总投资412.9亿元; …交易中心项目…。该中心…总投资6亿元). ``alone``: no other name in the sentence;
+    ``following``: the next sentence up to the first name it gives (None: there is none). Not for an item of a
+    list, nor a list's, a count's or a sum's figure."""
     if not alone or _IN_LIST.match(sentence, end):
         return None
     own = _own_investments(sentence, end)
     if len(own) == 1 and not _a_lists(sentence, end, own[0]):
         return own[0]
-    if following is not None and _ANAPHOR.match(following):
+    if following is not None and (_ANAPHOR.match(following) or _opens_on_its_head(sentence[:end], following)):
         later = _own_investments(following)
         return later[0] if len(later) == 1 else None
     return None
+
+
+def _opens_on_its_head(before: str, following: str) -> bool:
+    """``following`` opens on a determiner and the head the name ending ``before`` ends on (该中心 after
+    …交易中心项目)."""
+    head = _OWN_HEAD.match(following)
+    return head is not None and re.sub(r"(?:项目|工程)$", "", before).endswith(head.group(1))
 
 
 def later_amount(rest: list[str]) -> AmountMention | None:

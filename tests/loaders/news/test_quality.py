@@ -42,7 +42,8 @@ def test_the_later_real_test_halves_are_unchanged_since_they_were_split() -> Non
     fifteenth was scored twice at round 14's merge and is development material from round 15; the sixteenth
     and seventeenth were scored twice each at round 15's merge and are development material from round 16; the
     eighteenth was scored twice at round 16's merge and is development material from round 17; the nineteenth
-    and twentieth are the fresh ones, and so is the twenty-first (test21, the eighteenth round's second half))."""
+    was scored twice at round 17's merge and is development material from round 18; the twentieth and twenty-first
+    (the eighteenth round's two halves) are the fresh ones)."""
     for half in [f"test{n}" for n in range(2, 22)]:  # test2 … test21
         _unchanged(f"real-{half}.sha256")
         listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
@@ -148,14 +149,14 @@ SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
     ("real-test16", 0.89, 0.98),  # in-sample since round 16: 0.91 · 1.00
     ("real-test17", 0.92, 0.96),  # in-sample since round 16: 0.94 · 0.98
     ("real-test18", 0.93, 0.97),  # in-sample since round 17: 0.95 · 0.99
+    ("real-test19", 0.83, 0.96),  # in-sample since round 18: 0.85 · 0.98
 )
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first eighteen test halves became development material once their misses were read
+    """The first nineteen test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test19, real-test20, real-test21, scored once by the lead) are not
-    run here."""
+    the development passages'. Later halves (real-test20, real-test21, scored once by the lead) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     for half, pair_f1, name_recall in SEEN_TEST_HALVES:
         figures, skipped = evaluate(half, gazetteer)
