@@ -146,6 +146,7 @@ SETS = {
     "real-test19": "real/test19",  # round 17's fresh half: scored twice at merge, development material since round 18
     "real-test20": "real/test20",  # the eighteenth fresh half (the 北方): scored once, by the lead, at merge
     "real-test21": "real/test21",  # round 18's second fresh half (the 南方): scored once, by the lead, at merge
+    "real-test22": "real/test22",  # round 19's fresh half (all of China): scored once, by the lead, at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -463,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test19": "real text, nineteenth test half (two runs in round 17, then read: development material)",
             "real-test20": "real text, twentieth test half (fresh in round 18: run only on purpose, logged)",
             "real-test21": "real text, twenty-first test half (fresh in round 18: run only on purpose, logged)",
+            "real-test22": "real text, twenty-second test half (fresh in round 19: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
