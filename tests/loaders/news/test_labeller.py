@@ -438,3 +438,20 @@ def test_an_unpriced_name_takes_the_investment_of_the_next_sentence_opening_on_i
     assert own[0].amount == parse_amount("6亿元")
     other = label([first, "该园区总占地面积38万平方米,总投资6亿元人民币。"], [], Oracle("绥芬河中俄木材加工交易中心"))
     assert other[0].amount is None
+
+
+def test_the_items_of_a_list_the_labeller_names_one_of_that_end_on_a_works_or_a_facilitys_head_are_names() -> None:
+    """渝万高铁、渝西高铁重庆段、成达万高铁、万达直线高速、开万梁高速等: the model names one item; the others,
+    written whole between the list's marks and ending on a work's or a facility's head, are names of one kind. Not an
+    item ending on 中心 (a project's parts as often), one inside brackets, one of a list its trailer says is one
+    project's (集…为一体), nor the items of a list the model names none of."""
+    works = "建设基础设施网络行动21个项目,包括渝万高铁、渝西高铁重庆段、成达万高铁、万达直线高速、开万梁高速等。"
+    found = label([works], [], Oracle("渝西高铁重庆段"))
+    assert {f.name for f in found} == {"渝万高铁", "渝西高铁重庆段", "成达万高铁", "万达直线高速", "开万梁高速"}
+    assert label([works], [], Oracle()) == []
+    centre = "签约项目包括甲乙新材料产业园、丙丁运营结算中心等。"
+    assert [f.name for f in label([centre], [], Oracle("甲乙新材料产业园"))] == ["甲乙新材料产业园"]
+    bracket = "甲公司PVC项目(一期建设戊己铁路专用线、庚辛物流园、壬癸码头)总投资45.5亿元。"
+    assert [f.name for f in label([bracket], [], Oracle("甲公司PVC"))] == ["甲公司PVC"]
+    one = "将建成集甲乙生产基地、丙丁物流园、戊己科技园为一体的世界级茶产业园。"
+    assert [f.name for f in label([one], [], Oracle("甲乙生产基地"))] == ["甲乙生产基地"]
