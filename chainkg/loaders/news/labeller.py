@@ -9,11 +9,12 @@ classes of the three characters (Han, digit, Latin, punctuation), whether a faci
 (:data:`chainkg.loaders.news.facilities.HEADS`) or a work named by its kind (高铁, 隧道, 大道 …) ends on it,
 or 项目 follows it, whether sector or generic words cover it, the marks that delimit its item (before and after
 it: where it stands in an enumeration), and where the rules put a project name (B/I of a rule name, and whether
-the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`), and
-a list's trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in
-are its parts, a span holding a clause's own words (出席, 签署 …) a fragment of the sentence, what a copula says
-the sentence's opening name is (A是…的B,) its description, and what a route's words lead in its clause (东起, 衔接,
-可到达 …) a point of the route: none is a name.
+the rules priced it). The items of one enumeration are of one kind (:func:`sibling_items`, :func:`coordinated`;
+those ending on a work's or a facility's head: :func:`~chainkg.loaders.news.headed.headed_items`), and a list's
+trailer can say what its items are (:func:`typed_items`); what a project's 主要建设 or 建设内容 leads in are its parts,
+a span holding a clause's own words (出席, 签署 …) a fragment of the sentence, what a copula says the sentence's
+opening name is (A是…的B,) its description, and what a route's words lead in its clause (东起, 衔接, 可到达 …) a point
+of the route: none is a name.
 
 A labelled name's amount is aligned by position on its span (:mod:`chainkg.loaders.news.positions`): the investment
 written right before it, else the rule project's it matches, else one right after it, else — for the only name of its
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
+from chainkg.loaders.news.headed import WORK_HEADS, headed_items
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
@@ -65,10 +67,7 @@ MODEL_INFO = Path(__file__).with_name("labeller_model.json")
 
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
-#: works named by their kind (transport and city works): 郑徐客专, 赣深高铁, 黄土坡隧道, 长江大道, …连接线
-_WORK_END = re.compile(
-    r"客专|高铁|城际铁路|铁路|轨道交通|地铁|隧道|大道|快速路|高速公路|高速|公路|连接线|立交|机场|码头|港区|管廊|片区"
-)
+_WORK_END = WORK_HEADS  # works named by their kind (赣深高铁, 黄土坡隧道, 长江大道 …)
 #: the marks that delimit an item of an enumeration or a clause; 等 when a count or a kind follows (…等56个项目)
 _DELIM = re.compile(r"[、,;:。()!?]|等(?=[\d一二三四五六七八九十两几数多百千]|一批|项目|重点|重大)")
 _SECTOR = re.compile("|".join(w for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS) if len(w) >= 2))
@@ -376,6 +375,10 @@ def _kind(name: str) -> bool:
     return len(name) < 4 or _KIND.fullmatch(name) is not None
 
 
+def _no_name(name: str) -> bool:
+    return _kind(name) or _CLAUSE_IN_NAME.search(name) is not None
+
+
 def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: Any) -> list[Labelled]:
     """The project names of an article by the labeller, merged by name, in order, with amounts; a line of a list
     with one project per line (:func:`listed_lines`) is a name whether or not the model labels it (its probability
@@ -414,6 +417,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             siblings = sibling_items(sentence, rule_tags, found) if rule_tags is not None else []
             if rule_tags is not None:
                 siblings += [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
+                headed = headed_items(sentence, found, _ITEM, _TYPED_LEAD_IN, _no_name)
+                siblings += [s for s in headed if s not in siblings]
             for a, b in siblings:
                 add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
             for a, b in typed_items(sentence, rule_tags, found) if rule_tags is not None else ():
