@@ -26,11 +26,13 @@ _LABEL_BETWEEN = re.compile(
 )
 _COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
 _COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
+#: the lead-in a next sentence may open with before it names its subject (其中, 据悉, 同时 …)
+_LEAD_IN = r"(?:其中|据了解|据悉|同时|目前)?,?"
 #: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…)
-_ANAPHOR = re.compile(r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|本|此|这个)?(?:项目|装置|工程)")
+_ANAPHOR = re.compile(_LEAD_IN + r"(?:该|本|此|这个)?(?:项目|装置|工程)")
 #: the next sentence opens on a determiner and the name's own head (…交易中心项目建设也同时启动。该中心总占地…)
 _OWN_HEAD = re.compile(
-    r"(?:其中|据了解|据悉|同时|目前)?,?(?:该|这一?|此)"
+    _LEAD_IN + r"(?:该|这一?|此)"
     r"(产业园|园区|中心|基地|大桥|电站|电厂|水库|小镇|综合体|工厂|总部|乐园|产业城|物流城|科技城)"
 )
 #: a count of projects right before an amount in its clause (签约项目26个,总投资401亿元): the figure is the count's
