@@ -149,6 +149,7 @@ SETS = {
     "real-test22": "real/test22",  # round 19's fresh half (all of China): scored twice at merge, development since 20
     "real-test23": "real/test23",  # round 20's fresh half (all of China): scored twice at merge, development since 21
     "real-test24": "real/test24",  # round 21's fresh half (all of China): scored by the lead at merge
+    "real-test25": "real/test25",  # round 22's fresh half (all of China): scored by the lead at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -469,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test22": "real text, twenty-second test half (two runs in round 19, then read: development material)",
             "real-test23": "real text, twenty-third test half (two runs in round 20, then read: development material)",
             "real-test24": "real text, twenty-fourth test half (fresh in round 21: run only on purpose, logged)",
+            "real-test25": "real text, twenty-fifth test half (fresh in round 22: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
