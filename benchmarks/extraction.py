@@ -150,6 +150,7 @@ SETS = {
     "real-test23": "real/test23",  # round 20's fresh half (all of China): scored twice at merge, development since 21
     "real-test24": "real/test24",  # round 21's fresh half (all of China): scored by the lead at merge
     "real-test25": "real/test25",  # round 22's fresh half (all of China): scored by the lead at merge
+    "real-test26": "real/test26",  # round 22's second fresh half (all of China): scored by the lead at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -471,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test23": "real text, twenty-third test half (two runs in round 20, then read: development material)",
             "real-test24": "real text, twenty-fourth test half (fresh in round 21: run only on purpose, logged)",
             "real-test25": "real text, twenty-fifth test half (fresh in round 22: run only on purpose, logged)",
+            "real-test26": "real text, twenty-sixth test half (fresh in round 22: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
