@@ -455,3 +455,21 @@ def test_the_items_of_a_list_the_labeller_names_one_of_that_end_on_a_works_or_a_
     assert [f.name for f in label([bracket], [], Oracle("甲公司PVC"))] == ["甲公司PVC"]
     one = "将建成集甲乙生产基地、丙丁物流园、戊己科技园为一体的世界级茶产业园。"
     assert [f.name for f in label([one], [], Oracle("甲乙生产基地"))] == ["甲乙生产基地"]
+
+
+def test_works_named_by_their_kind_that_open_a_clause_with_their_own_progress_are_names() -> None:
+    """计划年内甲乙铁路扩能改造竣工、丙丁高铁云南段建成通车; 戊己机场施工进入…: works named by their kind (a work's
+    head, a section or 扩建 after it) that open a clause or a list's item with their progress right after are names,
+    and so are the items of a list written whole as such works before the item that carries the predicate. Not a
+    facility's head (a project's part or an anaphor opens its clause as often), not a work with its progress before it,
+    nor one with 的 or an amount inside."""
+    plan = "在建8个铁路项目正加快推进,计划年内甲乙铁路扩能改造竣工、丙丁高铁云南段建成通车。"
+    assert {f.name for f in label([plan], [], Oracle())} == {"甲乙铁路扩能改造", "丙丁高铁云南段"}
+    airport = "戊己通用机场施工进入收尾阶段,庚辛机场启动实施。"
+    assert [f.name for f in label([airport], [], Oracle())] == ["戊己通用机场"]
+    tunnels = "目前,甲乙公路顺利建成,斜甲拉山隧道、珠乙角拉山隧道顺利贯通。"
+    assert {f.name for f in label([tunnels], [], Oracle())} == {"甲乙公路", "斜甲拉山隧道", "珠乙角拉山隧道"}
+    dated = "全长77.46公里的甲乙到丙丁高速公路已于2015年年底开工,预计2017年年底通车。"
+    assert [f.name for f in label([dated], [], Oracle())] == ["甲乙到丙丁高速公路"]
+    assert label(["甲乙种植基地建成后将带动就业,即将完工的丙丁高速公路连接两地。"], [], Oracle()) == []
+    assert label(["投资5亿元的甲乙高速建成通车。"], [], Oracle()) == []
