@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
-from chainkg.loaders.news.headed import WORK_HEADS, headed_items
+from chainkg.loaders.news.headed import WORK_HEADS, headed_items, predicated_works
 from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
@@ -418,6 +418,7 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
             if rule_tags is not None:
                 siblings += [s for s in coordinated(sentence, rule_tags, found) if s not in siblings]
                 headed = headed_items(sentence, found, _ITEM, _TYPED_LEAD_IN, _no_name)
+                headed += predicated_works(sentence, found, _no_name)
                 siblings += [s for s in headed if s not in siblings]
             for a, b in siblings:
                 add(sentence, a, b, min(1.0 - model.marginal("O", i) for i in range(a, b)))
