@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from chainkg.loaders.news.facilities import HEADS
+from chainkg.loaders.news.lexicon import COUNT_DIGIT
 
 __all__ = ["WORK_HEADS", "headed_items", "predicated_works"]
 
@@ -35,7 +36,7 @@ _HEADED = re.compile(
 )
 _CLAUSE = re.compile(r"[^,;:。!?]+")
 #: the rest of a list from its last item on, when it says the items are one project's (集…为一体, 等八大功能区)
-_ONE_PROJECTS = re.compile(r"[^,;。!?]{0,20}?(?:为一体|等[^,;。!?]{0,6}功能|等[\d一二三四五六七八九十两几]+大|功能区)")
+_ONE_PROJECTS = re.compile(rf"[^,;。!?]{{0,20}}?(?:为一体|等[^,;。!?]{{0,6}}功能|等{COUNT_DIGIT}+大|功能区)")
 _CONJUNCTION = re.compile(r"及|和|与")
 #: a work named by its kind, with a section or a works' kind after its head (成贵高铁云南段, 成昆铁路扩能改造)
 _WORK_NAME = re.compile(rf"(?:{WORK_HEADS.pattern})(?:[^\W\d]{{1,4}}段)?(?:扩能改造|改扩建|扩建|改造|一期|二期)?$")

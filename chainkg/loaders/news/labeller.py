@@ -36,7 +36,7 @@ from typing import Any
 
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.headed import WORK_HEADS, headed_items, predicated_works
-from chainkg.loaders.news.lexicon import GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
+from chainkg.loaders.news.lexicon import COUNT_DIGITS, GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
 from chainkg.loaders.news.trailers import not_a_project
@@ -69,7 +69,7 @@ _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _HEAD_END = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
 _WORK_END = WORK_HEADS  # works named by their kind (赣深高铁, 黄土坡隧道, 长江大道 …)
 #: the marks that delimit an item of an enumeration or a clause; 等 when a count or a kind follows (…等56个项目)
-_DELIM = re.compile(r"[、,;:。()!?]|等(?=[\d一二三四五六七八九十两几数多百千]|一批|项目|重点|重大)")
+_DELIM = re.compile(rf"[、,;:。()!?]|等(?=[{COUNT_DIGITS}数多百千]|一批|项目|重点|重大)")
 _SECTOR = re.compile("|".join(w for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS) if len(w) >= 2))
 _KIND = re.compile(f"(?:{'|'.join(re.escape(w) for w in (*SECTOR_WORDS, *GENERIC_PROJECT_WORDS))})+")
 _CLAUSE = re.compile(r"[^,;:。!?]+")
@@ -80,7 +80,7 @@ _LEAD_IN = re.compile(r"分别是|分别为|分别有|主要有|主要包括|其
 #: a trailer that says a list's items are projects (A、B、C等一批省重点项目; …等商贸流通项目3个; …等铁路项目),
 #: not places, people, sectors or a project's components (…等地的, …等领导, …等领域项目, …等项目组成)
 _TRAILER = re.compile(
-    r"等(?!地|省|市|县|国|领导|人)(?:一批|[\d一二三四五六七八九十两几数多]+[个项家批])?"
+    rf"等(?!地|省|市|县|国|领导|人)(?:一批|[{COUNT_DIGITS}数多]+[个项家批])?"
     r"(?![^,;:。、!?]{0,6}?(?:领域|行业|方面|环节))[^,;:。、!?]{0,12}?(?:项目|工程)(?!组成|构成)"
 )
 #: what leads a list typed by its trailer in (as :data:`_LEAD_IN`, and 启动A、B…; 既有A、B…)

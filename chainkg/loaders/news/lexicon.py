@@ -16,6 +16,8 @@ __all__ = [
     "AGGREGATE_LABELS",
     "BARE_SUFFIXES",
     "COMPANY_SUFFIXES",
+    "COUNT_DIGIT",
+    "COUNT_DIGITS",
     "FUTURE_MARKERS",
     "GENERIC_PROJECT_WORDS",
     "INDUSTRY_WORDS",
@@ -36,6 +38,11 @@ __all__ = [
     "STATUS_WORDS",
     "WEAK_BIGRAMS",
 ]
+
+#: The characters a count of items is written in (4个, 十余项, 两批, 几个): Arabic digits, Chinese numerals and 几;
+#: as the inside of a character class (for classes that add to it or negate it) and as the class itself.
+COUNT_DIGITS = r"\d一二三四五六七八九十两几"
+COUNT_DIGIT = rf"[{COUNT_DIGITS}]"
 
 #: Legal-form endings of enterprise names, longest first.
 COMPANY_SUFFIXES: tuple[str, ...] = (

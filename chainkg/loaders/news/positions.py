@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from chainkg.loaders.news.lexicon import COUNT_DIGIT
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.schema.money import Money
 
@@ -24,8 +25,8 @@ _ATTRIBUTE_BETWEEN = re.compile(r"、[^,;。、:“”]{1,16}的[“\"]?")
 _LABEL_BETWEEN = re.compile(
     r"(项目|工程)?、?(计划总投资|总投资额|投资总额|总投资|计划投资|投资额|投资)(约|近|达|为|超过?|逾)*"
 )
-_COUNT_AFTER = re.compile(r"的?[\d一二三四五六七八九十两几]+[个项批]")
-_COUNTED_LIST = re.compile(r"(?:项目|工程)?(?:、[^、,;:。]{2,40}?)+等[\d一二三四五六七八九十两几]+[个项]")
+_COUNT_AFTER = re.compile(rf"的?{COUNT_DIGIT}+[个项批]")
+_COUNTED_LIST = re.compile(rf"(?:项目|工程)?(?:、[^、,;:。]{{2,40}}?)+等{COUNT_DIGIT}+[个项]")
 #: the lead-in a next sentence may open with before it names its subject (其中, 据悉, 同时 …)
 _LEAD_IN = r"(?:其中|据了解|据悉|同时|目前)?,?"
 #: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…)
@@ -36,7 +37,7 @@ _OWN_HEAD = re.compile(
     r"(产业园|园区|中心|基地|大桥|电站|电厂|水库|小镇|综合体|工厂|总部|乐园|产业城|物流城|科技城)"
 )
 #: a count of projects right before an amount in its clause (签约项目26个,总投资401亿元): the figure is the count's
-_COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十两几]+[个项批](?:[^,;。]{0,3}|,[^,;。]{0,6})$")
+_COUNT_BEFORE = re.compile(rf"{COUNT_DIGIT}+[个项批](?:[^,;。]{{0,3}}|,[^,;。]{{0,6}})$")
 #: words that make a figure a sum (共, 合计, 达 …); not 达 after an investment's own label (签约金额达20亿元)
 _SUM_BEFORE = re.compile(r"(共|合计|累计|(?<!金额)(?<!资额)(?<!投资)达|总额)$")
 #: a name that is an item of a list (A、B; A和B)
@@ -44,7 +45,7 @@ _IN_LIST = re.compile(r"(项目|工程)?[、和及与]")
 #: a figure that is a band's bound (10亿元以下, 5亿元以上, 3000万元以内)
 _BOUND_AFTER = re.compile(r"(?:及)?(?:以下|以上|以内|之间)")
 #: a figure a count of projects follows in its clause (总投资78.25亿元的石嘴山秋季29个重点项目): the batch's
-_BATCH_AFTER = re.compile(r"的[^,;。、]{0,10}?[\d一二三四五六七八九十两几]+[个项批]")
+_BATCH_AFTER = re.compile(rf"的[^,;。、]{{0,10}}?{COUNT_DIGIT}+[个项批]")
 
 
 def _not_its_own(sentence: str, money: Money) -> bool:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 
+from chainkg.loaders.news.lexicon import COUNT_DIGIT, COUNT_DIGITS
+
 __all__ = ["not_a_project"]
 
-_COUNT = r"[\d一二三四五六七八九十两几]"
 #: the rest of a list after one of its items, up to a trailer of a class (…等民生项目, …等特色产业项目, …等农业类项目)
 #: with no count in it or after it: a list of kinds. A count makes the items representatives named by the article
 #: (…北城中小学新校等4个民生项目; 香菇产业园等农业类项目19个), which stay names.
 _CLASS = re.compile(
-    rf"(?:项目|工程)?(?:[、和及与][^,;:。!?]*?)?等[^,;:。!?、个\d一二三四五六七八九十两几]{{0,4}}?(?:民生|特色产业|类)项目"
-    rf"(?!{_COUNT}+[个项])"
+    rf"(?:项目|工程)?(?:[、和及与][^,;:。!?]*?)?等[^,;:。!?、个{COUNT_DIGITS}]{{0,4}}?(?:民生|特色产业|类)项目"
+    rf"(?!{COUNT_DIGIT}+[个项])"
 )
 #: the rest of a list after one of its items, up to 等子项目 (commas allowed, 项目 not): a project's components
 _SUB = re.compile(r"(?:[、,][^。;!?项]{0,60}?)?等子(?:项目|工程)")
