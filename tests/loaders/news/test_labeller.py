@@ -474,3 +474,22 @@ def test_works_named_by_their_kind_that_open_a_clause_with_their_own_progress_ar
     assert [f.name for f in label([dated], [], Oracle())] == ["甲乙到丙丁高速公路"]
     assert label(["甲乙种植基地建成后将带动就业,即将完工的丙丁高速公路连接两地。"], [], Oracle()) == []
     assert label(["投资5亿元的甲乙高速建成通车。"], [], Oracle()) == []
+
+
+def test_where_a_clause_places_something_is_no_name() -> None:
+    """位于X, 地处X, 紧邻X, 周边包括X、Y, 接已建成的X: a span right after a placing word of its clause, no 的 between,
+    is where something lies, no name; not when 项目 or 工程 follows it (在位于…产业园项目现场: the project's own site),
+    nor a name after 位于…的 (the project placed), nor past the clause's comma."""
+    site = "甲乙商贸物流中心,位于潮安县沙溪镇丙丁铁路潮汕客运站区,概算总投资150亿元。"
+    assert [f.name for f in label([site], [], Oracle("甲乙商贸物流中心", "潮安县沙溪镇丙丁铁路潮汕客运站区"))] == [
+        "甲乙商贸物流中心"
+    ]
+    around = "项目坐落于核心轴带上,周边包括联强甲乙大楼、台北丙丁中心等重要设施。"
+    assert label([around], [], Oracle("联强甲乙大楼", "台北丙丁中心")) == []
+    own = "在位于海口戊己新城甲乙生物科技产业园项目现场的主会场,位于开发区的丙丁装备项目同日开工。"
+    assert [f.name for f in label([own], [], Oracle("甲乙生物科技产业园", "丙丁装备"))] == [
+        "甲乙生物科技产业园",
+        "丙丁装备",
+    ]
+    past = "该项目位于城东,甲乙产业园同日开工。"
+    assert [f.name for f in label([past], [], Oracle("甲乙产业园"))] == ["甲乙产业园"]
