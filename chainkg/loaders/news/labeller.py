@@ -39,7 +39,7 @@ from chainkg.loaders.news.headed import WORK_HEADS, headed_items, predicated_wor
 from chainkg.loaders.news.lexicon import COUNT_DIGITS, GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
 from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
 from chainkg.loaders.news.text import list_line
-from chainkg.loaders.news.trailers import not_a_project
+from chainkg.loaders.news.trailers import a_place, not_a_project
 from chainkg.schema.money import Money
 from chainkg.schema.normalize import normalize_name
 
@@ -393,8 +393,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         if _PARTS.search(sentence[:a]) or _CLAUSE_IN_NAME.search(name) or not_a_project(sentence, b):
             return  # a project's component (:data:`_PARTS`, …等子项目), a clause's fragment, a class's kind
-        if _ROUTE.search(name) or _ROUTE.search(re.split(r"[,;:]", sentence[:a])[-1]):
-            return  # a point or a line of a route's description (东起X, 衔接Y, 可到达Z; 起自…, 止于…)
+        if _ROUTE.search(name) or _ROUTE.search(re.split(r"[,;:]", sentence[:a])[-1]) or a_place(sentence, a, b):
+            return  # a point or a line of a route's description (东起X, 衔接Y, 可到达Z; 起自…, 止于…), a place (位于X)
         if any(s == sentence and x == 0 and _described(sentence, y, a, b) for _, s, x, y in mentions):
             return  # what the sentence's opening name is (A是…的B,): its description, not a name
         index = next((k for k, r in enumerate(rules or ()) if matches(name, r.names)), None)
