@@ -153,6 +153,7 @@ SETS = {
     "real-test26": "real/test26",  # round 22's second half (all of China): scored twice at merge, development since 23
     "real-test27": "real/test27",  # round 23's fresh half (all of China): scored twice at merge, development since 24
     "real-test28": "real/test28",  # round 24's fresh half (all of China, last-ten-halves city rule): scored at merge
+    "real-test29": "real/test29",  # round 25's fresh half (all of China, last-ten-halves city rule): scored at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -477,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test26": "real text, twenty-sixth test half (two runs in round 22, then read: development material)",
             "real-test27": "real text, twenty-seventh test half (two runs in round 23, read: development material)",
             "real-test28": "real text, twenty-eighth test half (fresh in round 24: run only on purpose, logged)",
+            "real-test29": "real text, twenty-ninth test half (fresh in round 25: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
