@@ -3,9 +3,9 @@ change between two runs of it — to tell structure from tuning.
 
     .venv/bin/python benchmarks/extraction_cv.py [--save runs/a.json] [--compare runs/a.json] [--verbose]
 
-The development material is every real passage gathered before round 24: ``real/dev`` (first round
+The development material is every real passage gathered before round 25: ``real/dev`` (first round
 ``p``/``q``, second round ``r``), and the first twenty-seven test halves (``real/test``, ``test2`` …
-``test27``), read after their runs. Later halves (``real/test28`` …) and the written held-out
+``test28``), read after their runs. Later halves (``real/test29`` …) and the written held-out
 set are never read here: :data:`SUBSETS` names every folder that is read. Each passage is scored once (the rules of
 ``benchmarks/extraction.py``) and the counts are summed per **subset** (the five gatherings, each
 from other publishers and provinces) and per **genre** (``real/sources.yaml``). A rule that lifts the
@@ -65,6 +65,7 @@ SUBSETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test25": ("real/test25", ("hc",)),
     "test26": ("real/test26", ("hd",)),
     "test27": ("real/test27", ("he",)),
+    "test28": ("real/test28", ("hf",)),
 }
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.headed import WORK_HEADS, headed_items, predicated_works
 from chainkg.loaders.news.lexicon import COUNT_DIGITS, GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount
+from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount, respective
 from chainkg.loaders.news.text import list_line
 from chainkg.loaders.news.trailers import a_place, not_a_project
 from chainkg.schema.money import Money
@@ -443,7 +443,7 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
     for k in shared:
         out[k] = replace(out[k], amount=None)  # one figure the rules gave two names joined by a conjunction
     order = [(k, s) for k, paragraph in enumerate(paragraphs) for s in sentences([paragraph])]
-    return _priced_alone(out, order, mentions)
+    return _priced_alone(respective(out, mentions), order, mentions)
 
 
 def _priced_alone(

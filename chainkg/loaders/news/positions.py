@@ -12,12 +12,14 @@ conjunction (:func:`group_figure`).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from chainkg.loaders.news.lexicon import COUNT_DIGIT
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
 from chainkg.schema.money import Money
 
-__all__ = ["amount_of", "group_figure", "later_amount", "lone_amount"]
+__all__ = ["amount_of", "group_figure", "later_amount", "lone_amount", "respective"]
 
 _FILLER_BEFORE = re.compile(r"(的|建设的|建设|建)?")
 #: an attribute of the name between its investment and it (总投资1.58亿元、占地52.3亩的A项目)
@@ -194,3 +196,61 @@ def later_amount(rest: list[str]) -> AmountMention | None:
             own = _own_investments(sentence)
             return own[0] if len(own) == 1 else None
     return None
+
+
+_T = TypeVar("_T")
+#: the word that gives a list's figures in its names' order (A项目、B项目,总投资分别为105亿元、96亿元)
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|约|投资)*(?:约)?")
+#: what stands between two figures of such a list (105亿元、96亿元; 3250万元和1358.55万元)
+_FIGURES_JOIN = re.compile(r"[、,和及与]约?")
+
+
+def _figures_from(sentence: str, at: int) -> list[AmountMention]:
+    """The figures written from ``at`` on, one after another, joined by 、 or 和 only (105亿元、96亿元)."""
+    run: list[AmountMention] = []
+    for a in find_amounts(sentence):
+        if a.start < at:
+            continue
+        gap = sentence[(run[-1].end if run else at) : a.start]
+        if gap and not (run and _FIGURES_JOIN.fullmatch(gap)):
+            break
+        run.append(a)
+    return run
+
+
+def respective_amounts(sentence: str, spans: list[tuple[int, int]]) -> list[AmountMention] | None:
+    """The figures 分别 gives, one per name, in the names' order (``spans``: the names of the sentence, in order; two
+    at least): after the last name, in its clause, an investment's 分别(为) opens as many figures as there are names,
+    joined by 、 or 和 only (A项目、B项目,总投资分别为105亿元、96亿元); or they stand right before the first name, its
+    的 between (总投资分别为11亿元、6亿元的A项目和B项目). None otherwise (not 年产值分别为…)."""
+    if len(spans) < 2:
+        return None
+    clause = re.match(r"[^。;]*", sentence[spans[-1][1] :]).group(0)  # type: ignore[union-attr]
+    marker = _RESPECTIVELY.search(clause)
+    if marker is not None and "投资" in clause[: marker.end()]:
+        run = _figures_from(sentence, spans[-1][1] + marker.end())
+        return run if len(run) == len(spans) else None
+    head = re.split(r"[。;,]", sentence[: spans[0][0]])[-1]
+    marker = _RESPECTIVELY.search(head)
+    if marker is None or "投资" not in head[: marker.end()]:
+        return None
+    run = _figures_from(sentence, spans[0][0] - len(head) + marker.end())
+    fits = len(run) == len(spans) and re.fullmatch(r"的?", sentence[run[-1].end : spans[0][0]])
+    return run if fits else None
+
+
+def respective(found: list[_T], mentions: list[tuple[int, str, int, int]]) -> list[_T]:
+    """Names of one sentence that 分别 prices in order (:func:`respective_amounts`) take those figures, where no
+    position gave them one. ``found``: the labelled names (``amount``, ``amount_text``); ``mentions``: the index
+    into ``found``, the sentence, the span, of each naming."""
+    for sentence in dict.fromkeys(s for _, s, _, _ in mentions):
+        named = sorted((a, b, k) for k, s, a, b in mentions if s == sentence)
+        if len({k for _, _, k in named}) != len(named):
+            continue
+        amounts = respective_amounts(sentence, [(a, b) for a, b, _ in named])
+        before = bool(amounts) and amounts[-1].end <= named[0][0]  # type: ignore[index]
+        for (_, _, k), a in zip(named, amounts or (), strict=False):
+            f: Any = found[k]
+            if f.amount is None or before:
+                found[k] = replace(f, amount=a.money, amount_text=a.text)
+    return found

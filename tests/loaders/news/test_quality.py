@@ -48,7 +48,8 @@ def test_the_later_real_test_halves_are_unchanged_since_they_were_split() -> Non
     at round 20's merge and is development material from round 21; the twenty-fourth was scored twice at round 21's
     merge and is development material from round 22; the twenty-fifth and twenty-sixth were scored twice each at
     round 22's merge and are development material from round 23; the twenty-seventh was scored twice at round 23's
-    merge and is development material from round 24; the twenty-eighth and twenty-ninth are the fresh ones)."""
+    merge and is development material from round 24; the twenty-eighth was scored twice at round 24's merge and is
+    development material from round 25; the twenty-ninth is the fresh one)."""
     for half in [f"test{n}" for n in range(2, 30)]:  # test2 … test29
         _unchanged(f"real-{half}.sha256")
         listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
@@ -178,13 +179,14 @@ SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
     ("real-test25", 0.94, 0.97),  # in-sample since round 23: 0.96 · 0.99
     ("real-test26", 0.80, 0.98),  # in-sample since round 23: 0.82 · 1.00 (20 gold projects: a passage moves it)
     ("real-test27", 0.94, 0.94),  # in-sample since round 24: 0.96 · 0.96
+    ("real-test28", 0.88, 0.97),  # in-sample since round 25: 0.90 · 0.99
 )
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first twenty-seven test halves became development material once their misses were read
+    """The first twenty-eight test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test28, real-test29, scored by the lead at merge) are not run here."""
+    the development passages'. Later halves (real-test29, scored by the lead at merge) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     for half, pair_f1, name_recall in SEEN_TEST_HALVES:
         figures, skipped = evaluate(half, gazetteer)
