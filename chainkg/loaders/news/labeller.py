@@ -393,7 +393,8 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
         name = sentence[a:b]
         if _PARTS.search(sentence[:a]) or _CLAUSE_IN_NAME.search(name) or not_a_project(sentence, b):
             return  # a project's component (:data:`_PARTS`, …等子项目), a clause's fragment, a class's kind
-        if _ROUTE.search(name) or _ROUTE.search(re.split(r"[,;:]", sentence[:a])[-1]) or a_place(sentence, a, b):
+        before = re.split(r"[,;:]", sentence[:a])[-1]  # the name's clause up to it
+        if _ROUTE.search(name) or _ROUTE.search(before) or a_place(before, sentence, b):
             return  # a point or a line of a route's description (东起X, 衔接Y, 可到达Z; 起自…, 止于…), a place (位于X)
         if any(s == sentence and x == 0 and _described(sentence, y, a, b) for _, s, x, y in mentions):
             return  # what the sentence's opening name is (A是…的B,): its description, not a name

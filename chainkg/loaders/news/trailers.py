@@ -33,12 +33,12 @@ def not_a_project(sentence: str, end: int) -> bool:
 #: the words of a clause that place something (位于, 地处, 坐落于, 紧邻, 周边包括, 接已建成的 …) and what follows
 #: them up to a name, with no 的 between (位于…的X项目 names the project placed; 位于X names the place)
 _PLACING = re.compile(r"(?:位于|地处|坐落于|毗邻|紧邻|邻近|靠近|周边包括|接已建成的)[^的,;:]{0,12}$")
+_PROJECT_AFTER = re.compile(r"项目|工程")
 
 
-def a_place(sentence: str, start: int, end: int) -> bool:
-    """Whether the name at ``start:end`` of ``sentence`` is where something lies, not a project: its clause places
-    something right before it (…位于潮安县沙溪镇厦深铁路潮汕客运站区; 周边包括联强国际大楼、台北流行音乐中心) and no
-    项目 or 工程 follows it (在位于海口美安科技新城华熙生物科技产业园项目现场: the project's own site)."""
-    if re.match(r"(?:项目|工程)", sentence[end:]):
-        return False
-    return _PLACING.search(re.split(r"[,;:]", sentence[:start])[-1]) is not None
+def a_place(before: str, sentence: str, end: int) -> bool:
+    """Whether the name that ends at ``end`` of ``sentence`` is where something lies, not a project: its clause up to
+    it (``before``, from the last ,;: on) places something right before it (…位于潮安县沙溪镇厦深铁路潮汕客运站区;
+    周边包括联强国际大楼、台北流行音乐中心) and no 项目 or 工程 follows it
+    (在位于海口美安科技新城华熙生物科技产业园项目现场: the project's own site)."""
+    return _PLACING.search(before) is not None and _PROJECT_AFTER.match(sentence, end) is None
