@@ -154,6 +154,7 @@ SETS = {
     "real-test27": "real/test27",  # round 23's fresh half (all of China): scored twice at merge, development since 24
     "real-test28": "real/test28",  # round 24's fresh half (all of China): scored twice at merge, development since 25
     "real-test29": "real/test29",  # round 25's fresh half (all of China, last-ten-halves city rule): scored at merge
+    "real-test30": "real/test30",  # round 26's fresh half (all of China, city rule over test20-test29): scored at merge
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -479,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test27": "real text, twenty-seventh test half (two runs in round 23, read: development material)",
             "real-test28": "real text, twenty-eighth test half (two runs in round 24, read: development material)",
             "real-test29": "real text, twenty-ninth test half (fresh in round 25: run only on purpose, logged)",
+            "real-test30": "real text, thirtieth test half (fresh in round 26: run only on purpose, logged)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

@@ -49,8 +49,8 @@ def test_the_later_real_test_halves_are_unchanged_since_they_were_split() -> Non
     merge and is development material from round 22; the twenty-fifth and twenty-sixth were scored twice each at
     round 22's merge and are development material from round 23; the twenty-seventh was scored twice at round 23's
     merge and is development material from round 24; the twenty-eighth was scored twice at round 24's merge and is
-    development material from round 25; the twenty-ninth is the fresh one)."""
-    for half in [f"test{n}" for n in range(2, 30)]:  # test2 … test29
+    development material from round 25; the twenty-ninth and thirtieth are the fresh ones)."""
+    for half in [f"test{n}" for n in range(2, 31)]:  # test2 … test30
         _unchanged(f"real-{half}.sha256")
         listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
         assert listed == {f"real/{half}/{p.name}" for p in (REAL / half).iterdir()}
@@ -100,6 +100,7 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
         "test27": split["test27"],
         "test28": split["test28"],
         "test29": split["test29"],
+        "test30": split["test30"],
     }
     for half, members in halves.items():
         passages = sorted(p.stem for p in (REAL / half).glob("*.txt"))
@@ -121,7 +122,8 @@ def test_the_real_text_set_cites_every_passage_and_keeps_its_split() -> None:
     assert len(halves["test27"]) >= 40  # the city rule over the last ten halves: 40 pages from 23 of 25 look-ups
     assert len(halves["test28"]) >= 40  # the same rule over test18-test27: 40 pages from 22 of 25 look-ups
     assert len(halves["test29"]) >= 40  # the same rule over test19-test28: 40 pages from 22 of 25 look-ups
-    for half in [f"test{n}" for n in range(3, 30)]:  # test3 … test29
+    assert len(halves["test30"]) >= 40  # the same rule over test20-test29: 40 pages from 22 of 25 look-ups
+    for half in [f"test{n}" for n in range(3, 31)]:  # test3 … test30
         fresh = [sources[k] for k in halves[half]]
         assert len({s["publisher"] for s in fresh if s["publisher"]}) >= 10 and len({s["genre"] for s in fresh}) >= 4
     assert len(sources) >= 40 and all(s["url"].startswith("http") for s in sources.values())
@@ -186,7 +188,7 @@ SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
     """The first twenty-eight test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test29, scored by the lead at merge) are not run here."""
+    the development passages'. Later halves (real-test29, real-test30, scored by the lead at merge) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     for half, pair_f1, name_recall in SEEN_TEST_HALVES:
         figures, skipped = evaluate(half, gazetteer)
