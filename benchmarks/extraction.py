@@ -1,7 +1,7 @@
 """Precision, recall and F1 of the news extractor, per field, on annotated articles.
 
     .venv/bin/python benchmarks/extraction.py
-        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test28|all]
+        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-testN|all]
         [--verbose] [--json] [--rules-only]
 
 Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its README):
@@ -10,14 +10,14 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   ``$CHAINKG_SEEDS`` or the workplace's ``shared/seeds``); the extractor was tuned on these.
 - ``heldout``: fourteen articles written, annotated and checksummed (``heldout.sha256``) before the
   extractor existed, and not used for tuning.
-- ``real-dev``, ``real-test`` … ``real-test28``: cited passages of real published news
-  (``real/sources.yaml``). ``real-dev`` is the development half (tuned on; ``real-dev1`` and
-  ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test28`` are the
-  first twenty-eight test halves, whose misses have been read after their runs, so they are development
-  material now (and the learned labeller's training data; ``real-test28`` since the twenty-fifth round, after the
-  lead scored it twice, with round 23 as the control and at the twenty-fourth round's merge).
-  ``all`` runs every set but the test halves; a next round needs a new fresh half, run only on purpose and
-  logged in ``extraction_eval/README.md``.
+- ``real-dev``, ``real-test``, ``real-test2`` … ``real-testN``: cited passages of real published news
+  (``real/sources.yaml``; every ``real/testN`` folder with a gold file is a set). ``real-dev`` is the development
+  half (tuned on; ``real-dev1`` and ``real-dev2`` are its first and second round's passages). Each test half was
+  gathered fresh for a round and scored by the lead at that round's merge; from the next round on its misses are
+  read and it is development material (and the learned labeller's training data). The halves
+  ``benchmarks/extraction_crf.py`` lists in ``NEVER_TRAINED`` are the fresh ones: run only on purpose, and every
+  run logged in ``extraction_eval/README.md`` (where each half's procedure and history are).
+  ``all`` runs every set but the test halves.
 
 ``--rules-only`` scores the rules' own project candidates, without the learned labeller
 (``chainkg/loaders/news/learned.py``): the extractor as it stood before the seventh round.
@@ -119,43 +119,25 @@ def dezhou_gazetteer() -> Gazetteer:
     return Gazetteer.from_store(store)
 
 
-SETS = {
+#: The sets with a name of their own; every ``real/testN`` folder is ``real-testN`` as well (:func:`_numbered`).
+NAMED = {
     "dev": "dev",
     "heldout": "heldout",
     "real-dev": "real/dev",
     "real-dev1": "real/dev",
     "real-dev2": "real/dev",
     "real-test": "real/test",
-    "real-test2": "real/test2",
-    "real-test3": "real/test3",
-    "real-test4": "real/test4",
-    "real-test5": "real/test5",
-    "real-test6": "real/test6",
-    "real-test7": "real/test7",
-    "real-test8": "real/test8",
-    "real-test9": "real/test9",  # the ninth round's half: scored once at merge, development material since round 11
-    "real-test10": "real/test10",  # the tenth round's half: scored once at merge, development material since round 11
-    "real-test11": "real/test11",  # round 11's fresh half: scored once at merge, development material since round 12
-    "real-test12": "real/test12",  # round 11's second fresh half: scored once at merge, development material since 12
-    "real-test13": "real/test13",  # round 12's fresh half: scored once at merge, development material since round 13
-    "real-test14": "real/test14",  # round 13's fresh half: scored twice at merge, development material since round 14
-    "real-test15": "real/test15",  # round 14's fresh half: scored twice at merge, development material since round 15
-    "real-test16": "real/test16",  # round 15's fresh half: scored twice at merge, development material since round 16
-    "real-test17": "real/test17",  # round 15's second fresh half: scored twice at merge, development material since 16
-    "real-test18": "real/test18",  # round 16's fresh half: scored twice at merge, development material since round 17
-    "real-test19": "real/test19",  # round 17's fresh half: scored twice at merge, development material since round 18
-    "real-test20": "real/test20",  # round 18's fresh half (北方): scored twice at merge, development since round 19
-    "real-test21": "real/test21",  # round 18's other half (南方): scored twice at merge, development since round 19
-    "real-test22": "real/test22",  # round 19's fresh half (all of China): scored twice at merge, development since 20
-    "real-test23": "real/test23",  # round 20's fresh half (all of China): scored twice at merge, development since 21
-    "real-test24": "real/test24",  # round 21's fresh half (all of China): scored twice at merge, development since 22
-    "real-test25": "real/test25",  # round 22's fresh half (all of China): scored twice at merge, development since 23
-    "real-test26": "real/test26",  # round 22's second half (all of China): scored twice at merge, development since 23
-    "real-test27": "real/test27",  # round 23's fresh half (all of China): scored twice at merge, development since 24
-    "real-test28": "real/test28",  # round 24's fresh half (all of China): scored twice at merge, development since 25
-    "real-test29": "real/test29",  # round 25's fresh half (all of China, last-ten-halves city rule): scored at merge
-    "real-test30": "real/test30",  # round 26's fresh half (all of China, city rule over test20-test29): scored at merge
 }
+
+
+def _numbered() -> dict[str, str]:
+    """``real-testN`` → ``real/testN`` for every numbered test half that has its gold, in N's order (each half's
+    procedure, runs and history are in ``extraction_eval/README.md``)."""
+    found = (p for p in (EVAL / "real").glob("test*") if p.name[4:].isdigit() and (p / "gold.yaml").is_file())
+    return {f"real-{p.name}": f"real/{p.name}" for p in sorted(found, key=lambda p: int(p.name[4:]))}
+
+
+SETS = {**NAMED, **_numbered()}
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
 
@@ -427,6 +409,26 @@ def evaluate(set_name: str, gazetteer: Gazetteer, learned: bool = True) -> tuple
     return scores, skipped
 
 
+def _title(set_name: str) -> str:
+    """What a set is, as the report heads it."""
+    named = {
+        "dev": "development (tuned on: d01–d03 + seeds)",
+        "heldout": "held-out (written before the extractor; first-run figures in extraction_eval/README.md)",
+        "real-dev": "real text, development half (tuned on)",
+        "real-dev1": "real text, development half, first round's passages (p…, q…; tuned on)",
+        "real-dev2": "real text, development half, second round's passages (r…; tuned on)",
+        "real-test": "real text, first test half (seen: its misses were read; now a second development set)",
+    }
+    if set_name in named:
+        return named[set_name]
+    from benchmarks.extraction_crf import NEVER_TRAINED  # imports this module: read when a report is printed
+
+    number = set_name.removeprefix("real-test")
+    if SETS[set_name].startswith(NEVER_TRAINED):
+        return f"real text, test half {number} (fresh: never trained on; run only on purpose, and logged)"
+    return f"real text, test half {number} (scored when fresh, then read: development material)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=(*SETS, "all"), default="all")
@@ -445,43 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.json:
             continue
-        title = {
-            "dev": "development (tuned on: d01–d03 + seeds)",
-            "heldout": "held-out (written before the extractor; first-run figures in extraction_eval/README.md)",
-            "real-dev": "real text, development half (tuned on)",
-            "real-dev1": "real text, development half, first round's passages (p…, q…; tuned on)",
-            "real-dev2": "real text, development half, second round's passages (r…; tuned on)",
-            "real-test": "real text, first test half (seen: its misses were read; now a second development set)",
-            "real-test2": "real text, second test half (run twice in round 2, then read: now development material)",
-            "real-test3": "real text, third test half (run once in round 3, then read: now development material)",
-            "real-test4": "real text, fourth test half (run once in round 4, then read: now development material)",
-            "real-test5": "real text, fifth test half (run once in round 5, then read: now development material)",
-            "real-test6": "real text, sixth test half (run once in round 6, then read: development material)",
-            "real-test7": "real text, seventh test half (run once in round 7, then read: development material)",
-            "real-test8": "real text, eighth test half (scored once in round 8, then read: development material)",
-            "real-test9": "real text, ninth test half (scored once in round 9, then read: development material)",
-            "real-test10": "real text, tenth test half (scored once in round 10, then read: development material)",
-            "real-test11": "real text, eleventh test half (scored once in round 11, then read: development material)",
-            "real-test12": "real text, twelfth test half (scored once in round 11, then read: development material)",
-            "real-test13": "real text, thirteenth test half (scored once in round 12, then read: development material)",
-            "real-test14": "real text, fourteenth test half (two runs in round 13, then read: development material)",
-            "real-test15": "real text, fifteenth test half (two runs in round 14, then read: development material)",
-            "real-test16": "real text, sixteenth test half (two runs in round 15, then read: development material)",
-            "real-test17": "real text, seventeenth test half (two runs in round 15, then read: development material)",
-            "real-test18": "real text, eighteenth test half (two runs in round 16, then read: development material)",
-            "real-test19": "real text, nineteenth test half (two runs in round 17, then read: development material)",
-            "real-test20": "real text, twentieth test half (two runs in round 18, then read: development material)",
-            "real-test21": "real text, twenty-first test half (two runs in round 18, then read: development material)",
-            "real-test22": "real text, twenty-second test half (two runs in round 19, then read: development material)",
-            "real-test23": "real text, twenty-third test half (two runs in round 20, then read: development material)",
-            "real-test24": "real text, twenty-fourth test half (two runs in round 21, then read: development material)",
-            "real-test25": "real text, twenty-fifth test half (two runs in round 22, then read: development material)",
-            "real-test26": "real text, twenty-sixth test half (two runs in round 22, then read: development material)",
-            "real-test27": "real text, twenty-seventh test half (two runs in round 23, read: development material)",
-            "real-test28": "real text, twenty-eighth test half (two runs in round 24, read: development material)",
-            "real-test29": "real text, twenty-ninth test half (fresh in round 25: run only on purpose, logged)",
-            "real-test30": "real text, thirtieth test half (fresh in round 26: run only on purpose, logged)",
-        }[set_name]
+        title = _title(set_name)
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")
         for name, s in scores.items():
