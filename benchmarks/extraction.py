@@ -1,7 +1,7 @@
 """Precision, recall and F1 of the news extractor, per field, on annotated articles.
 
     .venv/bin/python benchmarks/extraction.py
-        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test28|all]
+        [--set dev|heldout|real-dev|real-dev1|real-dev2|real-test|real-test2 … real-test29|all]
         [--verbose] [--json] [--rules-only]
 
 Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its README):
@@ -10,12 +10,12 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   ``$CHAINKG_SEEDS`` or the workplace's ``shared/seeds``); the extractor was tuned on these.
 - ``heldout``: fourteen articles written, annotated and checksummed (``heldout.sha256``) before the
   extractor existed, and not used for tuning.
-- ``real-dev``, ``real-test`` … ``real-test28``: cited passages of real published news
+- ``real-dev``, ``real-test`` … ``real-test29``: cited passages of real published news
   (``real/sources.yaml``). ``real-dev`` is the development half (tuned on; ``real-dev1`` and
-  ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test28`` are the
-  first twenty-eight test halves, whose misses have been read after their runs, so they are development
-  material now (and the learned labeller's training data; ``real-test28`` since the twenty-fifth round, after the
-  lead scored it twice, with round 23 as the control and at the twenty-fourth round's merge).
+  ``real-dev2`` are its first and second round's passages); ``real-test`` to ``real-test29`` are the
+  first twenty-nine test halves, whose misses have been read after their runs, so they are development
+  material now (and the learned labeller's training data; ``real-test29`` since the twenty-sixth round, after the
+  lead scored it twice, with round 24 as the control and at the twenty-fifth round's merge).
   ``all`` runs every set but the test halves; a next round needs a new fresh half, run only on purpose and
   logged in ``extraction_eval/README.md``.
 
@@ -153,7 +153,7 @@ SETS = {
     "real-test26": "real/test26",  # round 22's second half (all of China): scored twice at merge, development since 23
     "real-test27": "real/test27",  # round 23's fresh half (all of China): scored twice at merge, development since 24
     "real-test28": "real/test28",  # round 24's fresh half (all of China): scored twice at merge, development since 25
-    "real-test29": "real/test29",  # round 25's fresh half (all of China, last-ten-halves city rule): scored at merge
+    "real-test29": "real/test29",  # round 25's fresh half (all of China): scored twice at merge, development since 26
 }
 #: Parts of the real development half: the first round's passages (p…, q…) and the second round's (r…).
 SUBSETS = {"real-dev1": ("p", "q"), "real-dev2": ("r",)}
@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             "real-test26": "real text, twenty-sixth test half (two runs in round 22, then read: development material)",
             "real-test27": "real text, twenty-seventh test half (two runs in round 23, read: development material)",
             "real-test28": "real text, twenty-eighth test half (two runs in round 24, read: development material)",
-            "real-test29": "real text, twenty-ninth test half (fresh in round 25: run only on purpose, logged)",
+            "real-test29": "real text, twenty-ninth test half (two runs in round 25, read: development material)",
         }[set_name]
         print(f"\n{title}" + (f" — skipped, not found: {', '.join(skipped)}" if skipped else ""))
         print(f"{'field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}")

@@ -49,7 +49,8 @@ def test_the_later_real_test_halves_are_unchanged_since_they_were_split() -> Non
     merge and is development material from round 22; the twenty-fifth and twenty-sixth were scored twice each at
     round 22's merge and are development material from round 23; the twenty-seventh was scored twice at round 23's
     merge and is development material from round 24; the twenty-eighth was scored twice at round 24's merge and is
-    development material from round 25; the twenty-ninth is the fresh one)."""
+    development material from round 25; the twenty-ninth was scored twice at round 25's merge and is development
+    material from round 26; later halves, real/test30 …, are not checked here: they need not exist)."""
     for half in [f"test{n}" for n in range(2, 30)]:  # test2 … test29
         _unchanged(f"real-{half}.sha256")
         listed = {line.split()[1] for line in (EVAL / f"real-{half}.sha256").read_text(encoding="utf-8").splitlines()}
@@ -180,13 +181,14 @@ SEEN_TEST_HALVES: tuple[tuple[str, float, float], ...] = (
     ("real-test26", 0.80, 0.98),  # in-sample since round 23: 0.82 · 1.00 (20 gold projects: a passage moves it)
     ("real-test27", 0.94, 0.94),  # in-sample since round 24: 0.96 · 0.96
     ("real-test28", 0.88, 0.97),  # in-sample since round 25: 0.90 · 0.99
+    ("real-test29", 0.92, 0.89),  # in-sample since round 26: 0.94 · 0.91
 )
 
 
 def test_quality_on_the_seen_test_halves_stays_at_or_above_its_figure(dezhou: MemoryStore) -> None:
-    """The first twenty-eight test halves became development material once their misses were read
+    """The first twenty-nine test halves became development material once their misses were read
     (extraction_eval/README.md) and are the learned labeller's training data; their figures are guarded like
-    the development passages'. Later halves (real-test29, scored by the lead at merge) are not run here."""
+    the development passages'. Later halves (real-test30, scored by the lead at merge) are not run here."""
     gazetteer = Gazetteer.from_store(dezhou)
     for half, pair_f1, name_recall in SEEN_TEST_HALVES:
         figures, skipped = evaluate(half, gazetteer)
