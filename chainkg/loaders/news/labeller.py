@@ -37,7 +37,7 @@ from typing import Any
 from chainkg.loaders.news.facilities import HEADS
 from chainkg.loaders.news.headed import WORK_HEADS, headed_items, predicated_works
 from chainkg.loaders.news.lexicon import COUNT_DIGITS, GENERIC_PROJECT_WORDS, LIST_VERBS, SECTOR_WORDS
-from chainkg.loaders.news.positions import amount_of, group_figure, later_amount, lone_amount, respective
+from chainkg.loaders.news.positions import a_topic, amount_of, group_figure, later_amount, lone_amount, respective
 from chainkg.loaders.news.text import list_line
 from chainkg.loaders.news.trailers import a_place, not_a_project
 from chainkg.schema.money import Money
@@ -450,21 +450,21 @@ def label(paragraphs: Sequence[str], rules: Sequence[RuleName] | None, model: An
 def _priced_alone(
     found: list[Labelled], order: list[tuple[int, str]], mentions: list[tuple[int, str, int, int]]
 ) -> list[Labelled]:
-    """Each unpriced name that is the only one of its sentence takes the investment its sentence, or the next one,
-    gives it alone (:func:`~chainkg.loaders.news.positions.lone_amount`). Every sentence naming it counts, in order
-    (a project named in a ceremony's sentence and again in an announcement's; ``mentions``: the index into ``found``,
-    the sentence, the span, of each naming), and of a next sentence that names projects only what it says before the
-    first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目). When the next sentence names none and gives it
-    nothing, the later sentences of its paragraph up to the next that names a project are read
-    (:func:`~chainkg.loaders.news.positions.later_amount`: 该项目总投资… in the name's own paragraph). ``order``: the
-    paragraph and the text of each sentence."""
+    """Each unpriced name that is the only one of its sentence (or its topic: ``positions.a_topic``) takes the
+    investment its sentence, or the next one, gives it alone (``positions.lone_amount``). Every sentence naming it
+    counts, in order (a project named in a ceremony's sentence and again in an announcement's; ``mentions``: the index
+    into ``found``, the sentence, the span, of each naming), and of a next sentence that names projects only what it
+    says before the first (该项目计划总投资约2.1亿元,将建设…,并续建渔光互补光伏项目). When the next sentence names none
+    and gives it nothing, the later sentences of its paragraph up to the next that names a project are read
+    (``positions.later_amount``: 该项目总投资… in the name's own paragraph). ``order``: sentences, by paragraph."""
     texts = [s for _, s in order]
     named = {s for _, s, _, _ in mentions}
     for k, f in enumerate(found):
         if f.amount is not None:
             continue
-        for _, sentence, _, end in (m for m in mentions if m[0] == k):
-            alone = not any(s == sentence and j != k for j, s, _, _ in mentions)
+        for _, sentence, start, end in (m for m in mentions if m[0] == k):
+            others = [a for j, s, a, _ in mentions if s == sentence and j != k]
+            alone = not others or a_topic(sentence, start, end, others)
             at = texts.index(sentence) if sentence in texts else len(texts)
             following = texts[at + 1] if at + 1 < len(texts) else None
             starts = [a for _, s, a, _ in mentions if s == following]

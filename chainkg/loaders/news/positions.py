@@ -31,8 +31,11 @@ _COUNT_AFTER = re.compile(rf"的?{COUNT_DIGIT}+[个项批]")
 _COUNTED_LIST = re.compile(rf"(?:项目|工程)?(?:、[^、,;:。]{{2,40}}?)+等{COUNT_DIGIT}+[个项]")
 #: the lead-in a next sentence may open with before it names its subject (其中, 据悉, 同时 …)
 _LEAD_IN = r"(?:其中|据了解|据悉|同时|目前)?,?"
-#: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…)
-_ANAPHOR = re.compile(_LEAD_IN + r"(?:该|本|此|这个)?(?:项目|装置|工程)")
+#: the next sentence opens on the project it follows (该项目…; 项目投资共计…; 该装置…; in a quote: “项目总投资…)
+_ANAPHOR = re.compile(r"[“\"「]?" + _LEAD_IN + r"(?:该|本|此|这个)?(?:项目|装置|工程)")
+#: a name that is the subject of 是 (…刨花板项目是…的核心项目之一), after at most a short lead-in (据了解,) and a quote
+_SUBJECT_OF_IS = re.compile(r"(?:项目|工程)?[”\"」]?(?:是|系)")
+_SUBJECT_LEAD = re.compile(r"(?:[^,;。]{0,6},)?[“\"「]?")
 #: the next sentence opens on a determiner and the name's own head (…交易中心项目建设也同时启动。该中心总占地…)
 _OWN_HEAD = re.compile(
     _LEAD_IN + r"(?:该|这一?|此)"
@@ -178,6 +181,18 @@ def lone_amount(sentence: str, end: int, alone: bool, following: str | None) -> 
         later = _own_investments(following)
         return later[0] if len(later) == 1 else None
     return None
+
+
+def a_topic(sentence: str, start: int, end: int, others: list[int]) -> bool:
+    """The name at ``start``–``end`` opens its sentence as the subject of 是 and every other name of it (``others``:
+    their starts) comes after: they say what it is (…刨花板项目是普洱市“林浆纸·林板家具一体化项目”的核心项目之一),
+    so the name is the sentence's one project for its investment (:func:`lone_amount`'s ``alone``)."""
+    return (
+        bool(others)
+        and min(others) > end
+        and _SUBJECT_OF_IS.match(sentence, end) is not None
+        and _SUBJECT_LEAD.fullmatch(sentence[:start]) is not None
+    )
 
 
 def _opens_on_its_head(before: str, following: str) -> bool:
