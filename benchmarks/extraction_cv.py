@@ -3,9 +3,9 @@ change between two runs of it — to tell structure from tuning.
 
     .venv/bin/python benchmarks/extraction_cv.py [--save runs/a.json] [--compare runs/a.json] [--verbose]
 
-The development material is every real passage gathered before round 27: ``real/dev`` (first round
-``p``/``q``, second round ``r``), and the first thirty test halves (``real/test``, ``test2`` …
-``test30``), read after their runs. Later halves (``real/test31`` …) and the written held-out
+The development material is every real passage gathered before round 28: ``real/dev`` (first round
+``p``/``q``, second round ``r``), and the first thirty-one test halves (``real/test``, ``test2`` …
+``test31``), read after their runs. Later halves (``real/test32`` …) and the written held-out
 set are never read here: :data:`SUBSETS` names every folder that is read. Each passage is scored once (the rules of
 ``benchmarks/extraction.py``) and the counts are summed per **subset** (the five gatherings, each
 from other publishers and provinces) and per **genre** (``real/sources.yaml``). A rule that lifts the
@@ -68,6 +68,7 @@ SUBSETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test28": ("real/test28", ("hf",)),
     "test29": ("real/test29", ("hg",)),
     "test30": ("real/test30", ("hh",)),
+    "test31": ("real/test31", ("hi",)),
 }
 
 
