@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from chainkg.loaders.news.lexicon import COUNT_DIGIT
 from chainkg.loaders.news.mentions import AmountMention, find_amounts
@@ -213,7 +213,16 @@ def later_amount(rest: list[str]) -> AmountMention | None:
     return None
 
 
-_T = TypeVar("_T")
+class _Priced(Protocol):
+    """What :func:`respective` reads of a labelled name and replaces in it: a dataclass with an amount."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def amount(self) -> Money | None: ...
+
+
+_T = TypeVar("_T", bound=_Priced)
 #: the word that gives a list's figures in its names' order (A项目、B项目,总投资分别为105亿元、96亿元)
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|约|投资)*(?:约)?")
 #: what stands between two figures of such a list (105亿元、96亿元; 3250万元和1358.55万元)
@@ -240,7 +249,7 @@ def respective_amounts(sentence: str, spans: list[tuple[int, int]]) -> list[Amou
     的 between (总投资分别为11亿元、6亿元的A项目和B项目). None otherwise (not 年产值分别为…)."""
     if len(spans) < 2:
         return None
-    clause = re.match(r"[^。;]*", sentence[spans[-1][1] :]).group(0)  # type: ignore[union-attr]
+    clause = re.split(r"[。;]", sentence[spans[-1][1] :], maxsplit=1)[0]
     marker = _RESPECTIVELY.search(clause)
     if marker is not None and "投资" in clause[: marker.end()]:
         run = _figures_from(sentence, spans[-1][1] + marker.end())
@@ -263,9 +272,9 @@ def respective(found: list[_T], mentions: list[tuple[int, str, int, int]]) -> li
         if len({k for _, _, k in named}) != len(named):
             continue
         amounts = respective_amounts(sentence, [(a, b) for a, b, _ in named])
-        before = bool(amounts) and amounts[-1].end <= named[0][0]  # type: ignore[index]
+        before = amounts is not None and len(amounts) > 0 and amounts[-1].end <= named[0][0]
         for (_, _, k), a in zip(named, amounts or (), strict=False):
-            f: Any = found[k]
+            f = found[k]
             if f.amount is None or before:
                 found[k] = replace(f, amount=a.money, amount_text=a.text)
     return found
