@@ -15,7 +15,7 @@ Four sets live in ``benchmarks/extraction_eval/`` (rules of annotation in its RE
   half (tuned on; ``real-dev1`` and ``real-dev2`` are its first and second round's passages). Each test half was
   gathered fresh for a round and scored by the lead at that round's merge; from the next round on its misses are
   read and it is development material (and the learned labeller's training data). The halves
-  ``benchmarks/extraction_crf.py`` lists in ``NEVER_TRAINED`` are the fresh ones: run only on purpose, and every
+  ``benchmarks/extraction_cv.py`` lists in ``NEVER_TRAINED`` are the fresh ones: run only on purpose, and every
   run logged in ``extraction_eval/README.md`` (where each half's procedure and history are).
   ``all`` runs every set but the test halves.
 
@@ -421,7 +421,7 @@ def _title(set_name: str) -> str:
     }
     if set_name in named:
         return named[set_name]
-    from benchmarks.extraction_crf import NEVER_TRAINED  # imports this module: read when a report is printed
+    from benchmarks.extraction_cv import NEVER_TRAINED  # imports this module: read when a report is printed
 
     number = set_name.removeprefix("real-test")
     if SETS[set_name].startswith(NEVER_TRAINED):

@@ -11,14 +11,14 @@ to ``<rules>/dump-<sha>.json`` (``--rules``, default ``/tmp/h62-rules``) by ``be
 from a copy of that commit (``git archive <sha> chainkg data | tar -x -C <rules>/<sha>``); ``cur`` is this
 checkout's rules (a copy of HEAD), over the real passages, the written development set and the seeds.
 
-``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1–test31, each from other publishers and
-places) the CRF is trained on the other gatherings (and the written set, never left out) and scored on k. The
-rules cannot be un-written, so they are compared **as they stood before k was seen** — the commit of k's first
-run (``UNSEEN_RULES``); the held-out gathering's rule features come from that same commit. Variants: ``rules``
-(that commit's candidates alone), ``crf-chars`` (no rule features), ``crf+rules`` (trained on this checkout's rule
-output, in-sample), ``crf+rules-oos`` (trained on each training gathering's output of the rules that had not seen
-it: rule output as unreliable as on new text; the shipped variant). It prints the reliability of the labeller's
-probability out of fold and the ``LEARNED_CALIBRATION`` table fitted from it. ``train`` writes
+``loro`` is leave-one-round-out: for each gathering k (dev1, dev2, test1, test2 …: ``extraction_cv.SUBSETS``, each
+from other publishers and places) the CRF is trained on the other gatherings (and the written set, never left out) and
+scored on k. The rules cannot be un-written, so they are compared **as they stood before k was seen** — the commit of
+k's first run (``UNSEEN_RULES``); the held-out gathering's rule features come from that same commit. Variants:
+``rules`` (that commit's candidates alone), ``crf-chars`` (no rule features), ``crf+rules`` (trained on this
+checkout's rule output, in-sample), ``crf+rules-oos`` (trained on each training gathering's output of the rules that
+had not seen it: rule output as unreliable as on new text; the shipped variant). It prints the reliability of the
+labeller's probability out of fold and the ``LEARNED_CALIBRATION`` table fitted from it. ``train`` writes
 :data:`~chainkg.loaders.news.labeller.MODEL` and its training data's checksums; ``fresh`` trains on all the
 development gatherings and scores a fresh half (with ``dump-fresh.json``: this checkout's rules on it).
 """
@@ -44,7 +44,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.calibration import fit  # noqa: E402
 from benchmarks.extraction import EVAL, _money, _pair_projects, seeds_dir  # noqa: E402
-from benchmarks.extraction_cv import SUBSETS  # noqa: E402
+from benchmarks.extraction_cv import NEVER_TRAINED, SUBSETS  # noqa: E402
 from chainkg.loaders.news.labeller import MODEL, MODEL_INFO, RuleName, features, label, mark, rule_marks, sentences  # noqa: E402
 from chainkg.loaders.news.text import read_article  # noqa: E402
 from chainkg.schema.money import Money  # noqa: E402
@@ -56,9 +56,6 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 #: the gatherings of real text, each left out once
 ROUNDS = tuple(g for g in GROUPS if g != "written")
-#: folders never trained on nor left out: the written held-out set, and every test half gathered after round 27
-#: (``real/test32``, ``real/test33`` …: fresh halves, scored once by the lead; the folder need not exist here)
-NEVER_TRAINED = ("heldout", "real/test32", "real/test33", "real/test34")
 assert not any(folder.startswith(NEVER_TRAINED) for folder, _ in GROUPS.values())
 
 

@@ -83,10 +83,15 @@ def test_the_labeller_is_trained_and_left_out_only_on_the_development_gatherings
     """Training and leave-one-round-out read the folders named in their table, never the written held-out set
     nor a fresh half (scored by the lead at merge, read from the next round on; its folder need not exist here: a
     half of the split that is neither read nor fresh fails the folders' equality)."""
-    from benchmarks.extraction_crf import GROUPS, NEVER_TRAINED, ROUNDS, load
+    from benchmarks.extraction_crf import GROUPS, NEVER_TRAINED, ROUNDS, UNSEEN_RULES, load
 
     folders = {folder for folder, _ in GROUPS.values()}
     assert folders == {"dev", "real/dev", "real/test", *_read_halves(NEVER_TRAINED)}
+    assert set(UNSEEN_RULES) == set(GROUPS)  # each gathering compared with the rules that had not seen it
+    for folder in folders - {"dev"}:  # every passage of a read folder is in one of its gatherings
+        prefixes = tuple(p for f, group in GROUPS.values() if f == folder for p in group)
+        gold = yaml.safe_load((EVAL / folder / "gold.yaml").read_text(encoding="utf-8"))
+        assert all(key.startswith(prefixes) for key in gold), folder
     read = len(_read_halves(NEVER_TRAINED))
     assert ("dev1", "dev2", "test1", *(f"test{n}" for n in range(2, read + 2))) == ROUNDS and read >= 27
     fresh = [folder for folder in NEVER_TRAINED if folder != "heldout"]
