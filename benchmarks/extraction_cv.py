@@ -29,7 +29,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.extraction import EVAL, FIELDS, Score, dezhou_gazetteer, score_file
+from benchmarks.extraction import EVAL, FIELDS, SETS, Score, dezhou_gazetteer, score_file
+from benchmarks.extraction import SUBSETS as DEV_ROUNDS
 from chainkg.loaders.news.loader import extract_file
 
 #: folders never read as development material (never trained on nor left out): the written held-out set, and the
@@ -39,15 +40,14 @@ NEVER_TRAINED = ("heldout", "real/test32", "real/test33", "real/test34")
 
 
 def _subsets() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """subset → (folder, key prefixes): ``real/dev``'s two gatherings (the first round's ``p``/``q``, the second's
-    ``r``), then ``real/test`` as ``test1`` and every numbered half of ``real/split.yaml`` (``test2`` … in N's order)
-    whose folder is not in :data:`NEVER_TRAINED`, each with the letters of its passage ids."""
+    """subset → (folder, key prefixes): ``real/dev``'s two gatherings (``benchmarks/extraction.py``'s ``real-dev1`` and
+    ``real-dev2``), then ``real/test`` as ``test1`` and every numbered half of its ``SETS`` (``test2`` … in N's order)
+    whose folder is not in :data:`NEVER_TRAINED`, each with the letters of its passage ids in ``real/split.yaml``."""
     split = yaml.safe_load((EVAL / "real" / "split.yaml").read_text(encoding="utf-8"))
-    halves = sorted((k for k in split if k.startswith("test") and k[4:].isdigit()), key=lambda k: int(k[4:]))
-    out = {"dev1": ("real/dev", ("p", "q")), "dev2": ("real/dev", ("r",))}
-    for half in ["test", *halves]:
-        folder = f"real/{half}"
-        if folder not in NEVER_TRAINED:
+    out = {"dev1": ("real/dev", DEV_ROUNDS["real-dev1"]), "dev2": ("real/dev", DEV_ROUNDS["real-dev2"])}
+    for name, folder in SETS.items():
+        if name.startswith("real-test") and folder not in NEVER_TRAINED:
+            half = folder.removeprefix("real/")
             prefixes = sorted({key.rstrip("0123456789") for key in split[half]})
             out["test1" if half == "test" else half] = (folder, tuple(prefixes))
     return out
